@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.utils.translation import gettext_lazy as _
+
+from governance.permissions import has_capability
+from governance.roles import Capability
+
+
+class BackOfficeSite(admin.AdminSite):
+    """The back office: open to every role with the back-office capability, each seeing its own subtree."""
+
+    site_header = _("Community grid governance · back office")
+    site_title = _("Back office")
+    index_title = _("Records")
+
+    def has_permission(self, request):
+        return request.user.is_active and has_capability(request.user, Capability.USE_BACK_OFFICE)
+
+    def login(self, request, extra_context=None):
+        # One login page for the whole product, with its throttling.
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from governance import api as governance_api
+
+router = DefaultRouter()
+router.register("districts", governance_api.DistrictViewSet, basename="district")
+router.register("streets", governance_api.StreetViewSet, basename="street")
+router.register("communities", governance_api.CommunityViewSet, basename="community")
+router.register("grids", governance_api.GridViewSet, basename="grid")
+router.register("buildings", governance_api.BuildingViewSet, basename="building")
+router.register("resident-units", governance_api.ResidentUnitViewSet, basename="resident-unit")
+router.register("memberships", governance_api.MembershipViewSet, basename="membership")
+router.register("audit", governance_api.AuditEntryViewSet, basename="audit")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/me/", governance_api.me, name="api-me"),
+    path("api/auth/token/", governance_api.TokenView.as_view(), name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(router.urls)),
+    path("", include("governance.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,164 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from governance import selectors
+from governance.admin_mixins import NodeAdmin, ScopedAdmin
+from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
+from governance.permissions import can_grant, can_manage_user, has_capability
+from governance.roles import Capability
+from governance.services import membership_grant, membership_revoke, user_update
+
+
+@admin.register(District)
+class DistrictAdmin(NodeAdmin):
+    list_display = ["name", "code", "party_org_name"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Street)
+class StreetAdmin(NodeAdmin):
+    list_display = ["name", "code", "kind", "district", "party_org_name"]
+    list_filter = ["kind", "district"]
+    search_fields = ["name", "code"]
+    list_select_related = ["district"]
+
+
+@admin.register(Community)
+class CommunityAdmin(NodeAdmin):
+    list_display = ["name", "code", "street", "party_org_kind", "party_org_name"]
+    list_filter = ["party_org_kind", "street"]
+    search_fields = ["name", "code", "address"]
+    list_select_related = ["street"]
+
+
+@admin.register(ResidentUnit)
+class ResidentUnitAdmin(NodeAdmin):
+    list_display = ["name", "kind", "community", "party_org_name", "contact_name"]
+    list_filter = ["kind", "community__street"]
+    search_fields = ["name", "party_org_name", "contact_name"]
+    list_select_related = ["community"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    """Roles are granted and revoked, never edited in place."""
+
+    manage_capability = Capability.MANAGE_PEOPLE
+    list_display = ["user", "role", "district", "street", "community", "grid", "building", "unit_label", "granted_by", "granted_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__full_name", "user__phone"]
+    list_select_related = ["user", "district", "street", "community", "grid", "building", "granted_by"]
+    fields = ["user", "role", "district", "street", "community", "grid", "building", "unit_label"]
+    autocomplete_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return has_capability(request.user, Capability.MANAGE_PEOPLE)
+        return can_grant(request.user, obj.role, obj.ancestry())
+
+    def save_model(self, request, obj, form, change):
+        membership_grant(actor=request.user, user=obj.user, role=obj.role, node=obj.node, unit_label=obj.unit_label)
+
+    def delete_model(self, request, obj):
+        try:
+            membership_revoke(actor=request.user, membership=obj)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    fields = ["role", "district", "street", "community", "grid", "building", "unit_label", "granted_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user).select_related("district", "street", "community", "grid", "building")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "phone", "is_active", "last_login"]
+    list_filter = ["is_active", "memberships__role"]
+    search_fields = ["username", "full_name", "phone"]
+    fieldsets = [(None, {"fields": ["username", "full_name", "phone", "is_active", "last_login", "date_joined"]})]
+    readonly_fields = ["username", "last_login", "date_joined"]
+    inlines = [MembershipInline]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return selectors.user_list_for(request.user)
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE)
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE)
+
+    def has_add_permission(self, request):
+        # Accounts are created together with their first role, on the hierarchy pages.
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return has_capability(request.user, Capability.MANAGE_PEOPLE)
+        return can_manage_user(request.user, obj, list(obj.memberships.select_related("district", "street", "community", "grid", "building__grid")))
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        try:
+            user_update(actor=request.user, user=obj, full_name=obj.full_name, phone=obj.phone or "", is_active=obj.is_active)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only."""
+
+    list_display = ["at", "actor", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "actor__username"]
+    list_select_related = ["actor", "content_type"]
+    readonly_fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "changes", "district", "street", "community", "grid", "building"]
+    list_per_page = 50
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return selectors.audit_list_for(request.user)
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.VIEW_AUDIT)
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, Capability.VIEW_AUDIT)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.empty_value_display = _("—")

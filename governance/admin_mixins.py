@@ -1,0 +1,63 @@
+"""The admin applies the same scope rule and the same services as pages and API."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from governance.permissions import can_manage_node, has_capability
+from governance.roles import Capability
+from governance.services import node_delete, node_save
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    view_capability = Capability.USE_BACK_OFFICE
+    manage_capability = Capability.MANAGE_HIERARCHY
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, self.view_capability)
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, self.view_capability)
+
+    def has_add_permission(self, request):
+        return has_capability(request.user, self.manage_capability)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return has_capability(request.user, self.manage_capability)
+        return can_manage_node(request.user, obj.ancestry())
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if hasattr(related, "SCOPE_PATHS"):
+            kwargs["queryset"] = related.objects.visible_to(request.user, self.manage_capability)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class NodeAdmin(ScopedAdmin):
+    """Nodes, units and central households: writes go through node_save / node_delete."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and getattr(obj, "PARENT_FIELD", None):
+            readonly.append(obj.PARENT_FIELD)
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        node_save(actor=request.user, instance=obj)
+
+    def delete_model(self, request, obj):
+        try:
+            node_delete(actor=request.user, instance=obj)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

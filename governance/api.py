@@ -1,0 +1,199 @@
+"""The hierarchy and roles over HTTP: thin views over selectors and services."""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from governance import selectors
+from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street
+from governance.permissions import has_capability
+from governance.roles import ROLE_LEVEL, Capability, Level, Role
+from governance.services import membership_grant, membership_revoke
+from grids.models import Building, Grid
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "name", "code", "party_org_name"]
+
+
+class StreetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Street
+        fields = ["id", "name", "code", "kind", "district", "party_org_name"]
+
+
+class CommunitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "name", "code", "street", "district", "party_org_kind", "party_org_name", "address", "phone"]
+
+
+class GridSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Grid
+        fields = ["id", "name", "code", "sequence", "community", "street", "district", "party_org_name", "boundary"]
+
+
+class BuildingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Building
+        fields = ["id", "name", "number", "grid", "address", "units", "floors", "party_org_name"]
+
+
+class ResidentUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResidentUnit
+        fields = ["id", "name", "kind", "community", "address", "party_org_name", "contact_name", "contact_phone"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    level = serializers.CharField(read_only=True)
+    node_id = serializers.IntegerField(source="node.pk", read_only=True)
+    node_name = serializers.CharField(source="node.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "username", "full_name", "role", "level", "node_id", "node_name", "unit_label", "granted_at"]
+
+
+class MembershipGrantSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    node_id = serializers.IntegerField()
+    unit_label = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    record_type = serializers.CharField(source="content_type.model", read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor", "action", "record_type", "object_id", "object_repr", "changes"]
+
+
+class StreetFilter(django_filters.FilterSet):
+    class Meta:
+        model = Street
+        fields = {"district": ["exact"], "code": ["exact", "startswith"], "name": ["icontains"]}
+
+
+class CommunityFilter(django_filters.FilterSet):
+    class Meta:
+        model = Community
+        fields = {"street": ["exact"], "code": ["exact", "startswith"], "name": ["icontains"]}
+
+
+class GridFilter(django_filters.FilterSet):
+    class Meta:
+        model = Grid
+        fields = {"community": ["exact"], "street": ["exact"], "code": ["exact", "startswith"], "name": ["icontains"]}
+
+
+class BuildingFilter(django_filters.FilterSet):
+    class Meta:
+        model = Building
+        fields = {"grid": ["exact"], "grid__community": ["exact"], "name": ["icontains"]}
+
+
+class NodeViewSet(viewsets.ReadOnlyModelViewSet):
+    level: str = ""
+
+    def get_queryset(self):
+        return selectors.node_list_for(self.request.user, self.level)
+
+
+class DistrictViewSet(NodeViewSet):
+    level = Level.DISTRICT
+    serializer_class = DistrictSerializer
+    filterset_fields = ["code"]
+
+
+class StreetViewSet(NodeViewSet):
+    level = Level.STREET
+    serializer_class = StreetSerializer
+    filterset_class = StreetFilter
+
+
+class CommunityViewSet(NodeViewSet):
+    level = Level.COMMUNITY
+    serializer_class = CommunitySerializer
+    filterset_class = CommunityFilter
+
+
+class GridViewSet(NodeViewSet):
+    level = Level.GRID
+    serializer_class = GridSerializer
+    filterset_class = GridFilter
+
+
+class BuildingViewSet(NodeViewSet):
+    level = Level.BUILDING
+    serializer_class = BuildingSerializer
+    filterset_class = BuildingFilter
+
+
+class ResidentUnitViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ResidentUnitSerializer
+    filterset_fields = ["community", "kind"]
+
+    def get_queryset(self):
+        return selectors.resident_unit_list_for(self.request.user)
+
+
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    serializer_class = MembershipSerializer
+    filterset_fields = ["role", "user", "district", "street", "community", "grid", "building"]
+
+    def get_queryset(self):
+        return selectors.membership_list_for(self.request.user)
+
+    @extend_schema(request=MembershipGrantSerializer, responses={201: MembershipSerializer})
+    def create(self, request):
+        data = MembershipGrantSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        role = data.validated_data["role"]
+        node = selectors.node_get_for(request.user, ROLE_LEVEL[role], data.validated_data["node_id"])
+        user = selectors.user_find_any(data.validated_data["username"])
+        if user is None:
+            raise serializers.ValidationError({"username": ["No account has this username or mobile number."]})
+        membership = membership_grant(actor=request.user, user=user, role=role, node=node, unit_label=data.validated_data["unit_label"])
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        membership_revoke(actor=self.request.user, membership=instance)
+
+
+class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AuditEntrySerializer
+    filterset_fields = ["action", "object_id"]
+
+    def get_queryset(self):
+        if not has_capability(self.request.user, Capability.VIEW_AUDIT):
+            raise PermissionDenied
+        return selectors.audit_list_for(self.request.user)
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    memberships = MembershipSerializer(many=True)
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request):
+    memberships = selectors.membership_list_for(request.user).filter(user=request.user)
+    return Response(MeSerializer({"username": request.user.username, "full_name": request.user.full_name, "memberships": memberships}).data)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (throttled like the login page)."""

@@ -1,0 +1,203 @@
+"""The demo district: deterministic, realistic names and codes, bulk-inserted.
+
+small: 2 streets, 4 communities, 12 grids, 60 buildings. district: the scale of DOMAIN.md
+(8 streets, 50 communities, 500 grids, 10,000 buildings). Later modules add their own data on top.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from governance.audit import audit_record
+from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
+from governance.roles import Role
+from grids.models import Building, CentralHousehold, Grid
+
+DISTRICT_CODE = "130102"
+DISTRICT_NAME = "长安区"
+
+
+@dataclass(frozen=True)
+class Scale:
+    streets: int
+    communities: int
+    grids_per_community: int
+    buildings_per_grid: int
+
+
+SCALES = {
+    "small": Scale(streets=2, communities=4, grids_per_community=3, buildings_per_grid=5),
+    "district": Scale(streets=8, communities=50, grids_per_community=10, buildings_per_grid=20),
+}
+
+STREET_NAMES = ["建设北街街道", "青园街道", "广安街道", "育才街道", "峰峰路街道", "谈固街道", "跃进街道", "中山东路街道", "西兴街道", "高营镇"]
+COMMUNITY_PREFIXES = [
+    "幸福", "和平", "光明", "阳光", "东风", "胜利", "友谊", "建华", "育英", "民生", "安居", "康乐", "翠屏", "金桥", "长丰", "青园",
+    "广安", "丰收", "花园", "朝阳", "红旗", "新华", "富强", "振兴", "锦绣", "和谐", "文明", "明珠", "春晖", "秀水",
+]
+COMMUNITY_SUFFIXES = ["", "东", "西", "南", "北"]
+ESTATE_SUFFIXES = ["小区", "家园", "花苑", "里", "公寓", "新村"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强海燕玉兰淑珍红梅春梅丽娟晓东晓明德胜文博子涵浩然欣怡雨桐"
+UNIT_TEMPLATES = [
+    ("{s}街道社区卫生服务中心", ResidentUnit.Kind.HOSPITAL, "党支部"),
+    ("{c}小学", ResidentUnit.Kind.SCHOOL, "党支部"),
+    ("{c}物业服务有限公司", ResidentUnit.Kind.PROPERTY, ""),
+    ("区住房和城乡建设局", ResidentUnit.Kind.AGENCY, "机关党委"),
+    ("{c}供电营业所", ResidentUnit.Kind.COMPANY, "党支部"),
+]
+
+# Demo accounts, the same in both scales (README lists them).
+DEMO_ACCOUNTS = ["district", "street1", "community1", "community2", "grid1", "grid2", "grid3", "volunteer1"]
+
+
+def person_name(rng: random.Random) -> str:
+    given_len = rng.choice([1, 2, 2])
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(given_len))
+
+
+def mobile(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        number = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+        if number not in taken:
+            taken.add(number)
+            return number
+
+
+class DemoSeeder:
+    def __init__(self, *, scale: str, password: str, seed: int, log=print):
+        self.scale = SCALES[scale]
+        self.password_hash = make_password(password)
+        self.rng = random.Random(seed)
+        self.log = log
+        self.phones: set[str] = set(User.objects.exclude(phone=None).values_list("phone", flat=True))
+
+    def user(self, username: str, full_name: str | None = None) -> User:
+        return User(username=username, full_name=full_name or person_name(self.rng), phone=mobile(self.rng, self.phones), password=self.password_hash)
+
+    @transaction.atomic
+    def run(self) -> dict:
+        scale = self.scale
+        district = District.objects.create(name=DISTRICT_NAME, code=DISTRICT_CODE, party_org_name="中共长安区委员会")
+        streets = Street.objects.bulk_create(
+            Street(
+                district=district,
+                name=STREET_NAMES[i],
+                code=f"{DISTRICT_CODE}{i + 1:03d}000",
+                kind=Street.Kind.TOWN if STREET_NAMES[i].endswith("镇") else Street.Kind.STREET,
+                party_org_name=f"{STREET_NAMES[i].removesuffix('街道').removesuffix('镇')}{'镇党委' if STREET_NAMES[i].endswith('镇') else '街道党工委'}",
+            )
+            for i in range(scale.streets)
+        )
+        names = [p + s for s in COMMUNITY_SUFFIXES for p in COMMUNITY_PREFIXES][: scale.communities]
+        communities = []
+        for index, name in enumerate(names):
+            # Communities are dealt to streets in turn so that every street has its share.
+            street = streets[index % len(streets)]
+            sequence = index // len(streets) + 1
+            kind = Community.PartyOrgKind.COMMITTEE if index % 3 else Community.PartyOrgKind.GENERAL_BRANCH
+            communities.append(
+                Community(
+                    street=street,
+                    district=district,
+                    name=f"{name}社区",
+                    code=f"{street.code[:9]}{sequence:03d}",
+                    party_org_kind=kind,
+                    party_org_name=f"{name}社区{'党委' if kind == Community.PartyOrgKind.COMMITTEE else '党总支'}",
+                    address=f"{street.name.removesuffix('街道')}{name}路{self.rng.randint(1, 200)}号",
+                    phone=f"0311-8{self.rng.randrange(10**6):06d}",
+                )
+            )
+        communities.sort(key=lambda c: c.code)
+        communities = Community.objects.bulk_create(communities)
+        grids = Grid.objects.bulk_create(
+            Grid(
+                community=community,
+                street_id=community.street_id,
+                district=district,
+                sequence=seq,
+                code=f"{community.code}{seq:03d}",
+                name=f"{community.name.removesuffix('社区')}第{seq}网格",
+                party_org_name=f"{community.name.removesuffix('社区')}第{seq}网格党支部",
+                boundary=f"{community.name.removesuffix('社区')}路以东、{self.rng.choice(COMMUNITY_PREFIXES)}街以北",
+            )
+            for community in communities
+            for seq in range(1, scale.grids_per_community + 1)
+        )
+        buildings = []
+        for grid in grids:
+            estate = f"{grid.name[:2]}{self.rng.choice(ESTATE_SUFFIXES)}"
+            for number in range(1, scale.buildings_per_grid + 1):
+                buildings.append(
+                    Building(
+                        grid=grid,
+                        number=number,
+                        name=f"{estate}{number}号楼",
+                        address=f"{grid.community.address}{estate}{number}号楼",
+                        units=self.rng.choice([2, 3, 4]),
+                        floors=self.rng.choice([6, 6, 7, 11, 18]),
+                        party_org_name=f"{estate}{number}号楼党小组",
+                    )
+                )
+        buildings = Building.objects.bulk_create(buildings, batch_size=2000)
+        CentralHousehold.objects.bulk_create(
+            (
+                CentralHousehold(building=building, room=f"{self.rng.randint(1, building.units)}-{self.rng.randint(1, building.floors)}0{self.rng.randint(1, 2)}", member_name=person_name(self.rng), households_served=self.rng.choice([8, 10, 10, 12]))
+                for building in buildings
+                if building.number % 2 == 1
+            ),
+            batch_size=2000,
+        )
+        units = []
+        for community in communities:
+            street = next(s for s in streets if s.pk == community.street_id)
+            for template, kind, party in UNIT_TEMPLATES[: 2 + community.pk % 3]:
+                name = template.format(s=street.name.removesuffix("街道").removesuffix("镇"), c=community.name.removesuffix("社区"))
+                units.append(ResidentUnit(community=community, name=name, kind=kind, party_org_name=f"{name}{party}" if party else "", contact_name=person_name(self.rng), contact_phone=mobile(self.rng, self.phones)))
+        ResidentUnit.objects.bulk_create(units)
+        self._people(district, streets, communities, grids, buildings)
+        audit_record(actor=None, action=AuditEntry.Action.CREATE, instance=district, changes={"seed": [None, f"{len(streets)} streets, {len(communities)} communities, {len(grids)} grids, {len(buildings)} buildings"]})
+        return {"streets": len(streets), "communities": len(communities), "grids": len(grids), "buildings": len(buildings)}
+
+    def _people(self, district, streets, communities, grids, buildings) -> None:
+        """Demo accounts first, then one holder for every other post so that no node is unstaffed."""
+        users: list[User] = []
+        grants: list[tuple[int, str, str, object]] = []
+
+        def add(username, role, node, full_name=None):
+            users.append(self.user(username, full_name))
+            grants.append((len(users) - 1, role, node))
+
+        add("district", Role.DISTRICT_ORG, district, "区委组织部")
+        for i, street in enumerate(streets, start=1):
+            add(f"street{i}" if i == 1 else f"street{i:02d}", Role.STREET_CADRE, street)
+        first_street = [c for c in communities if c.street_id == streets[0].pk]
+        special_communities = {first_street[0].pk: "community1", first_street[1].pk: "community2"}
+        for i, community in enumerate(communities, start=1):
+            add(special_communities.get(community.pk, f"cs{i:03d}"), Role.COMMUNITY_SECRETARY, community)
+            add(f"cc{i:03d}", Role.COMMUNITY_CADRE, community)
+        community1_grids = [g for g in grids if g.community_id == first_street[0].pk]
+        community2_grids = [g for g in grids if g.community_id == first_street[1].pk]
+        special_grids = {community1_grids[0].pk: "grid1", community1_grids[1].pk: "grid2", community2_grids[0].pk: "grid3"}
+        for i, grid in enumerate(grids, start=1):
+            add(special_grids.get(grid.pk, f"gw{i:04d}"), Role.GRID_WORKER, grid)
+            add(f"gp{i:04d}", Role.GRID_PART_TIME, grid)
+        first_of_grid = {}
+        for building in buildings:
+            first_of_grid.setdefault(building.grid_id, building)
+        for i, building in enumerate(first_of_grid.values(), start=1):
+            add(f"bh{i:04d}", Role.BUILDING_HEAD, building)
+        add("volunteer1", Role.VOLUNTEER, first_street[0])
+
+        users = User.objects.bulk_create(users, batch_size=2000)
+        memberships = [Membership(user=users[index], role=role, **{node.LEVEL: node}) for index, role, node in grants]
+        Membership.objects.bulk_create(memberships, batch_size=2000)
+
+
+def seed(*, scale: str, password: str, seed: int = 1, log=print) -> dict | None:
+    """Load the demo district unless it is there already; a second run adds nothing."""
+    if District.objects.filter(code=DISTRICT_CODE).exists():
+        return None
+    return DemoSeeder(scale=scale, password=password, seed=seed, log=log).run()

@@ -1,0 +1,45 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import User
+from governance.roles import Role
+from governance.validators import MOBILE_RE
+
+
+class LoginForm(AuthenticationForm):
+    """Log in with a username or a mobile number; the throttle counts the resolved username."""
+
+    username = forms.CharField(label=_("Username or mobile number"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}))
+
+    def clean(self):
+        identifier = (self.cleaned_data.get("username") or "").strip()
+        match = MOBILE_RE.match(identifier.replace(" ", ""))
+        if match:
+            username = User.objects.filter(phone=match.group(1)).values_list("username", flat=True).first()
+            if username:
+                self.cleaned_data["username"] = username
+        return super().clean()
+
+
+class PersonCreateForm(forms.Form):
+    username = forms.RegexField(label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$", error_messages={"invalid": _("Letters, digits and @ . + - _ only.")})
+    full_name = forms.CharField(label=_("Full name"), max_length=50)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput(render_value=False), min_length=8)
+    role = forms.ChoiceField(label=_("Role"))
+    unit_label = forms.CharField(label=_("Unit (for unit heads)"), max_length=20, required=False)
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, Role(role).label) for role in roles]
+
+
+class RoleGrantForm(forms.Form):
+    identifier = forms.CharField(label=_("Username or mobile number of an existing account"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"))
+    unit_label = forms.CharField(label=_("Unit (for unit heads)"), max_length=20, required=False)
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, Role(role).label) for role in roles]

@@ -1,0 +1,291 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from governance.roles import ROLE_LEVEL, SINGLE_HOLDER_ROLES, Level, Role
+from governance.scope import ScopedQuerySet
+from governance.validators import digits_validator, validate_mobile
+
+
+class User(AbstractUser):
+    """A person who logs in; what they may see comes from their memberships, not from this row."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile])
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+class Node(models.Model):
+    """Common fields of every level of the administrative tree."""
+
+    name = models.CharField(_("name"), max_length=100)
+    party_org_name = models.CharField(_("party organisation"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    LEVEL: str = ""
+    # The parent is fixed at creation: derived ancestor columns below would otherwise go stale.
+    PARENT_FIELD: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def ancestry(self) -> dict[str, int | None]:
+        raise NotImplementedError
+
+
+class District(Node):
+    code = models.CharField(_("division code"), max_length=6, unique=True, validators=[digits_validator(6)])
+
+    LEVEL = Level.DISTRICT
+    SCOPE_PATHS = {Level.DISTRICT: ["id"]}
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+    def ancestry(self):
+        return {Level.DISTRICT: self.pk}
+
+
+class Street(Node):
+    class Kind(models.TextChoices):
+        STREET = "street", _("Street (街道)")
+        TOWN = "town", _("Town (镇)")
+
+    district = models.ForeignKey(District, models.PROTECT, related_name="streets", verbose_name=_("district"))
+    code = models.CharField(_("division code"), max_length=12, unique=True, validators=[digits_validator(12)])
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STREET)
+
+    LEVEL = Level.STREET
+    PARENT_FIELD = "district"
+    SCOPE_PATHS = {Level.DISTRICT: ["district_id"], Level.STREET: ["id"]}
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["code"]
+
+    def ancestry(self):
+        return {Level.DISTRICT: self.district_id, Level.STREET: self.pk}
+
+    def clean(self):
+        if self.code and self.district_id and not self.code.startswith(self.district.code):
+            raise ValidationError({"code": _("A street code starts with its district's 6-digit code.")})
+        if self.code and self.code[9:] != "000":
+            raise ValidationError({"code": _("A street code ends with 000 (the community part).")})
+
+
+class Community(Node):
+    class PartyOrgKind(models.TextChoices):
+        COMMITTEE = "committee", _("Party committee (党委)")
+        GENERAL_BRANCH = "general_branch", _("General party branch (党总支)")
+        BRANCH = "branch", _("Party branch (党支部)")
+
+    street = models.ForeignKey(Street, models.PROTECT, related_name="communities", verbose_name=_("street"))
+    # Derived from the street at creation so that scope filters need no join.
+    district = models.ForeignKey(District, models.PROTECT, related_name="communities", verbose_name=_("district"), editable=False)
+    code = models.CharField(_("division code"), max_length=12, unique=True, validators=[digits_validator(12)])
+    party_org_kind = models.CharField(_("party organisation kind"), max_length=20, choices=PartyOrgKind.choices, default=PartyOrgKind.COMMITTEE)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("office phone"), max_length=20, blank=True)
+
+    LEVEL = Level.COMMUNITY
+    PARENT_FIELD = "street"
+    SCOPE_PATHS = {Level.DISTRICT: ["district_id"], Level.STREET: ["street_id"], Level.COMMUNITY: ["id"]}
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["code"]
+
+    def ancestry(self):
+        return {Level.DISTRICT: self.district_id, Level.STREET: self.street_id, Level.COMMUNITY: self.pk}
+
+    def clean(self):
+        if self.code and self.street_id and not self.code.startswith(self.street.code[:9]):
+            raise ValidationError({"code": _("A community code starts with the first 9 digits of its street's code.")})
+        if self.code and self.code[9:] == "000":
+            raise ValidationError({"code": _("A community code does not end with 000.")})
+
+
+class ResidentUnit(models.Model):
+    """An agency, company, school or property company in the community's big party committee."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("Government agency")
+        COMPANY = "company", _("Company")
+        SCHOOL = "school", _("School")
+        HOSPITAL = "hospital", _("Hospital")
+        PROPERTY = "property", _("Property company")
+        SOCIAL = "social", _("Social organisation")
+        OTHER = "other", _("Other")
+
+    community = models.ForeignKey(Community, models.PROTECT, related_name="resident_units", verbose_name=_("community"))
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    party_org_name = models.CharField(_("party organisation"), max_length=100, blank=True, help_text=_("Leave empty when the unit has no party organisation."))
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    PARENT_FIELD = "community"
+    SCOPE_PATHS = {Level.DISTRICT: ["community__district_id"], Level.STREET: ["community__street_id"], Level.COMMUNITY: ["community_id"]}
+
+    class Meta:
+        verbose_name = _("resident unit")
+        verbose_name_plural = _("resident units")
+        ordering = ["community_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="resident_unit_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def ancestry(self):
+        return self.community.ancestry()
+
+
+class Membership(models.Model):
+    """A role held by a user at one node: exactly one of the node columns is set."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    district = models.ForeignKey(District, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("district"))
+    street = models.ForeignKey(Street, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("street"))
+    community = models.ForeignKey(Community, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("community"))
+    grid = models.ForeignKey("grids.Grid", models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("grid"))
+    building = models.ForeignKey("grids.Building", models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("building"))
+    unit_label = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("For unit heads: which unit (单元)."))
+    granted_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by"))
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    SCOPE_PATHS = {
+        Level.DISTRICT: ["district_id", "street__district_id", "community__district_id", "grid__district_id", "building__grid__district_id"],
+        Level.STREET: ["street_id", "community__street_id", "grid__street_id", "building__grid__street_id"],
+        Level.COMMUNITY: ["community_id", "grid__community_id", "building__grid__community_id"],
+        Level.GRID: ["grid_id", "building__grid_id"],
+        Level.BUILDING: ["building_id"],
+    }
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role membership")
+        verbose_name_plural = _("role memberships")
+        ordering = ["role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(district__isnull=False, street__isnull=True, community__isnull=True, grid__isnull=True, building__isnull=True)
+                    | Q(district__isnull=True, street__isnull=False, community__isnull=True, grid__isnull=True, building__isnull=True)
+                    | Q(district__isnull=True, street__isnull=True, community__isnull=False, grid__isnull=True, building__isnull=True)
+                    | Q(district__isnull=True, street__isnull=True, community__isnull=True, grid__isnull=False, building__isnull=True)
+                    | Q(district__isnull=True, street__isnull=True, community__isnull=True, grid__isnull=True, building__isnull=False)
+                ),
+                name="membership_exactly_one_node",
+                violation_error_message=_("A role is held at exactly one place: choose one district, street, community, grid or building."),
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=["user", "role", level],
+                    condition=Q(**{f"{level}__isnull": False}),
+                    name=f"membership_unique_role_at_{level}",
+                    violation_error_message=_("This person already holds this role here."),
+                )
+                for level in Level.values
+            ],
+            *[
+                models.UniqueConstraint(fields=[ROLE_LEVEL[role]], condition=Q(role=role), name=f"membership_single_{role}", violation_error_message=_("This place already has a holder of this role; revoke that role first."))
+                for role in sorted(SINGLE_HOLDER_ROLES)
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.node}"
+
+    @property
+    def level(self) -> str:
+        return ROLE_LEVEL[self.role]
+
+    @property
+    def node(self):
+        return getattr(self, self.level)
+
+    def ancestry(self):
+        return self.node.ancestry()
+
+
+class AuditQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit log is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """Append-only record of a write: who, when, what, before and after.
+
+    The ancestor columns place the entry in the tree so that the usual scope rule applies to it.
+    On PostgreSQL a trigger also refuses UPDATE and DELETE.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+        GRANT = "grant", _("Role granted")
+        REVOKE = "revoke", _("Role revoked")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor"))
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, models.PROTECT, verbose_name=_("record type"))
+    object_id = models.CharField(_("record id"), max_length=40)
+    object_repr = models.CharField(_("record"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, help_text=_("Field → [before, after]."))
+    district = models.ForeignKey(District, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("district"))
+    street = models.ForeignKey(Street, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("street"))
+    community = models.ForeignKey(Community, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("community"))
+    grid = models.ForeignKey("grids.Grid", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("grid"))
+    building = models.ForeignKey("grids.Building", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("building"))
+
+    SCOPE_PATHS = {level: [f"{level}_id"] for level in Level.values}
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only.")

@@ -1,0 +1,94 @@
+"""Roles are rows (see Membership); this module says at which level each role sits, how high it ranks
+and what it may do. Permission predicates elsewhere read these tables and nothing else."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    DISTRICT = "district", _("District")
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community")
+    GRID = "grid", _("Grid")
+    BUILDING = "building", _("Building")
+
+
+# Depth of each level in the tree: a smaller number is higher up.
+LEVEL_DEPTH = {Level.DISTRICT: 0, Level.STREET: 1, Level.COMMUNITY: 2, Level.GRID: 3, Level.BUILDING: 4}
+
+
+class Role(models.TextChoices):
+    DISTRICT_ORG = "district_org", _("District organization department")
+    STREET_CADRE = "street_cadre", _("Street cadre")
+    FIRST_SECRETARY = "first_secretary", _("First secretary")
+    COMMUNITY_SECRETARY = "community_secretary", _("Community party secretary")
+    COMMUNITY_CADRE = "community_cadre", _("Community cadre")
+    GRID_LEADER = "grid_leader", _("Grid leader")
+    GRID_WORKER = "grid_worker", _("Full-time grid worker")
+    GRID_PART_TIME = "grid_part_time", _("Part-time grid worker")
+    BUILDING_HEAD = "building_head", _("Building head")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    VOLUNTEER = "volunteer", _("Volunteer / in-service party member")
+
+
+class Capability(models.TextChoices):
+    VIEW_HIERARCHY = "view_hierarchy", _("See the hierarchy")
+    MANAGE_HIERARCHY = "manage_hierarchy", _("Create and edit nodes and resident units")
+    MANAGE_PEOPLE = "manage_people", _("Create users and grant roles")
+    VIEW_AUDIT = "view_audit", _("Read the audit log")
+    USE_BACK_OFFICE = "use_back_office", _("Use the back office")
+
+
+ROLE_LEVEL = {
+    Role.DISTRICT_ORG: Level.DISTRICT,
+    Role.STREET_CADRE: Level.STREET,
+    Role.FIRST_SECRETARY: Level.COMMUNITY,
+    Role.COMMUNITY_SECRETARY: Level.COMMUNITY,
+    Role.COMMUNITY_CADRE: Level.COMMUNITY,
+    Role.GRID_LEADER: Level.GRID,
+    Role.GRID_WORKER: Level.GRID,
+    Role.GRID_PART_TIME: Level.GRID,
+    Role.BUILDING_HEAD: Level.BUILDING,
+    Role.UNIT_HEAD: Level.BUILDING,
+    Role.VOLUNTEER: Level.COMMUNITY,
+}
+
+# A granter may only grant roles whose rank is not above their own. The first secretary is sent by a
+# district department, so it ranks above the community's own cadres.
+ROLE_RANK = {
+    Role.DISTRICT_ORG: 100,
+    Role.STREET_CADRE: 80,
+    Role.FIRST_SECRETARY: 65,
+    Role.COMMUNITY_SECRETARY: 60,
+    Role.COMMUNITY_CADRE: 55,
+    Role.GRID_LEADER: 45,
+    Role.GRID_WORKER: 40,
+    Role.GRID_PART_TIME: 30,
+    Role.BUILDING_HEAD: 20,
+    Role.UNIT_HEAD: 15,
+    Role.VOLUNTEER: 10,
+}
+
+_STAFF = {Capability.VIEW_HIERARCHY, Capability.USE_BACK_OFFICE}
+_MANAGERS = _STAFF | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.VIEW_AUDIT}
+
+ROLE_CAPABILITIES = {
+    Role.DISTRICT_ORG: _MANAGERS,
+    Role.STREET_CADRE: _MANAGERS,
+    Role.FIRST_SECRETARY: _STAFF | {Capability.VIEW_AUDIT},
+    Role.COMMUNITY_SECRETARY: _MANAGERS,
+    Role.COMMUNITY_CADRE: _STAFF | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE},
+    Role.GRID_LEADER: _STAFF,
+    Role.GRID_WORKER: _STAFF,
+    Role.GRID_PART_TIME: _STAFF,
+    Role.BUILDING_HEAD: {Capability.VIEW_HIERARCHY},
+    Role.UNIT_HEAD: {Capability.VIEW_HIERARCHY},
+    Role.VOLUNTEER: {Capability.VIEW_HIERARCHY},
+}
+
+# Roles a node can hold only once: one full-time worker and one leader per grid, one head per building.
+SINGLE_HOLDER_ROLES = {Role.GRID_WORKER, Role.GRID_LEADER, Role.BUILDING_HEAD}
+
+
+def roles_with(capability: str) -> set[str]:
+    return {role for role, caps in ROLE_CAPABILITIES.items() if capability in caps}

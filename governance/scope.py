@@ -1,0 +1,85 @@
+"""The scope rule, in one place: a role at a node sees that node's subtree and nothing else.
+
+Every scoped model declares SCOPE_PATHS: for each level, the lookups that give the id of the model's
+ancestor (or itself) at that level. A user's scope is the set of nodes where they hold a role, so the
+filter is one OR of indexed `<lookup> IN (...)` predicates, never a walk of the tree per row.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from governance.roles import LEVEL_DEPTH, ROLE_CAPABILITIES, Level
+
+
+@dataclass(frozen=True)
+class Scope:
+    unrestricted: bool = False
+    node_ids: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.unrestricted and not any(self.node_ids.values())
+
+    def q(self, model) -> Q:
+        """The predicate selecting the rows of `model` inside this scope."""
+        if self.unrestricted:
+            return Q()
+        predicate = Q(pk__in=[])
+        for level, lookups in model.SCOPE_PATHS.items():
+            ids = self.node_ids.get(level)
+            if not ids:
+                continue
+            for lookup in lookups:
+                predicate |= Q(**{f"{lookup}__in": sorted(ids)})
+        return predicate
+
+    def contains(self, ancestry: dict[str, int | None]) -> bool:
+        """True when a node with this ancestry (level -> id) lies in the scope."""
+        if self.unrestricted:
+            return True
+        return any(ancestry.get(level) in self.node_ids.get(level, ()) for level in Level.values)
+
+    def top_level(self) -> str | None:
+        levels = [level for level in Level.values if self.node_ids.get(level)]
+        return min(levels, key=lambda lvl: LEVEL_DEPTH[lvl]) if levels else None
+
+
+def scope_for(user, capability: str | None = None) -> Scope:
+    """The nodes where `user` holds a role granting `capability` (any role when None).
+
+    Memberships are read once per request and cached on the user object.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(unrestricted=True)
+    memberships = getattr(user, "_memberships_cache", None)
+    if memberships is None:
+        memberships = list(user.memberships.values_list("role", *(f"{level}_id" for level in Level.values)))
+        user._memberships_cache = memberships
+    collected: dict[str, set[int]] = {level: set() for level in Level.values}
+    for role, *node_ids in memberships:
+        if capability is None or capability in ROLE_CAPABILITIES.get(role, ()):
+            for level, node_id in zip(Level.values, node_ids, strict=True):
+                if node_id is not None:
+                    collected[level].add(node_id)
+    return Scope(node_ids={level: frozenset(ids) for level, ids in collected.items() if ids})
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str | None = None):
+        scope = scope_for(user, capability)
+        if scope.is_empty:
+            return self.none()
+        return self.filter(scope.q(self.model))
+
+
+def get_in_scope_or_404(queryset, **lookups):
+    """Missing and out-of-scope rows answer the same 404."""
+    try:
+        return queryset.get(**lookups)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc

@@ -1,0 +1,106 @@
+"""Reads of the hierarchy and of people, always through the caller's scope."""
+
+from django.db.models import Count, Q
+
+from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
+from governance.roles import Capability, Level
+from governance.scope import get_in_scope_or_404, scope_for
+from grids.models import Building, CentralHousehold, Grid
+
+NODE_MODELS = {Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid, Level.BUILDING: Building}
+
+# Children of each level, with the counts shown beside each child (all computed in the database).
+CHILD_LEVEL = {Level.DISTRICT: Level.STREET, Level.STREET: Level.COMMUNITY, Level.COMMUNITY: Level.GRID, Level.GRID: Level.BUILDING}
+CHILD_COUNTS = {
+    Level.STREET: {"community_count": Count("communities", distinct=True), "grid_count": Count("grids", distinct=True)},
+    Level.COMMUNITY: {"grid_count": Count("grids", distinct=True), "unit_count": Count("resident_units", distinct=True)},
+    Level.GRID: {"building_count": Count("buildings", distinct=True)},
+    Level.BUILDING: {"central_household_count": Count("central_households", distinct=True)},
+}
+NODE_RELATED = {
+    Level.DISTRICT: [],
+    Level.STREET: ["district"],
+    Level.COMMUNITY: ["district", "street"],
+    Level.GRID: ["district", "street", "community"],
+    Level.BUILDING: ["grid__district", "grid__street", "grid__community"],
+}
+
+
+def node_list_for(user, level: str):
+    return NODE_MODELS[level].objects.visible_to(user).select_related(*NODE_RELATED[level])
+
+
+def node_get_for(user, level: str, pk: int):
+    return get_in_scope_or_404(node_list_for(user, level), pk=pk)
+
+
+def child_list_for(user, node):
+    """The node's children inside the caller's scope, each annotated with its own counts."""
+    child_level = CHILD_LEVEL.get(node.LEVEL)
+    if child_level is None:
+        return None
+    model = NODE_MODELS[child_level]
+    return model.objects.visible_to(user).filter(**{model.PARENT_FIELD: node}).annotate(**CHILD_COUNTS[child_level]).order_by(*model._meta.ordering)
+
+
+def top_nodes_for(user):
+    """Where the hierarchy browser starts: the highest nodes the user holds a role at."""
+    scope = scope_for(user)
+    if scope.unrestricted:
+        return Level.DISTRICT, District.objects.all()
+    level = scope.top_level()
+    if level is None:
+        return None, District.objects.none()
+    return level, node_list_for(user, level).filter(pk__in=scope.node_ids[level])
+
+
+def node_counts(node) -> dict:
+    """Counts of each kind of descendant, each one indexed COUNT through the same scope paths."""
+    counts = {}
+    for key, model in (("streets", Street), ("communities", Community), ("grids", Grid), ("buildings", Building), ("central_households", CentralHousehold)):
+        lookups = model.SCOPE_PATHS.get(node.LEVEL)
+        if lookups and lookups[0] != "id":
+            counts[key] = model.objects.filter(**{lookups[0]: node.pk}).count()
+    return counts
+
+
+def holders_at(node):
+    """Everyone holding a role at exactly this node (not below it)."""
+    return Membership.objects.filter(**{node.LEVEL: node}).select_related("user").order_by("role", "user__username")
+
+
+def membership_list_for(user):
+    return Membership.objects.visible_to(user).select_related("user", "district", "street", "community", "grid", "building")
+
+
+def membership_get_for(user, pk: int):
+    return get_in_scope_or_404(membership_list_for(user), pk=pk)
+
+
+def user_list_for(user):
+    """Accounts holding at least one role inside the caller's scope."""
+    if user.is_superuser:
+        return User.objects.all()
+    return User.objects.filter(pk__in=Membership.objects.visible_to(user).values("user_id"))
+
+
+def user_find_for(user, identifier: str):
+    """An account in scope by username or mobile number, or None."""
+    return user_list_for(user).filter(Q(username=identifier) | Q(phone=identifier)).first()
+
+
+def user_find_any(identifier: str):
+    """Any active account by username or mobile number: a role may go to someone not yet in the caller's scope."""
+    return User.objects.filter(Q(username=identifier) | Q(phone=identifier), is_active=True, is_superuser=False).first()
+
+
+def resident_unit_list_for(user):
+    return ResidentUnit.objects.visible_to(user).select_related("community")
+
+
+def audit_list_for(user):
+    return AuditEntry.objects.visible_to(user, Capability.VIEW_AUDIT).select_related("actor", "content_type")
+
+
+def central_household_list_for(user):
+    return CentralHousehold.objects.visible_to(user).select_related("building")

@@ -1,0 +1,153 @@
+"""Writes to the hierarchy and to people. Each service validates, writes and audits in one transaction."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError
+from django.utils.translation import gettext as _
+
+from governance.audit import audit_record, diff, snapshot
+from governance.models import AuditEntry, Community, District, Membership, User
+from governance.permissions import can_grant, can_manage_node, can_manage_user
+from governance.roles import ROLE_LEVEL, SINGLE_HOLDER_ROLES, Role
+from governance.validators import normalize_mobile
+
+
+def _parent_ancestry(instance) -> dict:
+    parent_field = getattr(instance, "PARENT_FIELD", None)
+    if parent_field is None:
+        return {}
+    return getattr(instance, parent_field).ancestry()
+
+
+def _derive_columns(instance) -> None:
+    """Fill the ancestor columns and codes that follow from the parent."""
+    from grids.models import Grid
+
+    if isinstance(instance, Community):
+        instance.district_id = instance.street.district_id
+    elif isinstance(instance, Grid):
+        community = instance.community
+        instance.street_id = community.street_id
+        instance.district_id = community.district_id
+        if instance.sequence:
+            instance.code = f"{community.code}{instance.sequence:03d}"
+
+
+@transaction.atomic
+def node_save(*, actor, instance: models.Model):
+    """Create or update a node of the tree, a resident unit or a central household.
+
+    The parent of an existing row cannot change: ancestor columns below it would go stale.
+    """
+    creating = instance._state.adding
+    parent_field = getattr(instance, "PARENT_FIELD", None)
+    if isinstance(instance, District) and creating:
+        if not actor.is_superuser:
+            raise PermissionDenied(_("Only the system administrator creates districts."))
+    elif parent_field and getattr(instance, f"{parent_field}_id") is None:
+        raise ValidationError({parent_field: _("This field is required.")})
+    if creating:
+        before = {}
+        allowed = isinstance(instance, District) or can_manage_node(actor, _parent_ancestry(instance))
+    else:
+        stored = type(instance).objects.select_for_update().get(pk=instance.pk)
+        before = snapshot(stored)
+        if parent_field and getattr(stored, f"{parent_field}_id") != getattr(instance, f"{parent_field}_id"):
+            raise ValidationError({parent_field: _("A node cannot be moved to another parent; create it again under the new parent.")})
+        allowed = can_manage_node(actor, stored.ancestry())
+    if not allowed:
+        raise PermissionDenied(_("You may not change this part of the hierarchy."))
+    _derive_columns(instance)
+    instance.full_clean()
+    changes = diff(before, snapshot(instance))
+    if creating:
+        instance.save()
+    elif changes:
+        names = {field.attname: field.name for field in instance._meta.concrete_fields}
+        instance.save(update_fields=[names[attname] for attname in changes])
+    if changes or creating:
+        audit_record(actor=actor, action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE, instance=instance, changes=changes)
+    return instance
+
+
+@transaction.atomic
+def node_delete(*, actor, instance: models.Model) -> None:
+    if not can_manage_node(actor, instance.ancestry()):
+        raise PermissionDenied(_("You may not change this part of the hierarchy."))
+    ancestry = instance.ancestry()
+    before = snapshot(instance)
+    try:
+        # A savepoint keeps the outer transaction usable when the database refuses the delete.
+        with transaction.atomic():
+            instance.delete()
+    except (ProtectedError, IntegrityError) as exc:
+        raise ValidationError(_("“%(name)s” still has records under it; remove or move them first.") % {"name": instance}) from exc
+    instance.pk = before.get("id")
+    audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=instance, changes=diff(before, {}), ancestry=ancestry)
+
+
+def _check_grant(*, actor, role: str, node, unit_label: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    level = ROLE_LEVEL[role]
+    if getattr(node, "LEVEL", None) != level:
+        raise ValidationError({"role": _("This role is held at the %(level)s level.") % {"level": level}})
+    if not can_grant(actor, role, node.ancestry()):
+        raise PermissionDenied(_("You may only grant roles no higher than your own, inside your own part of the hierarchy."))
+    if role == Role.UNIT_HEAD and not unit_label:
+        raise ValidationError({"unit_label": _("Say which unit the unit head looks after.")})
+    if role in SINGLE_HOLDER_ROLES and Membership.objects.filter(role=role, **{level: node}).exists():
+        raise ValidationError({"role": _("“%(node)s” already has a %(role)s; revoke that role first.") % {"node": node, "role": Role(role).label}})
+
+
+@transaction.atomic
+def membership_grant(*, actor, user: User, role: str, node, unit_label: str = "") -> Membership:
+    _check_grant(actor=actor, role=role, node=node, unit_label=unit_label)
+    level = ROLE_LEVEL[role]
+    if Membership.objects.filter(user=user, role=role, **{level: node}).exists():
+        raise ValidationError({"role": _("%(user)s already holds this role here.") % {"user": user}})
+    membership = Membership.objects.create(user=user, role=role, unit_label=unit_label, granted_by=actor if actor.is_authenticated else None, **{level: node})
+    audit_record(actor=actor, action=AuditEntry.Action.GRANT, instance=membership, changes={"user": [None, user.username], "role": [None, role]})
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership: Membership) -> None:
+    if not can_grant(actor, membership.role, membership.ancestry()):
+        raise PermissionDenied(_("You may only revoke roles no higher than your own, inside your own part of the hierarchy."))
+    ancestry = membership.ancestry()
+    pk = membership.pk
+    membership.delete()
+    membership.pk = pk
+    audit_record(actor=actor, action=AuditEntry.Action.REVOKE, instance=membership, changes={"user": [membership.user.username, None], "role": [membership.role, None]}, ancestry=ancestry)
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, full_name: str, phone: str, password: str, role: str, node, unit_label: str = "") -> User:
+    """Create an account together with its first role: an account without a role would be out of everyone's scope."""
+    _check_grant(actor=actor, role=role, node=node, unit_label=unit_label)
+    user = User(username=username.strip(), full_name=full_name.strip(), phone=normalize_mobile(phone) if phone else None)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=user, changes=diff({}, snapshot(user)), ancestry=node.ancestry())
+    membership_grant(actor=actor, user=user, role=role, node=node, unit_label=unit_label)
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, full_name: str, phone: str, is_active: bool) -> User:
+    memberships = list(user.memberships.select_related("district", "street", "community", "grid", "building__grid"))
+    if not can_manage_user(actor, user, memberships):
+        raise PermissionDenied(_("You may only edit accounts whose every role you could grant."))
+    before = snapshot(user)
+    user.full_name = full_name.strip()
+    user.phone = normalize_mobile(phone) if phone else None
+    user.is_active = is_active
+    user.full_clean()
+    user.save(update_fields=["full_name", "phone", "is_active"])
+    changes = diff(before, snapshot(user))
+    if changes:
+        ancestry = memberships[0].ancestry() if memberships else {}
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=user, changes=changes, ancestry=ancestry)
+    return user

@@ -1,0 +1,172 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from governance import selectors
+from governance.forms import PersonCreateForm, RoleGrantForm
+from governance.permissions import grantable_roles, has_capability
+from governance.roles import ROLE_LEVEL, ROLE_RANK, Capability, Level
+from governance.services import membership_grant, membership_revoke, user_create
+
+PAGE_SIZE = 30
+
+
+def _level_or_404(level: str) -> str:
+    if level not in Level.values:
+        raise Http404
+    return level
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def home(request):
+    """Each role lands on its own home: the highest role the user holds decides which one."""
+    memberships = list(selectors.membership_list_for(request.user).filter(user=request.user))
+    memberships.sort(key=lambda m: -ROLE_RANK[m.role])
+    primary = memberships[0] if memberships else None
+    level = primary.level if primary else None
+    context = {"memberships": memberships, "primary": primary, "level": level}
+    if primary is not None:
+        node = primary.node
+        context["node"] = node
+        context["counts"] = selectors.node_counts(node)
+        children = selectors.child_list_for(request.user, node)
+        context["children"] = children[:12] if children is not None else None
+    return render(request, "governance/home.html", context)
+
+
+def org_root(request):
+    level, nodes = selectors.top_nodes_for(request.user)
+    nodes = list(nodes[:50])
+    if len(nodes) == 1:
+        return redirect("org-node", level=level, pk=nodes[0].pk)
+    return render(request, "governance/org_root.html", {"level": level, "nodes": nodes})
+
+
+def org_node(request, level, pk):
+    level = _level_or_404(level)
+    node = selectors.node_get_for(request.user, level, pk)
+    children = selectors.child_list_for(request.user, node)
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")) if children is not None else None
+    context = {
+        "node": node,
+        "level": level,
+        "counts": selectors.node_counts(node),
+        "holders": selectors.holders_at(node),
+        "page": page,
+        "child_level": selectors.CHILD_LEVEL.get(level),
+        "grantable": grantable_roles(request.user, node.ancestry(), level),
+        "breadcrumbs": _breadcrumbs(request.user, node),
+    }
+    if level == Level.COMMUNITY:
+        context["resident_units"] = selectors.resident_unit_list_for(request.user).filter(community=node)[:50]
+    if level == Level.BUILDING:
+        context["central_households"] = selectors.central_household_list_for(request.user).filter(building=node)
+    return render(request, "governance/org_node.html", context)
+
+
+def _breadcrumbs(user, node) -> list[tuple[str, object]]:
+    """Ancestors the user may see, from the top down (nodes above the user's scope are left out)."""
+    chain = []
+    current = node
+    while current is not None:
+        chain.append(current)
+        parent_field = current.PARENT_FIELD
+        current = getattr(current, parent_field) if parent_field else None
+    chain.reverse()
+    scope = selectors.scope_for(user)
+    return [(item.LEVEL, item) for item in chain if scope.contains(item.ancestry())]
+
+
+def _node_for_people(request, level, pk):
+    level = _level_or_404(level)
+    node = selectors.node_get_for(request.user, level, pk)
+    roles = grantable_roles(request.user, node.ancestry(), level)
+    if not roles:
+        raise PermissionDenied
+    return level, node, roles
+
+
+def person_create(request, level, pk):
+    level, node, roles = _node_for_people(request, level, pk)
+    form = PersonCreateForm(request.POST or None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_create(actor=request.user, node=node, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Account %(user)s created with its role.") % {"user": user})
+            return redirect("org-node", level=level, pk=node.pk)
+    return render(request, "governance/person_form.html", {"form": form, "node": node, "title": _("Add a person")})
+
+
+def role_grant(request, level, pk):
+    level, node, roles = _node_for_people(request, level, pk)
+    form = RoleGrantForm(request.POST or None, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        # Any existing account may receive a role here; a person moving in from another street is common.
+        user = selectors.user_find_any(form.cleaned_data["identifier"].strip())
+        if user is None:
+            form.add_error("identifier", _("No account has this username or mobile number."))
+        else:
+            try:
+                membership_grant(actor=request.user, user=user, role=form.cleaned_data["role"], node=node, unit_label=form.cleaned_data["unit_label"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Role granted to %(user)s.") % {"user": user})
+                return redirect("org-node", level=level, pk=node.pk)
+    return render(request, "governance/person_form.html", {"form": form, "node": node, "title": _("Grant a role")})
+
+
+@require_POST
+def role_revoke(request, pk):
+    membership = selectors.membership_get_for(request.user, pk)
+    node = membership.node
+    membership_revoke(actor=request.user, membership=membership)
+    messages.success(request, _("Role revoked."))
+    return redirect("org-node", level=ROLE_LEVEL[membership.role], pk=node.pk)
+
+
+def audit_list(request):
+    if not has_capability(request.user, Capability.VIEW_AUDIT):
+        raise PermissionDenied
+    page = Paginator(selectors.audit_list_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "governance/audit_list.html", {"page": page})
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """200 when the database and the broker answer, 503 otherwise; no login, no personal data."""
+    from config.celery_app import app
+
+    status = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy, and the class name says which
+        status["database"] = f"error: {type(exc).__name__}"
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        status["broker"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        status["broker"] = f"error: {type(exc).__name__}"
+    healthy = all(value == "ok" for value in status.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
+

@@ -1,0 +1,103 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Community, District, Node, Street
+from governance.roles import Level
+from governance.scope import ScopedQuerySet
+from governance.validators import digits_validator
+
+
+class Grid(Node):
+    """One grid, one responsible worker (多网合一): every household, request, visit and volunteer
+    belongs to exactly one grid, so later models scope themselves with a grid foreign key."""
+
+    community = models.ForeignKey(Community, models.PROTECT, related_name="grids", verbose_name=_("community"))
+    # Derived from the community at creation so that scope filters on any grid-keyed row need one join.
+    street = models.ForeignKey(Street, models.PROTECT, related_name="grids", verbose_name=_("street"), editable=False)
+    district = models.ForeignKey(District, models.PROTECT, related_name="grids", verbose_name=_("district"), editable=False)
+    sequence = models.PositiveSmallIntegerField(_("sequence in community"), help_text=_("1-999; the grid code is the community code followed by this number on 3 digits."))
+    code = models.CharField(_("grid code"), max_length=15, unique=True, editable=False, validators=[digits_validator(15)])
+    boundary = models.CharField(_("boundary"), max_length=200, blank=True, help_text=_("Streets or courtyards that delimit the grid."))
+
+    LEVEL = Level.GRID
+    PARENT_FIELD = "community"
+    SCOPE_PATHS = {Level.DISTRICT: ["district_id"], Level.STREET: ["street_id"], Level.COMMUNITY: ["community_id"], Level.GRID: ["id"]}
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "sequence"], name="grid_unique_sequence"),
+            models.CheckConstraint(condition=models.Q(sequence__gte=1, sequence__lte=999), name="grid_sequence_range"),
+        ]
+
+    def ancestry(self):
+        return {Level.DISTRICT: self.district_id, Level.STREET: self.street_id, Level.COMMUNITY: self.community_id, Level.GRID: self.pk}
+
+
+class Building(Node):
+    """A building or courtyard (楼栋/楼院) with its party group (楼栋党小组)."""
+
+    grid = models.ForeignKey(Grid, models.PROTECT, related_name="buildings", verbose_name=_("grid"))
+    number = models.PositiveSmallIntegerField(_("number in grid"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    units = models.PositiveSmallIntegerField(_("units (单元)"), default=1)
+    floors = models.PositiveSmallIntegerField(_("floors"), default=6)
+
+    LEVEL = Level.BUILDING
+    PARENT_FIELD = "grid"
+    SCOPE_PATHS = {
+        Level.DISTRICT: ["grid__district_id"],
+        Level.STREET: ["grid__street_id"],
+        Level.COMMUNITY: ["grid__community_id"],
+        Level.GRID: ["grid_id"],
+        Level.BUILDING: ["id"],
+    }
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["grid_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["grid", "number"], name="building_unique_number")]
+
+    def ancestry(self):
+        return {**self.grid.ancestry(), Level.BUILDING: self.pk}
+
+    def clean(self):
+        if self.units is not None and self.units < 1:
+            raise ValidationError({"units": _("A building has at least one unit.")})
+
+
+class CentralHousehold(models.Model):
+    """A party-member central household (党员中心户), the sixth level below the building."""
+
+    building = models.ForeignKey(Building, models.CASCADE, related_name="central_households", verbose_name=_("building"))
+    room = models.CharField(_("unit and room"), max_length=30, help_text=_("For example 2-301."))
+    member_name = models.CharField(_("party member"), max_length=50)
+    households_served = models.PositiveSmallIntegerField(_("households served"), default=10)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    PARENT_FIELD = "building"
+    SCOPE_PATHS = {
+        Level.DISTRICT: ["building__grid__district_id"],
+        Level.STREET: ["building__grid__street_id"],
+        Level.COMMUNITY: ["building__grid__community_id"],
+        Level.GRID: ["building__grid_id"],
+        Level.BUILDING: ["building_id"],
+    }
+
+    class Meta:
+        verbose_name = _("party-member central household")
+        verbose_name_plural = _("party-member central households")
+        ordering = ["building_id", "room"]
+        constraints = [models.UniqueConstraint(fields=["building", "room"], name="central_household_unique_room")]
+
+    def __str__(self):
+        return f"{self.building} {self.room} {self.member_name}"
+
+    def ancestry(self):
+        return self.building.ancestry()
