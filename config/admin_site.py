@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from governance.permissions import has_capability
@@ -18,5 +19,8 @@ class BackOfficeSite(admin.AdminSite):
         return request.user.is_active and has_capability(request.user, Capability.USE_BACK_OFFICE)
 
     def login(self, request, extra_context=None):
+        # A logged-in user without back-office rights would loop between the two login pages.
+        if request.user.is_authenticated:
+            raise PermissionDenied
         # One login page for the whole product, with its throttling.
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)

@@ -1,0 +1,57 @@
+# Two commands matter: `make run` (the demo district on http://127.0.0.1:8000 with a worker and beat)
+# and `make test` (the whole suite, on PostgreSQL and Redis).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test bench install assets messages lint format check-migrations clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)"; exit 1; }
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v0
+
+assets: install
+	$(MANAGE) collectstatic --noinput -v0
+
+run: install messages assets
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo --scale small
+	@echo "Serving http://127.0.0.1:8000 — log in as grid1 / demo12345 (README lists every account). Ctrl-C stops all."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
+	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install messages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	set -a; eval "$$($(PY) tests/services_env.py)"; set +a; \
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run && \
+	$(VENV)/bin/pytest
+
+bench: install
+	$(PY) bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf var staticfiles .pytest_cache
