@@ -1,0 +1,51 @@
+import pytest
+from django.core.management import call_command
+
+from governance.models import Community, Membership, ResidentUnit, Street
+from governance.roles import Role
+from grids.models import Building, Grid
+
+pytestmark = pytest.mark.django_db
+
+
+def test_small_demo_district_has_the_promised_shape():
+    district_streets = Street.objects.filter(district__code="130102")
+    assert district_streets.count() == 2
+    assert Community.objects.filter(district__code="130102").count() == 4
+    assert Grid.objects.filter(district__code="130102").count() == 12
+    assert Building.objects.filter(grid__district__code="130102").count() == 60
+    assert ResidentUnit.objects.filter(community__district__code="130102").exists()
+    # Codes nest: street = county + street + 000, community = street prefix + 3, grid = community + 3.
+    for grid in Grid.objects.filter(district__code="130102").select_related("community__street"):
+        assert grid.code.startswith(grid.community.code) and len(grid.code) == 15
+        assert grid.community.code[:9] == grid.community.street.code[:9]
+
+
+def test_demo_accounts_hold_the_roles_readme_lists():
+    def only(username):
+        return Membership.objects.select_related("community", "grid__community", "street").get(user__username=username)
+
+    street1 = only("street1").street
+    community1, community2 = only("community1").community, only("community2").community
+    assert [c.pk for c in Community.objects.filter(street=street1).order_by("code")[:2]] == [community1.pk, community2.pk]
+    grids1 = list(Grid.objects.filter(community=community1).order_by("code"))
+    assert only("grid1").grid == grids1[0] and only("grid2").grid == grids1[1]
+    assert only("grid3").grid == Grid.objects.filter(community=community2).order_by("code").first()
+    assert only("grid1").role == Role.GRID_WORKER
+    assert only("volunteer1").role == Role.VOLUNTEER and only("volunteer1").community == community1
+    assert only("district").role == Role.DISTRICT_ORG
+
+
+def test_a_second_run_adds_nothing(capsys):
+    before = (Building.objects.count(), Membership.objects.count())
+    call_command("seed_demo", "--scale", "small", "--password", "x")
+    assert "nothing added" in capsys.readouterr().out
+    assert (Building.objects.count(), Membership.objects.count()) == before
+
+
+def test_password_is_required_when_debug_is_off(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
