@@ -1,0 +1,119 @@
+"""`make bench`: time the pages and APIs that matter at district scale.
+
+Seeds `seed_demo --scale district` into its own PostgreSQL database (BENCH_DATABASE_URL, default
+grid_bench on 127.0.0.1) when it is not there yet, then prints one line per figure: median and 95th
+percentile over repeated requests, and the number of queries per request.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grid_bench")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+PASSWORD = "bench-password-2026"
+
+
+def ensure_database(url: str) -> None:
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin_url = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    import django
+
+    django.setup()
+
+
+def timed(client, url: str) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        assert client.get(url).status_code == 200, url
+    durations = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        response = client.get(url)
+        durations.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, url
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return durations, len(ctx)
+
+
+def report(name: str, durations: list[float], queries: int) -> None:
+    ordered = sorted(durations)
+    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    print(f"{name:<44} median {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   queries {queries:3d}", flush=True)
+
+
+def main() -> int:
+    ensure_database(BENCH_DATABASE_URL)
+    setup_django()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from governance import demo
+    from governance.models import User
+
+    call_command("migrate", "--noinput", verbosity=0)
+    started = time.monotonic()
+    result = demo.seed(scale="district", password=PASSWORD, seed=1)
+    if result is not None:
+        print(f"{'seed_demo --scale district':<44} {time.monotonic() - started:7.1f} s    {result}", flush=True)
+
+    def client_for(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+    district = client_for("district")
+    street = client_for("street1")
+    community = client_for("community1")
+    grid_worker = client_for("grid1")
+    ids = {m.user.username: m for m in demo_memberships()}
+    pages = [
+        ("district home", district, "/"),
+        ("district node page (8 streets)", district, f"/org/district/{ids['district'].district_id}/"),
+        ("street node page", street, f"/org/street/{ids['street1'].street_id}/"),
+        ("community node page", community, f"/org/community/{ids['community1'].community_id}/"),
+        ("grid node page (20 buildings)", grid_worker, f"/org/grid/{ids['grid1'].grid_id}/"),
+        ("grid worker home", grid_worker, "/"),
+        ("audit log (district)", district, "/audit/"),
+        ("admin grid list (district, 500 grids)", district, "/admin/grids/grid/"),
+        ("admin building list (district, 10k)", district, "/admin/grids/building/"),
+        ("admin building search (district)", district, "/admin/grids/building/?q=3%E5%8F%B7%E6%A5%BC"),
+        ("API grids (district)", district, "/api/grids/"),
+        ("API buildings page 100 (district)", district, "/api/buildings/?page=100"),
+        ("API buildings of a grid (grid worker)", grid_worker, f"/api/buildings/?grid={ids['grid1'].grid_id}"),
+        ("API memberships (district)", district, "/api/memberships/"),
+    ]
+    for name, client, url in pages:
+        report(name, *timed(client, url))
+    return 0
+
+
+def demo_memberships():
+    from governance.models import Membership
+
+    return Membership.objects.filter(user__username__in=["district", "street1", "community1", "grid1"]).select_related("user")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
