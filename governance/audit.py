@@ -10,7 +10,8 @@ def snapshot(instance: models.Model) -> dict:
     """The instance's concrete field values, as JSON-friendly strings keyed by attribute name."""
     values = {}
     for field in instance._meta.concrete_fields:
-        if field.name in {"password", "last_login", "created_at", "granted_at"}:
+        # Ciphertexts and keyed hashes never enter the log; their masked companions do.
+        if field.name in {"password", "last_login", "created_at", "updated_at", "granted_at"} or field.attname.endswith(("_enc", "_hash")):
             continue
         value = getattr(instance, field.attname)
         values[field.attname] = value if value is None or isinstance(value, bool | int) else str(value)

@@ -175,6 +175,8 @@ class Membership(models.Model):
     grid = models.ForeignKey("grids.Grid", models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("grid"))
     building = models.ForeignKey("grids.Building", models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("building"))
     unit_label = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("For unit heads: which unit (单元)."))
+    # Capabilities granted explicitly on top of the role's own, e.g. sensitive data for a civil-affairs officer.
+    extra_capabilities = models.JSONField(_("extra capabilities"), default=list, blank=True)
     granted_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by"))
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
@@ -289,3 +291,72 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only.")
+
+
+class PersonalDataLog(models.Model):
+    """Every reveal of a masked value and every export of personal data (PIPL): who, when, what, why.
+
+    Append-only like the audit log; the district organization department reads it.
+    """
+
+    class Kind(models.TextChoices):
+        REVEAL = "reveal", _("Reveal")
+        EXPORT = "export", _("Export")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    content_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True, verbose_name=_("record type"))
+    object_id = models.CharField(_("record id"), max_length=40, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200)
+    fields = models.JSONField(_("fields"), default=list)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    unmasked = models.BooleanField(_("unmasked"), default=False)
+    district = models.ForeignKey(District, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("district"))
+    street = models.ForeignKey(Street, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("street"))
+    community = models.ForeignKey(Community, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("community"))
+    grid = models.ForeignKey("grids.Grid", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("grid"))
+    building = models.ForeignKey("grids.Building", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("building"))
+
+    SCOPE_PATHS = {level: [f"{level}_id"] for level in Level.values}
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The personal data access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The personal data access log is append-only.")
+
+
+class Notification(models.Model):
+    """An in-app notification; `key` makes a job that sends it idempotent (one per user and key)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="notifications", verbose_name=_("user"))
+    key = models.CharField(_("key"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.title

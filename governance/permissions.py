@@ -25,7 +25,7 @@ def can_grant(user, role: str, ancestry: dict) -> bool:
         return False
     if user.is_superuser:
         return True
-    for held_role, *node_ids in _memberships(user):
+    for held_role, _extra, *node_ids in _memberships(user):
         if Capability.MANAGE_PEOPLE not in ROLE_CAPABILITIES.get(held_role, ()):
             continue
         if ROLE_RANK[held_role] < ROLE_RANK[role]:

@@ -37,6 +37,12 @@ class Capability(models.TextChoices):
     MANAGE_PEOPLE = "manage_people", _("Create users and grant roles")
     VIEW_AUDIT = "view_audit", _("Read the audit log")
     USE_BACK_OFFICE = "use_back_office", _("Use the back office")
+    VIEW_LEDGER = "view_ledger", _("See the household ledger")
+    EDIT_LEDGER = "edit_ledger", _("Keep the household ledger and record visits")
+    VIEW_SENSITIVE = "view_sensitive", _("See health, disability and income data")
+    REVEAL_PERSONAL = "reveal_personal", _("Reveal ID numbers and phones, giving a reason")
+    EXPORT_LEDGER = "export_ledger", _("Export the ledger")
+    VIEW_ACCESS_LOG = "view_access_log", _("Read the personal data access log")
 
 
 ROLE_LEVEL = {
@@ -69,18 +75,20 @@ ROLE_RANK = {
     Role.VOLUNTEER: 10,
 }
 
-_STAFF = {Capability.VIEW_HIERARCHY, Capability.USE_BACK_OFFICE}
-_MANAGERS = _STAFF | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.VIEW_AUDIT}
+_STAFF = {Capability.VIEW_HIERARCHY, Capability.USE_BACK_OFFICE, Capability.VIEW_LEDGER}
+_MANAGERS = _STAFF | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.VIEW_AUDIT, Capability.EXPORT_LEDGER}
+# Those who know the households by name: the grid's workers and the community's cadres (PIPL: need to know).
+_CARERS = {Capability.EDIT_LEDGER, Capability.VIEW_SENSITIVE, Capability.REVEAL_PERSONAL}
 
 ROLE_CAPABILITIES = {
-    Role.DISTRICT_ORG: _MANAGERS,
+    Role.DISTRICT_ORG: _MANAGERS | {Capability.VIEW_ACCESS_LOG},
     Role.STREET_CADRE: _MANAGERS,
     Role.FIRST_SECRETARY: _STAFF | {Capability.VIEW_AUDIT},
-    Role.COMMUNITY_SECRETARY: _MANAGERS,
-    Role.COMMUNITY_CADRE: _STAFF | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE},
-    Role.GRID_LEADER: _STAFF,
-    Role.GRID_WORKER: _STAFF,
-    Role.GRID_PART_TIME: _STAFF,
+    Role.COMMUNITY_SECRETARY: _MANAGERS | _CARERS,
+    Role.COMMUNITY_CADRE: _STAFF | _CARERS | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.EXPORT_LEDGER},
+    Role.GRID_LEADER: _STAFF | _CARERS,
+    Role.GRID_WORKER: _STAFF | _CARERS,
+    Role.GRID_PART_TIME: _STAFF | {Capability.EDIT_LEDGER},
     Role.BUILDING_HEAD: {Capability.VIEW_HIERARCHY},
     Role.UNIT_HEAD: {Capability.VIEW_HIERARCHY},
     Role.VOLUNTEER: {Capability.VIEW_HIERARCHY},

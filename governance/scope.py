@@ -58,11 +58,11 @@ def scope_for(user, capability: str | None = None) -> Scope:
         return Scope(unrestricted=True)
     memberships = getattr(user, "_memberships_cache", None)
     if memberships is None:
-        memberships = list(user.memberships.values_list("role", *(f"{level}_id" for level in Level.values)))
+        memberships = list(user.memberships.values_list("role", "extra_capabilities", *(f"{level}_id" for level in Level.values)))
         user._memberships_cache = memberships
     collected: dict[str, set[int]] = {level: set() for level in Level.values}
-    for role, *node_ids in memberships:
-        if capability is None or capability in ROLE_CAPABILITIES.get(role, ()):
+    for role, extra, *node_ids in memberships:
+        if capability is None or capability in ROLE_CAPABILITIES.get(role, ()) or capability in extra:
             for level, node_id in zip(Level.values, node_ids, strict=True):
                 if node_id is not None:
                     collected[level].add(node_id)

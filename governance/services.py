@@ -1,5 +1,6 @@
 """Writes to the hierarchy and to people. Each service validates, writes and audits in one transaction."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
@@ -151,3 +152,52 @@ def user_update(*, actor, user: User, full_name: str, phone: str, is_active: boo
         ancestry = memberships[0].ancestry() if memberships else {}
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=user, changes=changes, ancestry=ancestry)
     return user
+
+
+def _encrypted_fields(instance) -> tuple[str, ...]:
+    return tuple(field.attname.removesuffix("_enc") for field in instance._meta.concrete_fields if field.attname.endswith("_enc"))
+
+
+@transaction.atomic
+def personal_data_reveal(*, actor, instance: models.Model, reason: str) -> dict[str, str]:
+    """Decrypt one record's protected values for someone allowed to, and log who, when, which and why."""
+    from governance.models import PersonalDataLog
+    from governance.personal_data import decrypt
+    from governance.roles import Capability
+    from governance.scope import scope_for
+
+    ancestry = instance.ancestry()
+    if not scope_for(actor, Capability.REVEAL_PERSONAL).contains(ancestry):
+        raise PermissionDenied(_("Your role does not allow revealing personal data."))
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("Say why you need the full value (at least 4 characters); the reason is logged.")})
+    fields = _encrypted_fields(instance)
+    values = {name: decrypt(getattr(instance, f"{name}_enc")) for name in fields}
+    PersonalDataLog.objects.create(
+        user=actor,
+        kind=PersonalDataLog.Kind.REVEAL,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        fields=[name for name, value in values.items() if value],
+        reason=reason[:200],
+        unmasked=True,
+        **{f"{level}_id": node_id for level, node_id in ancestry.items()},
+    )
+    return values
+
+
+def personal_data_export_log(*, actor, description: str, rows: int, fields: list[str], unmasked: bool, reason: str = "", ancestry: dict | None = None):
+    from governance.models import PersonalDataLog
+
+    return PersonalDataLog.objects.create(
+        user=actor,
+        kind=PersonalDataLog.Kind.EXPORT,
+        object_repr=description[:200],
+        fields=fields,
+        rows=rows,
+        unmasked=unmasked,
+        reason=reason[:200],
+        **{f"{level}_id": node_id for level, node_id in (ancestry or {}).items()},
+    )

@@ -3,7 +3,7 @@ from django.db import migrations
 TRIGGER = """
 CREATE OR REPLACE FUNCTION governance_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'governance_auditentry is append-only';
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER governance_audit_append_only

@@ -1,0 +1,77 @@
+"""Personal data at rest (PIPL): encryption with rotatable keys, keyed hashes for lookups, masks for display.
+
+Keys come from the environment: FIELD_ENCRYPTION_KEYS is a comma-separated list of Fernet keys, the
+first one encrypting and all of them decrypting, so a new key is put first and `manage.py
+rotate_field_keys` re-encrypts every value before the old key is dropped. FIELD_HASH_KEY keys the
+HMAC used for equality lookups (duplicate ID numbers, phone search) without decrypting anything.
+"""
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@lru_cache(maxsize=1)
+def _fernet() -> MultiFernet:
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty.")
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError as exc:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64 bytes).") from exc
+
+
+def reset_keys() -> None:
+    """Forget cached keys (after settings change, e.g. in a rotation)."""
+    _fernet.cache_clear()
+
+
+def encrypt(value: str) -> str:
+    if not value:
+        return ""
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("A stored value cannot be decrypted with FIELD_ENCRYPTION_KEYS; was a key dropped too early?") from exc
+
+
+def rotate(token: str) -> str:
+    return _fernet().rotate(token.encode()).decode() if token else ""
+
+
+def keyed_hash(value: str) -> str:
+    if not value:
+        return ""
+    return hmac.new(settings.FIELD_HASH_KEY.encode(), value.upper().encode(), hashlib.sha256).hexdigest()
+
+
+def mask_id_number(value: str) -> str:
+    """130102********123X: region and the last four kept, birth date hidden."""
+    if not value:
+        return ""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****1234."""
+    if not value:
+        return ""
+    return value[:3] + "****" + value[-4:] if len(value) >= 8 else "*" * len(value)
+
+
+def derive_dev_key(secret: str, purpose: str) -> str:
+    """A stable development key derived from SECRET_KEY; production settings refuse it."""
+    digest = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()

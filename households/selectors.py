@@ -1,0 +1,114 @@
+"""Reads of the ledger, always through the caller's scope; sensitive data filtered by capability."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from governance.roles import Capability
+from governance.scope import get_in_scope_or_404, scope_for
+from households.models import CareTag, Household, Resident
+
+
+def household_list_for(user, *, include_archived: bool = False):
+    qs = Household.objects.visible_to(user, Capability.VIEW_LEDGER).select_related("building", "grid", "head")
+    if not include_archived:
+        qs = qs.filter(status=Household.Status.ACTIVE)
+    return qs.prefetch_related(Prefetch("tags", queryset=CareTag.objects.order_by("sort_order")))
+
+
+def household_search(user, *, q: str = "", tag: str = "", building: int | None = None, grid: int | None = None, include_archived: bool = False):
+    """Search by name, phone tail, address or tag; every filter is an indexed predicate on the scoped set."""
+    qs = household_list_for(user, include_archived=include_archived)
+    if grid:
+        qs = qs.filter(grid_id=grid)
+    if building:
+        qs = qs.filter(building_id=building)
+    if tag:
+        tagged = Q(tag_links__tag__code=tag) | Q(residents__tag_links__tag__code=tag, residents__moved_out_on__isnull=True)
+        qs = qs.filter(pk__in=Household.objects.filter(tagged).values("pk"))
+    q = (q or "").strip()
+    if q:
+        if q.isdigit() and len(q) == 4:
+            match = Q(phone_masked__endswith=q) | Q(pk__in=Resident.objects.filter(phone_masked__endswith=q).values("household_id"))
+        else:
+            match = Q(building__name__contains=q) | Q(pk__in=Resident.objects.filter(name__contains=q).values("household_id"))
+            unit_room = q.split("-", 1)
+            if len(unit_room) == 2 and unit_room[0].isdigit():
+                match |= Q(unit=int(unit_room[0]), room=unit_room[1])
+            else:
+                match |= Q(room=q)
+        qs = qs.filter(match)
+    return qs.order_by("building_id", "unit", "floor", "room")
+
+
+def household_get_for(user, pk: int, *, capability: str = Capability.VIEW_LEDGER):
+    return get_in_scope_or_404(Household.objects.visible_to(user, capability).select_related("building", "grid__community", "head"), pk=pk)
+
+
+def household_visible(user, pk: int) -> bool:
+    return Household.objects.visible_to(user, Capability.VIEW_LEDGER).filter(pk=pk).exists()
+
+
+def household_by_token(token: str):
+    return Household.objects.select_related("building", "grid__community").filter(public_token=token, status=Household.Status.ACTIVE).first()
+
+
+def resident_get_for(user, pk: int, *, capability: str = Capability.VIEW_LEDGER):
+    return get_in_scope_or_404(Resident.objects.visible_to(user, capability).select_related("household__grid", "household__building"), pk=pk)
+
+
+def members_of(household):
+    return household.residents.filter(moved_out_on__isnull=True).prefetch_related(Prefetch("tags", queryset=CareTag.objects.order_by("sort_order"))).order_by("id")
+
+
+def visits_of(household):
+    return household.visits.select_related("visitor").order_by("-visited_at", "-id")
+
+
+def building_households(user, building):
+    """A building's active households floor by floor (top floor first), with their and their members' tags."""
+    member_tags = Prefetch("residents", queryset=Resident.objects.filter(moved_out_on__isnull=True).prefetch_related("tags").only("id", "household_id", "name"))
+    return (
+        household_list_for(user).filter(building=building).prefetch_related(member_tags).annotate(member_count=Count("residents", filter=Q(residents__moved_out_on__isnull=True))).order_by("-floor", "unit", "room")
+    )
+
+
+def visible_tags(user, ancestry: dict, tags) -> list[CareTag]:
+    """Sensitive tags only for those who may see sensitive data at this place."""
+    if scope_for(user, Capability.VIEW_SENSITIVE).contains(ancestry):
+        return list(tags)
+    return [tag for tag in tags if not tag.sensitive]
+
+
+def visits_due_for(user, *, grid: int | None = None, today: dt.date | None = None):
+    """Households whose visit is due today or overdue, in the user's editing scope, most overdue first."""
+    today = today or timezone.localdate()
+    qs = Household.objects.visible_to(user, Capability.EDIT_LEDGER).filter(status=Household.Status.ACTIVE, next_visit_due__lte=today)
+    if grid:
+        qs = qs.filter(grid_id=grid)
+    return qs.select_related("building", "grid").order_by("next_visit_due", "building_id", "unit", "room")
+
+
+def _coverage_figures(today: dt.date | None) -> dict:
+    now = timezone.now()
+    today = today or timezone.localdate()
+    active = Q(status=Household.Status.ACTIVE)
+    return {
+        "registered": Count("pk", filter=active),
+        "visited_30": Count("pk", filter=active & Q(last_visited_at__gte=now - dt.timedelta(days=30))),
+        "visited_90": Count("pk", filter=active & Q(last_visited_at__gte=now - dt.timedelta(days=90))),
+        "key_care_total": Count("pk", filter=active & Q(key_care=True)),
+        "key_care_on_time": Count("pk", filter=active & Q(key_care=True, next_visit_due__gte=today)),
+        "due": Count("pk", filter=active & Q(next_visit_due__lte=today)),
+    }
+
+
+def coverage(queryset, *, today: dt.date | None = None) -> dict:
+    """Coverage of a set of households in one aggregate query ("一户不落")."""
+    return queryset.aggregate(**_coverage_figures(today))
+
+
+def coverage_by(queryset, field: str, *, today: dt.date | None = None):
+    """The same figures grouped by a child field (grid or building), still one query."""
+    return queryset.values(field).annotate(**_coverage_figures(today)).order_by(field)
