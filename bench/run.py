@@ -59,7 +59,7 @@ def timed(client, url: str) -> tuple[list[float], int]:
 
 def report(name: str, durations: list[float], queries: int) -> None:
     ordered = sorted(durations)
-    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
     print(f"{name:<44} median {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   queries {queries:3d}", flush=True)
 
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from governance import api as governance_api
+from households import api as households_api
 
 router = DefaultRouter()
 router.register("districts", governance_api.DistrictViewSet, basename="district")
@@ -16,6 +17,10 @@ router.register("buildings", governance_api.BuildingViewSet, basename="building"
 router.register("resident-units", governance_api.ResidentUnitViewSet, basename="resident-unit")
 router.register("memberships", governance_api.MembershipViewSet, basename="membership")
 router.register("audit", governance_api.AuditEntryViewSet, basename="audit")
+router.register("households", households_api.HouseholdViewSet, basename="household")
+router.register("residents", households_api.ResidentViewSet, basename="resident")
+router.register("visits", households_api.VisitViewSet, basename="visit")
+router.register("care-tags", households_api.CareTagViewSet, basename="care-tag")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -26,6 +31,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),
     path("", include("governance.urls")),
+    path("", include("households.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance import selectors
 from governance.admin_mixins import NodeAdmin, ScopedAdmin
-from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
+from governance.models import AuditEntry, Community, District, Membership, Notification, PersonalDataLog, ResidentUnit, Street, User
 from governance.permissions import can_grant, can_manage_user, has_capability
 from governance.roles import Capability
 from governance.services import membership_grant, membership_revoke, user_update
@@ -162,3 +162,64 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 admin.site.empty_value_display = _("—")
+
+
+@admin.register(PersonalDataLog)
+class PersonalDataLogAdmin(AuditEntryAdmin):
+    """Reveals and exports of personal data, for the district organization department."""
+
+    list_display = ["at", "user", "kind", "object_repr", "reason", "rows", "unmasked"]
+    list_filter = ["kind", "unmasked"]
+    search_fields = ["object_repr", "user__username", "reason"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "at",
+        "user",
+        "kind",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "fields",
+        "reason",
+        "rows",
+        "unmasked",
+        "district",
+        "street",
+        "community",
+        "grid",
+        "building",
+    ]
+
+    def get_queryset(self, request):
+        return selectors.access_log_for(request.user)
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.VIEW_ACCESS_LOG)
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, Capability.VIEW_ACCESS_LOG)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "title", "read_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "key", "title", "body", "url", "created_at", "read_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user__in=selectors.user_list_for(request.user))
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.MANAGE_PEOPLE)
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, Capability.MANAGE_PEOPLE)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

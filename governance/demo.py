@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from governance.audit import audit_record
+from governance.demo_names import mobile, person_name
 from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, CentralHousehold, Grid
@@ -34,13 +36,39 @@ SCALES = {
 
 STREET_NAMES = ["建设北街街道", "青园街道", "广安街道", "育才街道", "峰峰路街道", "谈固街道", "跃进街道", "中山东路街道", "西兴街道", "高营镇"]
 COMMUNITY_PREFIXES = [
-    "幸福", "和平", "光明", "阳光", "东风", "胜利", "友谊", "建华", "育英", "民生", "安居", "康乐", "翠屏", "金桥", "长丰", "青园",
-    "广安", "丰收", "花园", "朝阳", "红旗", "新华", "富强", "振兴", "锦绣", "和谐", "文明", "明珠", "春晖", "秀水",
+    "幸福",
+    "和平",
+    "光明",
+    "阳光",
+    "东风",
+    "胜利",
+    "友谊",
+    "建华",
+    "育英",
+    "民生",
+    "安居",
+    "康乐",
+    "翠屏",
+    "金桥",
+    "长丰",
+    "青园",
+    "广安",
+    "丰收",
+    "花园",
+    "朝阳",
+    "红旗",
+    "新华",
+    "富强",
+    "振兴",
+    "锦绣",
+    "和谐",
+    "文明",
+    "明珠",
+    "春晖",
+    "秀水",
 ]
 COMMUNITY_SUFFIXES = ["", "东", "西", "南", "北"]
 ESTATE_SUFFIXES = ["小区", "家园", "花苑", "里", "公寓", "新村"]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强海燕玉兰淑珍红梅春梅丽娟晓东晓明德胜文博子涵浩然欣怡雨桐"
 UNIT_TEMPLATES = [
     ("{s}街道社区卫生服务中心", ResidentUnit.Kind.HOSPITAL, "党支部"),
     ("{c}小学", ResidentUnit.Kind.SCHOOL, "党支部"),
@@ -49,21 +77,10 @@ UNIT_TEMPLATES = [
     ("{c}供电营业所", ResidentUnit.Kind.COMPANY, "党支部"),
 ]
 
+LATER_SEEDERS = ["households.demo.seed_ledger"]
+
 # Demo accounts, the same in both scales (README lists them).
 DEMO_ACCOUNTS = ["district", "street1", "community1", "community2", "grid1", "grid2", "grid3", "volunteer1"]
-
-
-def person_name(rng: random.Random) -> str:
-    given_len = rng.choice([1, 2, 2])
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(given_len))
-
-
-def mobile(rng: random.Random, taken: set[str]) -> str:
-    while True:
-        number = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
-        if number not in taken:
-            taken.add(number)
-            return number
 
 
 class DemoSeeder:
@@ -144,7 +161,12 @@ class DemoSeeder:
         buildings = Building.objects.bulk_create(buildings, batch_size=2000)
         CentralHousehold.objects.bulk_create(
             (
-                CentralHousehold(building=building, room=f"{self.rng.randint(1, building.units)}-{self.rng.randint(1, building.floors)}0{self.rng.randint(1, 2)}", member_name=person_name(self.rng), households_served=self.rng.choice([8, 10, 10, 12]))
+                CentralHousehold(
+                    building=building,
+                    room=f"{self.rng.randint(1, building.units)}-{self.rng.randint(1, building.floors)}0{self.rng.randint(1, 2)}",
+                    member_name=person_name(self.rng),
+                    households_served=self.rng.choice([8, 10, 10, 12]),
+                )
                 for building in buildings
                 if building.number % 2 == 1
             ),
@@ -155,11 +177,27 @@ class DemoSeeder:
             street = next(s for s in streets if s.pk == community.street_id)
             for template, kind, party in UNIT_TEMPLATES[: 2 + community.pk % 3]:
                 name = template.format(s=street.name.removesuffix("街道").removesuffix("镇"), c=community.name.removesuffix("社区"))
-                units.append(ResidentUnit(community=community, name=name, kind=kind, party_org_name=f"{name}{party}" if party else "", contact_name=person_name(self.rng), contact_phone=mobile(self.rng, self.phones)))
+                units.append(
+                    ResidentUnit(
+                        community=community,
+                        name=name,
+                        kind=kind,
+                        party_org_name=f"{name}{party}" if party else "",
+                        contact_name=person_name(self.rng),
+                        contact_phone=mobile(self.rng, self.phones),
+                    )
+                )
         ResidentUnit.objects.bulk_create(units)
         self._people(district, streets, communities, grids, buildings)
-        audit_record(actor=None, action=AuditEntry.Action.CREATE, instance=district, changes={"seed": [None, f"{len(streets)} streets, {len(communities)} communities, {len(grids)} grids, {len(buildings)} buildings"]})
-        return {"streets": len(streets), "communities": len(communities), "grids": len(grids), "buildings": len(buildings)}
+        # Later modules add their demo data on top of the district, in this order.
+        extras = {key: value for path in LATER_SEEDERS for key, value in import_string(path)(self, buildings=buildings).items()}
+        audit_record(
+            actor=None,
+            action=AuditEntry.Action.CREATE,
+            instance=district,
+            changes={"seed": [None, f"{len(streets)} streets, {len(communities)} communities, {len(grids)} grids, {len(buildings)} buildings"]},
+        )
+        return {"streets": len(streets), "communities": len(communities), "grids": len(grids), "buildings": len(buildings), **extras}
 
     def _people(self, district, streets, communities, grids, buildings) -> None:
         """Demo accounts first, then one holder for every other post so that no node is unstaffed."""

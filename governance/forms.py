@@ -10,7 +10,11 @@ from governance.validators import MOBILE_RE
 class LoginForm(AuthenticationForm):
     """Log in with a username or a mobile number; the throttle counts the resolved username."""
 
-    username = forms.CharField(label=_("Username or mobile number"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}))
+    username = forms.CharField(
+        label=_("Username or mobile number"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
+    )
 
     def clean(self):
         identifier = (self.cleaned_data.get("username") or "").strip()

@@ -216,7 +216,12 @@ class Membership(models.Model):
                 for level in Level.values
             ],
             *[
-                models.UniqueConstraint(fields=[ROLE_LEVEL[role]], condition=Q(role=role), name=f"membership_single_{role}", violation_error_message=_("This place already has a holder of this role; revoke that role first."))
+                models.UniqueConstraint(
+                    fields=[ROLE_LEVEL[role]],
+                    condition=Q(role=role),
+                    name=f"membership_single_{role}",
+                    violation_error_message=_("This place already has a holder of this role; revoke that role first."),
+                )
                 for role in sorted(SINGLE_HOLDER_ROLES)
             ],
         ]

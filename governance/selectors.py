@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
+from governance.models import AuditEntry, Community, District, Membership, PersonalDataLog, ResidentUnit, Street, User
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Building, CentralHousehold, Grid
@@ -104,3 +104,18 @@ def audit_list_for(user):
 
 def central_household_list_for(user):
     return CentralHousehold.objects.visible_to(user).select_related("building")
+
+
+def record_history_for(user, record, related=()):
+    """The audit trail of one record and its related records (e.g. a household and its members)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    query = Q(content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk))
+    if related:
+        query |= Q(content_type=ContentType.objects.get_for_model(related[0]), object_id__in=[str(item.pk) for item in related])
+    return AuditEntry.objects.visible_to(user, Capability.VIEW_LEDGER).filter(query).select_related("actor", "content_type")
+
+
+def access_log_for(user):
+    """Reveals and exports of personal data, for those who audit them (the district organization department)."""
+    return PersonalDataLog.objects.visible_to(user, Capability.VIEW_ACCESS_LOG).select_related("user", "content_type")

@@ -120,7 +120,13 @@ def membership_revoke(*, actor, membership: Membership) -> None:
     pk = membership.pk
     membership.delete()
     membership.pk = pk
-    audit_record(actor=actor, action=AuditEntry.Action.REVOKE, instance=membership, changes={"user": [membership.user.username, None], "role": [membership.role, None]}, ancestry=ancestry)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.REVOKE,
+        instance=membership,
+        changes={"user": [membership.user.username, None], "role": [membership.role, None]},
+        ancestry=ancestry,
+    )
 
 
 @transaction.atomic

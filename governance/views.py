@@ -169,4 +169,3 @@ def healthz(request):
         status["broker"] = f"error: {type(exc).__name__}"
     healthy = all(value == "ok" for value in status.values())
     return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
-

@@ -16,7 +16,9 @@ class Grid(Node):
     # Derived from the community at creation so that scope filters on any grid-keyed row need one join.
     street = models.ForeignKey(Street, models.PROTECT, related_name="grids", verbose_name=_("street"), editable=False)
     district = models.ForeignKey(District, models.PROTECT, related_name="grids", verbose_name=_("district"), editable=False)
-    sequence = models.PositiveSmallIntegerField(_("sequence in community"), help_text=_("1-999; the grid code is the community code followed by this number on 3 digits."))
+    sequence = models.PositiveSmallIntegerField(
+        _("sequence in community"), help_text=_("1-999; the grid code is the community code followed by this number on 3 digits.")
+    )
     code = models.CharField(_("grid code"), max_length=15, unique=True, editable=False, validators=[digits_validator(15)])
     boundary = models.CharField(_("boundary"), max_length=200, blank=True, help_text=_("Streets or courtyards that delimit the grid."))
 

@@ -37,7 +37,9 @@ class CareTag(models.Model):
     name = models.CharField(_("name"), max_length=30, unique=True)
     applies_to = models.CharField(_("applies to"), max_length=10, choices=AppliesTo.choices, default=AppliesTo.BOTH)
     key_care = models.BooleanField(_("key-care group"), default=True, help_text=_("Key-care households are visited by a cadre at the tag's cadence."))
-    sensitive = models.BooleanField(_("sensitive"), default=False, help_text=_("Reveals health, disability, income or a child's situation: shown only to those who may see sensitive data."))
+    sensitive = models.BooleanField(
+        _("sensitive"), default=False, help_text=_("Reveals health, disability, income or a child's situation: shown only to those who may see sensitive data.")
+    )
     visit_cadence_days = models.PositiveSmallIntegerField(_("visit every (days)"), default=7)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
     active = models.BooleanField(_("in use"), default=True)
@@ -105,7 +107,12 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         ordering = ["building_id", "unit", "floor", "room"]
         constraints = [
-            models.UniqueConstraint(fields=["building", "unit", "room"], condition=Q(status="active"), name="household_unique_active_room", violation_error_message=_("This room already has a household living in it.")),
+            models.UniqueConstraint(
+                fields=["building", "unit", "room"],
+                condition=Q(status="active"),
+                name="household_unique_active_room",
+                violation_error_message=_("This room already has a household living in it."),
+            ),
         ]
         indexes = [
             models.Index(fields=["grid", "status", "next_visit_due"], name="household_due_idx"),
@@ -219,6 +226,9 @@ class HouseholdTag(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["household", "tag"], name="household_tag_unique")]
 
+    def __str__(self):
+        return f"{self.household_id}:{self.tag_id}"
+
 
 class ResidentTag(models.Model):
     resident = models.ForeignKey(Resident, models.CASCADE, related_name="tag_links")
@@ -228,6 +238,9 @@ class ResidentTag(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["resident", "tag"], name="resident_tag_unique")]
+
+    def __str__(self):
+        return f"{self.resident_id}:{self.tag_id}"
 
 
 class Visit(models.Model):
@@ -258,7 +271,10 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-visited_at", "-id"]
-        indexes = [models.Index(fields=["grid", "visited_at"], name="visit_grid_time_idx"), models.Index(fields=["household", "visited_at"], name="visit_household_time_idx")]
+        indexes = [
+            models.Index(fields=["grid", "visited_at"], name="visit_grid_time_idx"),
+            models.Index(fields=["household", "visited_at"], name="visit_household_time_idx"),
+        ]
 
     def __str__(self):
         return f"{self.household} {self.visited_at:%Y-%m-%d}"
@@ -292,3 +308,6 @@ class ImportRun(models.Model):
         verbose_name = _("Excel import")
         verbose_name_plural = _("Excel imports")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"

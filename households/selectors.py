@@ -59,7 +59,9 @@ def resident_get_for(user, pk: int, *, capability: str = Capability.VIEW_LEDGER)
 
 
 def members_of(household):
-    return household.residents.filter(moved_out_on__isnull=True).prefetch_related(Prefetch("tags", queryset=CareTag.objects.order_by("sort_order"))).order_by("id")
+    return (
+        household.residents.filter(moved_out_on__isnull=True).prefetch_related(Prefetch("tags", queryset=CareTag.objects.order_by("sort_order"))).order_by("id")
+    )
 
 
 def visits_of(household):
@@ -70,7 +72,11 @@ def building_households(user, building):
     """A building's active households floor by floor (top floor first), with their and their members' tags."""
     member_tags = Prefetch("residents", queryset=Resident.objects.filter(moved_out_on__isnull=True).prefetch_related("tags").only("id", "household_id", "name"))
     return (
-        household_list_for(user).filter(building=building).prefetch_related(member_tags).annotate(member_count=Count("residents", filter=Q(residents__moved_out_on__isnull=True))).order_by("-floor", "unit", "room")
+        household_list_for(user)
+        .filter(building=building)
+        .prefetch_related(member_tags)
+        .annotate(member_count=Count("residents", filter=Q(residents__moved_out_on__isnull=True)))
+        .order_by("-floor", "unit", "room")
     )
 
 

@@ -58,7 +58,9 @@ def care_refresh(household: Household, *, save: bool = True) -> Household:
     start = household.last_visited_at.date() if household.last_visited_at else (household.moved_in_on or timezone.localdate())
     household.next_visit_due = start + dt.timedelta(days=household.visit_cadence_days) if household.last_visited_at else start
     if save:
-        Household.objects.filter(pk=household.pk).update(key_care=household.key_care, visit_cadence_days=household.visit_cadence_days, next_visit_due=household.next_visit_due)
+        Household.objects.filter(pk=household.pk).update(
+            key_care=household.key_care, visit_cadence_days=household.visit_cadence_days, next_visit_due=household.next_visit_due
+        )
     return household
 
 
@@ -127,14 +129,28 @@ def _tag_codes(tags) -> list[CareTag]:
 @transaction.atomic
 def household_set_tags(*, actor, household: Household, tags) -> None:
     _require_edit(actor, household.ancestry())
-    _set_tags(actor=actor, owner=household, link_model=HouseholdTag, owner_field="household", tags=_tag_codes(tags), applies={CareTag.AppliesTo.HOUSEHOLD, CareTag.AppliesTo.BOTH})
+    _set_tags(
+        actor=actor,
+        owner=household,
+        link_model=HouseholdTag,
+        owner_field="household",
+        tags=_tag_codes(tags),
+        applies={CareTag.AppliesTo.HOUSEHOLD, CareTag.AppliesTo.BOTH},
+    )
     care_refresh(household)
 
 
 @transaction.atomic
 def resident_set_tags(*, actor, resident: Resident, tags) -> None:
     _require_edit(actor, resident.ancestry())
-    _set_tags(actor=actor, owner=resident, link_model=ResidentTag, owner_field="resident", tags=_tag_codes(tags), applies={CareTag.AppliesTo.RESIDENT, CareTag.AppliesTo.BOTH})
+    _set_tags(
+        actor=actor,
+        owner=resident,
+        link_model=ResidentTag,
+        owner_field="resident",
+        tags=_tag_codes(tags),
+        applies={CareTag.AppliesTo.RESIDENT, CareTag.AppliesTo.BOTH},
+    )
     care_refresh(resident.household)
 
 
@@ -153,7 +169,12 @@ def _set_tags(*, actor, owner, link_model, owner_field: str, tags: list[CareTag]
     link_model.objects.filter(pk__in=[link.pk for link in removed]).delete()
     link_model.objects.bulk_create([link_model(**{owner_field: owner}, tag=tag, added_by=actor) for tag in added])
     if removed or added:
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=owner, changes={"tags": [sorted(link.tag.name for link in removed), sorted(tag.name for tag in added)]})
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            instance=owner,
+            changes={"tags": [sorted(link.tag.name for link in removed), sorted(tag.name for tag in added)]},
+        )
 
 
 def _apply_id_number(resident: Resident, id_number: str, *, actor) -> list[str]:
@@ -228,21 +249,40 @@ def resident_update(*, actor, resident: Resident, id_number: str | None = None, 
 
 
 @transaction.atomic
-def visit_record(*, actor, household: Household, visited_at: dt.datetime | None = None, method: str = Visit.Method.DOOR, met_person: str = "", findings: str = "", needs: str = "", photo=None) -> Visit:
+def visit_record(
+    *,
+    actor,
+    household: Household,
+    visited_at: dt.datetime | None = None,
+    method: str = Visit.Method.DOOR,
+    met_person: str = "",
+    findings: str = "",
+    needs: str = "",
+    photo=None,
+) -> Visit:
     """Record a visit and move the household's next due date; an older visit entered late moves nothing back."""
     _require_edit(actor, household.ancestry())
     visited_at = visited_at or timezone.now()
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("A visit cannot be in the future.")})
-    visit = Visit(household=household, grid_id=household.grid_id, visitor=actor, visited_at=visited_at, method=method, met_person=met_person, findings=findings, needs=needs)
+    visit = Visit(
+        household=household,
+        grid_id=household.grid_id,
+        visitor=actor,
+        visited_at=visited_at,
+        method=method,
+        met_person=met_person,
+        findings=findings,
+        needs=needs,
+    )
     if photo:
         visit.photo = photo
     visit.full_clean()
     visit.save()
     next_due = timezone.localtime(visited_at).date() + dt.timedelta(days=household.visit_cadence_days)
     # Concurrent visits to one household: the conditional UPDATE keeps the latest, whatever the commit order.
-    Household.objects.filter(pk=household.pk).filter(Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=visited_at)).update(last_visited_at=visited_at, next_visit_due=next_due)
+    Household.objects.filter(pk=household.pk).filter(Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=visited_at)).update(
+        last_visited_at=visited_at, next_visit_due=next_due
+    )
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=visit, changes={"method": [None, method], "visited_at": [None, visited_at.isoformat()]})
     return visit
-
-

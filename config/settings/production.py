@@ -11,7 +11,7 @@ if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Production settings need SECRET_KEY: a random value of at least 50 characters.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured("Production settings refuse SQLite; set DATABASE_URL to a PostgreSQL database.")
-if _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS or FIELD_HASH_KEY == derive_dev_key(SECRET_KEY, "field-hash"):  # noqa: F405
+if _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS or derive_dev_key(SECRET_KEY, "field-hash") == FIELD_HASH_KEY:  # noqa: F405
     raise ImproperlyConfigured("Production settings need FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY of their own; see README (personal data).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

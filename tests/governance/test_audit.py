@@ -39,7 +39,20 @@ def test_grid_worker_cannot_edit_its_grid_in_the_back_office(login, persona):
 
 def test_creating_a_building_through_the_back_office_derives_nothing_wrong_and_is_audited(login, persona):
     grid = persona("grid1").memberships.get().grid
-    response = login("community1").post(reverse("admin:grids_building_add"), {"grid": grid.pk, "number": 99, "name": "新建99号楼", "units": 2, "floors": 6, "party_org_name": "", "address": "", "central_households-TOTAL_FORMS": 0, "central_households-INITIAL_FORMS": 0})
+    response = login("community1").post(
+        reverse("admin:grids_building_add"),
+        {
+            "grid": grid.pk,
+            "number": 99,
+            "name": "新建99号楼",
+            "units": 2,
+            "floors": 6,
+            "party_org_name": "",
+            "address": "",
+            "central_households-TOTAL_FORMS": 0,
+            "central_households-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 302
     building = Building.objects.get(grid=grid, number=99)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, object_id=str(building.pk), building=building.pk, grid=grid.pk).exists()

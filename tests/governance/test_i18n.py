@@ -13,7 +13,7 @@ def entries(path: Path):
     fuzzy = False
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
-            if "msgid" in block and block["msgid"]:
+            if block.get("msgid"):
                 yield block["msgid"], block.get("msgstr", block.get("msgstr[0]", "")), fuzzy
             block, key, fuzzy = {}, None, False
         elif line.startswith("#,") and "fuzzy" in line:

@@ -84,7 +84,10 @@ def test_cannot_grant_in_a_neighbouring_community(login, persona):
 def test_grant_an_existing_account_and_revoke_it(login, persona):
     building = Building.objects.filter(grid=grid_of(persona, "grid1"), number=2).get()
     client = login("community1")
-    response = client.post(reverse("role-grant", kwargs={"level": "building", "pk": building.pk}), {"identifier": persona("volunteer1").phone, "role": Role.UNIT_HEAD, "unit_label": "2单元"})
+    response = client.post(
+        reverse("role-grant", kwargs={"level": "building", "pk": building.pk}),
+        {"identifier": persona("volunteer1").phone, "role": Role.UNIT_HEAD, "unit_label": "2单元"},
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user__username="volunteer1", role=Role.UNIT_HEAD)
     assert membership.building == building and membership.unit_label == "2单元"
@@ -96,7 +99,9 @@ def test_grant_an_existing_account_and_revoke_it(login, persona):
 
 def test_unit_head_needs_a_unit(login, persona):
     building = Building.objects.filter(grid=grid_of(persona, "grid1"), number=3).get()
-    response = login("community1").post(reverse("role-grant", kwargs={"level": "building", "pk": building.pk}), {"identifier": "volunteer1", "role": Role.UNIT_HEAD})
+    response = login("community1").post(
+        reverse("role-grant", kwargs={"level": "building", "pk": building.pk}), {"identifier": "volunteer1", "role": Role.UNIT_HEAD}
+    )
     assert response.status_code == 200
     assert "unit_label" in response.context["form"].errors
 

@@ -29,4 +29,3 @@ class Command(BaseCommand):
         figures = ", ".join(f"{value} {key}" for key, value in result.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded {scale}: {figures} in {time.monotonic() - started:.1f}s."))
         self.stdout.write(f"Demo accounts: {', '.join(demo.DEMO_ACCOUNTS)}.")
-

@@ -1,0 +1,139 @@
+from django.contrib import admin
+
+from governance.permissions import has_capability
+from governance.roles import Capability, Level
+from governance.scope import scope_for
+from households.models import CareTag, Household, ImportRun, Resident, Visit
+from households.permissions import can_see_sensitive
+
+
+class ReadOnlyScopedAdmin(admin.ModelAdmin):
+    """Ledger records are written on the pages (through the services, with history); the back office reads."""
+
+    capability = Capability.VIEW_LEDGER
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user, self.capability)
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE) and has_capability(request.user, self.capability)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CareTag)
+class CareTagAdmin(admin.ModelAdmin):
+    """The district extends the tag table; tags are retired (not deleted) so that history keeps its meaning."""
+
+    list_display = ["name", "code", "applies_to", "key_care", "sensitive", "visit_cadence_days", "sort_order", "active"]
+    list_filter = ["applies_to", "key_care", "sensitive", "active"]
+    list_editable = ["visit_cadence_days", "sort_order", "active"]
+    search_fields = ["name", "code"]
+
+    def _district_manager(self, request) -> bool:
+        return request.user.is_superuser or bool(scope_for(request.user, Capability.MANAGE_HIERARCHY).node_ids.get(Level.DISTRICT))
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE)
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE)
+
+    def has_add_permission(self, request):
+        return self._district_manager(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._district_manager(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Household)
+class HouseholdAdmin(ReadOnlyScopedAdmin):
+    list_display = ["__str__", "grid", "phone_masked", "tenure", "key_care", "next_visit_due", "status"]
+    list_filter = ["status", "key_care", "tenure", "grid__community"]
+    search_fields = ["building__name", "room", "phone_masked"]
+    list_select_related = ["building", "grid"]
+    fields = [
+        "building",
+        "grid",
+        "unit",
+        "floor",
+        "room",
+        "phone_masked",
+        "tenure",
+        "residence",
+        "registered_address",
+        "is_party_household",
+        "living_situation",
+        "moved_in_on",
+        "moved_out_on",
+        "status",
+        "head",
+        "key_care",
+        "visit_cadence_days",
+        "last_visited_at",
+        "next_visit_due",
+    ]
+
+
+@admin.register(Resident)
+class ResidentAdmin(ReadOnlyScopedAdmin):
+    list_display = ["name", "household", "relation", "id_number_masked", "phone_masked", "is_party_member"]
+    list_filter = ["relation", "is_party_member", "employment"]
+    search_fields = ["name", "phone_masked"]
+    list_select_related = ["household__building"]
+    fields = [
+        "household",
+        "name",
+        "relation",
+        "sex",
+        "birth_date",
+        "id_number_masked",
+        "id_legacy",
+        "phone_masked",
+        "employment",
+        "work_unit",
+        "is_party_member",
+        "party_branch",
+        "special_situation",
+        "health",
+        "disability",
+        "income",
+        "moved_out_on",
+    ]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None or not can_see_sensitive(request.user, obj.ancestry()):
+            fields = [name for name in fields if name not in Resident.SENSITIVE_FIELDS]
+        return fields
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyScopedAdmin):
+    list_display = ["household", "visited_at", "method", "visitor"]
+    list_filter = ["method"]
+    search_fields = ["household__building__name", "met_person"]
+    list_select_related = ["household__building", "visitor"]
+    date_hierarchy = "visited_at"
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.EDIT_LEDGER
+    list_display = ["created_at", "user", "grid", "building", "file_name", "status", "households", "residents"]
+    list_filter = ["status"]
+    list_select_related = ["user", "grid", "building"]

@@ -1,0 +1,233 @@
+"""Demo ledger on top of the demo district: ten households a building, about 2.5 residents each, the
+key-care groups of DOMAIN.md in realistic shares, and a year of visits (weekly for key-care households).
+
+At district scale that is 100,000 households, about 250,000 residents and some 700,000 visits,
+bulk-inserted with precomputed encrypted, hashed and masked columns.
+"""
+
+import datetime as dt
+import random
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from governance.demo_names import mobile, person_name
+from governance.models import Membership
+from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
+from governance.roles import Role
+from households.idcard import check_char
+from households.models import CareTag, Household, HouseholdTag, Resident, ResidentTag, Visit
+from households.services import DEFAULT_CADENCE_DAYS
+
+HOUSEHOLDS_PER_BUILDING = 10
+BATCH = 5000
+EMPLOYERS = ["区人民医院", "长安区第一中学", "市供电公司", "区市场监督管理局", "石家庄百货大楼", "个体经营", "市公交公司", "区税务局"]
+FINDINGS = ["身体状况良好，生活能自理", "老人血压偏高，已提醒按时服药", "家中暖气不热，已记录", "子女每周回来探望", "独自在家，情绪稳定", "询问了低保复审材料"]
+NEEDS = ["楼道灯不亮，希望维修", "希望安排助餐服务", "需要代购药品", "咨询高龄津贴办理", ""]
+
+
+class LedgerSeeder:
+    def __init__(self, district_seeder, *, buildings, today: dt.date | None = None):
+        self.rng: random.Random = district_seeder.rng
+        self.phones: set[str] = district_seeder.phones
+        self.orders: dict[tuple[dt.date, str], int] = {}
+        self.buildings = buildings
+        self.today = today or timezone.localdate()
+        self.tags = {tag.code: tag for tag in CareTag.objects.all()}
+
+    def id_number(self, birth: dt.date, sex: str) -> str:
+        # The order code counts up per birth date and sex (odd for men), so numbers never repeat.
+        count = self.orders.get((birth, sex), 0)
+        self.orders[(birth, sex)] = count + 1
+        body = f"130102{birth:%Y%m%d}{count * 2 + (1 if sex == Resident.Sex.MALE else 0):03d}"
+        return body + check_char(body)
+
+    def birth_date(self, min_age: int, max_age: int) -> dt.date:
+        age_days = self.rng.randint(min_age * 365, max_age * 365 + 364)
+        return self.today - dt.timedelta(days=age_days)
+
+    def run(self) -> dict:
+        households, members, household_tags = self._households()
+        Household.objects.bulk_create(households, batch_size=BATCH)
+        residents = []
+        for household, people in zip(households, members, strict=True):
+            for resident, tag_codes in people:
+                resident.household_id = household.pk
+                residents.append((resident, tag_codes))
+        Resident.objects.bulk_create([resident for resident, _ in residents], batch_size=BATCH)
+        ResidentTag.objects.bulk_create(
+            [ResidentTag(resident_id=resident.pk, tag=self.tags[code]) for resident, codes in residents for code in codes], batch_size=BATCH
+        )
+        HouseholdTag.objects.bulk_create(
+            [HouseholdTag(household_id=households[index].pk, tag=self.tags[code]) for index, code in household_tags], batch_size=BATCH
+        )
+        head = Resident.objects.filter(household=OuterRef("pk"), relation=Resident.Relation.HEAD).order_by("id").values("id")[:1]
+        Household.objects.filter(building__in=self.buildings).update(head=Subquery(head))
+        visits = self._visits(households)
+        return {"households": len(households), "residents": len(residents), "visits": visits}
+
+    def _households(self):
+        rng = self.rng
+        households, members, household_tags = [], [], []
+        for building in self.buildings:
+            rooms = [(unit, floor, index) for unit in range(1, building.units + 1) for floor in range(1, building.floors + 1) for index in (1, 2)]
+            for unit, floor, index in rng.sample(rooms, min(HOUSEHOLDS_PER_BUILDING, len(rooms))):
+                phone = mobile(rng, self.phones)
+                household = Household(
+                    building_id=building.pk,
+                    grid_id=building.grid_id,
+                    unit=unit,
+                    floor=floor,
+                    room=f"{floor}0{index}",
+                    phone_enc=encrypt(phone),
+                    phone_hash=keyed_hash(phone),
+                    phone_masked=mask_phone(phone),
+                    tenure=rng.choices(list(Household.Tenure), weights=[75, 22, 3])[0],
+                    residence=rng.choices(list(Household.Residence), weights=[80, 15, 5])[0],
+                    is_party_household=rng.random() < 0.12,
+                    moved_in_on=self.today - dt.timedelta(days=rng.randint(400, 12000)),
+                )
+                people, tag_codes = self._members(rng)
+                for code in tag_codes["household"]:
+                    household_tags.append((len(households), code))
+                cadence = min((self.tags[code].visit_cadence_days for code in tag_codes["all"] if self.tags[code].key_care), default=None)
+                household.key_care = cadence is not None
+                household.visit_cadence_days = cadence or DEFAULT_CADENCE_DAYS
+                households.append(household)
+                members.append(people)
+        return households, members, household_tags
+
+    def _members(self, rng):
+        """A household's people: an elderly couple, a single elder, a family with children, or a young couple."""
+        shape = rng.choices(["elder_single", "elder_couple", "family", "couple", "single"], weights=[5, 10, 48, 22, 15])[0]
+        ages = {
+            "elder_single": [(75, 95)],
+            "elder_couple": [(65, 92), (63, 90)],
+            "family": [(35, 55), (33, 53), (3, 20)],
+            "couple": [(24, 45), (24, 45)],
+            "single": [(22, 60)],
+        }[shape]
+        if shape == "family" and rng.random() < 0.4:
+            ages.append((1, 14))
+        if shape == "family" and rng.random() < 0.2:
+            ages.append((62, 85))
+        people, household_codes, all_codes = [], [], set()
+        surname = person_name(rng)[0]
+        for index, (low, high) in enumerate(ages):
+            birth = self.birth_date(low, high)
+            sex = rng.choice([Resident.Sex.MALE, Resident.Sex.FEMALE]) if index != 1 else Resident.Sex.FEMALE
+            number = self.id_number(birth, sex)
+            age = (self.today - birth).days // 365
+            phone = mobile(rng, self.phones) if age >= 16 else ""
+            if index == 0:
+                relation = Resident.Relation.HEAD
+            elif index == 1:
+                relation = Resident.Relation.SPOUSE
+            else:
+                relation = Resident.Relation.CHILD if age < 30 else Resident.Relation.PARENT
+            codes = []
+            if age >= 80:
+                codes.append("elderly_80")
+            if age >= 60 and rng.random() < 0.015:
+                codes.append("bedridden")
+            if rng.random() < 0.008:
+                codes.append("disabled")
+            if age < 14 and rng.random() < 0.05:
+                codes.append("left_behind_child")
+            is_party = age >= 20 and rng.random() < 0.1
+            if is_party and age >= 70 and rng.random() < 0.5:
+                codes.append("old_party_member")
+            all_codes.update(codes)
+            people.append(
+                (
+                    Resident(
+                        name=person_name(rng) if index == 1 else surname + person_name(rng)[1:],
+                        id_number_enc=encrypt(number),
+                        id_number_hash=keyed_hash(number),
+                        id_number_masked=mask_id_number(number),
+                        sex=sex,
+                        birth_date=birth,
+                        phone_enc=encrypt(phone),
+                        phone_hash=keyed_hash(phone),
+                        phone_masked=mask_phone(phone),
+                        relation=relation,
+                        employment=Resident.Employment.RETIRED
+                        if age >= 60
+                        else Resident.Employment.STUDENT
+                        if 6 <= age < 22
+                        else Resident.Employment.PRESCHOOL
+                        if age < 6
+                        else rng.choice(
+                            [Resident.Employment.EMPLOYED, Resident.Employment.EMPLOYED, Resident.Employment.SELF_EMPLOYED, Resident.Employment.UNEMPLOYED]
+                        ),
+                        work_unit=rng.choice(EMPLOYERS) if 22 <= age < 60 else "",
+                        health=Resident.Health.BEDRIDDEN
+                        if "bedridden" in codes
+                        else Resident.Health.CHRONIC
+                        if age >= 65 and rng.random() < 0.4
+                        else Resident.Health.HEALTHY,
+                        disability="肢体残疾 三级" if "disabled" in codes else "",
+                        is_party_member=is_party,
+                        party_branch="社区第一党支部" if is_party else "",
+                    ),
+                    codes,
+                )
+            )
+        if shape == "elder_single":
+            household_codes.append("living_alone")
+        if rng.random() < 0.03:
+            household_codes.append("low_income")
+        if rng.random() < 0.01:
+            household_codes.append("entitled")
+        if rng.random() < 0.004:
+            household_codes.append("petitioner")
+        all_codes.update(household_codes)
+        return people, {"household": household_codes, "all": all_codes}
+
+    def _visits(self, households) -> int:
+        """A year of visits: weekly for key-care households (85% kept), about three a year for the others."""
+        rng = self.rng
+        workers = dict(Membership.objects.filter(role=Role.GRID_WORKER, grid__in={h.grid_id for h in households}).values_list("grid_id", "user_id"))
+        now = timezone.now()
+        start = now - dt.timedelta(days=365)
+        batch, total = [], 0
+        updates = []
+        for household in households:
+            visitor = workers.get(household.grid_id)
+            if visitor is None:
+                continue
+            if household.key_care:
+                times = [start + dt.timedelta(days=7 * week + rng.random() * 3, hours=rng.randint(0, 8)) for week in range(52) if rng.random() < 0.85]
+            else:
+                times = sorted(start + dt.timedelta(days=rng.random() * 365) for _ in range(rng.choice([0, 1, 2, 3, 3, 4])))
+            times = [moment for moment in times if moment < now]
+            for moment in times:
+                batch.append(
+                    Visit(
+                        household_id=household.pk,
+                        grid_id=household.grid_id,
+                        visitor_id=visitor,
+                        visited_at=moment,
+                        method=rng.choices(list(Visit.Method), weights=[70, 20, 9, 1])[0],
+                        findings=rng.choice(FINDINGS),
+                        needs=rng.choice(NEEDS),
+                    )
+                )
+            if times:
+                household.last_visited_at = times[-1]
+                household.next_visit_due = timezone.localtime(times[-1]).date() + dt.timedelta(days=household.visit_cadence_days)
+            else:
+                household.next_visit_due = self.today
+            updates.append(household)
+            if len(batch) >= BATCH * 4:
+                Visit.objects.bulk_create(batch, batch_size=BATCH)
+                total += len(batch)
+                batch = []
+        Visit.objects.bulk_create(batch, batch_size=BATCH)
+        total += len(batch)
+        Household.objects.bulk_update(updates, ["last_visited_at", "next_visit_due"], batch_size=BATCH)
+        return total
+
+
+def seed_ledger(district_seeder, *, buildings) -> dict:
+    return LedgerSeeder(district_seeder, buildings=buildings).run()
