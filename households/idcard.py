@@ -74,8 +74,6 @@ def parse_id_number(raw: str) -> IdInfo:
         legacy = False
         birth = number[6:14]
         sex_digit = int(number[16])
-        if check_char(number[:17]) != number[17]:
-            raise ValidationError(_("The check character of this ID number is wrong; please check every digit."), code="id_check")
     elif re.fullmatch(r"\d{15}", number):
         legacy = True
         birth = "19" + number[6:12]
@@ -88,6 +86,9 @@ def parse_id_number(raw: str) -> IdInfo:
         raise ValidationError(_("The birth date inside this ID number does not exist."), code="id_birth") from exc
     if birth_date > dt.date.today() or birth_date.year < 1890:
         raise ValidationError(_("The birth date inside this ID number is not plausible."), code="id_birth")
+    # Checked after the date so that a mistyped date gets the more helpful message.
+    if not legacy and check_char(number[:17]) != number[17]:
+        raise ValidationError(_("The check character of this ID number is wrong; please check every digit."), code="id_check")
     warnings = []
     if number[:2] not in PROVINCES:
         warnings.append(_("The region code %(code)s is not a known province; please double-check.") % {"code": number[:6]})

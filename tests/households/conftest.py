@@ -1,0 +1,26 @@
+import pytest
+
+from governance.models import User
+from households.models import Household, Resident
+
+
+@pytest.fixture
+def household_of(db):
+    """The first household of a persona's grid (from the demo ledger), with its head."""
+
+    def get(username: str) -> Household:
+        grid = User.objects.get(username=username).memberships.get().grid
+        return Household.objects.filter(grid=grid, status=Household.Status.ACTIVE, head__isnull=False).select_related("head", "grid").order_by("id").first()
+
+    return get
+
+
+@pytest.fixture
+def plain(db):
+    """Decrypted values, for asserting that they never leak."""
+    from governance.personal_data import decrypt
+
+    def values(resident: Resident) -> tuple[str, str]:
+        return decrypt(resident.id_number_enc), decrypt(resident.phone_enc)
+
+    return values
