@@ -88,6 +88,9 @@ def main() -> int:
     community = client_for("community1")
     grid_worker = client_for("grid1")
     ids = {m.user.username: m for m in demo_memberships()}
+    from households.models import Household
+
+    grid1_household = Household.objects.filter(grid_id=ids["grid1"].grid_id).order_by("id").first()
     pages = [
         ("district home", district, "/"),
         ("district node page (8 streets)", district, f"/org/district/{ids['district'].district_id}/"),
@@ -103,6 +106,17 @@ def main() -> int:
         ("API buildings page 100 (district)", district, "/api/buildings/?page=100"),
         ("API buildings of a grid (grid worker)", grid_worker, f"/api/buildings/?grid={ids['grid1'].grid_id}"),
         ("API memberships (district)", district, "/api/memberships/"),
+        ("household list (grid1)", grid_worker, "/households/"),
+        ("household list (district, 100k)", district, "/households/"),
+        ("household search by name (district)", district, "/households/?q=%E7%8E%8B%E4%BC%9F"),
+        ("household search by tag (community1)", community, "/households/?tag=elderly_80"),
+        ("building page (grid1)", grid_worker, f"/buildings/{grid1_household.building_id}/households/"),
+        ("household page (grid1)", grid_worker, f"/households/{grid1_household.pk}/"),
+        ("API households (district)", district, "/api/households/"),
+        ("API residents (community1)", community, "/api/residents/"),
+        ("visits due (grid1)", grid_worker, "/visits/due/"),
+        ("coverage of community1", community, f"/coverage/community/{ids['community1'].community_id}/"),
+        ("situation map of community1", community, f"/map/community/{ids['community1'].community_id}/"),
     ]
     for name, client, url in pages:
         report(name, *timed(client, url))

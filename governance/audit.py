@@ -4,16 +4,26 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from governance.models import AuditEntry
+from governance.personal_data import keyed_hash
+
+SENSITIVE_MARK = "●"
 
 
 def snapshot(instance: models.Model) -> dict:
-    """The instance's concrete field values, as JSON-friendly strings keyed by attribute name."""
+    """The instance's concrete field values, as JSON-friendly strings keyed by attribute name.
+
+    Sensitive fields (PIPL) are reduced to a short keyed digest: the log shows that they changed, never to what.
+    """
     values = {}
+    sensitive = set(getattr(instance, "SENSITIVE_FIELDS", ()))
     for field in instance._meta.concrete_fields:
         # Ciphertexts and keyed hashes never enter the log; their masked companions do.
         if field.name in {"password", "last_login", "created_at", "updated_at", "granted_at"} or field.attname.endswith(("_enc", "_hash")):
             continue
         value = getattr(instance, field.attname)
+        if field.name in sensitive:
+            values[field.attname] = SENSITIVE_MARK + keyed_hash(str(value))[:8] if value else ""
+            continue
         values[field.attname] = value if value is None or isinstance(value, bool | int) else str(value)
     return values
 

@@ -44,7 +44,20 @@ def home(request):
         context["counts"] = selectors.node_counts(node)
         children = selectors.child_list_for(request.user, node)
         context["children"] = children[:12] if children is not None else None
+        context.update(_ledger_summary(request.user))
     return render(request, "governance/home.html", context)
+
+
+def _ledger_summary(user) -> dict:
+    """Coverage of the user's area and their visits due, for roles that keep the ledger."""
+    from households import selectors as ledger
+
+    if not has_capability(user, Capability.VIEW_LEDGER):
+        return {}
+    summary = {"coverage": ledger.coverage(ledger.household_list_for(user))}
+    if has_capability(user, Capability.EDIT_LEDGER):
+        summary["due_count"] = ledger.visits_due_for(user).count()
+    return summary
 
 
 def org_root(request):

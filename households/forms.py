@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.validators import normalize_mobile
+from households.idcard import parse_id_number
 from households.models import CareTag, Household, Resident, Visit
 
 
@@ -37,6 +39,10 @@ class HouseholdForm(forms.ModelForm):
     def validate_unique(self):
         # Uniqueness (an occupied room) is checked by the service, which knows the building.
         return
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        return normalize_mobile(value) if value else ""
 
 
 class ResidentForm(forms.ModelForm):
@@ -77,6 +83,14 @@ class ResidentForm(forms.ModelForm):
 
     def validate_unique(self):
         return
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"]
+        return parse_id_number(value).number if value else ""
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        return normalize_mobile(value) if value else ""
 
 
 class VisitForm(forms.Form):

@@ -115,6 +115,6 @@ def coverage(queryset, *, today: dt.date | None = None) -> dict:
     return queryset.aggregate(**_coverage_figures(today))
 
 
-def coverage_by(queryset, field: str, *, today: dt.date | None = None):
-    """The same figures grouped by a child field (grid or building), still one query."""
-    return queryset.values(field).annotate(**_coverage_figures(today)).order_by(field)
+def coverage_by(queryset, *fields: str, today: dt.date | None = None):
+    """The same figures grouped by a child (its id and name), still one query."""
+    return queryset.values(*fields).annotate(**_coverage_figures(today)).order_by(*fields)

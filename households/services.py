@@ -9,7 +9,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.audit import audit_record, diff, snapshot
+from governance.audit import SENSITIVE_MARK, audit_record, diff, snapshot
 from governance.models import AuditEntry
 from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
 from governance.validators import normalize_mobile
@@ -29,7 +29,10 @@ def _require_edit(actor, ancestry: dict) -> None:
 
 
 def _set_phone(obj, phone: str | None) -> None:
-    number = normalize_mobile(phone) if phone else ""
+    try:
+        number = normalize_mobile(phone) if phone else ""
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
     obj.phone_enc, obj.phone_hash, obj.phone_masked = encrypt(number), keyed_hash(number), mask_phone(number)
 
 
@@ -168,18 +171,24 @@ def _set_tags(*, actor, owner, link_model, owner_field: str, tags: list[CareTag]
     added = [tag for tag in tags if tag.pk not in current]
     link_model.objects.filter(pk__in=[link.pk for link in removed]).delete()
     link_model.objects.bulk_create([link_model(**{owner_field: owner}, tag=tag, added_by=actor) for tag in added])
-    if removed or added:
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            instance=owner,
-            changes={"tags": [sorted(link.tag.name for link in removed), sorted(tag.name for tag in added)]},
-        )
+    changes = {}
+    plain_removed = sorted(link.tag.name for link in removed if not link.tag.sensitive)
+    plain_added = sorted(tag.name for tag in added if not tag.sensitive)
+    if plain_removed or plain_added:
+        changes["tags"] = [plain_removed, plain_added]
+    # Sensitive tag names never enter the history: it is read more widely than the tags themselves.
+    if any(link.tag.sensitive for link in removed) or any(tag.sensitive for tag in added):
+        changes["sensitive_tags"] = [SENSITIVE_MARK, SENSITIVE_MARK]
+    if changes:
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=owner, changes=changes)
 
 
 def _apply_id_number(resident: Resident, id_number: str, *, actor) -> list[str]:
     """Validate an ID number, refuse a duplicate by keyed hash, and store it encrypted; returns warnings."""
-    info = parse_id_number(id_number)
+    try:
+        info = parse_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
     errors = {}
     if resident.birth_date and resident.birth_date != info.birth_date:
         errors["birth_date"] = _("The birth date does not match the ID number (%(date)s).") % {"date": info.birth_date.isoformat()}

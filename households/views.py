@@ -14,6 +14,7 @@ from governance.scope import scope_for
 from governance.services import personal_data_reveal
 from households import selectors, services
 from households.forms import ArchiveForm, HouseholdFilterForm, HouseholdForm, ResidentForm, RevealForm, VisitForm
+from households.models import Resident
 from households.permissions import can_edit, can_reveal, can_see_sensitive
 
 PAGE_SIZE = 30
@@ -28,7 +29,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def household_list(request):
-    grids = governance_selectors.node_list_for(request.user, Level.GRID).only("id", "name")[:200]
+    grids = governance_selectors.node_list_for(request.user, Level.GRID).select_related(None).only("id", "name")[:200]
     sensitive_anywhere = not scope_for(request.user, Capability.VIEW_SENSITIVE).is_empty
     form = HouseholdFilterForm(request.GET or None, grids=grids, sensitive_ok=sensitive_anywhere)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -73,7 +74,7 @@ def household_detail(request, pk):
         "visits": visits,
         "history": history,
         "sensitive_ok": sensitive_ok,
-        "sensitive_fields": set(type(members[0]).SENSITIVE_FIELDS) if members else set(),
+        "sensitive_fields": {*Resident.SENSITIVE_FIELDS, "sensitive_tags"},
         "can_edit": can_edit(request.user, ancestry) and household.status == household.Status.ACTIVE,
         "can_reveal": can_reveal(request.user, ancestry),
         "reveal_form": RevealForm(),

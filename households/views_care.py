@@ -1,0 +1,140 @@
+"""Visits due, coverage, heart-link cards with their QR code, the people's-situation map, notifications."""
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from governance import selectors as governance_selectors
+from governance.models import Membership, Notification
+from governance.roles import Level, Role
+from grids.models import Building
+from households import selectors
+from households.models import Household
+
+# Child grouping of the coverage table at each level.
+COVERAGE_CHILD = {
+    Level.DISTRICT: ("grid__street", "grid__street__name"),
+    Level.STREET: ("grid__community", "grid__community__name"),
+    Level.COMMUNITY: ("grid", "grid__name"),
+    Level.GRID: ("building", "building__name"),
+}
+NODE_FILTER = {Level.DISTRICT: "grid__district", Level.STREET: "grid__street", Level.COMMUNITY: "grid__community", Level.GRID: "grid"}
+
+
+def visits_due(request):
+    grid = request.GET.get("grid")
+    due = selectors.visits_due_for(request.user, grid=int(grid) if grid and grid.isdigit() else None)
+    page = Paginator(due, 50).get_page(request.GET.get("page"))
+    return render(request, "households/care_visits_due.html", {"page": page, "today": timezone.localdate(), "grid": grid})
+
+
+def coverage(request, level, pk):
+    if level not in COVERAGE_CHILD:
+        raise Http404
+    node = governance_selectors.node_get_for(request.user, level, pk)
+    households = selectors.household_list_for(request.user).filter(**{NODE_FILTER[level]: node}).prefetch_related(None)
+    key, label = COVERAGE_CHILD[level]
+    rows = selectors.coverage_by(households, key, label)
+    context = {
+        "node": node,
+        "level": level,
+        "figures": selectors.coverage(households),
+        "rows": [{**row, "name": row[label], "id": row[key]} for row in rows],
+        "child_level": {"grid__street": "street", "grid__community": "community", "grid": "grid", "building": "building"}[key],
+    }
+    return render(request, "households/care_coverage.html", context)
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    return image.to_string(encoding="unicode")
+
+
+def _card(request, household, worker):
+    url = request.build_absolute_uri(reverse("public-household", args=[household.public_token]))
+    # The SVG is generated here from our own URL, never from user input.
+    return {"household": household, "worker": worker, "qr": mark_safe(_qr_svg(url)), "url": url}  # noqa: S308
+
+
+def _grid_workers(grid_ids) -> dict:
+    memberships = Membership.objects.filter(role=Role.GRID_WORKER, grid_id__in=grid_ids).select_related("user")
+    return {m.grid_id: m.user for m in memberships}
+
+
+def household_card(request, pk):
+    household = selectors.household_get_for(request.user, pk)
+    worker = _grid_workers([household.grid_id]).get(household.grid_id)
+    return render(request, "households/care_cards.html", {"cards": [_card(request, household, worker)], "title": str(household)})
+
+
+def building_cards(request, pk):
+    building = governance_selectors.node_get_for(request.user, Level.BUILDING, pk)
+    households = (
+        selectors.household_list_for(request.user)
+        .filter(building=building)
+        .select_related("grid__community")
+        .prefetch_related(None)
+        .order_by("unit", "floor", "room")
+    )
+    worker = _grid_workers([building.grid_id]).get(building.grid_id)
+    return render(request, "households/care_cards.html", {"cards": [_card(request, household, worker) for household in households], "title": building.name})
+
+
+@login_not_required
+def public_household(request, token):
+    """Where the QR code on the card leads: the grid's contacts, and (with the requests module) the request form."""
+    household = selectors.household_by_token(token)
+    if household is None:
+        raise Http404
+    worker = _grid_workers([household.grid_id]).get(household.grid_id)
+    return render(request, "households/care_public.html", {"grid": household.grid, "community": household.grid.community, "worker": worker})
+
+
+def situation_map(request, level, pk):
+    if level not in (Level.COMMUNITY, Level.GRID):
+        raise Http404
+    node = governance_selectors.node_get_for(request.user, level, pk)
+    active = Q(households__status=Household.Status.ACTIVE)
+    buildings = (
+        Building.objects.visible_to(request.user)
+        .filter(**{"grid__community" if level == Level.COMMUNITY else "grid": node})
+        .select_related("grid")
+        .annotate(household_count=Count("households", filter=active), key_care_count=Count("households", filter=active & Q(households__key_care=True)))
+        .order_by("grid__code", "number")
+    )
+    grids: dict[int, dict] = {}
+    for building in buildings:
+        bucket = "none" if building.key_care_count == 0 else "few" if building.key_care_count <= 2 else "many"
+        grids.setdefault(building.grid_id, {"grid": building.grid, "buildings": []})["buildings"].append((building, bucket))
+    return render(request, "households/care_map.html", {"node": node, "level": level, "grids": list(grids.values())})
+
+
+def notification_list(request):
+    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "households/care_notifications.html", {"page": page})
+
+
+@require_POST
+def notification_read(request, pk):
+    Notification.objects.filter(user=request.user, pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("notification-list")
+
+
+urlpatterns = [
+    path("visits/due/", visits_due, name="visits-due"),
+    path("coverage/<str:level>/<int:pk>/", coverage, name="coverage"),
+    path("households/<int:pk>/card/", household_card, name="household-card"),
+    path("buildings/<int:pk>/cards/", building_cards, name="building-cards"),
+    path("r/<str:token>/", public_household, name="public-household"),
+    path("map/<str:level>/<int:pk>/", situation_map, name="situation-map"),
+    path("notifications/", notification_list, name="notification-list"),
+    path("notifications/<int:pk>/read/", notification_read, name="notification-read"),
+]
