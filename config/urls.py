@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -24,7 +26,8 @@ router.register("care-tags", households_api.CareTagViewSet, basename="care-tag")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Anyone, logged in or not, may choose the language of the pages.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/me/", governance_api.me, name="api-me"),
     path("api/auth/token/", governance_api.TokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -42,7 +42,7 @@ def test_a_grid_keeps_a_single_full_time_worker(login, persona):
         {"username": "second", "full_name": "钱二", "phone": "", "password": "s3cure-pass-1", "role": Role.GRID_WORKER},
     )
     assert response.status_code == 200
-    assert "revoke that role first" in str(response.context["form"].errors)
+    assert "已有专职网格员，请先撤销" in str(response.context["form"].errors)
     assert not User.objects.filter(username="second").exists()
 
 

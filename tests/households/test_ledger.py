@@ -125,7 +125,7 @@ def test_duplicate_id_names_the_household_only_when_visible(persona, household_o
     assert str(existing) in str(visible.value)
     with pytest.raises(ValidationError) as hidden:
         services.resident_create(actor=persona("grid2"), household=household_of("grid2"), name="重复", id_number=id_number)
-    assert str(existing) not in str(hidden.value) and "outside your area" in str(hidden.value)
+    assert str(existing) not in str(hidden.value) and "其他辖区" in str(hidden.value)
 
 
 def test_birth_date_and_sex_must_agree_with_the_id(persona, household_of):
