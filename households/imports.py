@@ -28,8 +28,8 @@ def ledger_import(*, actor, grid, building=None, uploaded) -> ImportRun:
     rows = read_rows(uploaded)
     targets = [building] if building is not None else list(grid.buildings.all())
     parsed = validate_rows(rows, buildings={b.number: b for b in targets}, sensitive_ok=can_see_sensitive(actor, ancestry))
-    if not parsed.errors:
-        check_against_database(parsed)
+    # Database checks run even when the file has errors, so that one report lists every problem.
+    check_against_database(parsed)
     if parsed.errors:
         return ImportRun.objects.create(
             user=actor, grid=grid, building=building, file_name=name, status=ImportRun.Status.FAILED, errors=[list(error) for error in parsed.errors]
