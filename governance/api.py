@@ -177,6 +177,9 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["action", "object_id"]
 
     def get_queryset(self):
+        # The schema generator inspects the view without a user.
+        if getattr(self, "swagger_fake_view", False):
+            return AuditEntry.objects.none()
         if not has_capability(self.request.user, Capability.VIEW_AUDIT):
             raise PermissionDenied
         return selectors.audit_list_for(self.request.user)

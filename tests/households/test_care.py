@@ -145,7 +145,12 @@ def test_care_pages_keep_a_constant_number_of_queries(login, persona):
     grid = grid_of("grid1")
     community = grid.community
     client = login("community1")
-    urls = [reverse("visits-due"), reverse("coverage", args=["community", community.pk]), reverse("situation-map", args=["community", community.pk]), reverse("building-cards", args=[grid.buildings.first().pk])]
+    urls = [
+        reverse("visits-due"),
+        reverse("coverage", args=["community", community.pk]),
+        reverse("situation-map", args=["community", community.pk]),
+        reverse("building-cards", args=[grid.buildings.first().pk]),
+    ]
     before = [count_queries(client, url) for url in urls]
     actor = persona("community1")
     building = grid.buildings.first()

@@ -101,7 +101,17 @@ def test_import_outside_scope_is_refused(login):
     response = login("grid1").post(reverse("ledger-import"), {"grid": grid_of("grid2").pk, "file": workbook([person(1, "801", "x")])})
     assert response.status_code == 200
     assert "grid" in response.context["form"].errors
-    assert login("community2").get(reverse("ledger-import-result", args=[ImportRun.objects.create(user=User.objects.get(username="grid1"), grid=grid_of("grid1"), file_name="x", status="failed").pk])).status_code == 404
+    assert (
+        login("community2")
+        .get(
+            reverse(
+                "ledger-import-result",
+                args=[ImportRun.objects.create(user=User.objects.get(username="grid1"), grid=grid_of("grid1"), file_name="x", status="failed").pk],
+            )
+        )
+        .status_code
+        == 404
+    )
 
 
 def test_a_file_that_is_not_excel_is_refused_clearly(login):

@@ -130,7 +130,14 @@ def test_duplicate_id_names_the_household_only_when_visible(persona, household_o
 
 def test_birth_date_and_sex_must_agree_with_the_id(persona, household_of):
     with pytest.raises(ValidationError) as exc:
-        services.resident_create(actor=persona("grid1"), household=household_of("grid1"), name="王五", id_number=new_id(order=21), sex=Resident.Sex.FEMALE, birth_date=dt.date(1952, 3, 5))
+        services.resident_create(
+            actor=persona("grid1"),
+            household=household_of("grid1"),
+            name="王五",
+            id_number=new_id(order=21),
+            sex=Resident.Sex.FEMALE,
+            birth_date=dt.date(1952, 3, 5),
+        )
     assert set(exc.value.message_dict) == {"birth_date", "sex"}
     resident, _ = services.resident_create(actor=persona("grid1"), household=household_of("grid1"), name="王五", id_number=new_id(order=21))
     assert resident.birth_date == dt.date(1952, 3, 4) and resident.sex == Resident.Sex.MALE
@@ -140,11 +147,24 @@ def test_register_household_and_member_through_the_pages(login, persona):
     grid = persona("grid1").memberships.get().grid
     building = grid.buildings.order_by("number").first()
     client = login("grid1")
-    response = client.post(reverse("household-create", args=[building.pk]), {"unit": 1, "floor": 9, "room": "902", "phone": "13911112222", "tenure": "tenant", "residence": "both", "tags": [CareTag.objects.get(code="living_alone").pk]})
+    response = client.post(
+        reverse("household-create", args=[building.pk]),
+        {
+            "unit": 1,
+            "floor": 9,
+            "room": "902",
+            "phone": "13911112222",
+            "tenure": "tenant",
+            "residence": "both",
+            "tags": [CareTag.objects.get(code="living_alone").pk],
+        },
+    )
     assert response.status_code == 302
     household = Household.objects.get(building=building, room="902")
     assert household.phone_masked == "139****2222" and household.key_care
-    response = client.post(reverse("resident-create", args=[household.pk]), {"name": "孙大爷", "relation": "head", "id_number": new_id("19400101", 33), "phone": ""})
+    response = client.post(
+        reverse("resident-create", args=[household.pk]), {"name": "孙大爷", "relation": "head", "id_number": new_id("19400101", 33), "phone": ""}
+    )
     assert response.status_code == 302, response.context["form"].errors
     household.refresh_from_db()
     assert household.head.name == "孙大爷"
@@ -158,7 +178,9 @@ def test_register_household_and_member_through_the_pages(login, persona):
 
 def test_an_invalid_id_on_the_page_keeps_what_was_typed(login, household_of):
     household = household_of("grid1")
-    response = login("grid1").post(reverse("resident-create", args=[household.pk]), {"name": "赵六", "relation": "child", "id_number": "130102199001010000", "phone": "12345"})
+    response = login("grid1").post(
+        reverse("resident-create", args=[household.pk]), {"name": "赵六", "relation": "child", "id_number": "130102199001010000", "phone": "12345"}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "id_number" in errors and "phone" in errors
@@ -184,7 +206,10 @@ def test_recording_a_visit_moves_the_due_date(login, household_of):
     household = household_of("grid1")
     client = login("grid1")
     visited = timezone.localtime().replace(second=0, microsecond=0)
-    response = client.post(reverse("visit-create", args=[household.pk]), {"visited_at": visited.strftime("%Y-%m-%dT%H:%M"), "method": "phone", "met_person": "本人", "findings": "一切正常"})
+    response = client.post(
+        reverse("visit-create", args=[household.pk]),
+        {"visited_at": visited.strftime("%Y-%m-%dT%H:%M"), "method": "phone", "met_person": "本人", "findings": "一切正常"},
+    )
     assert response.status_code == 302
     household.refresh_from_db()
     assert household.last_visited_at == visited
