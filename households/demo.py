@@ -15,13 +15,14 @@ from governance.demo_names import mobile, person_name
 from governance.models import Membership
 from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
 from governance.roles import Role
+from households.care_tags import default_tags_ensure
 from households.idcard import check_char
 from households.models import CareTag, Household, HouseholdTag, Resident, ResidentTag, Visit
 from households.services import DEFAULT_CADENCE_DAYS
 
 HOUSEHOLDS_PER_BUILDING = 10
 BATCH = 5000
-EMPLOYERS = ["区人民医院", "长安区第一中学", "市供电公司", "区市场监督管理局", "石家庄百货大楼", "个体经营", "市公交公司", "区税务局"]
+EMPLOYERS = ["区人民医院", "长安区第一中学", "市供电公司", "区市场监督管理局", "石家庄百货大楼", "市公交公司", "区税务局"]
 FINDINGS = ["身体状况良好，生活能自理", "老人血压偏高，已提醒按时服药", "家中暖气不热，已记录", "子女每周回来探望", "独自在家，情绪稳定", "询问了低保复审材料"]
 NEEDS = ["楼道灯不亮，希望维修", "希望安排助餐服务", "需要代购药品", "咨询高龄津贴办理", ""]
 
@@ -33,6 +34,8 @@ class LedgerSeeder:
         self.orders: dict[tuple[dt.date, str], int] = {}
         self.buildings = buildings
         self.today = today or timezone.localdate()
+        # A flushed test database has lost the migration's tags; the demo needs them back.
+        default_tags_ensure(CareTag)
         self.tags = {tag.code: tag for tag in CareTag.objects.all()}
 
     def id_number(self, birth: dt.date, sex: str) -> str:
@@ -134,6 +137,16 @@ class LedgerSeeder:
                 codes.append("disabled")
             if age < 14 and rng.random() < 0.05:
                 codes.append("left_behind_child")
+            if age >= 60:
+                employment = Resident.Employment.RETIRED
+            elif age < 6:
+                employment = Resident.Employment.PRESCHOOL
+            elif age < 22:
+                employment = Resident.Employment.STUDENT
+            else:
+                employment = rng.choice(
+                    [Resident.Employment.EMPLOYED, Resident.Employment.EMPLOYED, Resident.Employment.SELF_EMPLOYED, Resident.Employment.UNEMPLOYED]
+                )
             is_party = age >= 20 and rng.random() < 0.1
             if is_party and age >= 70 and rng.random() < 0.5:
                 codes.append("old_party_member")
@@ -151,16 +164,8 @@ class LedgerSeeder:
                         phone_hash=keyed_hash(phone),
                         phone_masked=mask_phone(phone),
                         relation=relation,
-                        employment=Resident.Employment.RETIRED
-                        if age >= 60
-                        else Resident.Employment.STUDENT
-                        if 6 <= age < 22
-                        else Resident.Employment.PRESCHOOL
-                        if age < 6
-                        else rng.choice(
-                            [Resident.Employment.EMPLOYED, Resident.Employment.EMPLOYED, Resident.Employment.SELF_EMPLOYED, Resident.Employment.UNEMPLOYED]
-                        ),
-                        work_unit=rng.choice(EMPLOYERS) if 22 <= age < 60 else "",
+                        employment=employment,
+                        work_unit=rng.choice(EMPLOYERS) if employment == Resident.Employment.EMPLOYED else "",
                         health=Resident.Health.BEDRIDDEN
                         if "bedridden" in codes
                         else Resident.Health.CHRONIC

@@ -99,7 +99,7 @@ class VisitForm(forms.Form):
     met_person = forms.CharField(label=_("Who was met"), max_length=50, required=False)
     findings = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     needs = forms.CharField(label=_("Needs"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    photo = forms.ImageField(label=_("Photo"), required=False)
+    photo = forms.ImageField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

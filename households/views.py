@@ -33,7 +33,10 @@ def household_list(request):
     sensitive_anywhere = not scope_for(request.user, Capability.VIEW_SENSITIVE).is_empty
     form = HouseholdFilterForm(request.GET or None, grids=grids, sensitive_ok=sensitive_anywhere)
     filters = form.cleaned_data if form.is_valid() else {}
-    households = selectors.household_search(request.user, q=filters.get("q", ""), tag=filters.get("tag", ""), grid=filters.get("grid"))
+    building = request.GET.get("building", "")
+    households = selectors.household_search(
+        request.user, q=filters.get("q", ""), tag=filters.get("tag", ""), grid=filters.get("grid"), building=int(building) if building.isdigit() else None
+    )
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     sensitive_scope = scope_for(request.user, Capability.VIEW_SENSITIVE)
     rows = [(household, [tag for tag in household.tags.all() if not tag.sensitive or sensitive_scope.contains(household.ancestry())]) for household in page]
