@@ -75,7 +75,7 @@ def run_settings(settings_module: str, **env) -> subprocess.CompletedProcess:
     clean = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_DEBUG", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY", "REDIS_URL"}
+        if key not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_DEBUG", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update(DJANGO_SETTINGS_MODULE=settings_module, **env)
     return subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
@@ -114,7 +114,7 @@ def test_settings_are_parsed_strictly():
 
 
 def test_check_deploy_is_clean_under_production_settings():
-    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_DEBUG"}}
+    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(GOOD, DJANGO_SETTINGS_MODULE="config.settings.production", ALLOWED_HOSTS="example.org")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
