@@ -77,6 +77,11 @@ def main() -> int:
     result = demo.seed(scale="district", password=PASSWORD, seed=1)
     if result is not None:
         print(f"{'seed_demo --scale district':<44} {time.monotonic() - started:7.1f} s    {result}", flush=True)
+        # Fresh bulk loads have no planner statistics yet; autovacuum would gather them later.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def client_for(username: str) -> Client:
         client = Client()

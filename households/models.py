@@ -117,6 +117,8 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["grid", "status", "next_visit_due"], name="household_due_idx"),
             models.Index(fields=["grid", "status", "last_visited_at"], name="household_visited_idx"),
+            # The ledger's natural order; lets a long list stop after one page instead of sorting everything.
+            models.Index(fields=["building", "unit", "floor", "room"], name="household_address_idx"),
         ]
 
     def __str__(self):
