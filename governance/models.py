@@ -249,7 +249,35 @@ class AuditQuerySet(ScopedQuerySet):
         raise TypeError("The audit log is append-only.")
 
 
-class AuditEntry(models.Model):
+class PlacedLogEntry(models.Model):
+    """An append-only log row placed in the tree by its ancestor columns, so the usual scope rule applies.
+
+    The columns are not foreign-key constrained: a log outlives the nodes it mentions.
+    """
+
+    district = models.ForeignKey(District, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("district"))
+    street = models.ForeignKey(Street, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("street"))
+    community = models.ForeignKey(Community, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("community"))
+    grid = models.ForeignKey("grids.Grid", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("grid"))
+    building = models.ForeignKey("grids.Building", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("building"))
+
+    SCOPE_PATHS = {level: [f"{level}_id"] for level in Level.values}
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(f"{type(self).__name__} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is append-only.")
+
+
+class AuditEntry(PlacedLogEntry):
     """Append-only record of a write: who, when, what, before and after.
 
     The ancestor columns place the entry in the tree so that the usual scope rule applies to it.
@@ -270,15 +298,6 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("record id"), max_length=40)
     object_repr = models.CharField(_("record"), max_length=200)
     changes = models.JSONField(_("changes"), default=dict, help_text=_("Field → [before, after]."))
-    district = models.ForeignKey(District, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("district"))
-    street = models.ForeignKey(Street, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("street"))
-    community = models.ForeignKey(Community, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("community"))
-    grid = models.ForeignKey("grids.Grid", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("grid"))
-    building = models.ForeignKey("grids.Building", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("building"))
-
-    SCOPE_PATHS = {level: [f"{level}_id"] for level in Level.values}
-
-    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")
@@ -289,16 +308,8 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The audit log is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit log is append-only.")
-
-
-class PersonalDataLog(models.Model):
+class PersonalDataLog(PlacedLogEntry):
     """Every reveal of a masked value and every export of personal data (PIPL): who, when, what, why.
 
     Append-only like the audit log; the district organization department reads it.
@@ -318,15 +329,6 @@ class PersonalDataLog(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     unmasked = models.BooleanField(_("unmasked"), default=False)
-    district = models.ForeignKey(District, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("district"))
-    street = models.ForeignKey(Street, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("street"))
-    community = models.ForeignKey(Community, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("community"))
-    grid = models.ForeignKey("grids.Grid", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("grid"))
-    building = models.ForeignKey("grids.Building", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("building"))
-
-    SCOPE_PATHS = {level: [f"{level}_id"] for level in Level.values}
-
-    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("personal data access")
@@ -335,14 +337,6 @@ class PersonalDataLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()} {self.object_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The personal data access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The personal data access log is append-only.")
 
 
 class Notification(models.Model):

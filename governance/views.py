@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from governance import selectors
-from governance.forms import PersonCreateForm, RoleGrantForm
+from governance.forms import PersonCreateForm, RoleGrantForm, form_add_service_errors
 from governance.permissions import grantable_roles, has_capability
 from governance.roles import ROLE_LEVEL, ROLE_RANK, Capability, Level
 from governance.services import membership_grant, membership_revoke, user_create
@@ -21,14 +21,6 @@ def _level_or_404(level: str) -> str:
     if level not in Level.values:
         raise Http404
     return level
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def home(request):
@@ -119,7 +111,7 @@ def person_create(request, level, pk):
         try:
             user = user_create(actor=request.user, node=node, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Account %(user)s created with its role.") % {"user": user})
             return redirect("org-node", level=level, pk=node.pk)
@@ -138,7 +130,7 @@ def role_grant(request, level, pk):
             try:
                 membership_grant(actor=request.user, user=user, role=form.cleaned_data["role"], node=node, unit_label=form.cleaned_data["unit_label"])
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, _("Role granted to %(user)s.") % {"user": user})
                 return redirect("org-node", level=level, pk=node.pk)

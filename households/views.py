@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance import selectors as governance_selectors
+from governance.forms import form_add_service_errors
 from governance.images import image_clean
 from governance.models import AuditEntry
 from governance.roles import Capability, Level
@@ -18,14 +19,6 @@ from households.models import Resident
 from households.permissions import can_edit, can_reveal, can_see_sensitive
 
 PAGE_SIZE = 30
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def household_list(request):
@@ -97,7 +90,7 @@ def household_create(request, building):
         try:
             household = services.household_create(actor=request.user, building=building, phone=data.pop("phone"), tags=list(data.pop("tags")), **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Household registered. Now add its members."))
             return redirect("resident-create", pk=household.pk)
@@ -114,7 +107,7 @@ def household_edit(request, pk):
             services.household_update(actor=request.user, household=household, phone=form.cleaned_data["phone"] or None, **data)
             services.household_set_tags(actor=request.user, household=household, tags=list(form.cleaned_data["tags"]))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Household saved."))
             return redirect("household-detail", pk=household.pk)
@@ -130,7 +123,7 @@ def household_archive(request, pk):
         try:
             services.household_archive(actor=request.user, household=household, moved_out_on=form.cleaned_data["moved_out_on"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The household is archived with its history."))
             return redirect("household-detail", pk=household.pk)
@@ -152,7 +145,7 @@ def _resident_form_view(request, household, resident=None):
                 resident, warnings = services.resident_update(actor=request.user, resident=resident, id_number=id_number or None, phone=phone or None, **data)
                 services.resident_set_tags(actor=request.user, resident=resident, tags=tags)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             for warning in warnings:
                 messages.warning(request, warning)
@@ -184,7 +177,7 @@ def visit_create(request, pk):
             data.pop("photo", None)
             services.visit_record(actor=request.user, household=household, photo=photo, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Visit recorded."))
             return redirect("household-detail", pk=household.pk)
@@ -198,7 +191,7 @@ def _reveal(request, instance, household):
         try:
             values = personal_data_reveal(actor=request.user, instance=instance, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_service_errors(form, exc)
     # htmx swaps the fragment in place; without JavaScript the same fragment comes inside a full page.
     template = "households/reveal.html" if request.headers.get("HX-Request") else "households/reveal_page.html"
     return render(request, template, {"form": form, "values": values, "instance": instance, "household": household})
