@@ -95,3 +95,10 @@ def test_api_docs_work_offline(login):
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
+
+
+def test_menus_show_only_what_the_role_can_open(login):
+    volunteer = login("volunteer1").get(reverse("home")).content.decode()
+    assert reverse("household-list") not in volunteer and reverse("admin:index") not in volunteer
+    cadre = login("community1").get(reverse("home")).content.decode()
+    assert reverse("household-list") in cadre and reverse("audit-list") in cadre and reverse("admin:index") in cadre
