@@ -43,6 +43,9 @@ class Capability(models.TextChoices):
     REVEAL_PERSONAL = "reveal_personal", _("Reveal ID numbers and phones, giving a reason")
     EXPORT_LEDGER = "export_ledger", _("Export the ledger")
     VIEW_ACCESS_LOG = "view_access_log", _("Read the personal data access log")
+    VIEW_REQUESTS = "view_requests", _("See resident requests")
+    HANDLE_REQUESTS = "handle_requests", _("Take, handle, return and escalate requests")
+    DISPATCH_REQUESTS = "dispatch_requests", _("Accept, dispatch, verify and answer requests")
 
 
 ROLE_LEVEL = {
@@ -75,17 +78,17 @@ ROLE_RANK = {
     Role.VOLUNTEER: 10,
 }
 
-_STAFF = {Capability.VIEW_HIERARCHY, Capability.USE_BACK_OFFICE, Capability.VIEW_LEDGER}
-_MANAGERS = _STAFF | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.VIEW_AUDIT, Capability.EXPORT_LEDGER}
+_STAFF = {Capability.VIEW_HIERARCHY, Capability.USE_BACK_OFFICE, Capability.VIEW_LEDGER, Capability.VIEW_REQUESTS, Capability.HANDLE_REQUESTS}
+_MANAGERS = _STAFF | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.VIEW_AUDIT, Capability.EXPORT_LEDGER, Capability.DISPATCH_REQUESTS}
 # Those who know the households by name: the grid's workers and the community's cadres (PIPL: need to know).
 _CARERS = {Capability.EDIT_LEDGER, Capability.VIEW_SENSITIVE, Capability.REVEAL_PERSONAL}
 
 ROLE_CAPABILITIES = {
     Role.DISTRICT_ORG: _MANAGERS | {Capability.VIEW_ACCESS_LOG},
     Role.STREET_CADRE: _MANAGERS,
-    Role.FIRST_SECRETARY: _STAFF | {Capability.VIEW_AUDIT},
+    Role.FIRST_SECRETARY: _STAFF | {Capability.VIEW_AUDIT, Capability.DISPATCH_REQUESTS},
     Role.COMMUNITY_SECRETARY: _MANAGERS | _CARERS,
-    Role.COMMUNITY_CADRE: _STAFF | _CARERS | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.EXPORT_LEDGER},
+    Role.COMMUNITY_CADRE: _STAFF | _CARERS | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.EXPORT_LEDGER, Capability.DISPATCH_REQUESTS},
     Role.GRID_LEADER: _STAFF | _CARERS,
     Role.GRID_WORKER: _STAFF | _CARERS,
     Role.GRID_PART_TIME: _STAFF | {Capability.EDIT_LEDGER},

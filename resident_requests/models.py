@@ -1,0 +1,300 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import ResidentUnit
+from governance.roles import Level
+from governance.scope import ScopedQuerySet
+from grids.models import Building, Grid
+from households.models import GRID_SCOPE, Household
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up working days are entered; other years fall back to Monday-Friday."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday (no work)")
+        WORKDAY = "workday", _("Make-up working day (调休上班)")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("official calendar")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class Category(models.Model):
+    """The admin-editable tree of request fields (画土分疆)."""
+
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent"))
+    name = models.CharField(_("name"), max_length=50)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("in use"), default=True)
+    max_extension_days = models.PositiveSmallIntegerField(_("longest extension (working days)"), default=10)
+
+    class Meta:
+        verbose_name = _("request category")
+        verbose_name_plural = _("request categories")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Handle at once (立即办理)")
+    SCHEDULED = "scheduled", _("Handle within a set time (限期办理)")
+    LONG_TERM = "long_term", _("Explain and pursue long-term (解释说明并长期推进)")
+
+
+class Stage(models.TextChoices):
+    ACCEPT = "accept", _("Accept")
+    HANDLE = "handle", _("Handle")
+    ANSWER = "answer", _("Answer")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+class TimeLimit(models.Model):
+    """限时办结: per category (falling back to its parent, then to any category) and urgency, per stage."""
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("working days")
+        WORKING_HOURS = "working_hours", _("working hours")
+        NATURAL_HOURS = "natural_hours", _("natural hours")
+
+    category = models.ForeignKey(
+        Category,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="time_limits",
+        verbose_name=_("category"),
+        help_text=_("Empty: every category without its own limit."),
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, blank=True, help_text=_("Empty: every urgency."))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    amount = models.DecimalField(_("amount"), max_digits=6, decimal_places=1)
+    unit = models.CharField(_("unit"), max_length=15, choices=Unit.choices, default=Unit.WORKING_DAYS)
+
+    class Meta:
+        verbose_name = _("time limit")
+        verbose_name_plural = _("time limits")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency", "stage"], condition=Q(category__isnull=False), name="time_limit_unique"),
+            models.UniqueConstraint(fields=["urgency", "stage"], condition=Q(category__isnull=True), name="time_limit_unique_default"),
+        ]
+
+    def __str__(self):
+        return f"{self.category or '*'} {self.get_urgency_display() or '*'} {self.get_stage_display()}: {self.amount} {self.get_unit_display()}"
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted, to dispatch")
+    REFUSED = "refused", _("Not accepted")
+    DISPATCHED = "dispatched", _("Dispatched")
+    TAKEN = "taken", _("Taken")
+    IN_PROGRESS = "in_progress", _("In progress")
+    HANDLED = "handled", _("Handled, to verify")
+    VERIFIED = "verified", _("Verified, to answer")
+    ANSWERED = "answered", _("Answered, to follow up")
+    CLOSED = "closed", _("Closed")
+    LONG_TERM = "long_term", _("Explained, kept open long-term")
+    MERGED = "merged", _("Merged as a duplicate")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class HandlingLevel(models.TextChoices):
+    GRID = "grid", _("Grid")
+    COMMUNITY = "community", _("Community")
+    STREET = "street", _("Street")
+    ALLIANCE = "alliance", _("Red-alliance meeting")
+    DISTRICT = "district", _("District")
+
+
+LADDER = [HandlingLevel.GRID, HandlingLevel.COMMUNITY, HandlingLevel.STREET, HandlingLevel.ALLIANCE, HandlingLevel.DISTRICT]
+
+
+def new_tracking_code() -> str:
+    return secrets.token_hex(5).upper()
+
+
+class ResidentRequest(models.Model):
+    class Source(models.TextChoices):
+        PUBLIC_FORM = "public_form", _("Resident, online form")
+        PATROL = "patrol", _("Grid worker's patrol")
+        VISIT = "visit", _("Need found on a visit")
+        HOTLINE = "hotline", _("Phone or 12345 hotline")
+        VOLUNTEER = "volunteer", _("Volunteer's report")
+        API = "api", _("API")
+
+    class Rating(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("Very satisfied")
+        SATISFIED = 4, _("Satisfied")
+        FAIRLY_SATISFIED = 3, _("Fairly satisfied")
+        DISSATISFIED = 2, _("Dissatisfied")
+        VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+    tracking_code = models.CharField(_("tracking code"), max_length=10, unique=True, default=new_tracking_code, editable=False)
+    source = models.CharField(_("source"), max_length=15, choices=Source.choices)
+    category = models.ForeignKey(Category, models.PROTECT, related_name="requests", verbose_name=_("category"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.SCHEDULED)
+    description = models.TextField(_("description"))
+    grid = models.ForeignKey(Grid, models.PROTECT, related_name="requests", verbose_name=_("grid"))
+    building = models.ForeignKey(Building, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("building"))
+    household = models.ForeignKey(Household, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("household"))
+    visit = models.OneToOneField("households.Visit", models.PROTECT, null=True, blank=True, related_name="request", verbose_name=_("visit"))
+    reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
+    phone_enc = models.TextField(editable=False, blank=True)
+    phone_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
+    phone_masked = models.CharField(_("reporter's phone"), max_length=11, editable=False, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    level = models.CharField(_("handling level"), max_length=10, choices=HandlingLevel.choices, default=HandlingLevel.GRID)
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="handled_requests", verbose_name=_("handler"))
+    handler_unit = models.ForeignKey(ResidentUnit, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("resident unit handling"))
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    stage = models.CharField(_("current stage"), max_length=10, choices=Stage.choices, blank=True)
+    stage_started_at = models.DateTimeField(_("stage started"), null=True, blank=True)
+    stage_deadline = models.DateTimeField(_("stage deadline"), null=True, blank=True, db_index=True)
+    # 80% of the stage's time: when the handler gets a reminder (催办).
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # Whether each stage finished in time, stored when it finishes so that on-time figures are counts.
+    accepted_on_time = models.BooleanField(null=True, editable=False)
+    handled_on_time = models.BooleanField(null=True, editable=False)
+    answered_on_time = models.BooleanField(null=True, editable=False)
+    followed_up_on_time = models.BooleanField(null=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    result_note = models.TextField(_("result"), blank=True)
+    answer_note = models.TextField(_("answer to the resident"), blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices, null=True, blank=True)
+    rating_note = models.CharField(_("rating comment"), max_length=200, blank=True)
+    follow_up_declined = models.BooleanField(_("follow-up declined"), default=False)
+    rework_count = models.PositiveSmallIntegerField(_("rework (返工)"), default=0)
+    redo_count = models.PositiveSmallIntegerField(_("redo (重办)"), default=0)
+    returned_count = models.PositiveSmallIntegerField(_("returned (回退)"), default=0)
+    escalation_count = models.PositiveSmallIntegerField(_("escalations"), default=0)
+    extension_days = models.PositiveSmallIntegerField(_("extension granted (working days)"), default=0)
+    extension_requested_days = models.PositiveSmallIntegerField(_("extension requested (working days)"), default=0)
+    extension_reason = models.CharField(_("extension reason"), max_length=200, blank=True)
+    merged_into = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("merged into"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by"))
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = {**GRID_SCOPE, Level.BUILDING: ["building_id"]}
+
+    class Meta:
+        verbose_name = _("resident request")
+        verbose_name_plural = _("resident requests")
+        ordering = ["stage_deadline", "id"]
+        indexes = [
+            models.Index(fields=["grid", "status", "stage_deadline"], name="request_queue_idx"),
+            models.Index(
+                fields=["status", "stage_deadline"],
+                name="request_sweep_idx",
+                condition=~Q(status__in=["closed", "refused", "merged", "withdrawn", "long_term"]),
+            ),
+            models.Index(fields=["building", "category", "created_at"], name="request_duplicate_idx"),
+            models.Index(fields=["remind_at"], name="request_remind_idx", condition=Q(reminded_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.category.name}"
+
+    def ancestry(self):
+        return {**self.grid.ancestry(), **({Level.BUILDING: self.building_id} if self.building_id else {})}
+
+
+class TimelineEntry(models.Model):
+    """The request's append-only timeline: every transition, by whom, when, at which level, with a note."""
+
+    request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="timeline", verbose_name=_("request"))
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
+    level = models.CharField(_("level"), max_length=10, choices=HandlingLevel.choices)
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(_("shown to the resident"), default=False)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The timeline is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The timeline is append-only.")
+
+
+class RequestPhoto(models.Model):
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Reported")
+        RESULT = "result", _("Result")
+
+    request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="photos", verbose_name=_("request"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPORT)
+    image = models.ImageField(_("photo"), upload_to="requests/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="requests/%Y/%m/thumbs/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.image.name
+
+
+class IdempotencyKey(models.Model):
+    """A retried creation with the same key (per caller) returns the first request instead of a second one."""
+
+    key = models.CharField(max_length=100)
+    caller = models.CharField(max_length=100)
+    request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_unique")]
+
+    def __str__(self):
+        return self.key

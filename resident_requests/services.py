@@ -1,0 +1,611 @@
+"""The closed loop of a resident request (群众点单、社区派单、党员接单): one service per transition.
+
+Every transition is checked against TRANSITIONS, applied with a conditional UPDATE on the status it
+starts from (so two people acting at once give one winner), and written to the append-only timeline
+in the same transaction.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.models import Membership, Notification
+from governance.personal_data import encrypt, keyed_hash, mask_phone
+from governance.roles import Capability, Role
+from governance.scope import scope_for
+from governance.validators import normalize_mobile
+from resident_requests import calendar
+from resident_requests.models import LADDER, HandlingLevel, IdempotencyKey, ResidentRequest, Stage, Status, TimeLimit, TimelineEntry, Urgency
+
+S = Status
+TRANSITIONS: dict[str, set[str]] = {
+    S.SUBMITTED: {S.ACCEPTED, S.REFUSED, S.MERGED, S.WITHDRAWN},
+    S.ACCEPTED: {S.ACCEPTED, S.DISPATCHED, S.LONG_TERM, S.MERGED, S.WITHDRAWN},
+    S.DISPATCHED: {S.ACCEPTED, S.TAKEN, S.WITHDRAWN},
+    S.TAKEN: {S.ACCEPTED, S.IN_PROGRESS, S.HANDLED, S.LONG_TERM, S.WITHDRAWN},
+    S.IN_PROGRESS: {S.ACCEPTED, S.HANDLED, S.LONG_TERM, S.WITHDRAWN},
+    S.HANDLED: {S.VERIFIED, S.IN_PROGRESS},
+    S.VERIFIED: {S.ANSWERED},
+    S.ANSWERED: {S.CLOSED, S.IN_PROGRESS},
+    S.LONG_TERM: {S.DISPATCHED, S.CLOSED},
+}
+OPEN = [S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS, S.HANDLED, S.VERIFIED, S.ANSWERED, S.LONG_TERM]
+# The stage each status is in, and so which deadline runs.
+STAGE_OF = {
+    S.SUBMITTED: Stage.ACCEPT,
+    S.ACCEPTED: Stage.HANDLE,
+    S.DISPATCHED: Stage.HANDLE,
+    S.TAKEN: Stage.HANDLE,
+    S.IN_PROGRESS: Stage.HANDLE,
+    S.HANDLED: Stage.HANDLE,
+    S.VERIFIED: Stage.ANSWER,
+    S.ANSWERED: Stage.FOLLOW_UP,
+}
+RETURN_WINDOW_WORKING_DAYS = 2
+REMIND_AT = Decimal("0.8")
+
+
+class Conflict(ValidationError):
+    """Someone else changed the request first (a concurrent take, a sweep): the user is told, nothing is lost."""
+
+
+def _require_at(actor, capability: str, ancestry: dict) -> None:
+    if actor is None or not scope_for(actor, capability).contains(ancestry):
+        raise PermissionDenied(_("Your role does not allow this action on this request."))
+
+
+def _require(actor, capability: str, request: ResidentRequest) -> None:
+    _require_at(actor, capability, request.ancestry())
+
+
+def _remind_at(start: dt.datetime, due: dt.datetime) -> dt.datetime:
+    return start + (due - start) * float(REMIND_AT)
+
+
+def time_limit_for(category, urgency: str, stage: str) -> TimeLimit:
+    """The most specific limit: the category, then its parent, then any category; the urgency, then any."""
+    categories = [category.pk, category.parent_id, None]
+    limits = TimeLimit.objects.filter(Q(category_id__in=[c for c in categories if c]) | Q(category__isnull=True), urgency__in=[urgency, ""], stage=stage)
+    ranked = sorted(limits, key=lambda limit: (categories.index(limit.category_id), limit.urgency != urgency))
+    if not ranked:
+        raise ValidationError(_("No time limit is set for this stage; ask the district to complete the time-limit table."))
+    return ranked[0]
+
+
+def stage_deadline(request: ResidentRequest, stage: str, start: dt.datetime) -> dt.datetime:
+    limit = time_limit_for(request.category, request.urgency, stage)
+    due = calendar.deadline(start, limit.amount, limit.unit)
+    if stage == Stage.HANDLE and request.extension_days:
+        due = calendar.add_working_days(due, request.extension_days)
+    return due
+
+
+def _transition(
+    request: ResidentRequest,
+    *,
+    to: str,
+    actor,
+    action: str,
+    note: str = "",
+    public: bool = False,
+    restart_stage: bool = True,
+    extra_filter: Q | None = None,
+    **fields,
+) -> ResidentRequest:
+    frm = request.status
+    if to not in TRANSITIONS.get(frm, set()):
+        raise ValidationError(_("A request that is “%(status)s” cannot be moved to “%(to)s”.") % {"status": Status(frm).label, "to": Status(to).label})
+    now = timezone.now()
+    new_stage = STAGE_OF.get(to, "")
+    if restart_stage and new_stage:
+        request.stage = new_stage
+        due = stage_deadline(request, new_stage, now)
+        fields.update(stage=new_stage, stage_started_at=now, stage_deadline=due, remind_at=_remind_at(now, due), reminded_at=None)
+    elif not new_stage:
+        fields.update(stage="", stage_deadline=None, remind_at=None, reminded_at=None)
+    claim = ResidentRequest.objects.filter(pk=request.pk, status=frm)
+    if extra_filter is not None:
+        claim = claim.filter(extra_filter)
+    # The conditional UPDATE is the lock: of two concurrent moves from the same status only one matches.
+    if claim.update(status=to, updated_at=now, **fields) != 1:
+        raise Conflict(_("Someone else has just changed this request; reload the page to see what it is now."))
+    TimelineEntry.objects.create(
+        request=request,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        from_status=frm,
+        to_status=to,
+        level=fields.get("level", request.level),
+        note=note,
+        public=public,
+    )
+    request.refresh_from_db()
+    return request
+
+
+def _on_time(request: ResidentRequest) -> bool | None:
+    return None if request.stage_deadline is None else timezone.now() <= request.stage_deadline
+
+
+def _notify(users, *, request: ResidentRequest, title: str, key: str) -> None:
+    from django.urls import reverse
+
+    from governance import notify
+
+    for user in users:
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    user=user, key=f"{key}:{request.pk}", title=title, body=request.description[:200], url=reverse("request-detail", args=[request.pk])
+                )
+        except IntegrityError:
+            continue
+        transaction.on_commit(lambda n=notification: notify.send(n))
+
+
+def _people_at_level(request: ResidentRequest, level: str):
+    """Who handles the request's queue at a level: the grid's workers, the community's cadres, the street's cadres..."""
+    grid = request.grid
+    where = {
+        HandlingLevel.GRID: Q(grid_id=grid.pk, role__in=[Role.GRID_WORKER, Role.GRID_LEADER]),
+        HandlingLevel.COMMUNITY: Q(community_id=grid.community_id, role__in=[Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE]),
+        HandlingLevel.STREET: Q(street_id=grid.street_id, role=Role.STREET_CADRE),
+        HandlingLevel.ALLIANCE: Q(street_id=grid.street_id, role=Role.STREET_CADRE),
+        HandlingLevel.DISTRICT: Q(district_id=grid.district_id, role=Role.DISTRICT_ORG),
+    }[level]
+    return [m.user for m in Membership.objects.filter(where, user__is_active=True).select_related("user")]
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    actor=None,
+    source: str,
+    category,
+    description: str,
+    grid,
+    urgency: str = Urgency.SCHEDULED,
+    building=None,
+    household=None,
+    visit=None,
+    reporter_name: str = "",
+    phone: str = "",
+    anonymous: bool = False,
+    idempotency_key: str = "",
+    caller: str = "",
+) -> ResidentRequest:
+    """Create a request (from any source); a repeated Idempotency-Key from the same caller returns the first one."""
+    if idempotency_key:
+        existing = IdempotencyKey.objects.filter(caller=caller, key=idempotency_key).select_related("request").first()
+        if existing is not None:
+            return existing.request
+    if actor is not None and source != ResidentRequest.Source.PUBLIC_FORM:
+        _require_at(actor, Capability.HANDLE_REQUESTS, grid.ancestry())
+    if building is not None and building.grid_id != grid.pk:
+        raise ValidationError({"building": _("The building is not in this grid.")})
+    if household is not None and household.building_id != getattr(building, "pk", household.building_id):
+        raise ValidationError({"household": _("The household is not in this building.")})
+    description = (description or "").strip()
+    if len(description) < 5:
+        raise ValidationError({"description": _("Describe the problem in a few words (at least 5 characters).")})
+    number = normalize_mobile(phone) if phone else ""
+    now = timezone.now()
+    request = ResidentRequest(
+        source=source,
+        category=category,
+        urgency=urgency,
+        description=description[:2000],
+        grid=grid,
+        building=building or (household.building if household else None),
+        household=household,
+        visit=visit,
+        reporter_name="" if anonymous else reporter_name.strip()[:50],
+        phone_enc=encrypt(number),
+        phone_hash=keyed_hash(number),
+        phone_masked=mask_phone(number),
+        anonymous=anonymous,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        stage=Stage.ACCEPT,
+        stage_started_at=now,
+    )
+    request.stage_deadline = stage_deadline(request, Stage.ACCEPT, now)
+    request.remind_at = _remind_at(now, request.stage_deadline)
+    request.full_clean(exclude=["phone_enc", "phone_hash", "phone_masked"])
+    request.save()
+    TimelineEntry.objects.create(request=request, actor=request.created_by, action="submit", to_status=S.SUBMITTED, level=request.level, note="", public=True)
+    if idempotency_key:
+        IdempotencyKey.objects.create(caller=caller, key=idempotency_key, request=request)
+    _notify(
+        _people_at_level(request, HandlingLevel.COMMUNITY),
+        request=request,
+        title=_("New request to accept: %(category)s") % {"category": request.category.name},
+        key="submitted",
+    )
+    return request
+
+
+def possible_duplicates(request: ResidentRequest):
+    """Same building and category, open, submitted in the last 7 days."""
+    if request.building_id is None:
+        return ResidentRequest.objects.none()
+    since = request.created_at - dt.timedelta(days=7)
+    return (
+        ResidentRequest.objects.filter(building_id=request.building_id, category_id=request.category_id, status__in=OPEN, created_at__gte=since)
+        .exclude(pk=request.pk)
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def request_accept(*, request, actor, note: str = "") -> ResidentRequest:
+    _require(actor, Capability.DISPATCH_REQUESTS, request)
+    return _transition(
+        request, to=S.ACCEPTED, actor=actor, action="accept", note=note, public=True, accepted_at=timezone.now(), accepted_on_time=_on_time(request)
+    )
+
+
+@transaction.atomic
+def request_refuse(*, request, actor, reason: str) -> ResidentRequest:
+    _require(actor, Capability.DISPATCH_REQUESTS, request)
+    if len((reason or "").strip()) < 4:
+        raise ValidationError({"reason": _("Give the resident the reason (at least 4 characters).")})
+    return _transition(
+        request,
+        to=S.REFUSED,
+        actor=actor,
+        action="refuse",
+        note=reason,
+        public=True,
+        accepted_on_time=_on_time(request),
+        answer_note=reason,
+        closed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def request_merge(*, request, into, actor) -> ResidentRequest:
+    _require(actor, Capability.DISPATCH_REQUESTS, request)
+    if into.pk == request.pk or into.merged_into_id or into.status not in OPEN:
+        raise ValidationError(_("Merge into another open request."))
+    return _transition(request, to=S.MERGED, actor=actor, action="merge", note=into.tracking_code, public=True, merged_into=into, closed_at=timezone.now())
+
+
+@transaction.atomic
+def request_withdraw(*, request, actor=None, note: str = "") -> ResidentRequest:
+    """By the resident on the status page (actor None) or by a cadre on the resident's behalf."""
+    if actor is not None:
+        _require(actor, Capability.DISPATCH_REQUESTS, request)
+    return _transition(request, to=S.WITHDRAWN, actor=actor, action="withdraw", note=note, public=True, closed_at=timezone.now())
+
+
+@transaction.atomic
+def request_dispatch(*, request, actor, handler=None, handler_unit=None, note: str = "") -> ResidentRequest:
+    """派单: to a person holding a handling role in the request's area, to a resident unit, or to the grid's workers (handler None)."""
+    _require(actor, Capability.DISPATCH_REQUESTS, request)
+    if handler is not None and not scope_for(handler, Capability.HANDLE_REQUESTS).contains(request.ancestry()) and not _is_volunteer_of(handler, request):
+        raise ValidationError({"handler": _("This person cannot handle requests in this area.")})
+    if handler_unit is not None and handler_unit.community_id != request.grid.community_id:
+        raise ValidationError({"handler_unit": _("The resident unit must be in the request's community.")})
+    restart = request.status != S.LONG_TERM
+    return _transition(
+        request,
+        to=S.DISPATCHED,
+        actor=actor,
+        action="dispatch",
+        note=note,
+        public=True,
+        restart_stage=restart,
+        handler=handler,
+        handler_unit=handler_unit,
+        dispatched_at=timezone.now(),
+    )
+
+
+def _is_volunteer_of(user, request) -> bool:
+    return Membership.objects.filter(user=user, role=Role.VOLUNTEER, community_id=request.grid.community_id).exists()
+
+
+@transaction.atomic
+def request_take(*, request, actor) -> ResidentRequest:
+    """接单: the named handler, or any handler of the area when dispatched to the grid. One winner only."""
+    if request.handler_id != actor.pk:
+        _require(actor, Capability.HANDLE_REQUESTS, request)
+        if request.handler_id is not None:
+            raise Conflict(_("This request was dispatched to someone else."))
+    # Only a request still without a handler, or dispatched to this person, can be taken.
+    claim = Q(handler__isnull=True) | Q(handler=actor)
+    return _transition(request, to=S.TAKEN, actor=actor, action="take", public=True, restart_stage=False, extra_filter=claim, handler=actor)
+
+
+def _require_handler(request, actor) -> None:
+    if request.handler_id != actor.pk:
+        raise PermissionDenied(_("Only the person handling this request can do this."))
+
+
+@transaction.atomic
+def request_progress(*, request, actor, note: str) -> ResidentRequest:
+    _require_handler(request, actor)
+    if request.status == S.IN_PROGRESS:
+        TimelineEntry.objects.create(
+            request=request, actor=actor, action="note", from_status=request.status, to_status=request.status, level=request.level, note=note
+        )
+        return request
+    return _transition(request, to=S.IN_PROGRESS, actor=actor, action="start", note=note, restart_stage=False)
+
+
+@transaction.atomic
+def request_handle(*, request, actor, result_note: str) -> ResidentRequest:
+    _require_handler(request, actor)
+    if len((result_note or "").strip()) < 4:
+        raise ValidationError({"result_note": _("Say what was done (at least 4 characters).")})
+    return _transition(
+        request,
+        to=S.HANDLED,
+        actor=actor,
+        action="handle",
+        note=result_note,
+        public=True,
+        restart_stage=False,
+        result_note=result_note,
+        handled_at=timezone.now(),
+        handled_on_time=_on_time(request),
+    )
+
+
+@transaction.atomic
+def request_verify(*, request, actor, passed: bool, note: str = "") -> ResidentRequest:
+    """核查 by someone other than the handler; a failed check sends it back as rework (返工)."""
+    _require(actor, Capability.DISPATCH_REQUESTS, request)
+    if actor.pk == request.handler_id:
+        raise PermissionDenied(_("The check must be made by someone other than the handler."))
+    if passed:
+        return _transition(request, to=S.VERIFIED, actor=actor, action="verify", note=note, public=True)
+    if len(note.strip()) < 4:
+        raise ValidationError({"note": _("Say what is still wrong (at least 4 characters).")})
+    return _transition(request, to=S.IN_PROGRESS, actor=actor, action="rework", note=note, rework_count=F("rework_count") + 1, handled_on_time=None)
+
+
+@transaction.atomic
+def request_answer(*, request, actor, answer_note: str) -> ResidentRequest:
+    _require(actor, Capability.DISPATCH_REQUESTS, request)
+    if len((answer_note or "").strip()) < 4:
+        raise ValidationError({"answer_note": _("Write what the resident is told (at least 4 characters).")})
+    return _transition(
+        request,
+        to=S.ANSWERED,
+        actor=actor,
+        action="answer",
+        note=answer_note,
+        public=True,
+        answer_note=answer_note,
+        answered_at=timezone.now(),
+        answered_on_time=_on_time(request),
+    )
+
+
+def satisfied(rating: int) -> bool:
+    return rating >= (3 if getattr(settings, "REQUESTS_FAIRLY_SATISFIED_COUNTS", True) else 4)
+
+
+@transaction.atomic
+def request_follow_up(*, request, actor=None, rating: int | None = None, note: str = "", declined: bool = False) -> ResidentRequest:
+    """回访: a satisfied rating (or a declined follow-up) closes; an unsatisfied one reopens it as a redo (重办)."""
+    if actor is not None:
+        _require(actor, Capability.DISPATCH_REQUESTS, request)
+    on_time = _on_time(request)
+    if declined:
+        return _transition(
+            request,
+            to=S.CLOSED,
+            actor=actor,
+            action="follow_up_declined",
+            note=note,
+            public=True,
+            follow_up_declined=True,
+            closed_at=timezone.now(),
+            followed_up_on_time=on_time,
+        )
+    if rating not in ResidentRequest.Rating.values:
+        raise ValidationError({"rating": _("Choose a rating.")})
+    if satisfied(rating):
+        return _transition(
+            request,
+            to=S.CLOSED,
+            actor=actor,
+            action="follow_up",
+            note=note,
+            public=True,
+            rating=rating,
+            rating_note=note[:200],
+            closed_at=timezone.now(),
+            followed_up_on_time=on_time,
+        )
+    return _transition(
+        request,
+        to=S.IN_PROGRESS,
+        actor=actor,
+        action="redo",
+        note=note,
+        public=True,
+        rating=rating,
+        rating_note=note[:200],
+        redo_count=F("redo_count") + 1,
+        followed_up_on_time=on_time,
+        handled_on_time=None,
+    )
+
+
+@transaction.atomic
+def request_return(*, request, actor, reason: str) -> ResidentRequest:
+    """回退 as misrouted, within two working days of dispatch."""
+    if request.handler_id not in (None, actor.pk):
+        raise PermissionDenied(_("Only the person handling this request can do this."))
+    _require(actor, Capability.HANDLE_REQUESTS, request)
+    if request.dispatched_at is None or calendar.working_days_between(request.dispatched_at, timezone.now()) > RETURN_WINDOW_WORKING_DAYS:
+        raise ValidationError(_("A request can be returned only within 2 working days of its dispatch."))
+    if len((reason or "").strip()) < 4:
+        raise ValidationError({"reason": _("Say why it is misrouted (at least 4 characters).")})
+    return _transition(
+        request,
+        to=S.ACCEPTED,
+        actor=actor,
+        action="return",
+        note=reason,
+        restart_stage=False,
+        handler=None,
+        handler_unit=None,
+        returned_count=F("returned_count") + 1,
+    )
+
+
+@transaction.atomic
+def request_long_term(*, request, actor, explanation: str) -> ResidentRequest:
+    """挂账: explained to the resident on the record, reviewed monthly, never auto-escalated."""
+    _require(actor, Capability.DISPATCH_REQUESTS, request)
+    if len((explanation or "").strip()) < 10:
+        raise ValidationError({"explanation": _("Explain to the resident why it takes longer (at least 10 characters).")})
+    return _transition(
+        request, to=S.LONG_TERM, actor=actor, action="long_term", note=explanation, public=True, answer_note=explanation, handled_on_time=_on_time(request)
+    )
+
+
+@transaction.atomic
+def request_extension_ask(*, request, actor, days: int, reason: str) -> ResidentRequest:
+    _require_handler(request, actor)
+    if request.status not in (S.TAKEN, S.IN_PROGRESS):
+        raise ValidationError(_("An extension is asked for while the request is being handled."))
+    if days < 1 or request.extension_days + days > request.category.max_extension_days:
+        raise ValidationError({"days": _("At most %(max)d working days of extension in all for this category.") % {"max": request.category.max_extension_days}})
+    ResidentRequest.objects.filter(pk=request.pk).update(extension_requested_days=days, extension_reason=reason[:200])
+    TimelineEntry.objects.create(
+        request=request,
+        actor=actor,
+        action="extension_ask",
+        from_status=request.status,
+        to_status=request.status,
+        level=request.level,
+        note=f"{days}: {reason}",
+    )
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def request_extension_decide(*, request, actor, approve: bool, note: str = "") -> ResidentRequest:
+    """延期 approved by the level above the handler's (a community cadre for the grid, and so on)."""
+    _require(actor, Capability.DISPATCH_REQUESTS, request)
+    if actor.pk == request.handler_id:
+        raise PermissionDenied(_("An extension is approved by the level above the handler."))
+    days = request.extension_requested_days
+    if not days:
+        raise ValidationError(_("No extension is waiting for a decision."))
+    changes = {"extension_requested_days": 0}
+    if approve:
+        due = calendar.add_working_days(request.stage_deadline, days)
+        changes.update(extension_days=F("extension_days") + days, stage_deadline=due, remind_at=_remind_at(request.stage_started_at, due), reminded_at=None)
+    ResidentRequest.objects.filter(pk=request.pk, extension_requested_days=days).update(**changes)
+    TimelineEntry.objects.create(
+        request=request,
+        actor=actor,
+        action="extension_approved" if approve else "extension_refused",
+        from_status=request.status,
+        to_status=request.status,
+        level=request.level,
+        note=note,
+    )
+    request.refresh_from_db()
+    return request
+
+
+def next_level(level: str) -> str | None:
+    index = LADDER.index(level)
+    return LADDER[index + 1] if index + 1 < len(LADDER) else None
+
+
+@transaction.atomic
+def request_escalate(*, request, actor=None, reason: str, proposal: str = "") -> ResidentRequest:
+    """Up one rung of the ladder with a fresh handling limit; the lower level keeps read access (same grid)."""
+    if actor is not None:
+        _require(actor, Capability.HANDLE_REQUESTS, request)
+        if len((reason or "").strip()) < 4:
+            raise ValidationError({"reason": _("Say why it cannot be solved at this level (at least 4 characters).")})
+    if request.status == S.LONG_TERM or request.status not in (S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS):
+        raise ValidationError(_("Only a request being handled can be escalated."))
+    target = next_level(request.level)
+    if target is None:
+        raise ValidationError(_("The request is already at the district, the last rung."))
+    note = reason + (f"\n{_('Proposed solution')}: {proposal}" if proposal else "")
+    request = _transition(
+        request,
+        to=S.ACCEPTED,
+        actor=actor,
+        action="escalate",
+        note=note,
+        level=target,
+        handler=None,
+        handler_unit=None,
+        escalation_count=F("escalation_count") + 1,
+    )
+    _notify(
+        _people_at_level(request, target),
+        request=request,
+        title=_("Request escalated to you: %(category)s") % {"category": request.category.name},
+        key=f"escalated-{target}",
+    )
+    return request
+
+
+def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> dict:
+    """催办 at 80% of the stage's time, escalation at the deadline; long-term and merged requests are skipped.
+
+    Each batch is claimed with a conditional UPDATE on the deadline it was selected for, so concurrent or
+    retried sweeps act on each missed deadline exactly once. Returns the counts and whether work is left.
+    """
+    now = now or timezone.now()
+    reminded = escalated = 0
+    handling = [S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS]
+    overdue = list(
+        ResidentRequest.objects.filter(status__in=handling, stage=Stage.HANDLE, stage_deadline__lt=now)
+        .exclude(level=HandlingLevel.DISTRICT)
+        .order_by("stage_deadline")
+        .values_list("pk", "stage_deadline")[:batch_size]
+    )
+    for pk, due in overdue:
+        with transaction.atomic():
+            request = ResidentRequest.objects.select_related("category", "grid").get(pk=pk)
+            # Another sweep may have escalated it already: the deadline it was picked for has moved.
+            if request.stage_deadline != due or request.status not in handling:
+                continue
+            try:
+                request_escalate(request=request, reason=_("Deadline passed: escalated automatically."))
+            except Conflict:
+                continue
+            escalated += 1
+    due_reminders = ResidentRequest.objects.filter(
+        status__in=handling, stage=Stage.HANDLE, remind_at__lte=now, reminded_at__isnull=True, stage_deadline__gte=now
+    )
+    for pk, due in list(due_reminders.order_by("remind_at").values_list("pk", "stage_deadline")[:batch_size]):
+        with transaction.atomic():
+            # Claim: only the sweep whose UPDATE matches sends this reminder.
+            if ResidentRequest.objects.filter(pk=pk, reminded_at__isnull=True, stage_deadline=due).update(reminded_at=now) != 1:
+                continue
+            request = ResidentRequest.objects.select_related("category", "grid", "handler").get(pk=pk)
+            people = [request.handler] if request.handler else _people_at_level(request, request.level)
+            _notify(
+                people,
+                request=request,
+                title=_("Reminder (催办): %(category)s is due %(due)s")
+                % {"category": request.category.name, "due": timezone.localtime(due).strftime("%m-%d %H:%M")},
+                key=f"remind-{due.timestamp():.0f}",
+            )
+            TimelineEntry.objects.create(
+                request=request, actor=None, action="remind", from_status=request.status, to_status=request.status, level=request.level
+            )
+            reminded += 1
+    return {"reminded": reminded, "escalated": escalated, "more": len(overdue) == batch_size or reminded == batch_size}
