@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("", include("governance.urls")),
     path("", include("households.urls")),
+    path("", include("resident_requests.urls")),
 ]
 
 if settings.DEBUG:

@@ -34,3 +34,15 @@ def image_clean(uploaded, *, name_prefix: str) -> ContentFile:
     buffer = io.BytesIO()
     image.save(buffer, format={"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[extension], quality=85)
     return ContentFile(buffer.getvalue(), name=f"{name_prefix}.{extension}")
+
+
+def image_thumbnail(cleaned: ContentFile, *, size: int = 320) -> ContentFile:
+    """A small JPEG of an already cleaned photo, for lists and timelines on slow phones."""
+    cleaned.seek(0)
+    with Image.open(cleaned) as image:
+        image = image.convert("RGB")
+        image.thumbnail((size, size))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=75)
+    cleaned.seek(0)
+    return ContentFile(buffer.getvalue(), name=cleaned.name.rsplit(".", 1)[0] + "-thumb.jpg")

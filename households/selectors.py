@@ -65,7 +65,7 @@ def members_of(household):
 
 
 def visits_of(household):
-    return household.visits.select_related("visitor").order_by("-visited_at", "-id")
+    return household.visits.select_related("visitor", "request").order_by("-visited_at", "-id")
 
 
 def building_households(user, building):

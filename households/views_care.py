@@ -95,7 +95,7 @@ def public_household(request, token):
     if household is None:
         raise Http404
     worker = _grid_workers([household.grid_id]).get(household.grid_id)
-    return render(request, "households/care_public.html", {"grid": household.grid, "community": household.grid.community, "worker": worker})
+    return render(request, "households/care_public.html", {"grid": household.grid, "community": household.grid.community, "worker": worker, "token": token})
 
 
 def situation_map(request, level, pk):

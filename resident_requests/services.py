@@ -15,13 +15,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.images import image_clean, image_thumbnail
 from governance.models import Membership, Notification
 from governance.personal_data import encrypt, keyed_hash, mask_phone
 from governance.roles import Capability, Role
 from governance.scope import scope_for
 from governance.validators import normalize_mobile
 from resident_requests import calendar
-from resident_requests.models import LADDER, HandlingLevel, IdempotencyKey, ResidentRequest, Stage, Status, TimeLimit, TimelineEntry, Urgency
+from resident_requests.models import LADDER, HandlingLevel, IdempotencyKey, RequestPhoto, ResidentRequest, Stage, Status, TimeLimit, TimelineEntry, Urgency
 
 S = Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -253,8 +254,8 @@ def request_accept(*, request, actor, note: str = "") -> ResidentRequest:
 @transaction.atomic
 def request_refuse(*, request, actor, reason: str) -> ResidentRequest:
     _require(actor, Capability.DISPATCH_REQUESTS, request)
-    if len((reason or "").strip()) < 4:
-        raise ValidationError({"reason": _("Give the resident the reason (at least 4 characters).")})
+    if len((reason or "").strip()) < 2:
+        raise ValidationError({"reason": _("Give the resident the reason (at least 2 characters).")})
     return _transition(
         request,
         to=S.REFUSED,
@@ -342,8 +343,8 @@ def request_progress(*, request, actor, note: str) -> ResidentRequest:
 @transaction.atomic
 def request_handle(*, request, actor, result_note: str) -> ResidentRequest:
     _require_handler(request, actor)
-    if len((result_note or "").strip()) < 4:
-        raise ValidationError({"result_note": _("Say what was done (at least 4 characters).")})
+    if len((result_note or "").strip()) < 2:
+        raise ValidationError({"result_note": _("Say what was done (at least 2 characters).")})
     return _transition(
         request,
         to=S.HANDLED,
@@ -366,16 +367,16 @@ def request_verify(*, request, actor, passed: bool, note: str = "") -> ResidentR
         raise PermissionDenied(_("The check must be made by someone other than the handler."))
     if passed:
         return _transition(request, to=S.VERIFIED, actor=actor, action="verify", note=note, public=True)
-    if len(note.strip()) < 4:
-        raise ValidationError({"note": _("Say what is still wrong (at least 4 characters).")})
+    if len(note.strip()) < 2:
+        raise ValidationError({"note": _("Say what is still wrong (at least 2 characters).")})
     return _transition(request, to=S.IN_PROGRESS, actor=actor, action="rework", note=note, rework_count=F("rework_count") + 1, handled_on_time=None)
 
 
 @transaction.atomic
 def request_answer(*, request, actor, answer_note: str) -> ResidentRequest:
     _require(actor, Capability.DISPATCH_REQUESTS, request)
-    if len((answer_note or "").strip()) < 4:
-        raise ValidationError({"answer_note": _("Write what the resident is told (at least 4 characters).")})
+    if len((answer_note or "").strip()) < 2:
+        raise ValidationError({"answer_note": _("Write what the resident is told (at least 2 characters).")})
     return _transition(
         request,
         to=S.ANSWERED,
@@ -449,8 +450,8 @@ def request_return(*, request, actor, reason: str) -> ResidentRequest:
     _require(actor, Capability.HANDLE_REQUESTS, request)
     if request.dispatched_at is None or calendar.working_days_between(request.dispatched_at, timezone.now()) > RETURN_WINDOW_WORKING_DAYS:
         raise ValidationError(_("A request can be returned only within 2 working days of its dispatch."))
-    if len((reason or "").strip()) < 4:
-        raise ValidationError({"reason": _("Say why it is misrouted (at least 4 characters).")})
+    if len((reason or "").strip()) < 2:
+        raise ValidationError({"reason": _("Say why it is misrouted (at least 2 characters).")})
     return _transition(
         request,
         to=S.ACCEPTED,
@@ -533,8 +534,8 @@ def request_escalate(*, request, actor=None, reason: str, proposal: str = "") ->
     """Up one rung of the ladder with a fresh handling limit; the lower level keeps read access (same grid)."""
     if actor is not None:
         _require(actor, Capability.HANDLE_REQUESTS, request)
-        if len((reason or "").strip()) < 4:
-            raise ValidationError({"reason": _("Say why it cannot be solved at this level (at least 4 characters).")})
+        if len((reason or "").strip()) < 2:
+            raise ValidationError({"reason": _("Say why it cannot be solved at this level (at least 2 characters).")})
     if request.status == S.LONG_TERM or request.status not in (S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS):
         raise ValidationError(_("Only a request being handled can be escalated."))
     target = next_level(request.level)
@@ -609,3 +610,19 @@ def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> 
             )
             reminded += 1
     return {"reminded": reminded, "escalated": escalated, "more": len(overdue) == batch_size or reminded == batch_size}
+
+
+MAX_PHOTOS = 9
+
+
+@transaction.atomic
+def request_add_photos(*, request, files, kind: str = RequestPhoto.Kind.REPORT) -> list[RequestPhoto]:
+    """Up to nine photos a request; each checked by content, stripped of location data, with a thumbnail."""
+    files = list(files or [])
+    if request.photos.count() + len(files) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("At most 9 photos per request.")})
+    photos = []
+    for index, upload in enumerate(files, start=1):
+        cleaned = image_clean(upload, name_prefix=f"request-{request.pk}-{kind}-{index}")
+        photos.append(RequestPhoto.objects.create(request=request, kind=kind, image=cleaned, thumbnail=image_thumbnail(cleaned)))
+    return photos

@@ -175,8 +175,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "governance-housekeeping": {"task": "governance.tasks.housekeeping", "schedule": 3600.0},
     "households-visits-due": {"task": "households.tasks.visits_due_daily", "schedule": crontab(hour=7, minute=30)},
+    "requests-sweep": {"task": "resident_requests.tasks.requests_sweep_task", "schedule": 300.0},
 }
 # In-app notifications are always stored; these backends also deliver them (SMS, WeChat gateways).
+# 满意率 counts 基本满意 (fairly satisfied) as satisfied unless this is off.
+REQUESTS_FAIRLY_SATISFIED_COUNTS = env_bool("REQUESTS_FAIRLY_SATISFIED_COUNTS", True)
 NOTIFICATION_BACKENDS = env_list("NOTIFICATION_BACKENDS", ["governance.notify.LogBackend"])
 
 REST_FRAMEWORK = {

@@ -1,0 +1,116 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.permissions import has_capability
+from governance.roles import Capability, Level
+from governance.scope import scope_for
+from resident_requests.models import CalendarDay, CalendarYear, Category, ResidentRequest, TimeLimit, TimelineEntry
+
+
+class DistrictTableAdmin(admin.ModelAdmin):
+    """Tables the district keeps for everyone (categories, time limits, the calendar)."""
+
+    def _district(self, request) -> bool:
+        return request.user.is_superuser or bool(scope_for(request.user, Capability.MANAGE_HIERARCHY).node_ids.get(Level.DISTRICT))
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE)
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE)
+
+    def has_add_permission(self, request):
+        return self._district(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._district(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._district(request)
+
+
+@admin.register(Category)
+class CategoryAdmin(DistrictTableAdmin):
+    list_display = ["__str__", "code", "sort_order", "max_extension_days", "active"]
+    list_filter = ["active", "parent"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TimeLimit)
+class TimeLimitAdmin(DistrictTableAdmin):
+    list_display = ["category", "urgency", "stage", "amount", "unit"]
+    list_filter = ["stage", "urgency", "unit"]
+    list_select_related = ["category"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(DistrictTableAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+    def changelist_view(self, request, extra_context=None):
+        # A year without entered days falls back to Monday-Friday; say so where the days are kept.
+        next_year = timezone.localdate().year + 1
+        missing = [year for year in (next_year - 1, next_year) if not CalendarYear.objects.filter(year=year).exists()]
+        if missing:
+            self.message_user(
+                request,
+                _("No official holidays are entered for %(years)s: deadlines there count Monday to Friday only. Add the year's days and a calendar year.")
+                % {"years": ", ".join(map(str, missing))},
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(DistrictTableAdmin):
+    list_display = ["year", "source"]
+
+
+class TimelineInline(admin.TabularInline):
+    model = TimelineEntry
+    fields = ["at", "actor", "action", "from_status", "to_status", "level", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ResidentRequest)
+class ResidentRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests move only through the workflow services on the pages and API."""
+
+    list_display = ["tracking_code", "category", "grid", "status", "level", "handler", "stage_deadline", "created_at"]
+    list_filter = ["status", "level", "urgency", "source"]
+    search_fields = ["tracking_code", "description"]
+    list_select_related = ["category__parent", "grid", "handler"]
+    date_hierarchy = "created_at"
+    exclude = ["phone_enc", "phone_hash"]
+    inlines = [TimelineInline]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user, Capability.VIEW_REQUESTS)
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE) and has_capability(request.user, Capability.VIEW_REQUESTS)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

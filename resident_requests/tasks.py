@@ -1,0 +1,15 @@
+from celery import shared_task
+from django.db import transaction
+
+from resident_requests.services import requests_sweep
+
+
+@shared_task(ignore_result=True)
+def requests_sweep_task():
+    """Every 5 minutes: reminders at 80%, escalation at the deadline (also `manage.py escalate_overdue`).
+
+    A full batch means more is waiting, so the task queues itself again after this one commits.
+    """
+    result = requests_sweep()
+    if result["more"]:
+        transaction.on_commit(requests_sweep_task.delay)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from resident_requests import views
+
+urlpatterns = [
+    path("requests/", views.queue, name="request-queue"),
+    path("requests/board/", views.board, name="request-board"),
+    path("requests/overdue/", views.overdue, name="request-overdue"),
+    path("requests/new/", views.intake, name="request-intake"),
+    path("requests/<int:pk>/", views.detail, name="request-detail"),
+    path("requests/<int:pk>/act/<str:action>/", views.act, name="request-act"),
+    path("r/<str:token>/report/", views.public_form, name="public-report"),
+    path("track/<str:code>/", views.public_track, name="public-track"),
+]

@@ -1,0 +1,337 @@
+"""Pages of the request loop: queue, board, intake, the request page with its actions, and the public side."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from governance.forms import form_add_service_errors
+from governance.models import User
+from governance.roles import Capability
+from governance.scope import scope_for
+from grids.models import Grid
+from households import selectors as ledger
+from resident_requests import selectors, services
+from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm
+from resident_requests.models import ResidentRequest, Status
+
+S = Status
+PAGE_SIZE = 30
+# Public form limits: per address and per phone, per hour.
+PUBLIC_LIMIT_PER_ADDRESS = 10
+PUBLIC_LIMIT_PER_PHONE = 3
+
+
+def queue(request):
+    page = Paginator(selectors.my_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "resident_requests/queue.html", {"page": page, "now": timezone.now(), "title": _("My requests")})
+
+
+def board(request):
+    if scope_for(request.user, Capability.DISPATCH_REQUESTS).is_empty:
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    if status and status not in S.values:
+        status = ""
+    grid = request.GET.get("grid", "")
+    category = request.GET.get("category", "")
+    requests = selectors.dispatch_board(
+        request.user, status=status, grid=int(grid) if grid.isdigit() else None, category=int(category) if category.isdigit() else None
+    )
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    statuses = [(value, S(value).label) for value in (S.SUBMITTED, S.ACCEPTED, S.HANDLED, S.VERIFIED, S.ANSWERED)]
+    return render(request, "resident_requests/board.html", {"page": page, "now": timezone.now(), "statuses": statuses, "status": status})
+
+
+def overdue(request):
+    page = Paginator(selectors.overdue_for(request.user, timezone.now()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "resident_requests/queue.html", {"page": page, "now": timezone.now(), "title": _("Overdue requests")})
+
+
+def _intake_sources(user) -> list[str]:
+    sources = []
+    if not scope_for(user, Capability.DISPATCH_REQUESTS).is_empty:
+        sources.append(ResidentRequest.Source.HOTLINE)
+    if not scope_for(user, Capability.HANDLE_REQUESTS).is_empty:
+        sources.append(ResidentRequest.Source.PATROL)
+    return sources
+
+
+def intake(request):
+    sources = _intake_sources(request.user)
+    if not sources:
+        raise PermissionDenied
+    grids = Grid.objects.visible_to(request.user, Capability.HANDLE_REQUESTS).select_related("community")[:500]
+    visit = None
+    initial = {}
+    if request.GET.get("visit", "").isdigit():
+        visit = ledger_visit_for(request.user, int(request.GET["visit"]))
+        initial = {"description": visit.needs, "grid": visit.grid_id, "building": visit.household.building.number, "source": ResidentRequest.Source.VISIT}
+        sources = [ResidentRequest.Source.VISIT]
+    form = IntakeForm(request.POST or None, request.FILES or None, grids=grids, sources=sources, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grid = Grid.objects.visible_to(request.user, Capability.HANDLE_REQUESTS).get(pk=data["grid"])
+            building = grid.buildings.filter(number=data["building"]).first() if data["building"] else None
+            if data["building"] and building is None:
+                raise ValidationError({"building": _("No building with this number in the grid.")})
+            created = services.request_submit(
+                actor=request.user,
+                source=data["source"],
+                category=data["category"],
+                urgency=data["urgency"],
+                description=data["description"],
+                grid=grid,
+                building=building,
+                household=visit.household if visit else None,
+                visit=visit,
+                reporter_name=data["reporter_name"],
+                phone=data["phone"],
+                anonymous=data["anonymous"],
+            )
+            services.request_add_photos(request=created, files=data["photos"])
+        except Grid.DoesNotExist:
+            form.add_error("grid", _("Choose a grid of your area."))
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Request %(code)s registered.") % {"code": created.tracking_code})
+            return redirect("request-detail", pk=created.pk)
+    return render(request, "resident_requests/intake.html", {"form": form, "visit": visit})
+
+
+def ledger_visit_for(user, pk: int):
+    from households.models import Visit
+
+    visit = Visit.objects.visible_to(user, Capability.EDIT_LEDGER).select_related("household__building").filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    if hasattr(visit, "request"):
+        raise PermissionDenied(_("This visit's need is already a request."))
+    return visit
+
+
+def _actions(req: ResidentRequest, user) -> list[str]:
+    """The actions this user may take now, in the order the page shows them."""
+    dispatcher = scope_for(user, Capability.DISPATCH_REQUESTS).contains(req.ancestry())
+    handler_role = scope_for(user, Capability.HANDLE_REQUESTS).contains(req.ancestry())
+    is_handler = req.handler_id == user.pk
+    actions = []
+    if req.status == S.SUBMITTED and dispatcher:
+        actions += ["accept", "refuse", "merge"]
+    if req.status in (S.ACCEPTED, S.LONG_TERM) and dispatcher:
+        actions += ["dispatch"]
+    if req.status == S.ACCEPTED and dispatcher:
+        actions += ["long_term"]
+    if req.status == S.DISPATCHED and (is_handler or (req.handler_id is None and handler_role)):
+        actions += ["take", "return"]
+    if req.status in (S.TAKEN, S.IN_PROGRESS) and is_handler:
+        actions += ["progress", "handle", "extension_ask", "return"]
+    if req.status in (S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS) and (is_handler or dispatcher) and services.next_level(req.level):
+        actions += ["escalate"]
+    if req.extension_requested_days and dispatcher and not is_handler:
+        actions += ["extension_decide"]
+    if req.status == S.HANDLED and dispatcher and not is_handler:
+        actions += ["verify"]
+    if req.status == S.VERIFIED and dispatcher:
+        actions += ["answer"]
+    if req.status == S.ANSWERED and dispatcher:
+        actions += ["follow_up"]
+    if req.status in services.OPEN and req.status != S.LONG_TERM and dispatcher:
+        actions += ["withdraw"]
+    return list(dict.fromkeys(actions))
+
+
+ACTION_LABELS = {
+    "accept": gettext_lazy("Accept (受理)"),
+    "refuse": gettext_lazy("Not accept, with the reason"),
+    "merge": gettext_lazy("Merge into a duplicate"),
+    "dispatch": gettext_lazy("Dispatch (派单)"),
+    "long_term": gettext_lazy("Explain and keep open long-term (挂账)"),
+    "take": gettext_lazy("Take (接单)"),
+    "return": gettext_lazy("Return as misrouted (回退)"),
+    "progress": gettext_lazy("Add progress"),
+    "handle": gettext_lazy("Handled (处置完毕)"),
+    "extension_ask": gettext_lazy("Ask for an extension (延期)"),
+    "escalate": gettext_lazy("Escalate to the next level"),
+    "extension_decide": gettext_lazy("Decide on the extension"),
+    "verify": gettext_lazy("Verify (核查)"),
+    "answer": gettext_lazy("Answer the resident (答复)"),
+    "follow_up": gettext_lazy("Follow-up (回访)"),
+    "withdraw": gettext_lazy("Withdrawn by the resident"),
+}
+
+
+def detail(request, pk, *, error=None, posted=None):
+    req = selectors.request_get_for(request.user, pk)
+    timeline = req.timeline.select_related("actor")
+    duplicates = services.possible_duplicates(req).select_related("category")[:10] if req.status == S.SUBMITTED else []
+    actions = _actions(req, request.user)
+    handlers, units = [], []
+    if "dispatch" in actions:
+        handlers = User.objects.filter(memberships__in=_handler_memberships(req)).distinct().order_by("full_name")[:100]
+        units = req.grid.community.resident_units.all()
+    visits = ledger.visits_of(req.household)[:5] if req.household_id else []
+    context = {
+        "req": req,
+        "timeline": timeline,
+        "photos": req.photos.all(),
+        "duplicates": duplicates,
+        "actions": [(name, ACTION_LABELS[name]) for name in actions],
+        "handlers": handlers,
+        "units": units,
+        "visits": visits,
+        "now": timezone.now(),
+        "ratings": ResidentRequest.Rating.choices,
+        "error": error,
+        "posted": posted or {},
+    }
+    return render(request, "resident_requests/detail.html", context, status=400 if error else 200)
+
+
+def _handler_memberships(req):
+    from django.db.models import Q
+
+    from governance.models import Membership
+    from governance.roles import ROLE_CAPABILITIES, Role
+
+    handling_roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.HANDLE_REQUESTS in caps]
+    grid = req.grid
+    place = Q(grid_id=grid.pk) | Q(community_id=grid.community_id) | Q(street_id=grid.street_id)
+    return Membership.objects.filter(place, role__in=handling_roles) | Membership.objects.filter(role=Role.VOLUNTEER, community_id=grid.community_id)
+
+
+@require_POST
+def act(request, pk, action):
+    req = selectors.request_get_for(request.user, pk)
+    if action not in _actions(req, request.user):
+        raise PermissionDenied
+    post = request.POST
+    note = post.get("note", "").strip()
+    actor = request.user
+    try:
+        if action == "accept":
+            services.request_accept(request=req, actor=actor, note=note)
+        elif action == "refuse":
+            services.request_refuse(request=req, actor=actor, reason=note)
+        elif action == "merge":
+            into = selectors.request_list_for(actor).filter(tracking_code=post.get("into", "").strip().upper()).first()
+            if into is None:
+                raise ValidationError(_("No request with this tracking code in your area."))
+            services.request_merge(request=req, into=into, actor=actor)
+        elif action == "dispatch":
+            handler = User.objects.filter(pk=post.get("handler") or 0).first()
+            unit = req.grid.community.resident_units.filter(pk=post.get("unit") or 0).first()
+            services.request_dispatch(request=req, actor=actor, handler=handler, handler_unit=unit, note=note)
+        elif action == "long_term":
+            services.request_long_term(request=req, actor=actor, explanation=note)
+        elif action == "take":
+            services.request_take(request=req, actor=actor)
+        elif action == "return":
+            services.request_return(request=req, actor=actor, reason=note)
+        elif action == "progress":
+            services.request_progress(request=req, actor=actor, note=note)
+        elif action == "handle":
+            services.request_handle(request=req, actor=actor, result_note=note)
+            services.request_add_photos(request=req, files=request.FILES.getlist("photos"), kind="result")
+        elif action == "extension_ask":
+            days = post.get("days", "")
+            services.request_extension_ask(request=req, actor=actor, days=int(days) if days.isdigit() else 0, reason=note)
+        elif action == "extension_decide":
+            services.request_extension_decide(request=req, actor=actor, approve=post.get("approve") == "1", note=note)
+        elif action == "escalate":
+            services.request_escalate(request=req, actor=actor, reason=note, proposal=post.get("proposal", ""))
+        elif action == "verify":
+            services.request_verify(request=req, actor=actor, passed=post.get("passed") == "1", note=note)
+        elif action == "answer":
+            services.request_answer(request=req, actor=actor, answer_note=note)
+        elif action == "follow_up":
+            rating = post.get("rating", "")
+            services.request_follow_up(
+                request=req, actor=actor, rating=int(rating) if rating.isdigit() else None, note=note, declined=post.get("declined") == "1"
+            )
+        elif action == "withdraw":
+            services.request_withdraw(request=req, actor=actor, note=note)
+    except ValidationError as exc:
+        text = " ".join(message for messages_ in getattr(exc, "message_dict", {"": exc.messages}).values() for message in messages_)
+        return detail(request, pk, error=text, posted={"action": action, **post.dict()})
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    if action in ("return", "escalate") and not scope_for(actor, Capability.VIEW_REQUESTS).contains(req.ancestry()):
+        return redirect("request-queue")
+    return redirect("request-detail", pk=req.pk)
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    """A fixed one-hour window per key in the cache (Redis in production)."""
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:
+        return False
+
+
+@login_not_required
+def public_form(request, token):
+    """The resident's form behind the heart-link card: the household is known from the card's code."""
+    household = ledger.household_by_token(token)
+    if household is None:
+        raise Http404
+    form = PublicRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        address = request.META.get("REMOTE_ADDR", "")
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:
+                # The honeypot: people do not see this field, robots fill it. Pretend success, store nothing.
+                return redirect("public-track", code="0000000000")
+            if _over_limit(f"public-form:ip:{address}", PUBLIC_LIMIT_PER_ADDRESS) or (
+                data["phone"] and _over_limit(f"public-form:phone:{data['phone']}", PUBLIC_LIMIT_PER_PHONE)
+            ):
+                form.add_error(None, _("Too many requests from here in the last hour; please call your grid worker or try later."))
+            else:
+                try:
+                    created = services.request_submit(
+                        source=ResidentRequest.Source.PUBLIC_FORM,
+                        category=data["category"],
+                        description=data["description"],
+                        grid=household.grid,
+                        building=household.building,
+                        household=household,
+                        reporter_name=data["reporter_name"],
+                        phone=data["phone"],
+                        anonymous=data["anonymous"],
+                        idempotency_key=request.headers.get("Idempotency-Key", ""),
+                        caller=f"public:{address}",
+                    )
+                    services.request_add_photos(request=created, files=data["photos"])
+                except ValidationError as exc:
+                    form_add_service_errors(form, exc)
+                else:
+                    return redirect("public-track", code=created.tracking_code)
+    return render(request, "resident_requests/public_form.html", {"form": form, "grid": household.grid, "community": household.grid.community})
+
+
+@login_not_required
+def public_track(request, code):
+    """The resident's status page: progress and public notes, no personal data; rating at the end."""
+    req = selectors.request_by_tracking_code(code)
+    if req is None:
+        return render(request, "resident_requests/public_track.html", {"req": None, "code": code}, status=404)
+    form = RatingForm(request.POST or None) if req.status == S.ANSWERED else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.request_follow_up(request=req, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("public-track", code=req.tracking_code)
+    timeline = req.timeline.filter(public=True).only("at", "action", "to_status", "note")
+    return render(request, "resident_requests/public_track.html", {"req": req, "timeline": timeline, "form": form})

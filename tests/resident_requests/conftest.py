@@ -1,0 +1,36 @@
+import pytest
+
+from governance.models import User
+from households.models import Household
+from resident_requests import services
+from resident_requests.models import Category, ResidentRequest, Urgency
+
+
+@pytest.fixture
+def new_request(db):
+    """A request submitted from grid1's first household (as the resident's public form would)."""
+
+    def make(username: str = "grid1", urgency: str = Urgency.SCHEDULED, code: str = "property-3") -> ResidentRequest:
+        grid = User.objects.get(username=username).memberships.get().grid
+        household = Household.objects.filter(grid=grid, status="active").order_by("id").first()
+        return services.request_submit(
+            source=ResidentRequest.Source.PUBLIC_FORM,
+            category=Category.objects.get(code=code),
+            urgency=urgency,
+            description="3号楼2单元楼道灯坏了一周",
+            grid=grid,
+            building=household.building,
+            household=household,
+            reporter_name="王大妈",
+            phone="13812345678",
+        )
+
+    return make
+
+
+@pytest.fixture
+def user():
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get

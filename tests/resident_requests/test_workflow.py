@@ -1,0 +1,201 @@
+"""The closed loop: every allowed and every refused transition, the timeline, concurrency and the ladder."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from governance.models import Notification
+from resident_requests import services
+from resident_requests.models import HandlingLevel, ResidentRequest, Stage, Status, TimelineEntry
+
+pytestmark = pytest.mark.django_db
+S = Status
+
+
+@pytest.mark.parametrize("frm", list(S.values))
+@pytest.mark.parametrize("to", list(S.values))
+def test_the_transition_table_is_enforced(new_request, frm, to):
+    request = new_request()
+    ResidentRequest.objects.filter(pk=request.pk).update(status=frm)
+    request.refresh_from_db()
+    allowed = to in services.TRANSITIONS.get(frm, set())
+    if allowed:
+        moved = services._transition(request, to=to, actor=None, action="test")
+        assert moved.status == to
+        assert TimelineEntry.objects.filter(request=request, from_status=frm, to_status=to).exists()
+    else:
+        with pytest.raises(ValidationError):
+            services._transition(request, to=to, actor=None, action="test")
+        request.refresh_from_db()
+        assert request.status == frm
+
+
+def test_the_whole_loop_with_deadlines_and_on_time_flags(new_request, user):
+    request = new_request()
+    assert (request.status, request.stage) == (S.SUBMITTED, Stage.ACCEPT)
+    assert request.stage_deadline > timezone.now()
+    community1, grid1 = user("community1"), user("grid1")
+    request = services.request_accept(request=request, actor=community1)
+    assert request.accepted_on_time is True and request.stage == Stage.HANDLE
+    request = services.request_dispatch(request=request, actor=community1, handler=grid1)
+    request = services.request_take(request=request, actor=grid1)
+    request = services.request_progress(request=request, actor=grid1, note="已联系物业")
+    request = services.request_handle(request=request, actor=grid1, result_note="已更换楼道灯")
+    assert request.handled_on_time is True
+    with pytest.raises(PermissionDenied):
+        services.request_verify(request=request, actor=grid1, passed=True)
+    request = services.request_verify(request=request, actor=community1, passed=True)
+    assert request.stage == Stage.ANSWER
+    request = services.request_answer(request=request, actor=community1, answer_note="楼道灯已修好，请您查看")
+    assert request.stage == Stage.FOLLOW_UP
+    request = services.request_follow_up(request=request, rating=ResidentRequest.Rating.SATISFIED, note="很快")
+    assert request.status == S.CLOSED and request.followed_up_on_time is True and request.closed_at
+    actions = list(request.timeline.values_list("action", flat=True))
+    assert actions == ["submit", "accept", "dispatch", "take", "start", "handle", "verify", "answer", "follow_up"]
+
+
+def test_failed_check_is_rework_and_unsatisfied_rating_is_a_redo(new_request, user):
+    community1, grid1 = user("community1"), user("grid1")
+    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1)
+    request = services.request_handle(request=services.request_take(request=request, actor=grid1), actor=grid1, result_note="已处理")
+    request = services.request_verify(request=request, actor=community1, passed=False, note="灯还是不亮")
+    assert request.status == S.IN_PROGRESS and request.rework_count == 1
+    request = services.request_handle(request=request, actor=grid1, result_note="换了开关")
+    request = services.request_answer(request=services.request_verify(request=request, actor=community1, passed=True), actor=community1, answer_note="已修复")
+    request = services.request_follow_up(request=request, actor=community1, rating=ResidentRequest.Rating.DISSATISFIED, note="晚上还是黑")
+    assert request.status == S.IN_PROGRESS and request.redo_count == 1 and request.handler == grid1
+
+
+def test_two_people_taking_at_once_give_one_winner(new_request, user):
+    community1 = user("community1")
+    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1)
+    first_view = ResidentRequest.objects.get(pk=request.pk)
+    second_view = ResidentRequest.objects.get(pk=request.pk)
+    services.request_take(request=first_view, actor=user("grid1"))
+    gp = user("grid1").memberships.get().grid.memberships.get(role="grid_part_time").user
+    with pytest.raises(services.Conflict) as exc:
+        services.request_take(request=second_view, actor=gp)
+    assert "刚刚" in str(exc.value) or "just" in str(exc.value)
+    assert ResidentRequest.objects.get(pk=request.pk).handler == user("grid1")
+
+
+def test_refuse_needs_a_reason_and_grid_workers_cannot_accept(new_request, user):
+    request = new_request()
+    with pytest.raises(PermissionDenied):
+        services.request_accept(request=request, actor=user("grid1"))
+    with pytest.raises(ValidationError):
+        services.request_refuse(request=request, actor=user("community1"), reason="")
+    refused = services.request_refuse(request=request, actor=user("community1"), reason="不属于社区职责，已告知拨打12345")
+    assert refused.status == S.REFUSED and refused.answer_note
+
+
+def test_outside_the_area_nobody_acts(new_request, user):
+    request = new_request()
+    for outsider in ("community2", "grid3"):
+        with pytest.raises(PermissionDenied):
+            services.request_accept(request=request, actor=user(outsider))
+
+
+def test_return_only_within_two_working_days_of_dispatch(new_request, user):
+    community1, grid1 = user("community1"), user("grid1")
+    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1)
+    ResidentRequest.objects.filter(pk=request.pk).update(dispatched_at=timezone.now() - dt.timedelta(days=10))
+    request.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.request_return(request=request, actor=grid1, reason="不是本网格的楼")
+    ResidentRequest.objects.filter(pk=request.pk).update(dispatched_at=timezone.now())
+    request.refresh_from_db()
+    request = services.request_return(request=request, actor=grid1, reason="不是本网格的楼")
+    assert request.status == S.ACCEPTED and request.returned_count == 1 and request.handler is None
+
+
+def test_extension_is_capped_and_approved_by_the_level_above(new_request, user):
+    community1, grid1 = user("community1"), user("grid1")
+    request = services.request_take(
+        request=services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1),
+        actor=grid1,
+    )
+    with pytest.raises(ValidationError):
+        services.request_extension_ask(request=request, actor=grid1, days=request.category.max_extension_days + 1, reason="等配件")
+    before = request.stage_deadline
+    request = services.request_extension_ask(request=request, actor=grid1, days=3, reason="等配件")
+    request = services.request_extension_decide(request=request, actor=community1, approve=True)
+    assert request.extension_days == 3 and request.stage_deadline > before + dt.timedelta(days=2)
+
+
+def test_manual_escalation_moves_up_one_rung_and_notifies(new_request, user):
+    community1, grid1 = user("community1"), user("grid1")
+    request = services.request_take(
+        request=services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1),
+        actor=grid1,
+    )
+    request = services.request_escalate(request=request, actor=grid1, reason="需要物业公司配合", proposal="召集物业协调")
+    assert (request.level, request.status, request.handler) == (HandlingLevel.COMMUNITY, S.ACCEPTED, None)
+    assert Notification.objects.filter(user=community1, key__startswith="escalated-community").exists()
+    # The grid keeps read access: the request is still in its subtree.
+    assert services.ResidentRequest.objects.visible_to(grid1).filter(pk=request.pk).exists()
+
+
+def test_long_term_requests_are_explained_and_never_auto_escalated(new_request, user):
+    community1 = user("community1")
+    request = services.request_long_term(
+        request=services.request_accept(request=new_request(), actor=community1), actor=community1, explanation="需纳入明年老旧小区改造计划，已向居民说明"
+    )
+    ResidentRequest.objects.filter(pk=request.pk).update(stage_deadline=timezone.now() - dt.timedelta(days=30))
+    services.requests_sweep()
+    request.refresh_from_db()
+    assert request.status == S.LONG_TERM and request.level == HandlingLevel.GRID
+
+
+def test_sweep_reminds_at_80_percent_then_escalates_exactly_once(new_request, user):
+    community1 = user("community1")
+    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
+    start, due = request.stage_started_at, request.stage_deadline
+    assert request.remind_at == start + (due - start) * 0.8
+    # Move the clock of this request, not of the world: 85% of its time has passed.
+    now = timezone.now()
+    ResidentRequest.objects.filter(pk=request.pk).update(
+        stage_started_at=now - dt.timedelta(hours=85), remind_at=now - dt.timedelta(hours=5), stage_deadline=now + dt.timedelta(hours=15)
+    )
+    assert services.requests_sweep()["reminded"] == 1
+    assert services.requests_sweep()["reminded"] == 0
+    assert Notification.objects.filter(user=user("grid1"), key__startswith="remind").count() == 1
+    ResidentRequest.objects.filter(pk=request.pk).update(stage_deadline=now - dt.timedelta(minutes=1))
+    first = services.requests_sweep()
+    second = services.requests_sweep()
+    request.refresh_from_db()
+    assert (first["escalated"], second["escalated"]) == (1, 0)
+    assert request.level == HandlingLevel.COMMUNITY and request.escalation_count == 1 and request.stage_deadline > now
+    assert request.timeline.filter(action="escalate").count() == 1
+    assert request.timeline.filter(action="remind").count() == 1
+
+
+def test_a_stale_sweep_does_not_escalate_twice(new_request, user):
+    """Two sweeps that picked the same overdue request: the second finds its deadline moved and skips it."""
+    community1 = user("community1")
+    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1)
+    ResidentRequest.objects.filter(pk=request.pk).update(stage_deadline=timezone.now() - dt.timedelta(hours=1))
+    stale = ResidentRequest.objects.get(pk=request.pk)
+    services.requests_sweep()
+    with pytest.raises(services.Conflict):
+        services.request_escalate(request=stale, reason="stale")
+    assert ResidentRequest.objects.get(pk=request.pk).escalation_count == 1
+
+
+def test_idempotency_key_makes_one_request(new_request, user):
+    grid = user("grid1").memberships.get().grid
+    from resident_requests.models import Category
+
+    kwargs = {
+        "source": ResidentRequest.Source.API,
+        "category": Category.objects.get(code="other"),
+        "description": "重复提交测试一下",
+        "grid": grid,
+        "idempotency_key": "abc-123",
+        "caller": "user:1",
+    }
+    first = services.request_submit(**kwargs)
+    second = services.request_submit(**kwargs)
+    assert first.pk == second.pk
