@@ -180,8 +180,9 @@ def request_submit(
     anonymous: bool = False,
     idempotency_key: str = "",
     caller: str = "",
+    photos=(),
 ) -> ResidentRequest:
-    """Create a request (from any source); a repeated Idempotency-Key from the same caller returns the first one."""
+    """Create a request (from any source) with its photos; a repeated Idempotency-Key from the same caller returns the first one."""
     if idempotency_key:
         existing = IdempotencyKey.objects.filter(caller=caller, key=idempotency_key).select_related("request").first()
         if existing is not None:
@@ -222,6 +223,7 @@ def request_submit(
     TimelineEntry.objects.create(request=request, actor=request.created_by, action="submit", to_status=S.SUBMITTED, level=request.level, note="", public=True)
     if idempotency_key:
         IdempotencyKey.objects.create(caller=caller, key=idempotency_key, request=request)
+    request_add_photos(request=request, files=photos)
     _notify(
         _people_at_level(request, HandlingLevel.COMMUNITY),
         request=request,
@@ -341,8 +343,9 @@ def request_progress(*, request, actor, note: str) -> ResidentRequest:
 
 
 @transaction.atomic
-def request_handle(*, request, actor, result_note: str) -> ResidentRequest:
+def request_handle(*, request, actor, result_note: str, photos=()) -> ResidentRequest:
     _require_handler(request, actor)
+    request_add_photos(request=request, files=photos, kind=RequestPhoto.Kind.RESULT)
     if len((result_note or "").strip()) < 2:
         raise ValidationError({"result_note": _("Say what was done (at least 2 characters).")})
     return _transition(

@@ -96,8 +96,8 @@ def intake(request):
                 reporter_name=data["reporter_name"],
                 phone=data["phone"],
                 anonymous=data["anonymous"],
+                photos=data["photos"],
             )
-            services.request_add_photos(request=created, files=data["photos"])
         except Grid.DoesNotExist:
             form.add_error("grid", _("Choose a grid of your area."))
         except ValidationError as exc:
@@ -240,8 +240,7 @@ def act(request, pk, action):
         elif action == "progress":
             services.request_progress(request=req, actor=actor, note=note)
         elif action == "handle":
-            services.request_handle(request=req, actor=actor, result_note=note)
-            services.request_add_photos(request=req, files=request.FILES.getlist("photos"), kind="result")
+            services.request_handle(request=req, actor=actor, result_note=note, photos=request.FILES.getlist("photos"))
         elif action == "extension_ask":
             days = post.get("days", "")
             services.request_extension_ask(request=req, actor=actor, days=int(days) if days.isdigit() else 0, reason=note)
@@ -310,8 +309,8 @@ def public_form(request, token):
                         anonymous=data["anonymous"],
                         idempotency_key=request.headers.get("Idempotency-Key", ""),
                         caller=f"public:{address}",
+                        photos=data["photos"],
                     )
-                    services.request_add_photos(request=created, files=data["photos"])
                 except ValidationError as exc:
                     form_add_service_errors(form, exc)
                 else:

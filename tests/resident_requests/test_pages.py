@@ -1,0 +1,174 @@
+"""Request pages: public form and status page, queue, board, request page actions, scope and query counts."""
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from households.models import Household
+from resident_requests import services
+from resident_requests.models import Category, RequestPhoto, ResidentRequest, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    cache.clear()
+
+
+def household(username="grid1"):
+    from governance.models import User
+
+    grid = User.objects.get(username=username).memberships.get().grid
+    return Household.objects.filter(grid=grid, status="active").order_by("id").first()
+
+
+def jpeg_with_location() -> SimpleUploadedFile:
+    image = Image.new("RGB", (800, 600), "red")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 0.0)}
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def post_public(client, data=None, files=None, **headers):
+    base = {
+        "category": Category.objects.get(code="property-3").pk,
+        "description": "楼道灯坏了一周了",
+        "reporter_name": "王大妈",
+        "phone": "13812345678",
+        "website": "",
+    }
+    return client.post(reverse("public-report", args=[household().public_token]), {**base, **(data or {}), **(files or {})}, **headers)
+
+
+def test_resident_files_from_the_card_and_follows_it_without_login(client):
+    response = post_public(client, files={"photos": [jpeg_with_location()]})
+    assert response.status_code == 302
+    created = ResidentRequest.objects.latest("created_at")
+    assert response["Location"] == reverse("public-track", args=[created.tracking_code])
+    assert created.household == household() and created.source == ResidentRequest.Source.PUBLIC_FORM
+    assert created.phone_masked == "138****5678"
+    photo = created.photos.get()
+    with Image.open(photo.image) as stored:
+        assert not stored.getexif()
+    status_page = client.get(response["Location"]).content.decode()
+    assert created.tracking_code in status_page
+    for private in ("王大妈", "13812345678", "138****5678", household().room):
+        assert private not in status_page
+
+
+def test_the_honeypot_stores_nothing(client):
+    before = ResidentRequest.objects.count()
+    post_public(client, {"website": "http://spam"})
+    assert ResidentRequest.objects.count() == before
+
+
+def test_the_public_form_is_limited_per_phone(client):
+    codes = [post_public(client, {"description": f"第{index}次反映楼道灯"}).status_code for index in range(4)]
+    assert codes == [302, 302, 302, 200]
+
+
+def test_a_file_that_is_not_a_photo_is_refused(client):
+    fake = SimpleUploadedFile("photo.jpg", b"not an image at all", content_type="image/jpeg")
+    response = post_public(client, files={"photos": [fake]})
+    assert response.status_code == 200
+    assert "照片" in str(response.context["form"].errors) or "photo" in str(response.context["form"].errors)
+    assert not ResidentRequest.objects.filter(description="楼道灯坏了一周了").exists()
+    assert not RequestPhoto.objects.exists()
+
+
+def test_a_retried_post_with_the_same_idempotency_key_makes_one_request(client):
+    post_public(client, HTTP_IDEMPOTENCY_KEY="phone-retry-1")
+    post_public(client, HTTP_IDEMPOTENCY_KEY="phone-retry-1")
+    assert ResidentRequest.objects.filter(description="楼道灯坏了一周了").count() == 1
+
+
+def test_resident_rates_on_the_status_page(client, new_request, user):
+    community1, grid1 = user("community1"), user("grid1")
+    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1)
+    request = services.request_handle(request=services.request_take(request=request, actor=grid1), actor=grid1, result_note="已修好")
+    services.request_answer(request=services.request_verify(request=request, actor=community1, passed=True), actor=community1, answer_note="灯已修好")
+    response = client.post(reverse("public-track", args=[request.tracking_code]), {"rating": 5, "note": "谢谢"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == Status.CLOSED and request.rating == 5
+
+
+def test_pages_walk_the_loop(login, new_request, user):
+    request = new_request()
+    community = login("community1")
+    assert request in community.get(reverse("request-board")).context["page"].object_list
+    community.post(reverse("request-act", args=[request.pk, "accept"]))
+    community.post(reverse("request-act", args=[request.pk, "dispatch"]), {"handler": user("grid1").pk, "note": "请尽快处理"})
+    grid = login("grid1")
+    assert request in grid.get(reverse("request-queue")).context["page"].object_list
+    grid.post(reverse("request-act", args=[request.pk, "take"]))
+    response = grid.post(reverse("request-act", args=[request.pk, "handle"]), {"note": "已更换灯泡", "photos": [jpeg_with_location()]})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == Status.HANDLED and request.photos.filter(kind="result").count() == 1
+
+
+def test_a_refused_action_keeps_what_was_typed(login, new_request):
+    request = new_request()
+    response = login("community1").post(reverse("request-act", args=[request.pk, "refuse"]), {"note": "x"})
+    assert response.status_code == 400
+    assert "x</textarea>" in response.content.decode()
+
+
+def test_actions_outside_role_or_area_are_refused(login, new_request):
+    request = new_request()
+    assert login("grid1").post(reverse("request-act", args=[request.pk, "accept"])).status_code == 403
+    assert login("grid2").get(reverse("request-detail", args=[request.pk])).status_code == 404
+    assert login("community2").get(reverse("request-detail", args=[request.pk])).status_code == 404
+    assert login("community2").post(reverse("request-act", args=[request.pk, "accept"])).status_code == 404
+
+
+def test_a_visit_need_becomes_a_request_in_one_step(login, user):
+    from households.services import visit_record
+
+    home = household()
+    visit = visit_record(actor=user("grid1"), household=home, needs="希望安排助餐服务")
+    client = login("grid1")
+    form = client.get(reverse("request-intake") + f"?visit={visit.pk}").context["form"]
+    assert form.initial["description"] == "希望安排助餐服务"
+    response = client.post(
+        reverse("request-intake") + f"?visit={visit.pk}",
+        {
+            "source": "visit",
+            "category": Category.objects.get(code="assistance-2").pk,
+            "urgency": "scheduled",
+            "description": "希望安排助餐服务",
+            "grid": home.grid_id,
+            "building": home.building.number,
+        },
+    )
+    assert response.status_code == 302
+    created = ResidentRequest.objects.get(visit=visit)
+    assert created.household == home and created.source == ResidentRequest.Source.VISIT
+
+
+def test_queue_and_board_query_counts_do_not_grow(login, new_request, user):
+    def count(client, url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    community1 = user("community1")
+    for _ in range(2):
+        services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
+        new_request()
+    grid, community = login("grid1"), login("community1")
+    before = (count(grid, reverse("request-queue")), count(community, reverse("request-board")), count(community, reverse("request-overdue")))
+    for _ in range(5):
+        services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
+        new_request()
+    assert (count(grid, reverse("request-queue")), count(community, reverse("request-board")), count(community, reverse("request-overdue"))) == before
