@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from governance import api as governance_api
 from households import api as households_api
+from resident_requests import api as requests_api
 
 router = DefaultRouter()
 router.register("districts", governance_api.DistrictViewSet, basename="district")
@@ -23,6 +24,7 @@ router.register("households", households_api.HouseholdViewSet, basename="househo
 router.register("residents", households_api.ResidentViewSet, basename="resident")
 router.register("visits", households_api.VisitViewSet, basename="visit")
 router.register("care-tags", households_api.CareTagViewSet, basename="care-tag")
+router.register("requests", requests_api.RequestViewSet, basename="request")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -33,6 +35,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),
+    path("open311/v2/", include("resident_requests.open311")),
     path("", include("governance.urls")),
     path("", include("households.urls")),
     path("", include("resident_requests.urls")),
