@@ -180,6 +180,8 @@ class ResidentRequest(models.Model):
     stage = models.CharField(_("current stage"), max_length=10, choices=Stage.choices, blank=True)
     stage_started_at = models.DateTimeField(_("stage started"), null=True, blank=True)
     stage_deadline = models.DateTimeField(_("stage deadline"), null=True, blank=True, db_index=True)
+    # The handling deadline (with approved extensions), kept after the stage ends: 办结率 counts by it.
+    handle_deadline = models.DateTimeField(_("handling deadline"), null=True, blank=True, db_index=True)
     # 80% of the stage's time: when the handler gets a reminder (催办).
     remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)

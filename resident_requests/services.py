@@ -108,6 +108,8 @@ def _transition(
         request.stage = new_stage
         due = stage_deadline(request, new_stage, now)
         fields.update(stage=new_stage, stage_started_at=now, stage_deadline=due, remind_at=_remind_at(now, due), reminded_at=None)
+        if new_stage == Stage.HANDLE:
+            fields["handle_deadline"] = due
     elif not new_stage:
         fields.update(stage="", stage_deadline=None, remind_at=None, reminded_at=None)
     claim = ResidentRequest.objects.filter(pk=request.pk, status=frm)
@@ -512,7 +514,13 @@ def request_extension_decide(*, request, actor, approve: bool, note: str = "") -
     changes = {"extension_requested_days": 0}
     if approve:
         due = calendar.add_working_days(request.stage_deadline, days)
-        changes.update(extension_days=F("extension_days") + days, stage_deadline=due, remind_at=_remind_at(request.stage_started_at, due), reminded_at=None)
+        changes.update(
+            extension_days=F("extension_days") + days,
+            stage_deadline=due,
+            handle_deadline=due,
+            remind_at=_remind_at(request.stage_started_at, due),
+            reminded_at=None,
+        )
     ResidentRequest.objects.filter(pk=request.pk, extension_requested_days=days).update(**changes)
     TimelineEntry.objects.create(
         request=request,

@@ -1,5 +1,7 @@
 """Pages of the request loop: queue, board, intake, the request page with its actions, and the public side."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -334,3 +336,32 @@ def public_track(request, code):
             return redirect("public-track", code=req.tracking_code)
     timeline = req.timeline.filter(public=True).only("at", "action", "to_status", "note")
     return render(request, "resident_requests/public_track.html", {"req": req, "timeline": timeline, "form": form})
+
+
+def figures(request):
+    """受理率, 办结率 and the other rates for the user's area (or one node of it) over a period."""
+    from governance import selectors as governance_selectors
+    from resident_requests.figures import request_figures
+
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from", "")) if request.GET.get("from") else today.replace(day=1)
+        end = dt.date.fromisoformat(request.GET.get("to", "")) if request.GET.get("to") else today
+    except ValueError:
+        start, end = today.replace(day=1), today
+    requests = selectors.request_list_for(request.user)
+    node = None
+    level, pk = request.GET.get("level", ""), request.GET.get("pk", "")
+    if level in NODE_FILTER and pk.isdigit():
+        node = governance_selectors.node_get_for(request.user, level, int(pk))
+        requests = requests.filter(**{NODE_FILTER[level]: node})
+    tz = timezone.get_current_timezone()
+    rows = request_figures(
+        requests,
+        start=timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
+        end=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz),
+    )
+    return render(request, "resident_requests/figures.html", {"rows": rows, "start": start, "end": end, "node": node})
+
+
+NODE_FILTER = {"district": "grid__district", "street": "grid__street", "community": "grid__community", "grid": "grid"}

@@ -172,3 +172,23 @@ def test_queue_and_board_query_counts_do_not_grow(login, new_request, user):
         services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
         new_request()
     assert (count(grid, reverse("request-queue")), count(community, reverse("request-board")), count(community, reverse("request-overdue"))) == before
+
+
+def test_figures_equal_an_independent_count(login, new_request, user):
+    from django.utils import timezone
+
+    community1, grid1 = user("community1"), user("grid1")
+    closed = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1)
+    closed = services.request_handle(request=services.request_take(request=closed, actor=grid1), actor=grid1, result_note="已处理好")
+    closed = services.request_answer(request=services.request_verify(request=closed, actor=community1, passed=True), actor=community1, answer_note="已答复")
+    services.request_follow_up(request=closed, rating=ResidentRequest.Rating.FAIRLY_SATISFIED)
+    services.request_accept(request=new_request(), actor=community1)
+    new_request()
+    rows = {row["key"]: row for row in login("community1").get(reverse("request-figures")).context["rows"]}
+    mine = ResidentRequest.objects.filter(grid__community=user("community1").memberships.get().community, created_at__date=timezone.localdate())
+    assert (rows["acceptance"]["numerator"], rows["acceptance"]["denominator"]) == (mine.exclude(accepted_at=None).count(), mine.count())
+    assert (rows["satisfaction"]["numerator"], rows["satisfaction"]["denominator"], rows["satisfaction"]["rate"]) == (1, 1, 100.0)
+    assert rows["follow_up"]["denominator"] == 1
+    # Nothing in an empty period, and no division by zero.
+    empty = {row["key"]: row for row in login("community1").get(reverse("request-figures") + "?from=2020-01-01&to=2020-01-31").context["rows"]}
+    assert all(row["denominator"] == 0 and row["rate"] is None for row in empty.values())
