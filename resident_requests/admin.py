@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.permissions import has_capability
 from governance.roles import Capability, Level
 from governance.scope import scope_for
-from resident_requests.models import CalendarDay, CalendarYear, Category, ResidentRequest, TimeLimit, TimelineEntry
+from resident_requests.models import AllianceMeeting, CalendarDay, CalendarYear, Category, ResidentRequest, TimeLimit, TimelineEntry
 
 
 class DistrictTableAdmin(admin.ModelAdmin):
@@ -96,6 +96,32 @@ class ResidentRequestAdmin(admin.ModelAdmin):
     exclude = ["phone_enc", "phone_hash"]
     inlines = [TimelineInline]
     list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user, Capability.VIEW_REQUESTS)
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE) and has_capability(request.user, Capability.VIEW_REQUESTS)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AllianceMeeting)
+class AllianceMeetingAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "street", "created_by"]
+    list_select_related = ["street", "created_by"]
+    filter_horizontal = ["units"]
+    readonly_fields = ["created_by", "created_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user, Capability.VIEW_REQUESTS)

@@ -176,6 +176,8 @@ class ResidentRequest(models.Model):
     level = models.CharField(_("handling level"), max_length=10, choices=HandlingLevel.choices, default=HandlingLevel.GRID)
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="handled_requests", verbose_name=_("handler"))
     handler_unit = models.ForeignKey(ResidentUnit, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("resident unit handling"))
+    responsible_person = models.CharField(_("responsible person (分包责任人)"), max_length=50, blank=True)
+    meeting = models.ForeignKey("AllianceMeeting", models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("red-alliance meeting"))
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     stage = models.CharField(_("current stage"), max_length=10, choices=Stage.choices, blank=True)
     stage_started_at = models.DateTimeField(_("stage started"), null=True, blank=True)
@@ -235,6 +237,30 @@ class ResidentRequest(models.Model):
 
     def ancestry(self):
         return {**self.grid.ancestry(), **({Level.BUILDING: self.building_id} if self.building_id else {})}
+
+
+class AllianceMeeting(models.Model):
+    """A red-alliance joint meeting (红色联盟会议) of the street with its resident units."""
+
+    street = models.ForeignKey("governance.Street", models.PROTECT, related_name="alliance_meetings", verbose_name=_("street"))
+    held_on = models.DateField(_("date"))
+    units = models.ManyToManyField(ResidentUnit, related_name="alliance_meetings", verbose_name=_("units present"))
+    attendees = models.TextField(_("people present"))
+    decisions = models.TextField(_("decisions"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = {Level.DISTRICT: ["street__district_id"], Level.STREET: ["street_id"]}
+
+    class Meta:
+        verbose_name = _("red-alliance meeting")
+        verbose_name_plural = _("red-alliance meetings")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.street} {self.held_on}"
 
 
 class TimelineEntry(models.Model):

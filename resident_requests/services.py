@@ -22,7 +22,19 @@ from governance.roles import Capability, Role
 from governance.scope import scope_for
 from governance.validators import normalize_mobile
 from resident_requests import calendar
-from resident_requests.models import LADDER, HandlingLevel, IdempotencyKey, RequestPhoto, ResidentRequest, Stage, Status, TimeLimit, TimelineEntry, Urgency
+from resident_requests.models import (
+    LADDER,
+    AllianceMeeting,
+    HandlingLevel,
+    IdempotencyKey,
+    RequestPhoto,
+    ResidentRequest,
+    Stage,
+    Status,
+    TimeLimit,
+    TimelineEntry,
+    Urgency,
+)
 
 S = Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -319,6 +331,9 @@ def _is_volunteer_of(user, request) -> bool:
 @transaction.atomic
 def request_take(*, request, actor) -> ResidentRequest:
     """接单: the named handler, or any handler of the area when dispatched to the grid. One winner only."""
+    if request.handler_unit_id is not None and request.handler_id is None:
+        _require_handler(request, actor)
+        return _transition(request, to=S.TAKEN, actor=actor, action="take", note=request.handler_unit.name, public=True, restart_stage=False)
     if request.handler_id != actor.pk:
         _require(actor, Capability.HANDLE_REQUESTS, request)
         if request.handler_id is not None:
@@ -329,7 +344,10 @@ def request_take(*, request, actor) -> ResidentRequest:
 
 
 def _require_handler(request, actor) -> None:
-    if request.handler_id != actor.pk:
+    """The handler acts; for a resident unit (which has no account) the cadre who dispatched to it records on its behalf."""
+    if request.handler_id is None and request.handler_unit_id is not None:
+        _require(actor, Capability.DISPATCH_REQUESTS, request)
+    elif request.handler_id != actor.pk:
         raise PermissionDenied(_("Only the person handling this request can do this."))
 
 
@@ -637,3 +655,35 @@ def request_add_photos(*, request, files, kind: str = RequestPhoto.Kind.REPORT) 
         cleaned = image_clean(upload, name_prefix=f"request-{request.pk}-{kind}-{index}")
         photos.append(RequestPhoto.objects.create(request=request, kind=kind, image=cleaned, thumbnail=image_thumbnail(cleaned)))
     return photos
+
+
+@transaction.atomic
+def alliance_meeting_assign(*, request, actor, held_on: dt.date, units, attendees: str, decisions: str, unit, responsible_person: str) -> ResidentRequest:
+    """At street level, the red-alliance meeting names the resident unit and the person responsible (分包责任人)."""
+    _require(actor, Capability.DISPATCH_REQUESTS, request)
+    street = request.grid.street
+    if request.level not in (HandlingLevel.STREET, HandlingLevel.ALLIANCE):
+        raise ValidationError(_("Only a request at the street can go to the red-alliance meeting."))
+    if unit.community.street_id != street.pk or any(u.community.street_id != street.pk for u in units):
+        raise ValidationError({"unit": _("The units must belong to this street.")})
+    if not responsible_person.strip() or len(decisions.strip()) < 2:
+        raise ValidationError(_("Record the decision and the person responsible."))
+    meeting, _created = AllianceMeeting.objects.get_or_create(
+        street=street, held_on=held_on, defaults={"attendees": attendees, "decisions": decisions, "created_by": actor}
+    )
+    meeting.units.add(*units, unit)
+    if request.level == HandlingLevel.STREET:
+        request = _transition(request, to=S.ACCEPTED, actor=actor, action="to_alliance", note=decisions, level=HandlingLevel.ALLIANCE)
+    return _transition(
+        request,
+        to=S.DISPATCHED,
+        actor=actor,
+        action="alliance_dispatch",
+        note=f"{unit.name} · {responsible_person}: {decisions}",
+        public=True,
+        handler=None,
+        handler_unit=unit,
+        responsible_person=responsible_person.strip()[:50],
+        meeting=meeting,
+        dispatched_at=timezone.now(),
+    )

@@ -15,14 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.forms import form_add_service_errors
-from governance.models import User
+from governance.models import ResidentUnit, User
 from governance.roles import Capability
 from governance.scope import scope_for
 from grids.models import Grid
 from households import selectors as ledger
 from resident_requests import selectors, services
 from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm
-from resident_requests.models import ResidentRequest, Status
+from resident_requests.models import HandlingLevel, ResidentRequest, Status
 
 S = Status
 PAGE_SIZE = 30
@@ -125,15 +125,18 @@ def _actions(req: ResidentRequest, user) -> list[str]:
     """The actions this user may take now, in the order the page shows them."""
     dispatcher = scope_for(user, Capability.DISPATCH_REQUESTS).contains(req.ancestry())
     handler_role = scope_for(user, Capability.HANDLE_REQUESTS).contains(req.ancestry())
-    is_handler = req.handler_id == user.pk
+    # A resident unit has no account: the cadres who dispatched to it record its steps.
+    is_handler = req.handler_id == user.pk or (req.handler_id is None and req.handler_unit_id is not None and dispatcher)
     actions = []
     if req.status == S.SUBMITTED and dispatcher:
         actions += ["accept", "refuse", "merge"]
     if req.status in (S.ACCEPTED, S.LONG_TERM) and dispatcher:
         actions += ["dispatch"]
+    if req.status == S.ACCEPTED and dispatcher and req.level in (HandlingLevel.STREET, HandlingLevel.ALLIANCE):
+        actions += ["alliance"]
     if req.status == S.ACCEPTED and dispatcher:
         actions += ["long_term"]
-    if req.status == S.DISPATCHED and (is_handler or (req.handler_id is None and handler_role)):
+    if req.status == S.DISPATCHED and (is_handler or (req.handler_id is None and req.handler_unit_id is None and handler_role)):
         actions += ["take", "return"]
     if req.status in (S.TAKEN, S.IN_PROGRESS) and is_handler:
         actions += ["progress", "handle", "extension_ask", "return"]
@@ -157,6 +160,7 @@ ACTION_LABELS = {
     "refuse": gettext_lazy("Not accept, with the reason"),
     "merge": gettext_lazy("Merge into a duplicate"),
     "dispatch": gettext_lazy("Dispatch (派单)"),
+    "alliance": gettext_lazy("Put to the red-alliance meeting"),
     "long_term": gettext_lazy("Explain and keep open long-term (挂账)"),
     "take": gettext_lazy("Take (接单)"),
     "return": gettext_lazy("Return as misrouted (回退)"),
@@ -177,10 +181,12 @@ def detail(request, pk, *, error=None, posted=None):
     timeline = req.timeline.select_related("actor")
     duplicates = services.possible_duplicates(req).select_related("category")[:10] if req.status == S.SUBMITTED else []
     actions = _actions(req, request.user)
-    handlers, units = [], []
+    handlers, units, street_units = [], [], []
     if "dispatch" in actions:
         handlers = User.objects.filter(memberships__in=_handler_memberships(req)).distinct().order_by("full_name")[:100]
         units = req.grid.community.resident_units.all()
+    if "alliance" in actions:
+        street_units = ResidentUnit.objects.filter(community__street_id=req.grid.street_id).order_by("name")
     visits = ledger.visits_of(req.household)[:5] if req.household_id else []
     context = {
         "req": req,
@@ -190,6 +196,8 @@ def detail(request, pk, *, error=None, posted=None):
         "actions": [(name, ACTION_LABELS[name]) for name in actions],
         "handlers": handlers,
         "units": units,
+        "street_units": street_units,
+        "today": timezone.localdate(),
         "visits": visits,
         "now": timezone.now(),
         "ratings": ResidentRequest.Rating.choices,
@@ -233,6 +241,25 @@ def act(request, pk, action):
             handler = User.objects.filter(pk=post.get("handler") or 0).first()
             unit = req.grid.community.resident_units.filter(pk=post.get("unit") or 0).first()
             services.request_dispatch(request=req, actor=actor, handler=handler, handler_unit=unit, note=note)
+        elif action == "alliance":
+            street_units = ResidentUnit.objects.filter(community__street_id=req.grid.street_id)
+            unit = street_units.filter(pk=post.get("unit") or 0).first()
+            if unit is None:
+                raise ValidationError({"unit": _("Choose the unit that takes charge.")})
+            try:
+                held_on = dt.date.fromisoformat(post.get("held_on", ""))
+            except ValueError as exc:
+                raise ValidationError({"held_on": _("Enter the meeting date.")}) from exc
+            services.alliance_meeting_assign(
+                request=req,
+                actor=actor,
+                held_on=held_on,
+                units=list(street_units.filter(pk__in=post.getlist("units"))),
+                attendees=post.get("attendees", ""),
+                decisions=note,
+                unit=unit,
+                responsible_person=post.get("responsible_person", ""),
+            )
         elif action == "long_term":
             services.request_long_term(request=req, actor=actor, explanation=note)
         elif action == "take":

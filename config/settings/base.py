@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "governance.context_processors.capabilities",
+                "governance.context_processors.unread_notifications",
             ],
         },
     },
@@ -202,6 +203,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "resident_requests.models.Status",
+        "HouseholdStatusEnum": "households.models.Household.Status",
+    },
 }
 
 # Personal data at rest (see governance/personal_data.py). Development derives keys from SECRET_KEY;

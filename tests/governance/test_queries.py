@@ -69,8 +69,9 @@ def test_grid_page_query_count(login, persona, django_assert_num_queries):
     client = login("community1")
     grid = persona("grid1").memberships.get().grid
     # session, user, memberships (scope), the grid, counts of buildings and central households,
-    # the page of buildings, the count for its paginator, breadcrumbs' street and district, role holders.
-    with django_assert_num_queries(11):
+    # the page of buildings, the count for its paginator, breadcrumbs' street and district, role holders,
+    # the unread notifications in the header.
+    with django_assert_num_queries(12):
         assert client.get(f"/org/grid/{grid.pk}/").status_code == 200
 
 

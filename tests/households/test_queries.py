@@ -69,6 +69,7 @@ def test_household_page_query_count(django_assert_num_queries):
     # Content types are cached per process; start cold so the count does not depend on test order.
     ContentType.objects.clear_cache()
     # session, user, memberships (scope), household with building/grid/community/head, household tags,
-    # members, their tags, the visits page and its count, the two content types, the history entries.
-    with django_assert_num_queries(12):
+    # members, their tags, the visits page and its count, the two content types, the history entries,
+    # the unread notifications in the header.
+    with django_assert_num_queries(13):
         assert client.get(reverse("household-detail", args=[household.pk])).status_code == 200

@@ -199,3 +199,37 @@ def test_idempotency_key_makes_one_request(new_request, user):
     first = services.request_submit(**kwargs)
     second = services.request_submit(**kwargs)
     assert first.pk == second.pk
+
+
+def test_the_ladder_up_to_the_red_alliance_meeting(new_request, user):
+    import datetime as dt
+
+    from governance.models import ResidentUnit
+
+    community1, grid1, street1 = user("community1"), user("grid1"), user("street1")
+    request = services.request_take(
+        request=services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1),
+        actor=grid1,
+    )
+    request = services.request_escalate(request=request, actor=grid1, reason="需要社区协调")
+    request = services.request_escalate(request=request, actor=community1, reason="涉及驻区单位", proposal="提交红色联盟会议")
+    assert request.level == HandlingLevel.STREET
+    unit = ResidentUnit.objects.filter(community__street=request.grid.street).first()
+    request = services.alliance_meeting_assign(
+        request=request,
+        actor=street1,
+        held_on=dt.date.today(),
+        units=[unit],
+        attendees="街道书记、物业经理",
+        decisions="由物业公司三日内维修",
+        unit=unit,
+        responsible_person="李经理",
+    )
+    assert (request.level, request.status, request.handler_unit, request.responsible_person) == (HandlingLevel.ALLIANCE, S.DISPATCHED, unit, "李经理")
+    assert request.meeting.units.filter(pk=unit.pk).exists()
+    # The street cadre records the unit's steps, since the unit has no account.
+    request = services.request_take(request=request, actor=street1)
+    request = services.request_handle(request=request, actor=street1, result_note="物业已维修")
+    assert request.status == S.HANDLED
+    with pytest.raises(PermissionDenied):
+        services.request_handle(request=request, actor=grid1, result_note="x")
