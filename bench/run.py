@@ -96,6 +96,12 @@ def main() -> int:
     from households.models import Household
 
     grid1_household = Household.objects.filter(grid_id=ids["grid1"].grid_id).order_by("id").first()
+    from django.utils import timezone
+
+    from resident_requests.models import ResidentRequest
+
+    grid1_request = ResidentRequest.objects.filter(grid_id=ids["grid1"].grid_id).order_by("-id").first()
+    year_start = timezone.localdate().replace(month=1, day=1).isoformat()
     pages = [
         ("district home", district, "/"),
         ("district node page (8 streets)", district, f"/org/district/{ids['district'].district_id}/"),
@@ -122,10 +128,54 @@ def main() -> int:
         ("visits due (grid1)", grid_worker, "/visits/due/"),
         ("coverage of community1", community, f"/coverage/community/{ids['community1'].community_id}/"),
         ("situation map of community1", community, f"/map/community/{ids['community1'].community_id}/"),
+        ("request queue (grid1)", grid_worker, "/requests/"),
+        ("dispatch board (community1)", community, "/requests/board/"),
+        ("overdue requests (district)", district, "/requests/overdue/"),
+        ("request page (grid1)", grid_worker, f"/requests/{grid1_request.pk}/"),
+        ("request figures (district, this year)", district, f"/requests/figures/?from={year_start}"),
+        ("API requests (district)", district, "/api/requests/"),
+        ("Open311 requests (anonymous)", Client(), "/open311/v2/requests.json"),
     ]
     for name, client, url in pages:
         report(name, *timed(client, url))
+    sweep_overdue(10000)
     return 0
+
+
+def sweep_overdue(count: int) -> None:
+    """Make `count` open requests overdue, sweep until done, report the time; everything is rolled back."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from resident_requests.models import ResidentRequest, Stage, Status
+    from resident_requests.services import requests_sweep
+
+    with transaction.atomic():
+        open_ids = list(
+            ResidentRequest.objects.filter(status__in=[Status.ACCEPTED, Status.DISPATCHED, Status.TAKEN, Status.IN_PROGRESS]).values_list("pk", flat=True)[
+                :count
+            ]
+        )
+        if len(open_ids) < count:
+            # Reopen closed ones as in-progress so that the sweep has its full load.
+            extra = ResidentRequest.objects.filter(status=Status.CLOSED).values_list("pk", flat=True)[: count - len(open_ids)]
+            open_ids += list(extra)
+        past = timezone.now() - dt.timedelta(hours=1)
+        ResidentRequest.objects.filter(pk__in=open_ids).update(
+            status=Status.IN_PROGRESS, stage=Stage.HANDLE, stage_started_at=past - dt.timedelta(days=5), stage_deadline=past, level="grid"
+        )
+        started = time.perf_counter()
+        escalated = 0
+        while True:
+            result = requests_sweep(batch_size=500)
+            escalated += result["escalated"]
+            if not result["more"]:
+                break
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    print(f"{'sweep over ' + str(count) + ' overdue requests':<44} {elapsed:7.1f} s    escalated {escalated}", flush=True)
 
 
 def demo_memberships():

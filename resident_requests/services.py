@@ -60,6 +60,7 @@ STAGE_OF = {
     S.VERIFIED: Stage.ANSWER,
     S.ANSWERED: Stage.FOLLOW_UP,
 }
+HANDLING = [S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS]
 RETURN_WINDOW_WORKING_DAYS = 2
 REMIND_AT = Decimal("0.8")
 
@@ -83,12 +84,9 @@ def _remind_at(start: dt.datetime, due: dt.datetime) -> dt.datetime:
 
 def time_limit_for(category, urgency: str, stage: str) -> TimeLimit:
     """The most specific limit: the category, then its parent, then any category; the urgency, then any."""
-    categories = [category.pk, category.parent_id, None]
-    limits = TimeLimit.objects.filter(Q(category_id__in=[c for c in categories if c]) | Q(category__isnull=True), urgency__in=[urgency, ""], stage=stage)
-    ranked = sorted(limits, key=lambda limit: (categories.index(limit.category_id), limit.urgency != urgency))
-    if not ranked:
-        raise ValidationError(_("No time limit is set for this stage; ask the district to complete the time-limit table."))
-    return ranked[0]
+    categories = [c for c in (category.pk, category.parent_id) if c]
+    limits = TimeLimit.objects.filter(Q(category_id__in=categories) | Q(category__isnull=True), urgency__in=[urgency, ""], stage=stage)
+    return _best_limit(list(limits), category, urgency)
 
 
 def stage_deadline(request: ResidentRequest, stage: str, start: dt.datetime) -> dt.datetime:
@@ -594,31 +592,19 @@ def request_escalate(*, request, actor=None, reason: str, proposal: str = "") ->
 def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> dict:
     """催办 at 80% of the stage's time, escalation at the deadline; long-term and merged requests are skipped.
 
-    Each batch is claimed with a conditional UPDATE on the deadline it was selected for, so concurrent or
-    retried sweeps act on each missed deadline exactly once. Returns the counts and whether work is left.
+    Work is claimed with conditional UPDATEs, so concurrent or retried sweeps act on each missed deadline
+    exactly once. Returns the counts and whether a full batch suggests more work is waiting.
     """
     now = now or timezone.now()
-    reminded = escalated = 0
-    handling = [S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS]
-    overdue = list(
-        ResidentRequest.objects.filter(status__in=handling, stage=Stage.HANDLE, stage_deadline__lt=now)
-        .exclude(level=HandlingLevel.DISTRICT)
-        .order_by("stage_deadline")
-        .values_list("pk", "stage_deadline")[:batch_size]
-    )
-    for pk, due in overdue:
-        with transaction.atomic():
-            request = ResidentRequest.objects.select_related("category", "grid").get(pk=pk)
-            # Another sweep may have escalated it already: the deadline it was picked for has moved.
-            if request.stage_deadline != due or request.status not in handling:
-                continue
-            try:
-                request_escalate(request=request, reason=_("Deadline passed: escalated automatically."))
-            except Conflict:
-                continue
-            escalated += 1
+    escalated = reminded = 0
+    overdue = ResidentRequest.objects.filter(status__in=HANDLING, stage=Stage.HANDLE, stage_deadline__lt=now).exclude(level=HandlingLevel.DISTRICT)
+    picked = list(overdue.order_by("stage_deadline").values_list("pk", "level")[:batch_size])
+    for level in LADDER[:-1]:
+        ids = [pk for pk, current in picked if current == level]
+        if ids:
+            escalated += _escalate_batch(ids=ids, level=level, now=now)
     due_reminders = ResidentRequest.objects.filter(
-        status__in=handling, stage=Stage.HANDLE, remind_at__lte=now, reminded_at__isnull=True, stage_deadline__gte=now
+        status__in=HANDLING, stage=Stage.HANDLE, remind_at__lte=now, reminded_at__isnull=True, stage_deadline__gte=now
     )
     for pk, due in list(due_reminders.order_by("remind_at").values_list("pk", "stage_deadline")[:batch_size]):
         with transaction.atomic():
@@ -627,18 +613,86 @@ def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> 
                 continue
             request = ResidentRequest.objects.select_related("category", "grid", "handler").get(pk=pk)
             people = [request.handler] if request.handler else _people_at_level(request, request.level)
-            _notify(
-                people,
-                request=request,
-                title=_("Reminder (催办): %(category)s is due %(due)s")
-                % {"category": request.category.name, "due": timezone.localtime(due).strftime("%m-%d %H:%M")},
-                key=f"remind-{due.timestamp():.0f}",
-            )
-            TimelineEntry.objects.create(
-                request=request, actor=None, action="remind", from_status=request.status, to_status=request.status, level=request.level
-            )
+            title = _("Reminder (催办): %(category)s is due %(due)s") % {
+                "category": request.category.name,
+                "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
+            }
+            _notify(people, request=request, title=title, key=f"remind-{due.timestamp():.0f}")
+            TimelineEntry.objects.create(request=request, action="remind", from_status=request.status, to_status=request.status, level=request.level)
             reminded += 1
-    return {"reminded": reminded, "escalated": escalated, "more": len(overdue) == batch_size or reminded == batch_size}
+    return {"reminded": reminded, "escalated": escalated, "more": len(picked) == batch_size or reminded == batch_size}
+
+
+def _escalate_batch(*, ids: list[int], level: str, now: dt.datetime) -> int:
+    """Escalate the overdue requests of one level together.
+
+    One conditional UPDATE claims them: only rows still overdue at that level match, and the claim stamps
+    them with this sweep's own time, so a concurrent sweep can neither claim them again nor mistake them
+    for its own. Deadlines, timeline rows and one notification per person follow in bulk.
+    """
+    target = next_level(level)
+    stamp = timezone.now()
+    with transaction.atomic():
+        claim = ResidentRequest.objects.filter(pk__in=ids, level=level, status__in=HANDLING, stage=Stage.HANDLE, stage_deadline__lt=now)
+        changes = {
+            "level": target,
+            "handler": None,
+            "handler_unit": None,
+            "escalation_count": F("escalation_count") + 1,
+            "stage_started_at": stamp,
+            "stage_deadline": None,
+            "reminded_at": None,
+        }
+        if not claim.update(status=S.ACCEPTED, updated_at=stamp, **changes):
+            return 0
+        rows = list(
+            ResidentRequest.objects.filter(pk__in=ids, level=target, stage_started_at=stamp, stage_deadline__isnull=True).select_related("category", "grid")
+        )
+        limits = list(TimeLimit.objects.filter(stage=Stage.HANDLE))
+        cal = calendar.calendar_for(timezone.localdate(stamp), timezone.localdate(stamp) + dt.timedelta(days=120))
+        timeline = []
+        for request in rows:
+            limit = _best_limit(limits, request.category, request.urgency)
+            request.stage_deadline = request.handle_deadline = calendar.deadline(stamp, limit.amount, limit.unit, cal)
+            request.remind_at = _remind_at(stamp, request.stage_deadline)
+            timeline.append(
+                TimelineEntry(request=request, action="escalate", to_status=S.ACCEPTED, level=target, note=_("Deadline passed: escalated automatically."))
+            )
+        ResidentRequest.objects.bulk_update(rows, ["stage_deadline", "handle_deadline", "remind_at"])
+        TimelineEntry.objects.bulk_create(timeline)
+        _notify_escalations(rows, target=target, stamp=stamp)
+    return len(rows)
+
+
+def _best_limit(limits: list[TimeLimit], category, urgency: str) -> TimeLimit:
+    order = [category.pk, category.parent_id, None]
+    candidates = [limit for limit in limits if limit.category_id in order and limit.urgency in (urgency, "")]
+    if not candidates:
+        raise ValidationError(_("No time limit is set for this stage; ask the district to complete the time-limit table."))
+    return min(candidates, key=lambda limit: (order.index(limit.category_id), limit.urgency != urgency))
+
+
+def _notify_escalations(rows, *, target: str, stamp: dt.datetime) -> None:
+    """One notification per person of the receiving level for the whole batch, not one per request."""
+    from django.urls import reverse
+
+    from governance import notify
+
+    people: dict[int, list] = {}
+    for request in rows:
+        for person in _people_at_level(request, target):
+            people.setdefault(person.pk, [person, 0])[1] += 1
+    notifications = [
+        Notification(
+            user=person,
+            key=f"escalated-{target}:{stamp.timestamp():.6f}",
+            title=_("%(count)d requests escalated to you") % {"count": count},
+            url=reverse("request-board"),
+        )
+        for person, count in people.values()
+    ]
+    for notification in Notification.objects.bulk_create(notifications, ignore_conflicts=True):
+        transaction.on_commit(lambda n=notification: notify.send(n))
 
 
 MAX_PHOTOS = 9
