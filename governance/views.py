@@ -46,9 +46,15 @@ def _ledger_summary(user) -> dict:
 
     if not has_capability(user, Capability.VIEW_LEDGER):
         return {}
+    from resident_requests import selectors as requests
+
     summary = {"coverage": ledger.coverage(ledger.household_list_for(user))}
     if has_capability(user, Capability.EDIT_LEDGER):
         summary["due_count"] = ledger.visits_due_for(user).count()
+    if has_capability(user, Capability.HANDLE_REQUESTS):
+        summary["queue_count"] = requests.my_queue(user).count()
+    if has_capability(user, Capability.DISPATCH_REQUESTS):
+        summary["board_count"] = requests.dispatch_board(user).count()
     return summary
 
 
