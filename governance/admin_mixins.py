@@ -61,3 +61,28 @@ class NodeAdmin(ScopedAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class ReadOnlyScopedAdmin(admin.ModelAdmin):
+    """Records that move only through services on the pages (ledger, requests): the back office reads them."""
+
+    capability: str = Capability.VIEW_HIERARCHY
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user, self.capability)
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE) and has_capability(request.user, self.capability)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

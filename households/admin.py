@@ -1,35 +1,11 @@
 from django.contrib import admin
 
+from governance.admin_mixins import ReadOnlyScopedAdmin
 from governance.permissions import has_capability
 from governance.roles import Capability, Level
 from governance.scope import scope_for
 from households.models import CareTag, Household, ImportRun, Resident, Visit
 from households.permissions import can_see_sensitive
-
-
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
-    """Ledger records are written on the pages (through the services, with history); the back office reads."""
-
-    capability = Capability.VIEW_LEDGER
-    list_per_page = 50
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user, self.capability)
-
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.USE_BACK_OFFICE) and has_capability(request.user, self.capability)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CareTag)
@@ -62,6 +38,7 @@ class CareTagAdmin(admin.ModelAdmin):
 
 @admin.register(Household)
 class HouseholdAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.VIEW_LEDGER
     list_display = ["__str__", "grid", "phone_masked", "tenure", "key_care", "next_visit_due", "status"]
     list_filter = ["status", "key_care", "tenure", "grid__community"]
     search_fields = ["building__name", "room", "phone_masked"]
@@ -91,6 +68,7 @@ class HouseholdAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Resident)
 class ResidentAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.VIEW_LEDGER
     list_display = ["name", "household", "relation", "id_number_masked", "phone_masked", "is_party_member"]
     list_filter = ["relation", "is_party_member", "employment"]
     search_fields = ["name", "phone_masked"]
@@ -124,6 +102,7 @@ class ResidentAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Visit)
 class VisitAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.VIEW_LEDGER
     list_display = ["household", "visited_at", "method", "visitor"]
     list_filter = ["method"]
     search_fields = ["household__building__name", "met_person"]

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.admin_mixins import ReadOnlyScopedAdmin
 from governance.permissions import has_capability
 from governance.roles import Capability, Level
 from governance.scope import scope_for
@@ -85,7 +86,7 @@ class TimelineInline(admin.TabularInline):
 
 
 @admin.register(ResidentRequest)
-class ResidentRequestAdmin(admin.ModelAdmin):
+class ResidentRequestAdmin(ReadOnlyScopedAdmin):
     """Read-only: requests move only through the workflow services on the pages and API."""
 
     list_display = ["tracking_code", "category", "grid", "status", "level", "handler", "stage_deadline", "created_at"]
@@ -97,46 +98,14 @@ class ResidentRequestAdmin(admin.ModelAdmin):
     inlines = [TimelineInline]
     list_per_page = 50
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user, Capability.VIEW_REQUESTS)
-
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.USE_BACK_OFFICE) and has_capability(request.user, Capability.VIEW_REQUESTS)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    capability = Capability.VIEW_REQUESTS
 
 
 @admin.register(AllianceMeeting)
-class AllianceMeetingAdmin(admin.ModelAdmin):
+class AllianceMeetingAdmin(ReadOnlyScopedAdmin):
     list_display = ["held_on", "street", "created_by"]
     list_select_related = ["street", "created_by"]
     filter_horizontal = ["units"]
     readonly_fields = ["created_by", "created_at"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user, Capability.VIEW_REQUESTS)
-
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.USE_BACK_OFFICE) and has_capability(request.user, Capability.VIEW_REQUESTS)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    capability = Capability.VIEW_REQUESTS
