@@ -6,6 +6,7 @@ in the same transaction.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -598,11 +599,11 @@ def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> 
     now = now or timezone.now()
     escalated = reminded = 0
     overdue = ResidentRequest.objects.filter(status__in=HANDLING, stage=Stage.HANDLE, stage_deadline__lt=now).exclude(level=HandlingLevel.DISTRICT)
-    picked = list(overdue.order_by("stage_deadline").values_list("pk", "level")[:batch_size])
+    picked = list(overdue.order_by("stage_deadline").values_list("pk", "level", "category_id", "category__parent_id", "urgency")[:batch_size])
     for level in LADDER[:-1]:
-        ids = [pk for pk, current in picked if current == level]
-        if ids:
-            escalated += _escalate_batch(ids=ids, level=level, now=now)
+        rows = [row for row in picked if row[1] == level]
+        if rows:
+            escalated += _escalate_batch(picked=rows, level=level, now=now)
     due_reminders = ResidentRequest.objects.filter(
         status__in=HANDLING, stage=Stage.HANDLE, remind_at__lte=now, reminded_at__isnull=True, stage_deadline__gte=now
     )
@@ -623,45 +624,45 @@ def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> 
     return {"reminded": reminded, "escalated": escalated, "more": len(picked) == batch_size or reminded == batch_size}
 
 
-def _escalate_batch(*, ids: list[int], level: str, now: dt.datetime) -> int:
+def _escalate_batch(*, picked: list[tuple], level: str, now: dt.datetime) -> int:
     """Escalate the overdue requests of one level together.
 
-    One conditional UPDATE claims them: only rows still overdue at that level match, and the claim stamps
-    them with this sweep's own time, so a concurrent sweep can neither claim them again nor mistake them
-    for its own. Deadlines, timeline rows and one notification per person follow in bulk.
+    Requests sharing a time limit get the same new deadline, so each group is claimed and moved by one
+    conditional UPDATE: only rows still overdue at that level match, and the claim stamps them with this
+    sweep's own time, so a concurrent sweep can neither claim them again nor mistake them for its own.
+    Timeline rows and one notification per person follow in bulk.
     """
     target = next_level(level)
     stamp = timezone.now()
+    limits = list(TimeLimit.objects.filter(stage=Stage.HANDLE))
+    cal = calendar.calendar_for(timezone.localdate(stamp), timezone.localdate(stamp) + dt.timedelta(days=120))
+    groups: dict[int, list[int]] = {}
+    for pk, _level, category_id, parent_id, urgency in picked:
+        limit = _best_limit(limits, _CategoryKey(category_id, parent_id), urgency)
+        groups.setdefault(limit.pk, []).append(pk)
+    by_pk = {limit.pk: limit for limit in limits}
     with transaction.atomic():
-        claim = ResidentRequest.objects.filter(pk__in=ids, level=level, status__in=HANDLING, stage=Stage.HANDLE, stage_deadline__lt=now)
-        changes = {
-            "level": target,
-            "handler": None,
-            "handler_unit": None,
-            "escalation_count": F("escalation_count") + 1,
-            "stage_started_at": stamp,
-            "stage_deadline": None,
-            "reminded_at": None,
-        }
-        if not claim.update(status=S.ACCEPTED, updated_at=stamp, **changes):
-            return 0
-        rows = list(
-            ResidentRequest.objects.filter(pk__in=ids, level=target, stage_started_at=stamp, stage_deadline__isnull=True).select_related("category", "grid")
+        for limit_pk, ids in groups.items():
+            due = calendar.deadline(stamp, by_pk[limit_pk].amount, by_pk[limit_pk].unit, cal)
+            ResidentRequest.objects.filter(pk__in=ids, level=level, status__in=HANDLING, stage=Stage.HANDLE, stage_deadline__lt=now).update(
+                status=S.ACCEPTED, level=target, handler=None, handler_unit=None, escalation_count=F("escalation_count") + 1, stage_started_at=stamp,
+                stage_deadline=due, handle_deadline=due, remind_at=_remind_at(stamp, due), reminded_at=None, updated_at=stamp,
+            )  # fmt: skip
+        claimed = list(ResidentRequest.objects.filter(pk__in=[row[0] for row in picked], level=target, stage_started_at=stamp).select_related("grid"))
+        note = _("Deadline passed: escalated automatically.")
+        TimelineEntry.objects.bulk_create(
+            [TimelineEntry(request=request, action="escalate", to_status=S.ACCEPTED, level=target, note=note) for request in claimed]
         )
-        limits = list(TimeLimit.objects.filter(stage=Stage.HANDLE))
-        cal = calendar.calendar_for(timezone.localdate(stamp), timezone.localdate(stamp) + dt.timedelta(days=120))
-        timeline = []
-        for request in rows:
-            limit = _best_limit(limits, request.category, request.urgency)
-            request.stage_deadline = request.handle_deadline = calendar.deadline(stamp, limit.amount, limit.unit, cal)
-            request.remind_at = _remind_at(stamp, request.stage_deadline)
-            timeline.append(
-                TimelineEntry(request=request, action="escalate", to_status=S.ACCEPTED, level=target, note=_("Deadline passed: escalated automatically."))
-            )
-        ResidentRequest.objects.bulk_update(rows, ["stage_deadline", "handle_deadline", "remind_at"])
-        TimelineEntry.objects.bulk_create(timeline)
-        _notify_escalations(rows, target=target, stamp=stamp)
-    return len(rows)
+        _notify_escalations(claimed, target=target, stamp=stamp)
+    return len(claimed)
+
+
+@dataclass(frozen=True)
+class _CategoryKey:
+    """What the time-limit lookup needs of a category, without loading it."""
+
+    pk: int
+    parent_id: int | None
 
 
 def _best_limit(limits: list[TimeLimit], category, urgency: str) -> TimeLimit:
@@ -679,8 +680,13 @@ def _notify_escalations(rows, *, target: str, stamp: dt.datetime) -> None:
     from governance import notify
 
     people: dict[int, list] = {}
+    staff_by_place: dict[tuple, list] = {}
     for request in rows:
-        for person in _people_at_level(request, target):
+        place = _place_at_level(request, target)
+        # Requests of a batch share few places: each place's people are read once.
+        if place not in staff_by_place:
+            staff_by_place[place] = _people_at_level(request, target)
+        for person in staff_by_place[place]:
             people.setdefault(person.pk, [person, 0])[1] += 1
     notifications = [
         Notification(
@@ -693,6 +699,17 @@ def _notify_escalations(rows, *, target: str, stamp: dt.datetime) -> None:
     ]
     for notification in Notification.objects.bulk_create(notifications, ignore_conflicts=True):
         transaction.on_commit(lambda n=notification: notify.send(n))
+
+
+def _place_at_level(request: ResidentRequest, level: str) -> tuple:
+    grid = request.grid
+    return {
+        HandlingLevel.GRID: ("grid", grid.pk),
+        HandlingLevel.COMMUNITY: ("community", grid.community_id),
+        HandlingLevel.STREET: ("street", grid.street_id),
+        HandlingLevel.ALLIANCE: ("street", grid.street_id),
+        HandlingLevel.DISTRICT: ("district", grid.district_id),
+    }[level]
 
 
 MAX_PHOTOS = 9
