@@ -6,8 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# iPhones send HEIC; it is read here and stored as JPEG, which every phone browser shows.
+register_heif_opener()
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "jpg"}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 2000
 
@@ -22,14 +26,14 @@ def image_clean(uploaded, *, name_prefix: str) -> ContentFile:
         image = Image.open(uploaded)
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationError(_("This file is not a photo we can read (JPEG, PNG or WebP).")) from exc
+        raise ValidationError(_("This file is not a photo we can read (JPEG, PNG, WebP or HEIC).")) from exc
     if image.format not in ALLOWED_FORMATS:
-        raise ValidationError(_("This file is not a photo we can read (JPEG, PNG or WebP)."))
+        raise ValidationError(_("This file is not a photo we can read (JPEG, PNG, WebP or HEIC)."))
     extension = ALLOWED_FORMATS[image.format]
     # Re-encoding from pixels drops EXIF, including the location the phone recorded.
     image = ImageOps.exif_transpose(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
-    if image.format == "JPEG" or extension == "jpg":
+    if extension == "jpg":
         image = image.convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, format={"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[extension], quality=85)

@@ -12,7 +12,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class PhotosField(forms.FileField):
     """Several photos in one input; each is checked by content in the service."""
 
-    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif", "multiple": True})
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []

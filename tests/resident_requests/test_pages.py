@@ -196,3 +196,12 @@ def test_figures_equal_an_independent_count(login, new_request, user):
     # Nothing in an empty period, and no division by zero.
     empty = {row["key"]: row for row in login("community1").get(reverse("request-figures") + "?from=2020-01-01&to=2020-01-31").context["rows"]}
     assert all(row["denominator"] == 0 and row["rate"] is None for row in empty.values())
+
+
+def test_heic_photos_from_iphones_are_accepted_and_stored_as_jpeg(client):
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), "blue").save(buffer, format="HEIF")
+    heic = SimpleUploadedFile("IMG_0001.HEIC", buffer.getvalue(), content_type="image/heic")
+    assert post_public(client, files={"photos": [heic]}).status_code == 302
+    photo = RequestPhoto.objects.latest("id")
+    assert photo.image.name.endswith(".jpg") and photo.thumbnail.name.endswith("-thumb.jpg")
