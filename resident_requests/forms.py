@@ -69,17 +69,20 @@ class PublicRequestForm(forms.Form):
     photos = PhotosField(label=_("Photos (up to 9)"), required=False)
     website = forms.CharField(required=False, label=_("Leave this empty"), widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"] = category_field()
+        if community is not None:
+            # From the community's link the place is not known yet: the resident says which grid.
+            self.fields["grid"] = forms.TypedChoiceField(
+                label=_("Your grid"), coerce=int, choices=[(grid.pk, grid.name) for grid in community.grids.order_by("sequence")]
+            )
+            self.fields["building"] = forms.IntegerField(label=_("Building number (optional)"), required=False, min_value=1)
+            self.order_fields(["category", "description", "grid", "building"])
 
     def clean_phone(self):
         value = self.cleaned_data["phone"]
         return normalize_mobile(value) if value else ""
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 
 
 class RatingForm(forms.Form):

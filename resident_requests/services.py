@@ -201,7 +201,9 @@ def request_submit(
         if existing is not None:
             return existing.request
     if actor is not None and source != ResidentRequest.Source.PUBLIC_FORM:
-        _require_at(actor, Capability.HANDLE_REQUESTS, grid.ancestry())
+        # Volunteers ("mobile grid workers") report in their community; staff in the area they handle.
+        capability = Capability.VIEW_HIERARCHY if source == ResidentRequest.Source.VOLUNTEER else Capability.HANDLE_REQUESTS
+        _require_at(actor, capability, grid.ancestry())
     if building is not None and building.grid_id != grid.pk:
         raise ValidationError({"building": _("The building is not in this grid.")})
     if household is not None and household.building_id != getattr(building, "pk", household.building_id):
@@ -758,3 +760,29 @@ def alliance_meeting_assign(*, request, actor, held_on: dt.date, units, attendee
         meeting=meeting,
         dispatched_at=timezone.now(),
     )
+
+
+def requests_long_term_review(*, today: dt.date) -> int:
+    """Monthly: each community's cadres are reminded of the requests kept open long-term (挂账) in their community."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from governance import notify
+
+    counts = dict(ResidentRequest.objects.filter(status=S.LONG_TERM).values_list("grid__community_id").annotate(n=Count("pk")))
+    memberships = Membership.objects.filter(
+        community_id__in=counts, role__in=[Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE], user__is_active=True
+    ).select_related("user")
+    notifications = [
+        Notification(
+            user=m.user,
+            key=f"long-term:{today:%Y-%m}",
+            title=_("%(count)d long-term requests to review this month") % {"count": counts[m.community_id]},
+            url=reverse("request-board"),
+        )
+        for m in memberships
+    ]
+    created = Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    for notification in created:
+        transaction.on_commit(lambda n=notification: notify.send(n))
+    return len(created)

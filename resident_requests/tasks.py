@@ -13,3 +13,13 @@ def requests_sweep_task():
     result = requests_sweep()
     if result["more"]:
         transaction.on_commit(requests_sweep_task.delay)
+
+
+@shared_task(ignore_result=True)
+def long_term_review_monthly():
+    """On the 1st: remind cadres to review long-term requests (also `manage.py review_long_term`)."""
+    from django.utils import timezone
+
+    from resident_requests.services import requests_long_term_review
+
+    requests_long_term_review(today=timezone.localdate())

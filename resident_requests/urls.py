@@ -11,5 +11,6 @@ urlpatterns = [
     path("requests/<int:pk>/", views.detail, name="request-detail"),
     path("requests/<int:pk>/act/<str:action>/", views.act, name="request-act"),
     path("r/<str:token>/report/", views.public_form, name="public-report"),
+    path("c/<str:code>/report/", views.public_community_form, name="public-community-report"),
     path("track/<str:code>/", views.public_track, name="public-track"),
 ]

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.forms import form_add_service_errors
-from governance.models import ResidentUnit, User
-from governance.roles import Capability
+from governance.models import Community, ResidentUnit, User
+from governance.roles import Capability, Role
 from governance.scope import scope_for
 from grids.models import Grid
 from households import selectors as ledger
@@ -63,14 +63,22 @@ def _intake_sources(user) -> list[str]:
         sources.append(ResidentRequest.Source.HOTLINE)
     if not scope_for(user, Capability.HANDLE_REQUESTS).is_empty:
         sources.append(ResidentRequest.Source.PATROL)
+    if user.memberships.filter(role=Role.VOLUNTEER).exists():
+        sources.append(ResidentRequest.Source.VOLUNTEER)
     return sources
+
+
+def _intake_grids(user, sources):
+    """Where the user may report: their handling area, or for a volunteer their community."""
+    capability = Capability.HANDLE_REQUESTS if sources != [ResidentRequest.Source.VOLUNTEER] else Capability.VIEW_HIERARCHY
+    return Grid.objects.visible_to(user, capability).select_related("community")
 
 
 def intake(request):
     sources = _intake_sources(request.user)
     if not sources:
         raise PermissionDenied
-    grids = Grid.objects.visible_to(request.user, Capability.HANDLE_REQUESTS).select_related("community")[:500]
+    grids = _intake_grids(request.user, sources)[:500]
     visit = None
     initial = {}
     if request.GET.get("visit", "").isdigit():
@@ -81,7 +89,7 @@ def intake(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            grid = Grid.objects.visible_to(request.user, Capability.HANDLE_REQUESTS).get(pk=data["grid"])
+            grid = _intake_grids(request.user, sources).get(pk=data["grid"])
             building = grid.buildings.filter(number=data["building"]).first() if data["building"] else None
             if data["building"] and building is None:
                 raise ValidationError({"building": _("No building with this number in the grid.")})
@@ -106,7 +114,10 @@ def intake(request):
             form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Request %(code)s registered.") % {"code": created.tracking_code})
-            return redirect("request-detail", pk=created.pk)
+            if scope_for(request.user, Capability.VIEW_REQUESTS).contains(created.ancestry()):
+                return redirect("request-detail", pk=created.pk)
+            # A volunteer follows the report like a resident does.
+            return redirect("public-track", code=created.tracking_code)
     return render(request, "resident_requests/intake.html", {"form": form, "visit": visit})
 
 
@@ -312,7 +323,20 @@ def public_form(request, token):
     household = ledger.household_by_token(token)
     if household is None:
         raise Http404
-    form = PublicRequestForm(request.POST or None, request.FILES or None)
+    return _public_form(request, grid=household.grid, community=household.grid.community, household=household)
+
+
+@login_not_required
+def public_community_form(request, code):
+    """The community's own link (posters, WeChat groups): the resident picks the grid, and the building if known."""
+    community = Community.objects.filter(code=code).first()
+    if community is None:
+        raise Http404
+    return _public_form(request, grid=None, community=community, household=None)
+
+
+def _public_form(request, *, grid, community, household):
+    form = PublicRequestForm(request.POST or None, request.FILES or None, community=None if household else community)
     if request.method == "POST":
         address = request.META.get("REMOTE_ADDR", "")
         if form.is_valid():
@@ -325,13 +349,17 @@ def public_form(request, token):
             ):
                 form.add_error(None, _("Too many requests from here in the last hour; please call your grid worker or try later."))
             else:
+                target_grid = grid or community.grids.get(pk=data["grid"])
+                building = (
+                    household.building if household else (target_grid.buildings.filter(number=data["building"]).first() if data.get("building") else None)
+                )
                 try:
                     created = services.request_submit(
                         source=ResidentRequest.Source.PUBLIC_FORM,
                         category=data["category"],
                         description=data["description"],
-                        grid=household.grid,
-                        building=household.building,
+                        grid=target_grid,
+                        building=building,
                         household=household,
                         reporter_name=data["reporter_name"],
                         phone=data["phone"],
@@ -344,7 +372,7 @@ def public_form(request, token):
                     form_add_service_errors(form, exc)
                 else:
                     return redirect("public-track", code=created.tracking_code)
-    return render(request, "resident_requests/public_form.html", {"form": form, "grid": household.grid, "community": household.grid.community})
+    return render(request, "resident_requests/public_form.html", {"form": form, "grid": grid, "community": community})
 
 
 @login_not_required

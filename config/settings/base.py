@@ -177,6 +177,7 @@ CELERY_BEAT_SCHEDULE = {
     "governance-housekeeping": {"task": "governance.tasks.housekeeping", "schedule": 3600.0},
     "households-visits-due": {"task": "households.tasks.visits_due_daily", "schedule": crontab(hour=7, minute=30)},
     "requests-sweep": {"task": "resident_requests.tasks.requests_sweep_task", "schedule": 300.0},
+    "requests-long-term-review": {"task": "resident_requests.tasks.long_term_review_monthly", "schedule": crontab(day_of_month=1, hour=8, minute=0)},
 }
 # In-app notifications are always stored; these backends also deliver them (SMS, WeChat gateways).
 # 满意率 counts 基本满意 (fairly satisfied) as satisfied unless this is off.

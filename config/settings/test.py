@@ -1,5 +1,8 @@
 """Test settings: PostgreSQL when DATABASE_URL is set (make test sets it), fast hashing, eager-free Celery."""
 
+import tempfile
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -9,3 +12,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Uploaded photos of the tests go to a throw-away folder, not into the project's var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="grid-test-media-"))

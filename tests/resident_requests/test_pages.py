@@ -204,4 +204,42 @@ def test_heic_photos_from_iphones_are_accepted_and_stored_as_jpeg(client):
     heic = SimpleUploadedFile("IMG_0001.HEIC", buffer.getvalue(), content_type="image/heic")
     assert post_public(client, files={"photos": [heic]}).status_code == 302
     photo = RequestPhoto.objects.latest("id")
-    assert photo.image.name.endswith(".jpg") and photo.thumbnail.name.endswith("-thumb.jpg")
+    assert photo.image.name.endswith(".jpg") and "-thumb" in photo.thumbnail.name and photo.thumbnail.name.endswith(".jpg")
+
+
+def test_the_community_link_lets_the_resident_choose_the_grid(client):
+    community = household().grid.community
+    grid = community.grids.order_by("sequence").last()
+    url = reverse("public-community-report", args=[community.code])
+    response = client.post(
+        url, {"category": Category.objects.get(code="sanitation-1").pk, "description": "小区东门垃圾堆放", "grid": grid.pk, "building": 2, "website": ""}
+    )
+    assert response.status_code == 302
+    created = ResidentRequest.objects.latest("created_at")
+    assert created.grid == grid and created.building == grid.buildings.get(number=2) and created.household is None
+    other = household("grid3").grid
+    assert (
+        client.post(url, {"category": Category.objects.get(code="other").pk, "description": "别的社区的网格", "grid": other.pk, "website": ""}).status_code
+        == 200
+    )
+    assert client.get(reverse("public-community-report", args=["000000000000"])).status_code == 404
+
+
+def test_a_volunteer_reports_a_problem_in_their_community(login, user):
+    client = login("volunteer1")
+    form = client.get(reverse("request-intake")).context["form"]
+    community = user("volunteer1").memberships.get().community
+    assert {pk for pk, _label in form.fields["grid"].choices} == set(community.grids.values_list("pk", flat=True))
+    grid = community.grids.first()
+    response = client.post(
+        reverse("request-intake"),
+        {
+            "source": "volunteer",
+            "category": Category.objects.get(code="hazard-1").pk,
+            "urgency": "immediate",
+            "description": "消防通道被私家车堵住",
+            "grid": grid.pk,
+        },
+    )
+    created = ResidentRequest.objects.get(source="volunteer", grid=grid, created_by=user("volunteer1"))
+    assert response["Location"] == reverse("public-track", args=[created.tracking_code])

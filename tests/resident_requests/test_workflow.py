@@ -233,3 +233,19 @@ def test_the_ladder_up_to_the_red_alliance_meeting(new_request, user):
     assert request.status == S.HANDLED
     with pytest.raises(PermissionDenied):
         services.request_handle(request=request, actor=grid1, result_note="x")
+
+
+def test_long_term_requests_are_reviewed_monthly_once(new_request, user):
+    from django.core.management import call_command
+
+    community1 = user("community1")
+    services.request_long_term(
+        request=services.request_accept(request=new_request(), actor=community1), actor=community1, explanation="需纳入明年改造计划，已向居民说明"
+    )
+    call_command("review_long_term")
+    call_command("review_long_term")
+    assert Notification.objects.filter(user=community1, key__startswith="long-term:").count() == 1
+    assert (
+        not Notification.objects.filter(user=user("community2"), key__startswith="long-term:").exists()
+        or ResidentRequest.objects.filter(status="long_term", grid__community=user("community2").memberships.get().community).exists()
+    )
