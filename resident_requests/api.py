@@ -1,7 +1,7 @@
 """Requests over HTTP: the REST API (scoped like the pages) and Open311 GeoReport v2 for outside systems."""
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from governance.roles import Capability
 from grids.models import Grid
 from resident_requests import selectors, services
+from resident_requests.actions import FormData, available_actions, perform
 from resident_requests.models import Category, ResidentRequest, TimelineEntry, Urgency
 
 
@@ -42,6 +43,17 @@ class RequestCreateSerializer(serializers.Serializer):
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(default=False)
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.CharField(help_text="One of the actions GET lists for this request now.")
+    note = serializers.CharField(required=False, allow_blank=True, help_text="Reason, result, answer or note, as the action needs.")
+    handler = serializers.IntegerField(required=False, help_text="dispatch: the user to dispatch to.")
+    unit = serializers.IntegerField(required=False, help_text="dispatch / alliance: the resident unit.")
+    rating = serializers.IntegerField(required=False, help_text="follow_up: 1-5.")
+    passed = serializers.CharField(required=False, help_text="verify: 1 passed, 0 back to the handler.")
+    approve = serializers.CharField(required=False, help_text="extension_decide: 1 approve, 0 refuse.")
+    days = serializers.CharField(required=False, help_text="extension_ask: working days.")
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -77,6 +89,20 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             **values,
         )
         return Response(RequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ActionSerializer, responses={200: RequestSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def act(self, request, pk=None):
+        """GET: the actions the caller may take now. POST: carry one out, exactly as on the request page."""
+        req = selectors.request_get_for(request.user, pk)
+        if request.method == "GET":
+            return Response({"actions": available_actions(req, request.user)})
+        data = ActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data["action"] not in available_actions(req, request.user):
+            raise PermissionDenied
+        req = perform(req, actor=request.user, action=data.validated_data["action"], data=FormData(request.data))
+        return Response(RequestSerializer(req).data)
 
     @extend_schema(responses=TimelineSerializer(many=True))
     @action(detail=True)

@@ -81,3 +81,20 @@ def test_open311_shows_descriptions_only_inside_the_callers_scope(client, login,
     request = new_request()
     assert "description" in login("community1").get(f"/open311/v2/requests/{request.tracking_code}.json").json()[0]
     assert "description" not in login("community2").get(f"/open311/v2/requests/{request.tracking_code}.json").json()[0]
+
+
+def test_the_whole_loop_through_the_api(api, new_request, user):
+    request = new_request()
+    cadre, worker = api("community1"), api("grid1")
+    assert cadre.get(f"/api/requests/{request.pk}/act/").json()["actions"] == ["accept", "refuse", "merge", "withdraw"]
+    assert worker.post(f"/api/requests/{request.pk}/act/", {"action": "accept"}, format="json").status_code == 403
+    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "accept"}, format="json")
+    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "dispatch", "handler": user("grid1").pk}, format="json")
+    worker.post(f"/api/requests/{request.pk}/act/", {"action": "take"}, format="json")
+    refused = worker.post(f"/api/requests/{request.pk}/act/", {"action": "handle", "note": ""}, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"message", "extra"}
+    worker.post(f"/api/requests/{request.pk}/act/", {"action": "handle", "note": "已修好"}, format="json")
+    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "verify", "passed": "1"}, format="json")
+    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "answer", "note": "已修好，请查看"}, format="json")
+    closed = cadre.post(f"/api/requests/{request.pk}/act/", {"action": "follow_up", "rating": 5}, format="json")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"

@@ -1,0 +1,152 @@
+"""The actions of the request page and of the API: which a user may take now, and carrying one out."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from governance.models import ResidentUnit, User
+from governance.roles import Capability
+from governance.scope import scope_for
+from resident_requests import selectors, services
+from resident_requests.models import HandlingLevel, ResidentRequest, Status
+
+S = Status
+
+
+def available_actions(req: ResidentRequest, user) -> list[str]:
+    """The actions this user may take now, in the order the page shows them."""
+    dispatcher = scope_for(user, Capability.DISPATCH_REQUESTS).contains(req.ancestry())
+    handler_role = scope_for(user, Capability.HANDLE_REQUESTS).contains(req.ancestry())
+    # A resident unit has no account: the cadres who dispatched to it record its steps.
+    is_handler = req.handler_id == user.pk or (req.handler_id is None and req.handler_unit_id is not None and dispatcher)
+    actions = []
+    if req.status == S.SUBMITTED and dispatcher:
+        actions += ["accept", "refuse", "merge"]
+    if req.status in (S.ACCEPTED, S.LONG_TERM) and dispatcher:
+        actions += ["dispatch"]
+    if req.status == S.ACCEPTED and dispatcher and req.level in (HandlingLevel.STREET, HandlingLevel.ALLIANCE):
+        actions += ["alliance"]
+    if req.status == S.ACCEPTED and dispatcher:
+        actions += ["long_term"]
+    if req.status == S.DISPATCHED and (is_handler or (req.handler_id is None and req.handler_unit_id is None and handler_role)):
+        actions += ["take", "return"]
+    if req.status in (S.TAKEN, S.IN_PROGRESS) and is_handler:
+        actions += ["progress", "handle", "extension_ask", "return"]
+    if req.status in (S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS) and (is_handler or dispatcher) and services.next_level(req.level):
+        actions += ["escalate"]
+    if req.extension_requested_days and dispatcher and not is_handler:
+        actions += ["extension_decide"]
+    if req.status == S.HANDLED and dispatcher and not is_handler:
+        actions += ["verify"]
+    if req.status == S.VERIFIED and dispatcher:
+        actions += ["answer"]
+    if req.status == S.ANSWERED and dispatcher:
+        actions += ["follow_up"]
+    if req.status in services.OPEN and req.status != S.LONG_TERM and dispatcher:
+        actions += ["withdraw"]
+    return list(dict.fromkeys(actions))
+
+
+ACTION_LABELS = {
+    "accept": gettext_lazy("Accept (受理)"),
+    "refuse": gettext_lazy("Not accept, with the reason"),
+    "merge": gettext_lazy("Merge into a duplicate"),
+    "dispatch": gettext_lazy("Dispatch (派单)"),
+    "alliance": gettext_lazy("Put to the red-alliance meeting"),
+    "long_term": gettext_lazy("Explain and keep open long-term (挂账)"),
+    "take": gettext_lazy("Take (接单)"),
+    "return": gettext_lazy("Return as misrouted (回退)"),
+    "progress": gettext_lazy("Add progress"),
+    "handle": gettext_lazy("Handled (处置完毕)"),
+    "extension_ask": gettext_lazy("Ask for an extension (延期)"),
+    "escalate": gettext_lazy("Escalate to the next level"),
+    "extension_decide": gettext_lazy("Decide on the extension"),
+    "verify": gettext_lazy("Verify (核查)"),
+    "answer": gettext_lazy("Answer the resident (答复)"),
+    "follow_up": gettext_lazy("Follow-up (回访)"),
+    "withdraw": gettext_lazy("Withdrawn by the resident"),
+}
+
+
+class FormData:
+    """get/getlist over a plain dict (JSON from the API), like a QueryDict from a form."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def get(self, key: str, default=""):
+        value = self.data.get(key, default)
+        return default if value is None else str(value) if not isinstance(value, list) else default
+
+    def getlist(self, key: str) -> list:
+        value = self.data.get(key, [])
+        return value if isinstance(value, list) else [value]
+
+
+def perform(req: ResidentRequest, *, actor, action: str, data, photos=()) -> ResidentRequest:
+    """Carry out one action with its fields; raises ValidationError with the user's message."""
+    if action not in available_actions(req, actor):
+        raise ValidationError(_("This action is not available on this request now."))
+    note = data.get("note", "").strip()
+    if action == "accept":
+        services.request_accept(request=req, actor=actor, note=note)
+    elif action == "refuse":
+        services.request_refuse(request=req, actor=actor, reason=note)
+    elif action == "merge":
+        into = selectors.request_list_for(actor).filter(tracking_code=data.get("into", "").strip().upper()).first()
+        if into is None:
+            raise ValidationError(_("No request with this tracking code in your area."))
+        services.request_merge(request=req, into=into, actor=actor)
+    elif action == "dispatch":
+        handler = User.objects.filter(pk=data.get("handler") or 0).first()
+        unit = req.grid.community.resident_units.filter(pk=data.get("unit") or 0).first()
+        services.request_dispatch(request=req, actor=actor, handler=handler, handler_unit=unit, note=note)
+    elif action == "alliance":
+        street_units = ResidentUnit.objects.filter(community__street_id=req.grid.street_id)
+        unit = street_units.filter(pk=data.get("unit") or 0).first()
+        if unit is None:
+            raise ValidationError({"unit": _("Choose the unit that takes charge.")})
+        try:
+            held_on = dt.date.fromisoformat(data.get("held_on", ""))
+        except ValueError as exc:
+            raise ValidationError({"held_on": _("Enter the meeting date.")}) from exc
+        services.alliance_meeting_assign(
+            request=req,
+            actor=actor,
+            held_on=held_on,
+            units=list(street_units.filter(pk__in=data.getlist("units"))),
+            attendees=data.get("attendees", ""),
+            decisions=note,
+            unit=unit,
+            responsible_person=data.get("responsible_person", ""),
+        )
+    elif action == "long_term":
+        services.request_long_term(request=req, actor=actor, explanation=note)
+    elif action == "take":
+        services.request_take(request=req, actor=actor)
+    elif action == "return":
+        services.request_return(request=req, actor=actor, reason=note)
+    elif action == "progress":
+        services.request_progress(request=req, actor=actor, note=note)
+    elif action == "handle":
+        services.request_handle(request=req, actor=actor, result_note=note, photos=photos)
+    elif action == "extension_ask":
+        days = data.get("days", "")
+        services.request_extension_ask(request=req, actor=actor, days=int(days) if days.isdigit() else 0, reason=note)
+    elif action == "extension_decide":
+        services.request_extension_decide(request=req, actor=actor, approve=data.get("approve") == "1", note=note)
+    elif action == "escalate":
+        services.request_escalate(request=req, actor=actor, reason=note, proposal=data.get("proposal", ""))
+    elif action == "verify":
+        services.request_verify(request=req, actor=actor, passed=data.get("passed") == "1", note=note)
+    elif action == "answer":
+        services.request_answer(request=req, actor=actor, answer_note=note)
+    elif action == "follow_up":
+        rating = data.get("rating", "")
+        services.request_follow_up(request=req, actor=actor, rating=int(rating) if rating.isdigit() else None, note=note, declined=data.get("declined") == "1")
+    elif action == "withdraw":
+        services.request_withdraw(request=req, actor=actor, note=note)
+    req.refresh_from_db()
+    return req
