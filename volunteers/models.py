@@ -1,0 +1,251 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Community, ResidentUnit
+from governance.roles import Level
+from governance.scope import ScopedQuerySet
+from grids.models import Grid
+from households.models import Household
+
+COMMUNITY_SCOPE = {Level.DISTRICT: ["community__district_id"], Level.STREET: ["community__street_id"], Level.COMMUNITY: ["community_id"]}
+
+
+class Skill(models.TextChoices):
+    REPAIRS = "repairs", _("Repairs (水电维修)")
+    LEGAL = "legal", _("Legal advice")
+    MEDICAL = "medical", _("Medical help")
+    TEACHING = "teaching", _("Teaching and tutoring")
+    COUNSELLING = "counselling", _("Counselling")
+    ARTS = "arts", _("Arts and culture")
+    CARE = "care", _("Child and elderly care")
+    IT = "it", _("Phones and computers")
+    OTHER = "other", _("Other")
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the community")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")
+
+
+class ReportingUnit(models.Model):
+    """A work unit's party organisation that reports to the community where the unit sits (双报到)."""
+
+    community = models.ForeignKey(Community, models.PROTECT, related_name="reporting_units", verbose_name=_("community"))
+    resident_unit = models.OneToOneField(ResidentUnit, models.PROTECT, null=True, blank=True, related_name="reporting", verbose_name=_("resident unit"))
+    name = models.CharField(_("unit name"), max_length=100)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    party_org_name = models.CharField(_("party organisation"), max_length=100)
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    resources = models.TextField(_("resources offered"), help_text=_("Rooms, equipment, skills, funds… for the resource list."))
+    status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by"))
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = COMMUNITY_SCOPE
+
+    class Meta:
+        verbose_name = _("reporting unit")
+        verbose_name_plural = _("reporting units")
+        ordering = ["community_id", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def ancestry(self):
+        return self.community.ancestry()
+
+
+class Volunteer(models.Model):
+    """An in-service party member or a resident volunteer, registered with the community where they live."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="volunteer", verbose_name=_("account"))
+    community = models.ForeignKey(Community, models.PROTECT, related_name="volunteers", verbose_name=_("community"))
+    grid = models.ForeignKey(Grid, models.PROTECT, null=True, blank=True, related_name="volunteers", verbose_name=_("grid party organisation"))
+    household = models.ForeignKey(Household, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("home"))
+    name = models.CharField(_("name"), max_length=50)
+    phone_enc = models.TextField(editable=False, blank=True)
+    phone_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
+    phone_masked = models.CharField(_("phone"), max_length=11, editable=False, blank=True)
+    is_party_member = models.BooleanField(_("in-service party member"), default=True)
+    work_unit = models.ForeignKey(ReportingUnit, models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("work unit"))
+    work_unit_name = models.CharField(_("work unit (if not reporting)"), max_length=100, blank=True)
+    party_branch = models.CharField(_("own party branch"), max_length=100, blank=True)
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    availability = models.CharField(_("when free"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by"))
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = COMMUNITY_SCOPE
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["community_id", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def ancestry(self):
+        return self.community.ancestry()
+
+
+class HouseholdLink(models.Model):
+    """One of the about ten households a member looks after ("1+10")."""
+
+    volunteer = models.ForeignKey(Volunteer, models.CASCADE, related_name="links", verbose_name=_("volunteer"))
+    household = models.ForeignKey(Household, models.CASCADE, related_name="volunteer_links", verbose_name=_("household"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("linked by"))
+    created_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household link")
+        verbose_name_plural = _("household links (1+10)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], name="household_link_one_member", violation_error_message=_("This household is already linked to a member.")
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} → {self.household_id}"
+
+
+class PointsRule(models.Model):
+    """How much a confirmed service is worth: points per hour of activity, or per service of a kind."""
+
+    kind = models.CharField(_("kind of service"), max_length=20, unique=True)
+    label = models.CharField(_("name"), max_length=50)
+    points_per_hour = models.DecimalField(_("points per hour"), max_digits=6, decimal_places=1, default=0)
+    points_per_service = models.DecimalField(_("points per service"), max_digits=6, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = _("points rule")
+        verbose_name_plural = _("points rules")
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.label
+
+
+class LedgerEntry(models.Model):
+    """The points passbook (积分存折): append-only; a correction is a reversal entry, never an edit."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("Activity hours")
+        POST = "post", _("Post duty")
+        WISH = "wish", _("Micro-wish fulfilled")
+        REQUEST = "request", _("Request handled")
+        REDEEM = "redeem", _("Gift redeemed")
+        REVERSAL = "reversal", _("Correction (reversal)")
+
+    volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="ledger", verbose_name=_("volunteer"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2, default=0)
+    points = models.DecimalField(_("points"), max_digits=8, decimal_places=1)
+    note = models.CharField(_("for"), max_length=200)
+    reverses = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses"))
+    signup = models.OneToOneField("Signup", models.PROTECT, null=True, blank=True, related_name="ledger_entry", verbose_name=_("activity sign-up"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = {level: [f"volunteer__{lookup}" for lookup in lookups] for level, lookups in COMMUNITY_SCOPE.items()}
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("points ledger")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.volunteer} {self.points:+}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The points ledger is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The points ledger is append-only.")
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Activity(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Open for sign-up")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    community = models.ForeignKey(Community, models.PROTECT, related_name="activities", verbose_name=_("community"))
+    organiser_unit = models.ForeignKey(
+        ResidentUnit, models.PROTECT, null=True, blank=True, related_name="activities", verbose_name=_("organised by a resident unit")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    place = models.CharField(_("place"), max_length=100)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    places = models.PositiveSmallIntegerField(_("places"))
+    skills = models.JSONField(_("skills wanted"), default=list, blank=True)
+    signup_closes_at = models.DateTimeField(_("sign-up and cancellation close"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    # Keys the rotating check-in code; never shown, so codes cannot be forged.
+    secret = models.CharField(max_length=40, default=new_secret, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("published by"))
+    created_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = COMMUNITY_SCOPE
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["community", "starts_at"], name="activity_community_time_idx")]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="activity_ends_after_start")]
+
+    def __str__(self):
+        return self.title
+
+    def ancestry(self):
+        return self.community.ancestry()
+
+
+class Signup(models.Model):
+    class Status(models.TextChoices):
+        SIGNED_UP = "signed_up", _("Signed up")
+        CANCELLED = "cancelled", _("Cancelled")
+        CHECKED_IN = "checked_in", _("Checked in")
+        CHECKED_OUT = "checked_out", _("Checked out, to confirm")
+        CONFIRMED = "confirmed", _("Hours confirmed")
+
+    activity = models.ForeignKey(Activity, models.CASCADE, related_name="signups", verbose_name=_("activity"))
+    volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="signups", verbose_name=_("volunteer"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SIGNED_UP)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["activity", "volunteer"], name="signup_once")]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.activity}"

@@ -1,0 +1,301 @@
+"""Writes of the volunteer module: double reporting, 1+10 links, the points ledger, activities and check-in."""
+
+import datetime as dt
+import hashlib
+import hmac
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.audit import audit_record
+from governance.models import AuditEntry
+from governance.personal_data import encrypt, keyed_hash, mask_phone
+from governance.roles import Capability
+from governance.scope import scope_for
+from governance.validators import normalize_mobile
+from households.models import Household
+from volunteers.models import Activity, HouseholdLink, LedgerEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer
+from volunteers.uscc import uscc_normalize
+
+CODE_WINDOW_SECONDS = 60
+LINKS_PER_MEMBER = 10
+
+
+def _require_manager(actor, ancestry: dict) -> None:
+    # The community's cadres manage its volunteers; the capability is the one that manages the hierarchy there.
+    if actor is None or not scope_for(actor, Capability.MANAGE_HIERARCHY).contains(ancestry):
+        raise PermissionDenied(_("Only the community's cadres can do this."))
+
+
+@transaction.atomic
+def unit_register(*, community, name: str, credit_code: str, party_org_name: str, contact_name: str, contact_phone: str, resources: str) -> ReportingUnit:
+    code = uscc_normalize(credit_code)
+    if ReportingUnit.objects.filter(credit_code=code).exists():
+        raise ValidationError({"credit_code": _("This unit has already reported.")})
+    unit = ReportingUnit(
+        community=community,
+        name=name.strip(),
+        credit_code=code,
+        party_org_name=party_org_name.strip(),
+        contact_name=contact_name.strip(),
+        contact_phone=normalize_mobile(contact_phone),
+        resources=resources.strip(),
+    )
+    unit.full_clean()
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def unit_review(*, actor, unit: ReportingUnit, approve: bool) -> ReportingUnit:
+    _require_manager(actor, unit.ancestry())
+    status = ReviewStatus.CONFIRMED if approve else ReviewStatus.REFUSED
+    if ReportingUnit.objects.filter(pk=unit.pk, status=ReviewStatus.PENDING).update(status=status, reviewed_by=actor) != 1:
+        raise ValidationError(_("This registration was already reviewed."))
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=unit, changes={"status": [ReviewStatus.PENDING, status]})
+    unit.refresh_from_db()
+    return unit
+
+
+@transaction.atomic
+def volunteer_register(
+    *,
+    community,
+    name: str,
+    phone: str,
+    user=None,
+    is_party_member: bool = True,
+    work_unit=None,
+    work_unit_name: str = "",
+    party_branch: str = "",
+    skills=(),
+    availability: str = "",
+    household=None,
+) -> Volunteer:
+    unknown = set(skills) - set(Skill.values)
+    if unknown:
+        raise ValidationError({"skills": _("Unknown skills.")})
+    number = normalize_mobile(phone)
+    if Volunteer.objects.filter(phone_hash=keyed_hash(number), community=community).exists():
+        raise ValidationError({"phone": _("Someone with this phone has already registered in this community.")})
+    volunteer = Volunteer(
+        user=user, community=community, name=name.strip(), phone_enc=encrypt(number), phone_hash=keyed_hash(number), phone_masked=mask_phone(number),
+        is_party_member=is_party_member, work_unit=work_unit, work_unit_name=work_unit_name.strip(), party_branch=party_branch.strip(),
+        skills=sorted(set(skills)), availability=availability.strip(), household=household,
+    )  # fmt: skip
+    volunteer.full_clean(exclude=["phone_enc", "phone_hash", "phone_masked"])
+    volunteer.save()
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_confirm(*, actor, volunteer: Volunteer, grid) -> Volunteer:
+    """The community confirms and places the member in a grid party organisation of the community."""
+    _require_manager(actor, volunteer.ancestry())
+    if grid.community_id != volunteer.community_id:
+        raise ValidationError({"grid": _("Choose a grid of the volunteer's community.")})
+    if Volunteer.objects.filter(pk=volunteer.pk, status=ReviewStatus.PENDING).update(status=ReviewStatus.CONFIRMED, grid=grid, reviewed_by=actor) != 1:
+        raise ValidationError(_("This registration was already reviewed."))
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        instance=volunteer,
+        changes={"status": [ReviewStatus.PENDING, ReviewStatus.CONFIRMED], "grid": [None, grid.pk]},
+    )
+    volunteer.refresh_from_db()
+    return volunteer
+
+
+def links_propose(volunteer: Volunteer, *, count: int = LINKS_PER_MEMBER):
+    """Households of the member's grid with no member yet, the member's own building first."""
+    if volunteer.grid_id is None:
+        return Household.objects.none()
+    free = Household.objects.filter(grid_id=volunteer.grid_id, status=Household.Status.ACTIVE, volunteer_links__isnull=True).select_related("building")
+    own_building = volunteer.household.building_id if volunteer.household_id else None
+    ordered = sorted(
+        free.only("id", "building_id", "unit", "floor", "room", "building__name")[:500],
+        key=lambda h: (h.building_id != own_building, h.building_id, h.unit, h.floor, h.room),
+    )
+    return ordered[:count]
+
+
+@transaction.atomic
+def links_set(*, actor, volunteer: Volunteer, households) -> list[HouseholdLink]:
+    _require_manager(actor, volunteer.ancestry())
+    if volunteer.status != ReviewStatus.CONFIRMED:
+        raise ValidationError(_("Confirm the volunteer before linking households."))
+    households = list(households)
+    if any(h.grid_id != volunteer.grid_id for h in households):
+        raise ValidationError(_("Link households of the member's own grid."))
+    try:
+        with transaction.atomic():
+            links = HouseholdLink.objects.bulk_create([HouseholdLink(volunteer=volunteer, household=h, created_by=actor) for h in households])
+    except IntegrityError as exc:
+        raise ValidationError(_("One of these households is already linked to a member.")) from exc
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=volunteer, changes={"links": [None, [h.pk for h in households]]})
+    return links
+
+
+def balance(volunteer: Volunteer) -> Decimal:
+    return LedgerEntry.objects.filter(volunteer=volunteer).aggregate(total=Sum("points"))["total"] or Decimal(0)
+
+
+@transaction.atomic
+def ledger_add(
+    *, volunteer: Volunteer, kind: str, points: Decimal, note: str, hours: Decimal = Decimal(0), actor=None, signup=None, reverses=None
+) -> LedgerEntry:
+    """Append an entry; the balance (sum of the ledger) may never go below zero.
+
+    The volunteer's row is locked first, so concurrent debits are checked one after the other.
+    """
+    Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if points < 0 and balance(volunteer) + points < 0:
+        raise ValidationError(_("Not enough points: the balance cannot go below zero."))
+    return LedgerEntry.objects.create(
+        volunteer=volunteer, kind=kind, points=points, hours=hours, note=note[:200], created_by=actor, signup=signup, reverses=reverses
+    )
+
+
+@transaction.atomic
+def ledger_reverse(*, actor, entry: LedgerEntry, note: str) -> LedgerEntry:
+    """A correction is a new entry of the opposite amount, never an edit or a deletion."""
+    _require_manager(actor, entry.volunteer.ancestry())
+    if entry.kind == LedgerEntry.Kind.REVERSAL or hasattr(entry, "reversed_by"):
+        raise ValidationError(_("This entry is a correction or was already corrected."))
+    if len(note.strip()) < 2:
+        raise ValidationError({"note": _("Say why the entry is corrected.")})
+    return ledger_add(
+        volunteer=entry.volunteer, kind=LedgerEntry.Kind.REVERSAL, points=-entry.points, hours=-entry.hours, note=note, actor=actor, reverses=entry
+    )
+
+
+@transaction.atomic
+def activity_publish(
+    *,
+    actor,
+    community,
+    title: str,
+    place: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    places: int,
+    skills=(),
+    description: str = "",
+    signup_closes_at: dt.datetime | None = None,
+    organiser_unit=None,
+) -> Activity:
+    _require_manager(actor, community.ancestry())
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The activity must end after it starts.")})
+    if places < 1:
+        raise ValidationError({"places": _("At least one place.")})
+    activity = Activity(
+        community=community,
+        title=title.strip(),
+        place=place.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        places=places,
+        skills=sorted(set(skills)),
+        description=description,
+        signup_closes_at=signup_closes_at or starts_at,
+        organiser_unit=organiser_unit,
+        created_by=actor,
+    )
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def signup_create(*, volunteer: Volunteer, activity: Activity) -> Signup:
+    if volunteer.status != ReviewStatus.CONFIRMED or volunteer.community_id != activity.community_id:
+        raise PermissionDenied(_("Only confirmed volunteers of this community can sign up."))
+    if timezone.now() > activity.signup_closes_at or activity.status != Activity.Status.PUBLISHED:
+        raise ValidationError(_("Sign-up for this activity is closed."))
+    # Locking the activity makes the places count exact when many sign up at once.
+    Activity.objects.select_for_update().get(pk=activity.pk)
+    taken = activity.signups.exclude(status=Signup.Status.CANCELLED).count()
+    existing = activity.signups.filter(volunteer=volunteer).first()
+    if existing is not None and existing.status != Signup.Status.CANCELLED:
+        return existing
+    if taken >= activity.places:
+        raise ValidationError(_("The activity is full."))
+    if existing is not None:
+        Signup.objects.filter(pk=existing.pk).update(status=Signup.Status.SIGNED_UP)
+        existing.refresh_from_db()
+        return existing
+    return Signup.objects.create(activity=activity, volunteer=volunteer)
+
+
+@transaction.atomic
+def signup_cancel(*, volunteer: Volunteer, activity: Activity) -> None:
+    if timezone.now() > activity.signup_closes_at:
+        raise ValidationError(_("It is too late to cancel; tell the organiser."))
+    if Signup.objects.filter(activity=activity, volunteer=volunteer, status=Signup.Status.SIGNED_UP).update(status=Signup.Status.CANCELLED) != 1:
+        raise ValidationError(_("You are not signed up."))
+
+
+def checkin_code(activity: Activity, moment: dt.datetime | None = None) -> str:
+    """The code shown as a QR on site; it changes every minute and cannot be made without the activity's secret."""
+    window = int((moment or timezone.now()).timestamp()) // CODE_WINDOW_SECONDS
+    return hmac.new(activity.secret.encode(), f"{activity.pk}:{window}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _code_valid(activity: Activity, code: str) -> bool:
+    now = timezone.now()
+    # The current and the previous minute: a code scanned just as it changed still works.
+    candidates = (checkin_code(activity, now), checkin_code(activity, now - dt.timedelta(seconds=CODE_WINDOW_SECONDS)))
+    return any(hmac.compare_digest(code or "", candidate) for candidate in candidates)
+
+
+@transaction.atomic
+def signup_scan(*, volunteer: Volunteer, activity: Activity, code: str) -> Signup:
+    """Check in with the first scan, out with the second; expired, forged or replayed codes are refused."""
+    if not _code_valid(activity, code):
+        raise ValidationError(_("This code has expired or is not valid; scan the code on site again."))
+    now = timezone.now()
+    if now < activity.starts_at - dt.timedelta(minutes=30) or now > activity.ends_at + dt.timedelta(hours=1):
+        raise ValidationError(_("Check-in is open from 30 minutes before the start to an hour after the end."))
+    signup = Signup.objects.select_for_update().filter(activity=activity, volunteer=volunteer).exclude(status=Signup.Status.CANCELLED).first()
+    if signup is None:
+        raise ValidationError(_("Sign up for the activity first."))
+    if signup.status == Signup.Status.SIGNED_UP:
+        Signup.objects.filter(pk=signup.pk).update(status=Signup.Status.CHECKED_IN, checked_in_at=now)
+    elif signup.status == Signup.Status.CHECKED_IN:
+        if now - signup.checked_in_at < dt.timedelta(minutes=1):
+            raise ValidationError(_("You have just checked in; scan again when you leave."))
+        Signup.objects.filter(pk=signup.pk).update(status=Signup.Status.CHECKED_OUT, checked_out_at=now)
+    else:
+        raise ValidationError(_("You have already checked out of this activity."))
+    signup.refresh_from_db()
+    return signup
+
+
+def hours_of(signup: Signup) -> Decimal:
+    """From check-in to check-out, capped by the activity's own length."""
+    activity = signup.activity
+    start = max(signup.checked_in_at, activity.starts_at)
+    end = min(signup.checked_out_at, activity.ends_at)
+    seconds = max((end - start).total_seconds(), 0)
+    return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def signup_confirm(*, actor, signup: Signup) -> LedgerEntry:
+    """The organiser confirms the hours; they and their points go into the ledger once."""
+    _require_manager(actor, signup.activity.ancestry())
+    if Signup.objects.filter(pk=signup.pk, status=Signup.Status.CHECKED_OUT).update(status=Signup.Status.CONFIRMED) != 1:
+        raise ValidationError(_("Only a checked-out sign-up can be confirmed, once."))
+    signup.refresh_from_db()
+    hours = hours_of(signup)
+    Signup.objects.filter(pk=signup.pk).update(hours=hours)
+    rule = PointsRule.objects.get(kind=LedgerEntry.Kind.ACTIVITY)
+    points = (hours * rule.points_per_hour + rule.points_per_service).quantize(Decimal("0.1"))
+    return ledger_add(
+        volunteer=signup.volunteer, kind=LedgerEntry.Kind.ACTIVITY, points=points, hours=hours, note=signup.activity.title, actor=actor, signup=signup
+    )
