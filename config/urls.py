@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("households.urls")),
     path("", include("resident_requests.urls")),
+    path("", include("volunteers.views")),
 ]
 
 if settings.DEBUG:

@@ -77,7 +77,7 @@ UNIT_TEMPLATES = [
     ("{c}供电营业所", ResidentUnit.Kind.COMPANY, "党支部"),
 ]
 
-LATER_SEEDERS = ["households.demo.seed_ledger", "resident_requests.demo.seed_requests"]
+LATER_SEEDERS = ["households.demo.seed_ledger", "resident_requests.demo.seed_requests", "volunteers.demo.seed_volunteers"]
 
 # Demo accounts, the same in both scales (README lists them).
 DEMO_ACCOUNTS = ["district", "street1", "community1", "community2", "grid1", "grid2", "grid3", "volunteer1"]

@@ -25,3 +25,12 @@ def user_of(db):
         return User.objects.get(username=username)
 
     return get
+
+
+@pytest.fixture
+def fresh_member(db):
+    """A newly registered and confirmed member of community1, placed in grid2's grid, with no history."""
+    community1 = User.objects.get(username="community1")
+    grid = User.objects.get(username="grid2").memberships.get().grid
+    profile = services.volunteer_register(community=grid.community, name="新报到党员", phone="13711112222", skills=["legal"])
+    return services.volunteer_confirm(actor=community1, volunteer=profile, grid=grid)

@@ -58,9 +58,11 @@ def test_unit_registers_and_the_community_confirms(user_of):
         )
 
 
-def test_one_plus_ten_proposal_and_links(member, user_of):
+def test_one_plus_ten_proposal_and_links(fresh_member, user_of):
+    member = fresh_member
     proposal = services.links_propose(member)
     assert len(proposal) == 10 and all(h.grid_id == member.grid_id for h in proposal)
+    assert not HouseholdLink.objects.filter(household__in=proposal).exists()
     services.links_set(actor=user_of("community1"), volunteer=member, households=proposal)
     assert HouseholdLink.objects.filter(volunteer=member).count() == 10
     again = services.links_propose(member)
@@ -70,7 +72,8 @@ def test_one_plus_ten_proposal_and_links(member, user_of):
         services.links_set(actor=user_of("community1"), volunteer=other, households=proposal[:1])
 
 
-def test_the_balance_never_goes_negative_and_corrections_are_reversals(member, user_of):
+def test_the_balance_never_goes_negative_and_corrections_are_reversals(fresh_member, user_of):
+    member = fresh_member
     entry = services.ledger_add(volunteer=member, kind=LedgerEntry.Kind.WISH, points=Decimal(20), note="微心愿")
     with pytest.raises(ValidationError):
         services.ledger_add(volunteer=member, kind=LedgerEntry.Kind.REDEEM, points=Decimal(-21), note="兑换")

@@ -1,0 +1,66 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from governance.models import User
+from tests.browser.conftest import no_horizontal_scroll, shoot
+from tests.conftest import PASSWORD
+from volunteers import services
+from volunteers.models import Signup, Volunteer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_volunteer_signs_up_checks_in_and_out_and_sees_hours_and_points(phone, browser, live_server):
+    member = Volunteer.objects.get(user__username="volunteer1")
+    cadre = User.objects.get(username="community1")
+    start = timezone.now() - dt.timedelta(minutes=10)
+    activity = services.activity_publish(
+        actor=cadre,
+        community=member.community,
+        title="家电义务维修",
+        place="党群服务中心",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        places=5,
+        signup_closes_at=start + dt.timedelta(minutes=30),
+    )
+    balance_before = services.balance(member)
+
+    phone.goto(phone.base_url + "/accounts/login/")
+    phone.get_by_label("用户名或手机号").fill("volunteer1")
+    phone.get_by_label("密码").fill(PASSWORD)
+    phone.get_by_role("button", name="登录").click()
+    phone.wait_for_url(phone.base_url + "/")
+    phone.get_by_role("link", name="我的志愿服务").click()
+    phone.get_by_role("link", name="家电义务维修").click()
+    phone.get_by_role("button", name="报名").click()
+    assert phone.get_by_text("报名成功").is_visible()
+
+    # Scanning the organiser's code opens this address on the volunteer's phone.
+    phone.goto(f"{phone.base_url}/volunteers/activities/{activity.pk}/scan/{services.checkin_code(activity)}/")
+    assert phone.get_by_text("已签到").first.is_visible()
+    Signup.objects.filter(activity=activity, volunteer=member).update(checked_in_at=timezone.now() - dt.timedelta(minutes=5))
+    phone.goto(f"{phone.base_url}/volunteers/activities/{activity.pk}/scan/{services.checkin_code(activity)}/")
+    assert phone.get_by_text("已签退").first.is_visible()
+    assert no_horizontal_scroll(phone)
+    shoot(phone, "volunteer-activity-360")
+
+    organiser = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = organiser.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("用户名或手机号").fill("community1")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(live_server.url + "/")
+    page.goto(f"{live_server.url}/volunteers/activities/{activity.pk}/")
+    page.get_by_role("button", name="确认时长").click()
+    organiser.close()
+
+    phone.goto(phone.base_url + "/volunteers/me/")
+    signup = Signup.objects.get(activity=activity, volunteer=member)
+    assert signup.hours and signup.ledger_entry.points > 0
+    assert phone.locator('[data-figure="balance"]').inner_text().strip() == f"{balance_before + signup.ledger_entry.points:.1f}".rstrip("0").rstrip(".")
+    assert no_horizontal_scroll(phone)
+    shoot(phone, "volunteer-me-360")

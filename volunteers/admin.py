@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from governance.admin_mixins import ReadOnlyScopedAdmin
+from governance.roles import Capability
+from resident_requests.admin import DistrictTableAdmin
+from volunteers.models import Activity, LedgerEntry, PointsRule, ReportingUnit, Volunteer
+
+
+@admin.register(PointsRule)
+class PointsRuleAdmin(DistrictTableAdmin):
+    list_display = ["label", "kind", "points_per_hour", "points_per_service"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingUnit)
+class ReportingUnitAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.MANAGE_HIERARCHY
+    list_display = ["name", "credit_code", "community", "party_org_name", "status"]
+    list_filter = ["status"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["community"]
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.MANAGE_HIERARCHY
+    list_display = ["name", "community", "grid", "phone_masked", "is_party_member", "status"]
+    list_filter = ["status", "is_party_member"]
+    search_fields = ["name", "phone_masked"]
+    list_select_related = ["community", "grid"]
+    exclude = ["phone_enc", "phone_hash"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.MANAGE_HIERARCHY
+    list_display = ["title", "community", "starts_at", "places", "status"]
+    list_filter = ["status"]
+    search_fields = ["title", "place"]
+    list_select_related = ["community"]
+    exclude = ["secret"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.MANAGE_HIERARCHY
+    list_display = ["created_at", "volunteer", "kind", "hours", "points", "note"]
+    list_filter = ["kind"]
+    search_fields = ["volunteer__name", "note"]
+    list_select_related = ["volunteer"]

@@ -1,0 +1,218 @@
+"""Volunteer pages: the volunteer's own page on the phone, activities with on-site check-in, and the community's desk."""
+
+import datetime as dt
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from governance.forms import form_add_service_errors
+from governance.roles import Capability
+from governance.scope import scope_for
+from grids.models import Grid
+from households.models import Household
+from volunteers import selectors, services
+from volunteers.models import Activity, ReviewStatus, Signup, Skill
+
+
+class RegisterForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
+    phone = forms.CharField(label=gettext_lazy("Mobile number"), max_length=20)
+    is_party_member = forms.BooleanField(label=gettext_lazy("I am an in-service party member"), required=False, initial=True)
+    work_unit_name = forms.CharField(label=gettext_lazy("Work unit"), max_length=100, required=False)
+    party_branch = forms.CharField(label=gettext_lazy("Own party branch"), max_length=100, required=False)
+    skills = forms.MultipleChoiceField(label=gettext_lazy("Skills"), choices=Skill.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    availability = forms.CharField(label=gettext_lazy("When are you free?"), max_length=100, required=False)
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=100)
+    starts_at = forms.DateTimeField(label=gettext_lazy("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=gettext_lazy("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    places = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=500)
+    skills = forms.MultipleChoiceField(label=gettext_lazy("Skills wanted"), choices=Skill.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+def me(request):
+    """The volunteer's own page: hours this year, points, upcoming activities, linked households."""
+    profile = selectors.profile_of(request.user)
+    if profile is None:
+        return _register(request)
+    summary = selectors.volunteer_summary(profile)
+    history = Paginator(profile.ledger.all(), 20).get_page(request.GET.get("page"))
+    now = timezone.now()
+    signups = (
+        profile.signups.filter(activity__ends_at__gte=now)
+        .exclude(status=Signup.Status.CANCELLED)
+        .select_related("activity")
+        .order_by("activity__starts_at")[:10]
+    )
+    open_activities = selectors.activity_list_for(request.user).filter(signup_closes_at__gte=now, status=Activity.Status.PUBLISHED).order_by("starts_at")[:10]
+    # Linked households as the ledger shows them to a volunteer: address only, no names, no phones.
+    links = profile.links.select_related("household__building").order_by("household__building_id", "household__unit", "household__room")
+    context = {"profile": profile, "summary": summary, "history": history, "signups": signups, "open_activities": open_activities, "links": links}
+    return render(request, "volunteers/me.html", context)
+
+
+def _register(request):
+    membership = request.user.memberships.filter(role="volunteer").select_related("community").first()
+    if membership is None:
+        raise PermissionDenied(_("Ask your community to register you as a volunteer."))
+    form = RegisterForm(request.POST or None, initial={"name": request.user.full_name, "phone": request.user.phone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_register(community=membership.community, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Registered; the community will confirm you and place you in a grid."))
+            return redirect("volunteer-me")
+    return render(request, "volunteers/register.html", {"form": form, "community": membership.community})
+
+
+def activities(request):
+    can_publish = not scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty
+    form = ActivityForm(request.POST or None) if can_publish else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        community = request.user.memberships.filter(community__isnull=False).select_related("community").first()
+        if community is None:
+            raise PermissionDenied
+        data = form.cleaned_data
+        try:
+            activity = services.activity_publish(
+                actor=request.user, community=community.community, signup_closes_at=data["starts_at"] - dt.timedelta(hours=2), **data
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("volunteer-activity", pk=activity.pk)
+    page = Paginator(selectors.activity_list_for(request.user).order_by("-starts_at"), 20).get_page(request.GET.get("page"))
+    return render(request, "volunteers/activities.html", {"page": page, "form": form, "now": timezone.now()})
+
+
+def activity(request, pk):
+    act = selectors.activity_get_for(request.user, pk)
+    profile = selectors.profile_of(request.user)
+    mine = act.signups.filter(volunteer=profile).first() if profile else None
+    manager = scope_for(request.user, Capability.MANAGE_HIERARCHY).contains(act.ancestry())
+    signups = act.signups.select_related("volunteer").order_by("created_at") if manager else []
+    return render(request, "volunteers/activity.html", {"activity": act, "mine": mine, "manager": manager, "signups": signups, "now": timezone.now()})
+
+
+@require_POST
+def activity_signup(request, pk):
+    act = selectors.activity_get_for(request.user, pk)
+    profile = selectors.profile_of(request.user)
+    if profile is None:
+        raise PermissionDenied
+    try:
+        if request.POST.get("cancel"):
+            services.signup_cancel(volunteer=profile, activity=act)
+            messages.success(request, _("Your sign-up is cancelled."))
+        else:
+            services.signup_create(volunteer=profile, activity=act)
+            messages.success(request, _("You are signed up."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("volunteer-activity", pk=act.pk)
+
+
+def activity_code(request, pk):
+    """The organiser's screen: the rotating QR code volunteers scan to check in and out."""
+    act = selectors.activity_get_for(request.user, pk)
+    if not scope_for(request.user, Capability.MANAGE_HIERARCHY).contains(act.ancestry()):
+        raise PermissionDenied
+    url = request.build_absolute_uri(reverse("volunteer-scan", args=[act.pk, services.checkin_code(act)]))
+    # The SVG is made here from our own URL, never from user input.
+    svg = mark_safe(qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10).to_string(encoding="unicode"))  # noqa: S308
+    return render(request, "volunteers/code.html", {"activity": act, "qr": svg, "refresh": services.CODE_WINDOW_SECONDS // 2})
+
+
+def activity_scan(request, pk, code):
+    act = selectors.activity_get_for(request.user, pk)
+    profile = selectors.profile_of(request.user)
+    if profile is None:
+        raise PermissionDenied
+    try:
+        signup = services.signup_scan(volunteer=profile, activity=act, code=code)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Checked in.") if signup.status == Signup.Status.CHECKED_IN else _("Checked out; the organiser will confirm your hours."))
+    return redirect("volunteer-activity", pk=act.pk)
+
+
+@require_POST
+def signup_confirm(request, pk):
+    signup = Signup.objects.select_related("activity__community", "volunteer").filter(pk=pk).first()
+    if signup is None or not selectors.activity_list_for(request.user).filter(pk=signup.activity_id).exists():
+        raise PermissionDenied
+    try:
+        entry = services.signup_confirm(actor=request.user, signup=signup)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(hours)s hours and %(points)s points recorded for %(name)s.") % {"hours": entry.hours, "points": entry.points, "name": signup.volunteer.name},
+        )
+    return redirect("volunteer-activity", pk=signup.activity_id)
+
+
+def desk(request):
+    """The community's desk: registrations to confirm, members and their 1+10 links."""
+    if scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty:
+        raise PermissionDenied
+    volunteers = selectors.volunteer_list_for(request.user).order_by("status", "name")
+    page = Paginator(volunteers, 30).get_page(request.GET.get("page"))
+    return render(request, "volunteers/desk.html", {"page": page})
+
+
+def volunteer_detail(request, pk):
+    volunteer = selectors.volunteer_get_for(request.user, pk)
+    grids = Grid.objects.filter(community=volunteer.community).order_by("sequence")
+    if request.method == "POST":
+        try:
+            if "confirm" in request.POST:
+                services.volunteer_confirm(actor=request.user, volunteer=volunteer, grid=grids.get(pk=request.POST.get("grid")))
+            elif "link" in request.POST:
+                households = Household.objects.filter(pk__in=request.POST.getlist("households"), grid_id=volunteer.grid_id)
+                services.links_set(actor=request.user, volunteer=volunteer, households=households)
+        except (ValidationError, Grid.DoesNotExist) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [_("Choose a grid of the volunteer's community.")])))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("volunteer-detail", pk=volunteer.pk)
+    context = {
+        "volunteer": volunteer,
+        "grids": grids,
+        "links": volunteer.links.select_related("household__building"),
+        "proposal": services.links_propose(volunteer) if volunteer.status == ReviewStatus.CONFIRMED else [],
+        "summary": selectors.volunteer_summary(volunteer),
+    }
+    return render(request, "volunteers/volunteer.html", context)
+
+
+urlpatterns = [
+    path("volunteers/me/", me, name="volunteer-me"),
+    path("volunteers/activities/", activities, name="volunteer-activities"),
+    path("volunteers/activities/<int:pk>/", activity, name="volunteer-activity"),
+    path("volunteers/activities/<int:pk>/signup/", activity_signup, name="volunteer-signup"),
+    path("volunteers/activities/<int:pk>/code/", activity_code, name="volunteer-code"),
+    path("volunteers/activities/<int:pk>/scan/<str:code>/", activity_scan, name="volunteer-scan"),
+    path("volunteers/signups/<int:pk>/confirm/", signup_confirm, name="volunteer-signup-confirm"),
+    path("volunteers/desk/", desk, name="volunteer-desk"),
+    path("volunteers/<int:pk>/", volunteer_detail, name="volunteer-detail"),
+]
