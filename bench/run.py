@@ -135,6 +135,9 @@ def main() -> int:
         ("request figures (district, this year)", district, f"/requests/figures/?from={year_start}"),
         ("API requests (district)", district, "/api/requests/"),
         ("Open311 requests (anonymous)", Client(), "/open311/v2/requests.json"),
+        ("volunteer page (volunteer1)", client_for("volunteer1"), "/volunteers/me/"),
+        ("activity list (community1)", community, "/volunteers/activities/"),
+        ("volunteer desk (community1)", community, "/volunteers/desk/"),
     ]
     for name, client, url in pages:
         report(name, *timed(client, url))

@@ -12,7 +12,8 @@ from governance.demo_names import mobile, person_name
 from governance.models import Community, Membership, User
 from governance.personal_data import encrypt, keyed_hash, mask_phone
 from households.models import Household
-from volunteers.models import Activity, HouseholdLink, LedgerEntry, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer
+from volunteers.defaults import points_rules_ensure
+from volunteers.models import Activity, HouseholdLink, LedgerEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer
 from volunteers.uscc import ALPHABET, uscc_check_char
 
 BATCH = 5000
@@ -20,6 +21,7 @@ ACTIVITY_TITLES = ["楼道清扫", "义诊进社区", "政策宣讲", "关爱独
 
 
 def seed_volunteers(district_seeder, *, buildings) -> dict:
+    points_rules_ensure(PointsRule)
     rng: random.Random = district_seeder.rng
     grids_by_community: dict[int, list[int]] = {}
     for building in buildings:
