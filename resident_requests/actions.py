@@ -30,11 +30,13 @@ def available_actions(req: ResidentRequest, user) -> list[str]:
         actions += ["alliance"]
     if req.status == S.ACCEPTED and dispatcher:
         actions += ["long_term"]
+    # A volunteer handling a request takes and handles it; returning and escalating stay with the staff.
+    staff = handler_role or dispatcher
     if req.status == S.DISPATCHED and (is_handler or (req.handler_id is None and req.handler_unit_id is None and handler_role)):
-        actions += ["take", "return"]
+        actions += ["take", "return"] if staff else ["take"]
     if req.status in (S.TAKEN, S.IN_PROGRESS) and is_handler:
-        actions += ["progress", "handle", "extension_ask", "return"]
-    if req.status in (S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS) and (is_handler or dispatcher) and services.next_level(req.level):
+        actions += ["progress", "handle", "extension_ask"] + (["return"] if staff else [])
+    if req.status in (S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS) and staff and (is_handler or dispatcher) and services.next_level(req.level):
         actions += ["escalate"]
     if req.extension_requested_days and dispatcher and not is_handler:
         actions += ["extension_decide"]

@@ -18,7 +18,10 @@ LEVEL_QUEUE = {
 
 
 def request_list_for(user):
-    return ResidentRequest.objects.visible_to(user, Capability.VIEW_REQUESTS).select_related(*RELATED)
+    """The caller's area, plus whatever is dispatched to the caller by name (a volunteer chosen by skill)."""
+    scope = scope_for(user, Capability.VIEW_REQUESTS)
+    mine = Q(handler_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+    return ResidentRequest.objects.filter(scope.q(ResidentRequest) | mine if not scope.is_empty else mine).select_related(*RELATED)
 
 
 def request_get_for(user, pk: int):
@@ -30,6 +33,8 @@ def my_queue(user):
     scope = scope_for(user, Capability.HANDLE_REQUESTS)
     levels = [handling for level, ids in scope.node_ids.items() if ids for handling in LEVEL_QUEUE.get(level, [])]
     mine = Q(handler=user, status__in=[Status.DISPATCHED, Status.TAKEN, Status.IN_PROGRESS])
+    if scope.is_empty:
+        return request_list_for(user).filter(mine).order_by("stage_deadline", "id")
     open_to_take = Q(status=Status.DISPATCHED, handler__isnull=True, handler_unit__isnull=True, level__in=levels)
     return request_list_for(user).filter(mine | (open_to_take & scope.q(ResidentRequest))).order_by("stage_deadline", "id")
 

@@ -326,7 +326,10 @@ def request_dispatch(*, request, actor, handler=None, handler_unit=None, note: s
 
 
 def _is_volunteer_of(user, request) -> bool:
-    return Membership.objects.filter(user=user, role=Role.VOLUNTEER, community_id=request.grid.community_id).exists()
+    """A confirmed volunteer of the request's community (a party member chosen by skill, 党员接单)."""
+    from volunteers.models import ReviewStatus, Volunteer
+
+    return Volunteer.objects.filter(user=user, community_id=request.grid.community_id, status=ReviewStatus.CONFIRMED).exists()
 
 
 @transaction.atomic
@@ -390,10 +393,31 @@ def request_verify(*, request, actor, passed: bool, note: str = "") -> ResidentR
     if actor.pk == request.handler_id:
         raise PermissionDenied(_("The check must be made by someone other than the handler."))
     if passed:
-        return _transition(request, to=S.VERIFIED, actor=actor, action="verify", note=note, public=True)
+        request = _transition(request, to=S.VERIFIED, actor=actor, action="verify", note=note, public=True)
+        _credit_volunteer(request, actor)
+        return request
     if len(note.strip()) < 2:
         raise ValidationError({"note": _("Say what is still wrong (at least 2 characters).")})
     return _transition(request, to=S.IN_PROGRESS, actor=actor, action="rework", note=note, rework_count=F("rework_count") + 1, handled_on_time=None)
+
+
+def _credit_volunteer(request: ResidentRequest, actor) -> None:
+    """Confirmed handling by a volunteer earns points once (the check is the confirmation)."""
+    from volunteers.models import LedgerEntry, PointsRule, Volunteer
+    from volunteers.services import ledger_add
+
+    volunteer = Volunteer.objects.filter(user_id=request.handler_id).first() if request.handler_id else None
+    if volunteer is None or LedgerEntry.objects.filter(volunteer=volunteer, kind=LedgerEntry.Kind.REQUEST, note__startswith=request.tracking_code).exists():
+        return
+    rule = PointsRule.objects.filter(kind=LedgerEntry.Kind.REQUEST).first()
+    if rule is not None:
+        ledger_add(
+            volunteer=volunteer,
+            kind=LedgerEntry.Kind.REQUEST,
+            points=rule.points_per_service,
+            note=f"{request.tracking_code} {request.category.name}",
+            actor=actor,
+        )
 
 
 @transaction.atomic

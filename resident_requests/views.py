@@ -23,6 +23,7 @@ from resident_requests import selectors, services
 from resident_requests.actions import ACTION_LABELS, available_actions, perform
 from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm
 from resident_requests.models import Category, ResidentRequest, Status
+from volunteers.models import ReviewStatus, Skill, Volunteer
 
 S = Status
 PAGE_SIZE = 30
@@ -143,9 +144,10 @@ def detail(request, pk, *, error=None, posted=None):
     timeline = req.timeline.select_related("actor")
     duplicates = services.possible_duplicates(req).select_related("category")[:10] if req.status == S.SUBMITTED else []
     actions = available_actions(req, request.user)
-    handlers, units, street_units = [], [], []
+    handlers, units, street_units, volunteer_handlers = [], [], [], []
     if "dispatch" in actions:
         handlers = User.objects.filter(memberships__in=_handler_memberships(req)).distinct().order_by("full_name")[:100]
+        volunteer_handlers = _volunteers_by_skill(req)
         units = req.grid.community.resident_units.all()
     if "alliance" in actions:
         street_units = ResidentUnit.objects.filter(community__street_id=req.grid.street_id).order_by("name")
@@ -158,6 +160,8 @@ def detail(request, pk, *, error=None, posted=None):
         "actions": [(name, ACTION_LABELS[name]) for name in actions],
         "handlers": handlers,
         "units": units,
+        "volunteer_handlers": volunteer_handlers,
+        "skill_labels": dict(Skill.choices),
         "street_units": street_units,
         "today": timezone.localdate(),
         "visits": visits,
@@ -173,12 +177,24 @@ def _handler_memberships(req):
     from django.db.models import Q
 
     from governance.models import Membership
-    from governance.roles import ROLE_CAPABILITIES, Role
+    from governance.roles import ROLE_CAPABILITIES
 
     handling_roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.HANDLE_REQUESTS in caps]
     grid = req.grid
-    place = Q(grid_id=grid.pk) | Q(community_id=grid.community_id) | Q(street_id=grid.street_id)
-    return Membership.objects.filter(place, role__in=handling_roles) | Membership.objects.filter(role=Role.VOLUNTEER, community_id=grid.community_id)
+    return Membership.objects.filter(Q(grid_id=grid.pk) | Q(community_id=grid.community_id) | Q(street_id=grid.street_id), role__in=handling_roles)
+
+
+def _volunteers_by_skill(req):
+    """The community's confirmed volunteers with an account, those of the request's grid first (党员接单)."""
+    from django.db.models import Case, IntegerField, When
+
+    first = Case(When(grid_id=req.grid_id, then=0), default=1, output_field=IntegerField())
+    return (
+        Volunteer.objects.filter(community_id=req.grid.community_id, status=ReviewStatus.CONFIRMED, user__isnull=False)
+        .annotate(first=first)
+        .order_by("first", "name")
+        .select_related("user")[:100]
+    )
 
 
 @require_POST
