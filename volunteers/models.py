@@ -249,3 +249,52 @@ class Signup(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.activity}"
+
+
+class Gift(models.Model):
+    """A gift an alliance merchant (联盟商户, a resident unit accepting points) offers for points."""
+
+    merchant = models.ForeignKey(ResidentUnit, models.PROTECT, related_name="gifts", verbose_name=_("alliance merchant"))
+    name = models.CharField(_("gift"), max_length=100)
+    points = models.PositiveIntegerField(_("points price"))
+    stock = models.PositiveIntegerField(_("in stock"))
+    active = models.BooleanField(_("offered"), default=True)
+    created_at = models.DateTimeField(_("listed at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = {level: [f"merchant__{lookup}" for lookup in lookups] for level, lookups in COMMUNITY_SCOPE.items()}
+
+    class Meta:
+        verbose_name = _("gift")
+        verbose_name_plural = _("gifts")
+        ordering = ["points", "id"]
+        constraints = [models.CheckConstraint(condition=Q(stock__gte=0), name="gift_stock_not_negative")]
+
+    def __str__(self):
+        return f"{self.name} ({self.points})"
+
+    def ancestry(self):
+        return self.merchant.ancestry()
+
+
+class Redemption(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("To collect at the merchant")
+        HANDED_OVER = "handed_over", _("Handed over")
+
+    gift = models.ForeignKey(Gift, models.PROTECT, related_name="redemptions", verbose_name=_("gift"))
+    volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="redemptions", verbose_name=_("volunteer"))
+    entry = models.OneToOneField(LedgerEntry, models.PROTECT, related_name="redemption", verbose_name=_("ledger entry"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("confirmed by"))
+    created_at = models.DateTimeField(_("redeemed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.gift}"

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F as models_F
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -299,3 +300,45 @@ def signup_confirm(*, actor, signup: Signup) -> LedgerEntry:
     return ledger_add(
         volunteer=signup.volunteer, kind=LedgerEntry.Kind.ACTIVITY, points=points, hours=hours, note=signup.activity.title, actor=actor, signup=signup
     )
+
+
+@transaction.atomic
+def gift_list(*, actor, merchant, name: str, points: int, stock: int):
+    """The community lists a merchant's gift (the merchant has no account of its own)."""
+    from volunteers.models import Gift
+
+    _require_manager(actor, merchant.ancestry())
+    if points < 1 or stock < 0:
+        raise ValidationError(_("A gift costs at least one point and its stock cannot be negative."))
+    return Gift.objects.create(merchant=merchant, name=name.strip()[:100], points=points, stock=stock)
+
+
+@transaction.atomic
+def gift_redeem(*, volunteer: Volunteer, gift):
+    """Take one from stock and debit the points, together: a conditional UPDATE keeps stock >= 0 when
+    many redeem the last one at once, and the ledger refuses a negative balance (both roll back)."""
+    from volunteers.models import Gift, Redemption
+
+    if volunteer.status != ReviewStatus.CONFIRMED or gift.merchant.community_id != volunteer.community_id:
+        raise PermissionDenied(_("Gifts are for confirmed volunteers of the merchant's community."))
+    if Gift.objects.filter(pk=gift.pk, active=True, stock__gt=0).update(stock=models_F("stock") - 1) != 1:
+        raise ValidationError(_("This gift is out of stock."))
+    entry = ledger_add(volunteer=volunteer, kind=LedgerEntry.Kind.REDEEM, points=-Decimal(gift.points), note=f"{gift.merchant.name} · {gift.name}")
+    return Redemption.objects.create(gift=gift, volunteer=volunteer, entry=entry)
+
+
+@transaction.atomic
+def redemption_hand_over(*, actor, redemption):
+    """The merchant hands the gift over; a cadre records it on the merchant's behalf."""
+    from volunteers.models import Redemption
+
+    _require_manager(actor, redemption.gift.ancestry())
+    if (
+        Redemption.objects.filter(pk=redemption.pk, status=Redemption.Status.WAITING).update(
+            status=Redemption.Status.HANDED_OVER, handed_over_at=timezone.now(), confirmed_by=actor
+        )
+        != 1
+    ):
+        raise ValidationError(_("This gift was already handed over."))
+    redemption.refresh_from_db()
+    return redemption

@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.forms import form_add_service_errors
+from governance.models import ResidentUnit
 from governance.roles import Capability
 from governance.scope import scope_for
 from grids.models import Grid
 from households.models import Household
 from volunteers import selectors, services
-from volunteers.models import Activity, ReviewStatus, Signup, Skill
+from volunteers.models import Activity, Gift, Redemption, ReviewStatus, Signup, Skill
 
 
 class RegisterForm(forms.Form):
@@ -205,7 +206,74 @@ def volunteer_detail(request, pk):
     return render(request, "volunteers/volunteer.html", context)
 
 
+class GiftForm(forms.Form):
+    merchant = forms.ModelChoiceField(queryset=ResidentUnit.objects.none(), label=gettext_lazy("Alliance merchant"))
+    name = forms.CharField(label=gettext_lazy("Gift"), max_length=100)
+    points = forms.IntegerField(label=gettext_lazy("Points price"), min_value=1)
+    stock = forms.IntegerField(label=gettext_lazy("In stock"), min_value=0)
+
+
+def gifts(request):
+    """Volunteers redeem points for gifts of the community's alliance merchants; cadres list gifts and record hand-overs."""
+    profile = selectors.profile_of(request.user)
+    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
+    form = None
+    if not managed.is_empty:
+        form = GiftForm(request.POST or None)
+        form.fields["merchant"].queryset = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).order_by("name")
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.gift_list(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("volunteer-gifts")
+        gift_qs = Gift.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)
+        waiting = Redemption.objects.filter(gift__in=gift_qs, status=Redemption.Status.WAITING).select_related("gift__merchant", "volunteer")[:100]
+    elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
+        gift_qs = Gift.objects.filter(merchant__community_id=profile.community_id, active=True)
+        waiting = profile.redemptions.select_related("gift__merchant")[:20]
+    else:
+        raise PermissionDenied
+    page = Paginator(gift_qs.select_related("merchant").order_by("points", "id"), 30).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "waiting": waiting, "profile": profile, "balance": services.balance(profile) if profile else None}
+    return render(request, "volunteers/gifts.html", context)
+
+
+@require_POST
+def gift_redeem(request, pk):
+    profile = selectors.profile_of(request.user)
+    gift = Gift.objects.filter(pk=pk, merchant__community_id=getattr(profile, "community_id", None)).select_related("merchant").first()
+    if profile is None or gift is None:
+        raise PermissionDenied
+    try:
+        services.gift_redeem(volunteer=profile, gift=gift)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Redeemed: collect it at %(merchant)s.") % {"merchant": gift.merchant.name})
+    return redirect("volunteer-gifts")
+
+
+@require_POST
+def redemption_hand_over(request, pk):
+    redemption = (
+        Redemption.objects.filter(pk=pk, gift__in=Gift.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)).select_related("gift__merchant").first()
+    )
+    if redemption is None:
+        raise PermissionDenied
+    try:
+        services.redemption_hand_over(actor=request.user, redemption=redemption)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("volunteer-gifts")
+
+
 urlpatterns = [
+    path("volunteers/gifts/", gifts, name="volunteer-gifts"),
+    path("volunteers/gifts/<int:pk>/redeem/", gift_redeem, name="volunteer-redeem"),
+    path("volunteers/redemptions/<int:pk>/hand-over/", redemption_hand_over, name="volunteer-hand-over"),
     path("volunteers/me/", me, name="volunteer-me"),
     path("volunteers/activities/", activities, name="volunteer-activities"),
     path("volunteers/activities/<int:pk>/", activity, name="volunteer-activity"),

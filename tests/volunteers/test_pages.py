@@ -94,3 +94,20 @@ def test_volunteer_lists_keep_a_constant_number_of_queries(member, user_of):
         services.volunteer_register(community=member.community, name=f"志愿者{index}", phone=f"1370000{index:04d}")
     assert [count(client, url) for client, url in urls] == before
     assert User.objects.filter(username="volunteer1").exists()
+
+
+def test_gifts_page_for_volunteers_and_cadres(login, member, user_of):
+    from governance.models import ResidentUnit
+
+    merchant = ResidentUnit.objects.filter(community=member.community).first()
+    gift = services.gift_list(actor=user_of("community1"), merchant=merchant, name="电影票", points=10, stock=2)
+    volunteer = login("volunteer1")
+    assert gift in volunteer.get(reverse("volunteer-gifts")).context["page"].object_list
+    volunteer.post(reverse("volunteer-redeem", args=[gift.pk]))
+    redemption = member.redemptions.get(gift=gift)
+    cadre = login("community1")
+    assert redemption in cadre.get(reverse("volunteer-gifts")).context["waiting"]
+    cadre.post(reverse("volunteer-hand-over", args=[redemption.pk]))
+    redemption.refresh_from_db()
+    assert redemption.status == "handed_over"
+    assert login("grid1").get(reverse("volunteer-gifts")).status_code == 403

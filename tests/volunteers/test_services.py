@@ -168,3 +168,25 @@ def test_sign_up_respects_places_and_the_cut_off(member, user_of):
     closed = make_activity(member.community, cadre, starts_in=dt.timedelta(hours=-3))
     with pytest.raises(ValidationError):
         services.signup_create(volunteer=member, activity=closed)
+
+
+def test_redeeming_debits_points_takes_stock_and_is_handed_over(fresh_member, user_of):
+    from governance.models import ResidentUnit
+    from volunteers.models import Gift, Redemption
+
+    cadre = user_of("community1")
+    merchant = ResidentUnit.objects.filter(community=fresh_member.community).first()
+    gift = services.gift_list(actor=cadre, merchant=merchant, name="洗衣液", points=30, stock=1)
+    with pytest.raises(ValidationError):
+        services.gift_redeem(volunteer=fresh_member, gift=gift)
+    gift.refresh_from_db()
+    assert gift.stock == 1
+    services.ledger_add(volunteer=fresh_member, kind=LedgerEntry.Kind.ACTIVITY, points=Decimal(50), note="活动")
+    redemption = services.gift_redeem(volunteer=fresh_member, gift=gift)
+    gift.refresh_from_db()
+    assert gift.stock == 0 and services.balance(fresh_member) == 20
+    with pytest.raises(ValidationError):
+        services.gift_redeem(volunteer=fresh_member, gift=gift)
+    services.redemption_hand_over(actor=cadre, redemption=redemption)
+    assert Redemption.objects.get(pk=redemption.pk).status == "handed_over"
+    assert Gift.objects.filter(stock__lt=0).count() == 0
