@@ -298,3 +298,58 @@ class Redemption(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.gift}"
+
+
+def new_wish_code() -> str:
+    return secrets.token_hex(5).upper()
+
+
+class Wish(models.Model):
+    """A resident's micro-wish (微心愿): reviewed, published with the identity masked, claimed, fulfilled, confirmed."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for review")
+        PUBLISHED = "published", _("Published, to claim")
+        REFUSED = "refused", _("Not published")
+        CLAIMED = "claimed", _("Claimed")
+        FULFILLED = "fulfilled", _("Fulfilled, to confirm")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    code = models.CharField(_("tracking code"), max_length=10, unique=True, default=new_wish_code, editable=False)
+    community = models.ForeignKey(Community, models.PROTECT, related_name="wishes", verbose_name=_("community"))
+    household = models.ForeignKey(Household, models.PROTECT, null=True, blank=True, related_name="wishes", verbose_name=_("household"))
+    resident_name = models.CharField(_("resident"), max_length=50)
+    content = models.TextField(_("wish"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    review_note = models.CharField(_("review note"), max_length=200, blank=True)
+    claimed_by = models.ForeignKey(Volunteer, models.PROTECT, null=True, blank=True, related_name="wishes", verbose_name=_("claimed by"))
+    claimed_unit = models.ForeignKey(ResidentUnit, models.PROTECT, null=True, blank=True, related_name="wishes", verbose_name=_("claimed by a unit"))
+    fulfilment_note = models.TextField(_("how it was fulfilled"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="wishes/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = COMMUNITY_SCOPE
+
+    class Meta:
+        verbose_name = _("micro-wish")
+        verbose_name_plural = _("micro-wishes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "status", "published_at"], name="wish_board_idx")]
+
+    def __str__(self):
+        return self.content[:30]
+
+    def ancestry(self):
+        return self.community.ancestry()
+
+    @property
+    def masked_name(self) -> str:
+        """What volunteers see of the resident: the family name only."""
+        return (self.resident_name[:1] + "**") if self.resident_name else "**"

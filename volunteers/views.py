@@ -6,8 +6,11 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,7 +26,7 @@ from governance.scope import scope_for
 from grids.models import Grid
 from households.models import Household
 from volunteers import selectors, services
-from volunteers.models import Activity, Gift, Redemption, ReviewStatus, Signup, Skill
+from volunteers.models import Activity, Gift, Redemption, ReviewStatus, Signup, Skill, Wish
 
 
 class RegisterForm(forms.Form):
@@ -270,7 +273,95 @@ def redemption_hand_over(request, pk):
     return redirect("volunteer-gifts")
 
 
+class WishForm(forms.Form):
+    resident_name = forms.CharField(label=gettext_lazy("Your name"), max_length=50)
+    content = forms.CharField(label=gettext_lazy("Your small wish"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+def wishes(request):
+    """Volunteers: published wishes of their community (names masked) and their own claims. Cadres: the review desk."""
+    profile = selectors.profile_of(request.user)
+    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
+    if not managed.is_empty:
+        qs = Wish.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)
+        manager = True
+    elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
+        qs = Wish.objects.filter(community_id=profile.community_id).filter(models.Q(status=Wish.Status.PUBLISHED) | models.Q(claimed_by=profile))
+        manager = False
+    else:
+        raise PermissionDenied
+    page = Paginator(qs.select_related("claimed_by", "claimed_unit").order_by("status", "-created_at"), 30).get_page(request.GET.get("page"))
+    return render(request, "volunteers/wishes.html", {"page": page, "manager": manager, "profile": profile})
+
+
+@require_POST
+def wish_act(request, pk, action):
+    profile = selectors.profile_of(request.user)
+    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
+    wish = Wish.objects.filter(pk=pk).select_related("community").first()
+    visible = wish is not None and (managed.contains(wish.ancestry()) or (profile is not None and profile.community_id == wish.community_id))
+    if not visible:
+        raise PermissionDenied
+    note = request.POST.get("note", "")
+    try:
+        if action == "publish":
+            services.wish_review(actor=request.user, wish=wish, publish=True, note=note)
+        elif action == "refuse":
+            services.wish_review(actor=request.user, wish=wish, publish=False, note=note)
+        elif action == "claim":
+            services.wish_claim(wish=wish, volunteer=profile)
+        elif action == "fulfil":
+            services.wish_fulfil(wish=wish, note=note, volunteer=profile if wish.claimed_by_id else None, actor=request.user, photo=request.FILES.get("photo"))
+        elif action == "confirm":
+            services.wish_confirm(wish=wish, actor=request.user)
+        else:
+            raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("volunteer-wishes")
+
+
+@login_not_required
+def public_wish(request, token):
+    """A resident posts a small wish from the heart-link card."""
+    from households.selectors import household_by_token
+
+    household = household_by_token(token)
+    if household is None:
+        raise Http404
+    form = WishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wish = services.wish_post(community=household.grid.community, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("public-wish-status", code=wish.code)
+    return render(request, "volunteers/public_wish.html", {"form": form, "community": household.grid.community})
+
+
+@login_not_required
+def public_wish_status(request, code):
+    """The resident follows the wish and confirms it came true; no volunteer's personal data is shown."""
+    wish = Wish.objects.filter(code=code.upper()).select_related("community").first()
+    if wish is None:
+        raise Http404
+    if request.method == "POST" and wish.status == Wish.Status.FULFILLED:
+        try:
+            services.wish_confirm(wish=wish)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("public-wish-status", code=wish.code)
+    return render(request, "volunteers/public_wish_status.html", {"wish": wish})
+
+
 urlpatterns = [
+    path("volunteers/wishes/", wishes, name="volunteer-wishes"),
+    path("volunteers/wishes/<int:pk>/<str:action>/", wish_act, name="volunteer-wish-act"),
+    path("r/<str:token>/wish/", public_wish, name="public-wish"),
+    path("wish/<str:code>/", public_wish_status, name="public-wish-status"),
     path("volunteers/gifts/", gifts, name="volunteer-gifts"),
     path("volunteers/gifts/<int:pk>/redeem/", gift_redeem, name="volunteer-redeem"),
     path("volunteers/redemptions/<int:pk>/hand-over/", redemption_hand_over, name="volunteer-hand-over"),

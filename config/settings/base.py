@@ -177,6 +177,7 @@ CELERY_BEAT_SCHEDULE = {
     "governance-housekeeping": {"task": "governance.tasks.housekeeping", "schedule": 3600.0},
     "households-visits-due": {"task": "households.tasks.visits_due_daily", "schedule": crontab(hour=7, minute=30)},
     "requests-sweep": {"task": "resident_requests.tasks.requests_sweep_task", "schedule": 300.0},
+    "volunteers-unclaimed-wishes": {"task": "volunteers.tasks.wishes_unclaimed_daily", "schedule": crontab(hour=8, minute=30)},
     "requests-long-term-review": {"task": "resident_requests.tasks.long_term_review_monthly", "schedule": crontab(day_of_month=1, hour=8, minute=0)},
 }
 # In-app notifications are always stored; these backends also deliver them (SMS, WeChat gateways).

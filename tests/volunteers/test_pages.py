@@ -111,3 +111,50 @@ def test_gifts_page_for_volunteers_and_cadres(login, member, user_of):
     redemption.refresh_from_db()
     assert redemption.status == "handed_over"
     assert login("grid1").get(reverse("volunteer-gifts")).status_code == 403
+
+
+def test_a_wish_from_the_card_to_the_points(client, login, member, user_of):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from governance.models import Notification
+    from households.models import Household
+    from volunteers.models import LedgerEntry, Wish
+
+    household = Household.objects.filter(grid__community=member.community, status="active").first()
+    response = client.post(reverse("public-wish", args=[household.public_token]), {"resident_name": "张秀英", "content": "想要一副老花镜"})
+    wish = Wish.objects.get(content="想要一副老花镜")
+    assert response["Location"] == reverse("public-wish-status", args=[wish.code])
+    cadre = login("community1")
+    cadre.post(reverse("volunteer-wish-act", args=[wish.pk, "publish"]))
+    # Fourteen days unclaimed: the cadres are reminded once.
+    Wish.objects.filter(pk=wish.pk).update(published_at=timezone.now() - dt.timedelta(days=15))
+    call_command("remind_unclaimed_wishes")
+    call_command("remind_unclaimed_wishes")
+    assert Notification.objects.filter(user=user_of("community1"), key=f"wish-unclaimed:{wish.pk}").count() == 1
+    volunteer = login("volunteer1")
+    board = volunteer.get(reverse("volunteer-wishes")).content.decode()
+    assert "想要一副老花镜" in board and "张秀英" not in board and "张**" in board
+    volunteer.post(reverse("volunteer-wish-act", args=[wish.pk, "claim"]))
+    volunteer.post(reverse("volunteer-wish-act", args=[wish.pk, "fulfil"]), {"note": "已送到家中"})
+    before = LedgerEntry.objects.filter(volunteer=member, kind="wish").count()
+    client.post(reverse("public-wish-status", args=[wish.code]))
+    wish.refresh_from_db()
+    assert wish.status == "confirmed"
+    assert LedgerEntry.objects.filter(volunteer=member, kind="wish").count() == before + 1
+
+
+def test_two_volunteers_cannot_both_claim_a_wish(member, user_of):
+    from volunteers.models import Volunteer, Wish
+
+    wish = services.wish_post(community=member.community, resident_name="李", content="需要有人陪同就医")
+    services.wish_review(actor=user_of("community1"), wish=wish, publish=True)
+    other = Volunteer.objects.create(community=member.community, name="另一名志愿者", status="confirmed")
+    stale = Wish.objects.get(pk=wish.pk)
+    services.wish_claim(wish=wish, volunteer=member)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.wish_claim(wish=stale, volunteer=other)
+    assert Wish.objects.get(pk=wish.pk).claimed_by == member
