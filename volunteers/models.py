@@ -353,3 +353,50 @@ class Wish(models.Model):
     def masked_name(self) -> str:
         """What volunteers see of the resident: the family name only."""
         return (self.resident_name[:1] + "**") if self.resident_name else "**"
+
+
+class ServicePost(models.Model):
+    """A post the community publishes for members to claim (认领岗位): policy publicity, building head, medical help…"""
+
+    community = models.ForeignKey(Community, models.PROTECT, related_name="service_posts", verbose_name=_("community"))
+    title = models.CharField(_("post"), max_length=100)
+    description = models.TextField(_("duties"), blank=True)
+    places = models.PositiveSmallIntegerField(_("places"))
+    active = models.BooleanField(_("open"), default=True)
+    created_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = COMMUNITY_SCOPE
+
+    class Meta:
+        verbose_name = _("service post")
+        verbose_name_plural = _("service posts")
+        ordering = ["community_id", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def ancestry(self):
+        return self.community.ancestry()
+
+
+class PostClaim(models.Model):
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed, to confirm")
+        CONFIRMED = "confirmed", _("Holding the post")
+        RELEASED = "released", _("Released")
+
+    post = models.ForeignKey(ServicePost, models.CASCADE, related_name="claims", verbose_name=_("post"))
+    volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="post_claims", verbose_name=_("volunteer"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("post claim")
+        verbose_name_plural = _("post claims")
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["post", "volunteer"], condition=~Q(status="released"), name="post_claim_once")]
+
+    def __str__(self):
+        return f"{self.volunteer} · {self.post}"

@@ -457,3 +457,66 @@ def wishes_remind_unclaimed(*, now=None, batch_size: int = 200) -> int:
                 transaction.on_commit(lambda n=notification: notify.send(n))
             reminded += 1
     return reminded
+
+
+@transaction.atomic
+def post_publish(*, actor, community, title: str, places: int, description: str = ""):
+    from volunteers.models import ServicePost
+
+    _require_manager(actor, community.ancestry())
+    if places < 1:
+        raise ValidationError({"places": _("At least one place.")})
+    return ServicePost.objects.create(community=community, title=title.strip()[:100], places=places, description=description)
+
+
+@transaction.atomic
+def post_claim(*, volunteer: Volunteer, post):
+    """A member claims a place; the post's row is locked so that places are never over-claimed."""
+    from volunteers.models import PostClaim, ServicePost
+
+    if volunteer.status != ReviewStatus.CONFIRMED or volunteer.community_id != post.community_id:
+        raise PermissionDenied(_("Only confirmed volunteers of this community can claim its posts."))
+    ServicePost.objects.select_for_update().get(pk=post.pk)
+    if not post.active or post.claims.exclude(status=PostClaim.Status.RELEASED).count() >= post.places:
+        raise ValidationError(_("This post has no free place."))
+    if post.claims.filter(volunteer=volunteer).exclude(status=PostClaim.Status.RELEASED).exists():
+        raise ValidationError(_("You already hold or claimed this post."))
+    return PostClaim.objects.create(post=post, volunteer=volunteer)
+
+
+@transaction.atomic
+def post_claim_confirm(*, actor, claim):
+    from volunteers.models import PostClaim
+
+    _require_manager(actor, claim.post.ancestry())
+    if PostClaim.objects.filter(pk=claim.pk, status=PostClaim.Status.CLAIMED).update(status=PostClaim.Status.CONFIRMED) != 1:
+        raise ValidationError(_("This claim was already handled."))
+    claim.refresh_from_db()
+    return claim
+
+
+@transaction.atomic
+def post_claim_release(*, claim, volunteer=None, actor=None):
+    from volunteers.models import PostClaim
+
+    if volunteer is not None and claim.volunteer_id != volunteer.pk:
+        raise PermissionDenied
+    if volunteer is None:
+        _require_manager(actor, claim.post.ancestry())
+    if PostClaim.objects.filter(pk=claim.pk).exclude(status=PostClaim.Status.RELEASED).update(status=PostClaim.Status.RELEASED) != 1:
+        raise ValidationError(_("This post was already released."))
+
+
+@transaction.atomic
+def post_duty_record(*, actor, claim, hours: Decimal, note: str = ""):
+    """The community records hours of duty on a held post; they earn points at the post rule's rate."""
+    from volunteers.models import PostClaim
+
+    _require_manager(actor, claim.post.ancestry())
+    if claim.status != PostClaim.Status.CONFIRMED:
+        raise ValidationError(_("Record duty only for a confirmed post holder."))
+    if not Decimal(0) < hours <= Decimal(24):
+        raise ValidationError({"hours": _("Between 0 and 24 hours.")})
+    rule = PointsRule.objects.get(kind=LedgerEntry.Kind.POST)
+    points = (hours * rule.points_per_hour + rule.points_per_service).quantize(Decimal("0.1"))
+    return ledger_add(volunteer=claim.volunteer, kind=LedgerEntry.Kind.POST, points=points, hours=hours, note=f"{claim.post.title} {note}".strip(), actor=actor)

@@ -1,6 +1,7 @@
 """Volunteer pages: the volunteer's own page on the phone, activities with on-site check-in, and the community's desk."""
 
 import datetime as dt
+from decimal import Decimal
 
 import qrcode
 import qrcode.image.svg
@@ -26,7 +27,7 @@ from governance.scope import scope_for
 from grids.models import Grid
 from households.models import Household
 from volunteers import selectors, services
-from volunteers.models import Activity, Gift, Redemption, ReviewStatus, Signup, Skill, Wish
+from volunteers.models import Activity, Gift, PostClaim, Redemption, ReviewStatus, ServicePost, Signup, Skill, Wish
 
 
 class RegisterForm(forms.Form):
@@ -357,7 +358,72 @@ def public_wish_status(request, code):
     return render(request, "volunteers/public_wish_status.html", {"wish": wish})
 
 
+class PostForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Post"), max_length=100)
+    places = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=200)
+    description = forms.CharField(label=gettext_lazy("Duties"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+def posts(request):
+    """Service posts (认领岗位): members claim and release; the community publishes, confirms and records duty."""
+    profile = selectors.profile_of(request.user)
+    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
+    form = None
+    if not managed.is_empty:
+        form = PostForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
+            if membership is None:
+                raise PermissionDenied
+            services.post_publish(actor=request.user, community=membership.community, **form.cleaned_data)
+            return redirect("volunteer-posts")
+        qs = ServicePost.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)
+    elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
+        qs = ServicePost.objects.filter(community_id=profile.community_id, active=True)
+    else:
+        raise PermissionDenied
+    claims = models.Prefetch("claims", queryset=PostClaim.objects.exclude(status=PostClaim.Status.RELEASED).select_related("volunteer"))
+    page = Paginator(qs.prefetch_related(claims).order_by("title"), 30).get_page(request.GET.get("page"))
+    return render(request, "volunteers/posts.html", {"page": page, "form": form, "profile": profile})
+
+
+@require_POST
+def post_act(request, pk, action):
+    profile = selectors.profile_of(request.user)
+    try:
+        if action == "claim":
+            post = ServicePost.objects.filter(pk=pk, community_id=getattr(profile, "community_id", None)).first()
+            if post is None:
+                raise PermissionDenied
+            services.post_claim(volunteer=profile, post=post)
+        else:
+            claim = PostClaim.objects.select_related("post__community").filter(pk=pk).first()
+            if claim is None:
+                raise PermissionDenied
+            if action == "release" and profile is not None and claim.volunteer_id == profile.pk:
+                services.post_claim_release(claim=claim, volunteer=profile)
+            elif action == "release":
+                services.post_claim_release(claim=claim, actor=request.user)
+            elif action == "confirm":
+                services.post_claim_confirm(actor=request.user, claim=claim)
+            elif action == "duty":
+                try:
+                    hours = Decimal(request.POST.get("hours", ""))
+                except (ArithmeticError, ValueError) as exc:
+                    raise ValidationError(_("Enter the hours as a number.")) from exc
+                services.post_duty_record(actor=request.user, claim=claim, hours=hours)
+            else:
+                raise PermissionDenied
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("volunteer-posts")
+
+
 urlpatterns = [
+    path("volunteers/posts/", posts, name="volunteer-posts"),
+    path("volunteers/posts/<int:pk>/<str:action>/", post_act, name="volunteer-post-act"),
     path("volunteers/wishes/", wishes, name="volunteer-wishes"),
     path("volunteers/wishes/<int:pk>/<str:action>/", wish_act, name="volunteer-wish-act"),
     path("r/<str:token>/wish/", public_wish, name="public-wish"),

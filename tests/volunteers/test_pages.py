@@ -158,3 +158,25 @@ def test_two_volunteers_cannot_both_claim_a_wish(member, user_of):
     with pytest.raises(ValidationError):
         services.wish_claim(wish=stale, volunteer=other)
     assert Wish.objects.get(pk=wish.pk).claimed_by == member
+
+
+def test_service_posts_claimed_confirmed_on_duty_and_released(login, member, user_of):
+    from volunteers.models import LedgerEntry, PostClaim
+
+    post = services.post_publish(actor=user_of("community1"), community=member.community, title="线上楼栋长", places=1)
+    volunteer, cadre = login("volunteer1"), None
+    volunteer.post(reverse("volunteer-post-act", args=[post.pk, "claim"]))
+    claim = PostClaim.objects.get(post=post, volunteer=member)
+    cadre = login("community1")
+    cadre.post(reverse("volunteer-post-act", args=[claim.pk, "confirm"]))
+    cadre.post(reverse("volunteer-post-act", args=[claim.pk, "duty"]), {"hours": "2"})
+    assert LedgerEntry.objects.filter(volunteer=member, kind="post").first().points == 20
+    other = services.volunteer_register(community=member.community, name="晚来的", phone="13766667777")
+    other = services.volunteer_confirm(actor=user_of("community1"), volunteer=other, grid=member.grid)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.post_claim(volunteer=other, post=post)
+    login("volunteer1").post(reverse("volunteer-post-act", args=[claim.pk, "release"]))
+    assert PostClaim.objects.get(pk=claim.pk).status == "released"
+    assert services.post_claim(volunteer=other, post=post).status == "claimed"
