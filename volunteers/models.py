@@ -400,3 +400,44 @@ class PostClaim(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.post}"
+
+
+class DualReport(models.Model):
+    """双报告: a member's half-year report or a unit's annual report, generated from the records and reviewed by the community."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", _("Member's half-year report")
+        UNIT = "unit", _("Unit's annual report")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Waiting for the community's review")
+        REVIEWED = "reviewed", _("Reviewed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    community = models.ForeignKey(Community, models.PROTECT, related_name="dual_reports", verbose_name=_("community"))
+    volunteer = models.ForeignKey(Volunteer, models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("member"))
+    unit = models.ForeignKey(ReportingUnit, models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("unit"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    figures = models.JSONField(_("figures"), default=dict)
+    addressed_to = models.CharField(_("addressed to"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.TextField(_("community's comment"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reviewed by"))
+    created_at = models.DateTimeField(_("generated at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = COMMUNITY_SCOPE
+
+    class Meta:
+        verbose_name = _("dual report")
+        verbose_name_plural = _("dual reports (双报告)")
+        ordering = ["-period_end", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(volunteer__isnull=False) | Q(unit__isnull=False), name="dual_report_has_subject")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period_start}–{self.period_end}"
+
+    def ancestry(self):
+        return self.community.ancestry()

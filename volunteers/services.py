@@ -520,3 +520,80 @@ def post_duty_record(*, actor, claim, hours: Decimal, note: str = ""):
     rule = PointsRule.objects.get(kind=LedgerEntry.Kind.POST)
     points = (hours * rule.points_per_hour + rule.points_per_service).quantize(Decimal("0.1"))
     return ledger_add(volunteer=claim.volunteer, kind=LedgerEntry.Kind.POST, points=points, hours=hours, note=f"{claim.post.title} {note}".strip(), actor=actor)
+
+
+def member_figures(volunteer: Volunteer, *, start: dt.date, end: dt.date) -> dict:
+    """What a member did in a period, each figure one aggregate over the records."""
+    from django.db.models import Count, Q
+
+    from volunteers.models import PostClaim, Wish
+
+    tz = timezone.get_current_timezone()
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
+    ledger = LedgerEntry.objects.filter(volunteer=volunteer, created_at__gte=since, created_at__lt=until).aggregate(
+        hours=Sum("hours"), points=Sum("points", filter=Q(points__gt=0)), activities=Count("pk", filter=Q(kind=LedgerEntry.Kind.ACTIVITY))
+    )
+    return {
+        "hours": str(ledger["hours"] or 0),
+        "points": str(ledger["points"] or 0),
+        "activities": ledger["activities"],
+        "posts": PostClaim.objects.filter(volunteer=volunteer, status=PostClaim.Status.CONFIRMED).count(),
+        "wishes": Wish.objects.filter(claimed_by=volunteer, status=Wish.Status.CONFIRMED, confirmed_at__gte=since, confirmed_at__lt=until).count(),
+        "households": volunteer.links.count(),
+    }
+
+
+@transaction.atomic
+def report_generate(*, actor, start: dt.date, end: dt.date, volunteer: Volunteer | None = None, unit: ReportingUnit | None = None):
+    """Generate a member's or a unit's report from the records; the community reviews it before it is sent."""
+    from volunteers.models import DualReport
+
+    subject = volunteer or unit
+    if subject is None or end < start:
+        raise ValidationError(_("Choose a member or a unit and a valid period."))
+    _require_manager(actor, subject.ancestry())
+    if volunteer is not None:
+        figures = member_figures(volunteer, start=start, end=end)
+        addressed = volunteer.party_branch or (volunteer.work_unit.party_org_name if volunteer.work_unit else "") or volunteer.work_unit_name
+        return DualReport.objects.create(
+            kind=DualReport.Kind.MEMBER,
+            community=volunteer.community,
+            volunteer=volunteer,
+            period_start=start,
+            period_end=end,
+            figures=figures,
+            addressed_to=addressed[:100],
+        )
+    members = [member_figures(member, start=start, end=end) for member in unit.members.filter(status=ReviewStatus.CONFIRMED)]
+    figures = {
+        "members": len(members),
+        "hours": str(sum((Decimal(m["hours"]) for m in members), Decimal(0))),
+        "activities": sum(m["activities"] for m in members),
+        "wishes": sum(m["wishes"] for m in members),
+        "households": sum(m["households"] for m in members),
+        "resources": unit.resources,
+    }
+    return DualReport.objects.create(
+        kind=DualReport.Kind.UNIT,
+        community=unit.community,
+        unit=unit,
+        period_start=start,
+        period_end=end,
+        figures=figures,
+        addressed_to=unit.party_org_name[:100],
+    )
+
+
+@transaction.atomic
+def report_review(*, actor, report, note: str = ""):
+    from volunteers.models import DualReport
+
+    _require_manager(actor, report.ancestry())
+    if (
+        DualReport.objects.filter(pk=report.pk, status=DualReport.Status.DRAFT).update(status=DualReport.Status.REVIEWED, reviewed_by=actor, review_note=note)
+        != 1
+    ):
+        raise ValidationError(_("This report was already reviewed."))
+    report.refresh_from_db()
+    return report

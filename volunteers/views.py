@@ -23,11 +23,11 @@ from django.views.decorators.http import require_POST
 from governance.forms import form_add_service_errors
 from governance.models import ResidentUnit
 from governance.roles import Capability
-from governance.scope import scope_for
+from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Grid
 from households.models import Household
 from volunteers import selectors, services
-from volunteers.models import Activity, Gift, PostClaim, Redemption, ReviewStatus, ServicePost, Signup, Skill, Wish
+from volunteers.models import Activity, DualReport, Gift, PostClaim, Redemption, ReportingUnit, ReviewStatus, ServicePost, Signup, Skill, Wish
 
 
 class RegisterForm(forms.Form):
@@ -421,7 +421,95 @@ def post_act(request, pk, action):
     return redirect("volunteer-posts")
 
 
+class UnitForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Unit name"), max_length=100)
+    credit_code = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=18)
+    party_org_name = forms.CharField(label=gettext_lazy("Party organisation"), max_length=100)
+    contact_name = forms.CharField(label=gettext_lazy("Contact person"), max_length=50)
+    contact_phone = forms.CharField(label=gettext_lazy("Contact phone"), max_length=20)
+    resources = forms.CharField(label=gettext_lazy("Resources offered"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _period(kind: str) -> tuple[dt.date, dt.date]:
+    """The last finished half-year for a member, the last finished year for a unit."""
+    today = timezone.localdate()
+    if kind == "unit":
+        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    if today.month > 6:
+        return dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)
+    return dt.date(today.year - 1, 7, 1), dt.date(today.year - 1, 12, 31)
+
+
+def units(request):
+    """Units that double-report (双报到): registration by the community, confirmation, annual reports."""
+    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
+    if managed.is_empty:
+        raise PermissionDenied
+    form = UnitForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action", "register")
+        unit = ReportingUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).filter(pk=request.POST.get("unit") or 0).first()
+        try:
+            if action == "register" and form.is_valid():
+                membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
+                if membership is None:
+                    raise PermissionDenied
+                services.unit_register(community=membership.community, **form.cleaned_data)
+            elif action in ("confirm", "refuse") and unit is not None:
+                services.unit_review(actor=request.user, unit=unit, approve=action == "confirm")
+            elif action == "report" and unit is not None:
+                start, end = _period("unit")
+                report = services.report_generate(actor=request.user, unit=unit, start=start, end=end)
+                return redirect("volunteer-report", pk=report.pk)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            if not form.errors:
+                return redirect("volunteer-units")
+    page = Paginator(
+        ReportingUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).select_related("community").order_by("status", "name"), 30
+    ).get_page(request.GET.get("page"))
+    return render(request, "volunteers/units.html", {"page": page, "form": form})
+
+
+def report(request, pk):
+    """A report as printed and sent (print to PDF from the browser), with the community's review."""
+    item = get_in_scope_or_404(DualReport.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).select_related("volunteer", "unit", "community"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.report_review(actor=request.user, report=item, note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("volunteer-report", pk=item.pk)
+    return render(request, "volunteers/report.html", {"report": item})
+
+
+@require_POST
+def member_report(request, pk):
+    volunteer = selectors.volunteer_get_for(request.user, pk)
+    start, end = _period("member")
+    item = services.report_generate(actor=request.user, volunteer=volunteer, start=start, end=end)
+    return redirect("volunteer-report", pk=item.pk)
+
+
+def certificate(request, pk):
+    """志愿服务证明 in the civil-affairs form: identity, hours, content, issuing organisation and date."""
+    volunteer = selectors.volunteer_get_for(request.user, pk)
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
+    figures = services.member_figures(volunteer, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+    activities = volunteer.ledger.filter(created_at__year=year, hours__gt=0).values_list("note", flat=True).distinct()[:20]
+    return render(
+        request,
+        "volunteers/certificate.html",
+        {"volunteer": volunteer, "figures": figures, "year": year, "activities": activities, "today": timezone.localdate()},
+    )
+
+
 urlpatterns = [
+    path("volunteers/units/", units, name="volunteer-units"),
+    path("volunteers/reports/<int:pk>/", report, name="volunteer-report"),
+    path("volunteers/<int:pk>/report/", member_report, name="volunteer-member-report"),
+    path("volunteers/<int:pk>/certificate/", certificate, name="volunteer-certificate"),
     path("volunteers/posts/", posts, name="volunteer-posts"),
     path("volunteers/posts/<int:pk>/<str:action>/", post_act, name="volunteer-post-act"),
     path("volunteers/wishes/", wishes, name="volunteer-wishes"),

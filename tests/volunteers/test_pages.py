@@ -180,3 +180,60 @@ def test_service_posts_claimed_confirmed_on_duty_and_released(login, member, use
     login("volunteer1").post(reverse("volunteer-post-act", args=[claim.pk, "release"]))
     assert PostClaim.objects.get(pk=claim.pk).status == "released"
     assert services.post_claim(volunteer=other, post=post).status == "claimed"
+
+
+def test_member_report_and_certificate_come_from_the_records(login, member, user_of):
+    import datetime as dt
+
+    from volunteers.models import DualReport
+
+    cadre = login("community1")
+    response = cadre.post(reverse("volunteer-member-report", args=[member.pk]))
+    report = DualReport.objects.get(volunteer=member)
+    assert response["Location"] == reverse("volunteer-report", args=[report.pk])
+    expected = services.member_figures(member, start=report.period_start, end=report.period_end)
+    assert report.figures == expected
+    assert report.figures["households"] == member.links.count()
+    cadre.post(reverse("volunteer-report", args=[report.pk]), {"note": "表现突出"})
+    report.refresh_from_db()
+    assert report.status == "reviewed" and report.reviewed_by == user_of("community1")
+    assert login("community2").get(reverse("volunteer-report", args=[report.pk])).status_code == 404
+    year = dt.date.today().year
+    certificate = login("community1").get(reverse("volunteer-certificate", args=[member.pk]) + f"?year={year}").content.decode()
+    assert member.name in certificate and services.member_figures(member, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))["hours"] in certificate
+
+
+def test_units_register_with_a_valid_credit_code_and_report_yearly(login, user_of):
+    from volunteers.models import DualReport, ReportingUnit
+
+    cadre = login("community1")
+    response = cadre.post(
+        reverse("volunteer-units"),
+        {
+            "action": "register",
+            "name": "长安区医院",
+            "credit_code": "91350100M000100Y44",
+            "party_org_name": "医院党委",
+            "contact_name": "王主任",
+            "contact_phone": "13800002222",
+            "resources": "义诊",
+        },
+    )
+    assert "credit_code" in response.context["form"].errors or response.context["form"].non_field_errors()
+    cadre.post(
+        reverse("volunteer-units"),
+        {
+            "action": "register",
+            "name": "长安区医院",
+            "credit_code": "91350100M000100Y43",
+            "party_org_name": "医院党委",
+            "contact_name": "王主任",
+            "contact_phone": "13800002222",
+            "resources": "义诊",
+        },
+    )
+    unit = ReportingUnit.objects.get(credit_code="91350100M000100Y43")
+    cadre.post(reverse("volunteer-units"), {"action": "confirm", "unit": unit.pk})
+    cadre.post(reverse("volunteer-units"), {"action": "report", "unit": unit.pk})
+    report = DualReport.objects.get(unit=unit)
+    assert report.addressed_to == "医院党委" and report.figures["members"] == 0
