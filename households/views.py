@@ -75,6 +75,7 @@ def household_detail(request, pk):
         "can_reveal": can_reveal(request.user, ancestry),
         "reveal_form": RevealForm(),
         "AuditEntry": AuditEntry,
+        "linked_members": [link.volunteer for link in household.volunteer_links.select_related("volunteer")],
     }
     return render(request, "households/household_detail.html", context)
 

@@ -180,9 +180,21 @@ def desk(request):
     """The community's desk: registrations to confirm, members and their 1+10 links."""
     if scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty:
         raise PermissionDenied
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
+        if membership is None:
+            raise PermissionDenied
+        try:
+            # Registered by the community on the member's behalf (no account needed to serve).
+            volunteer = services.volunteer_register(community=membership.community, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("volunteer-detail", pk=volunteer.pk)
     volunteers = selectors.volunteer_list_for(request.user).order_by("status", "name")
     page = Paginator(volunteers, 30).get_page(request.GET.get("page"))
-    return render(request, "volunteers/desk.html", {"page": page})
+    return render(request, "volunteers/desk.html", {"page": page, "form": form})
 
 
 def volunteer_detail(request, pk):

@@ -237,3 +237,43 @@ def test_units_register_with_a_valid_credit_code_and_report_yearly(login, user_o
     cadre.post(reverse("volunteer-units"), {"action": "report", "unit": unit.pk})
     report = DualReport.objects.get(unit=unit)
     assert report.addressed_to == "医院党委" and report.figures["members"] == 0
+
+
+def test_links_show_on_the_household_page_and_the_desk_registers_members(login, member, user_of):
+    from volunteers.models import Volunteer
+
+    link = member.links.select_related("household").first()
+    assert member.name in login("grid1").get(reverse("household-detail", args=[link.household_id])).content.decode()
+    response = login("community1").post(reverse("volunteer-desk"), {"name": "新党员", "phone": "13755556666", "is_party_member": "on", "skills": ["medical"]})
+    created = Volunteer.objects.get(name="新党员")
+    assert response["Location"] == reverse("volunteer-detail", args=[created.pk]) and created.status == "pending"
+
+
+def test_wishes_posts_and_gifts_lists_keep_a_constant_number_of_queries(member, user_of):
+    from django.test import Client
+
+    from governance.models import ResidentUnit
+
+    cadre_user = user_of("community1")
+    volunteer, cadre = Client(), Client()
+    volunteer.force_login(user_of("volunteer1"))
+    cadre.force_login(cadre_user)
+
+    def grow(index):
+        wish = services.wish_post(community=member.community, resident_name="王", content=f"心愿{index}号需要帮助")
+        services.wish_review(actor=cadre_user, wish=wish, publish=True)
+        post = services.post_publish(actor=cadre_user, community=member.community, title=f"岗位{index}", places=2)
+        services.post_claim(volunteer=member, post=post)
+        services.gift_list(actor=cadre_user, merchant=ResidentUnit.objects.filter(community=member.community).first(), name=f"礼品{index}", points=5, stock=3)
+
+    def count(client, url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    grow(0)
+    urls = [(client, reverse(name)) for client in (volunteer, cadre) for name in ("volunteer-wishes", "volunteer-posts", "volunteer-gifts")]
+    before = [count(client, url) for client, url in urls]
+    for index in range(1, 4):
+        grow(index)
+    assert [count(client, url) for client, url in urls] == before
