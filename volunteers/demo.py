@@ -13,7 +13,7 @@ from governance.models import Community, Membership, User
 from governance.personal_data import encrypt, keyed_hash, mask_phone
 from households.models import Household
 from volunteers.defaults import points_rules_ensure
-from volunteers.models import Activity, HouseholdLink, LedgerEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer
+from volunteers.models import Activity, HouseholdLink, LedgerEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer, Wish
 from volunteers.uscc import ALPHABET, uscc_check_char
 
 BATCH = 5000
@@ -74,7 +74,39 @@ def seed_volunteers(district_seeder, *, buildings) -> dict:
     Volunteer.objects.bulk_create(volunteers, batch_size=BATCH)
     _links(rng, volunteers, cadre)
     entries = _activities(rng, communities, volunteers, cadre)
-    return {"volunteers": len(volunteers), "reporting units": len(units), "ledger entries": entries}
+    wishes = _wishes(rng, communities, volunteers)
+    return {"volunteers": len(volunteers), "reporting units": len(units), "ledger entries": entries, "wishes": wishes}
+
+
+WISHES = ["想要一副老花镜", "希望有人帮忙换灯泡", "孩子需要一套学习用品", "希望有人陪同去医院复查", "想学用智能手机挂号"]
+
+
+def _wishes(rng, communities, volunteers) -> int:
+    """A few wishes per community in every state: published, claimed, confirmed."""
+    now = timezone.now()
+    by_community: dict[int, list[Volunteer]] = {}
+    for volunteer in volunteers:
+        if volunteer.status == ReviewStatus.CONFIRMED:
+            by_community.setdefault(volunteer.community_id, []).append(volunteer)
+    wishes = []
+    for community in communities:
+        for index, content in enumerate(WISHES):
+            published = now - dt.timedelta(days=rng.randint(1, 60))
+            claimer = rng.choice(by_community[community.pk]) if index % 2 and by_community.get(community.pk) else None
+            status = Wish.Status.CONFIRMED if claimer and index == 1 else Wish.Status.CLAIMED if claimer else Wish.Status.PUBLISHED
+            wishes.append(
+                Wish(
+                    community=community,
+                    resident_name=person_name(rng),
+                    content=content,
+                    status=status,
+                    published_at=published,
+                    claimed_by=claimer,
+                    claimed_at=published if claimer else None,
+                )
+            )
+    Wish.objects.bulk_create(wishes, batch_size=BATCH)
+    return len(wishes)
 
 
 def _links(rng, volunteers, cadre) -> None:

@@ -597,3 +597,20 @@ def report_review(*, actor, report, note: str = ""):
         raise ValidationError(_("This report was already reviewed."))
     report.refresh_from_db()
     return report
+
+
+@transaction.atomic
+def signup_mark(*, actor, signup) -> Signup:
+    """The organiser checks a volunteer in or out by hand (no phone, no signal): the same steps as the scan."""
+    _require_manager(actor, signup.activity.ancestry())
+    now = timezone.now()
+    if signup.status == Signup.Status.SIGNED_UP:
+        moved = Signup.objects.filter(pk=signup.pk, status=Signup.Status.SIGNED_UP).update(status=Signup.Status.CHECKED_IN, checked_in_at=now)
+    elif signup.status == Signup.Status.CHECKED_IN:
+        moved = Signup.objects.filter(pk=signup.pk, status=Signup.Status.CHECKED_IN).update(status=Signup.Status.CHECKED_OUT, checked_out_at=now)
+    else:
+        moved = 0
+    if moved != 1:
+        raise ValidationError(_("This volunteer has already checked out."))
+    signup.refresh_from_db()
+    return signup

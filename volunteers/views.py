@@ -27,7 +27,7 @@ from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Grid
 from households.models import Household
 from volunteers import selectors, services
-from volunteers.models import Activity, DualReport, Gift, PostClaim, Redemption, ReportingUnit, ReviewStatus, ServicePost, Signup, Skill, Wish
+from volunteers.models import Activity, DualReport, Gift, LedgerEntry, PostClaim, Redemption, ReportingUnit, ReviewStatus, ServicePost, Signup, Skill, Wish
 
 
 class RegisterForm(forms.Form):
@@ -218,6 +218,7 @@ def volunteer_detail(request, pk):
         "links": volunteer.links.select_related("household__building"),
         "proposal": services.links_propose(volunteer) if volunteer.status == ReviewStatus.CONFIRMED else [],
         "summary": selectors.volunteer_summary(volunteer),
+        "ledger": volunteer.ledger.select_related("reversed_by")[:30],
     }
     return render(request, "volunteers/volunteer.html", context)
 
@@ -303,8 +304,21 @@ def wishes(request):
         manager = False
     else:
         raise PermissionDenied
+    form = WishForm(request.POST or None) if manager else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
+        if membership is None:
+            raise PermissionDenied
+        try:
+            # A cadre posts the wish on a resident's behalf (a visit, a phone call).
+            services.wish_post(community=membership.community, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("volunteer-wishes")
     page = Paginator(qs.select_related("claimed_by", "claimed_unit").order_by("status", "-created_at"), 30).get_page(request.GET.get("page"))
-    return render(request, "volunteers/wishes.html", {"page": page, "manager": manager, "profile": profile})
+    units = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).order_by("name") if manager else []
+    return render(request, "volunteers/wishes.html", {"page": page, "manager": manager, "profile": profile, "form": form, "units": units})
 
 
 @require_POST
@@ -321,6 +335,11 @@ def wish_act(request, pk, action):
             services.wish_review(actor=request.user, wish=wish, publish=True, note=note)
         elif action == "refuse":
             services.wish_review(actor=request.user, wish=wish, publish=False, note=note)
+        elif action == "claim" and request.POST.get("unit"):
+            unit = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).filter(pk=request.POST["unit"]).first()
+            if unit is None:
+                raise PermissionDenied
+            services.wish_claim(wish=wish, unit=unit, actor=request.user)
         elif action == "claim":
             services.wish_claim(wish=wish, volunteer=profile)
         elif action == "fulfil":
@@ -517,7 +536,35 @@ def certificate(request, pk):
     )
 
 
+@require_POST
+def signup_mark(request, pk):
+    signup = Signup.objects.select_related("activity__community").filter(pk=pk).first()
+    if signup is None or not selectors.activity_list_for(request.user).filter(pk=signup.activity_id).exists():
+        raise PermissionDenied
+    try:
+        services.signup_mark(actor=request.user, signup=signup)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("volunteer-activity", pk=signup.activity_id)
+
+
+@require_POST
+def ledger_correct(request, pk):
+    entry = LedgerEntry.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).select_related("volunteer__community").filter(pk=pk).first()
+    if entry is None:
+        raise PermissionDenied
+    try:
+        services.ledger_reverse(actor=request.user, entry=entry, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("volunteer-detail", pk=entry.volunteer_id)
+
+
 urlpatterns = [
+    path("volunteers/signups/<int:pk>/mark/", signup_mark, name="volunteer-signup-mark"),
+    path("volunteers/ledger/<int:pk>/correct/", ledger_correct, name="volunteer-ledger-correct"),
     path("volunteers/units/", units, name="volunteer-units"),
     path("volunteers/reports/<int:pk>/", report, name="volunteer-report"),
     path("volunteers/<int:pk>/report/", member_report, name="volunteer-member-report"),

@@ -123,8 +123,8 @@ def test_a_wish_from_the_card_to_the_points(client, login, member, user_of):
     from volunteers.models import LedgerEntry, Wish
 
     household = Household.objects.filter(grid__community=member.community, status="active").first()
-    response = client.post(reverse("public-wish", args=[household.public_token]), {"resident_name": "张秀英", "content": "想要一副老花镜"})
-    wish = Wish.objects.get(content="想要一副老花镜")
+    response = client.post(reverse("public-wish", args=[household.public_token]), {"resident_name": "张秀英", "content": "想要一个看报纸的放大镜"})
+    wish = Wish.objects.get(content="想要一个看报纸的放大镜")
     assert response["Location"] == reverse("public-wish-status", args=[wish.code])
     cadre = login("community1")
     cadre.post(reverse("volunteer-wish-act", args=[wish.pk, "publish"]))
@@ -135,7 +135,7 @@ def test_a_wish_from_the_card_to_the_points(client, login, member, user_of):
     assert Notification.objects.filter(user=user_of("community1"), key=f"wish-unclaimed:{wish.pk}").count() == 1
     volunteer = login("volunteer1")
     board = volunteer.get(reverse("volunteer-wishes")).content.decode()
-    assert "想要一副老花镜" in board and "张秀英" not in board and "张**" in board
+    assert "想要一个看报纸的放大镜" in board and "张秀英" not in board and "张**" in board
     volunteer.post(reverse("volunteer-wish-act", args=[wish.pk, "claim"]))
     volunteer.post(reverse("volunteer-wish-act", args=[wish.pk, "fulfil"]), {"note": "已送到家中"})
     before = LedgerEntry.objects.filter(volunteer=member, kind="wish").count()
@@ -277,3 +277,44 @@ def test_wishes_posts_and_gifts_lists_keep_a_constant_number_of_queries(member, 
     for index in range(1, 4):
         grow(index)
     assert [count(client, url) for client, url in urls] == before
+
+
+def test_the_organiser_checks_in_by_hand_and_corrects_the_ledger(login, member, user_of):
+    import datetime as dt
+
+    start = timezone.now() - dt.timedelta(minutes=20)
+    activity = services.activity_publish(
+        actor=user_of("community1"),
+        community=member.community,
+        title="手工签到",
+        place="x",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        places=2,
+        signup_closes_at=start + dt.timedelta(minutes=30),
+    )
+    signup = services.signup_create(volunteer=member, activity=activity)
+    cadre = login("community1")
+    cadre.post(reverse("volunteer-signup-mark", args=[signup.pk]))
+    Signup.objects.filter(pk=signup.pk).update(checked_in_at=start)
+    cadre.post(reverse("volunteer-signup-mark", args=[signup.pk]))
+    cadre.post(reverse("volunteer-signup-confirm", args=[signup.pk]))
+    entry = Signup.objects.get(pk=signup.pk).ledger_entry
+    before = services.balance(member)
+    cadre.post(reverse("volunteer-ledger-correct", args=[entry.pk]), {"note": "签到时间有误"})
+    assert services.balance(member) == before - entry.points
+    assert login("volunteer1").post(reverse("volunteer-ledger-correct", args=[entry.pk]), {"note": "x"}).status_code == 403
+
+
+def test_a_cadre_posts_a_wish_for_a_resident_and_a_unit_claims_it(login, member):
+    from governance.models import ResidentUnit
+    from volunteers.models import Wish
+
+    cadre = login("community1")
+    cadre.post(reverse("volunteer-wishes"), {"resident_name": "赵大爷", "content": "希望有人帮忙修收音机"})
+    wish = Wish.objects.get(content="希望有人帮忙修收音机")
+    cadre.post(reverse("volunteer-wish-act", args=[wish.pk, "publish"]))
+    unit = ResidentUnit.objects.filter(community=member.community).first()
+    cadre.post(reverse("volunteer-wish-act", args=[wish.pk, "claim"]), {"unit": unit.pk})
+    wish.refresh_from_db()
+    assert wish.status == "claimed" and wish.claimed_unit == unit and wish.claimed_by is None
