@@ -48,6 +48,7 @@ class ActivityForm(forms.Form):
     places = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=500)
     skills = forms.MultipleChoiceField(label=gettext_lazy("Skills wanted"), choices=Skill.choices, widget=forms.CheckboxSelectMultiple, required=False)
     description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    organiser_unit = forms.ModelChoiceField(queryset=ResidentUnit.objects.none(), label=gettext_lazy("Organised by a resident unit (optional)"), required=False)
 
 
 def me(request):
@@ -90,6 +91,8 @@ def _register(request):
 def activities(request):
     can_publish = not scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty
     form = ActivityForm(request.POST or None) if can_publish else None
+    if form is not None:
+        form.fields["organiser_unit"].queryset = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).order_by("name")
     if request.method == "POST" and form is not None and form.is_valid():
         community = request.user.memberships.filter(community__isnull=False).select_related("community").first()
         if community is None:

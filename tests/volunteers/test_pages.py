@@ -318,3 +318,16 @@ def test_a_cadre_posts_a_wish_for_a_resident_and_a_unit_claims_it(login, member)
     cadre.post(reverse("volunteer-wish-act", args=[wish.pk, "claim"]), {"unit": unit.pk})
     wish.refresh_from_db()
     assert wish.status == "claimed" and wish.claimed_unit == unit and wish.claimed_by is None
+
+
+def test_a_resident_unit_organises_an_activity(login, member):
+    from governance.models import ResidentUnit
+
+    unit = ResidentUnit.objects.filter(community=member.community).first()
+    response = login("community1").post(
+        reverse("volunteer-activities"),
+        {"title": "义诊", "place": "卫生服务中心", "starts_at": "2030-05-01T09:00", "ends_at": "2030-05-01T11:00", "places": 5, "organiser_unit": unit.pk},
+    )
+    created = Activity.objects.get(title="义诊", organiser_unit=unit)
+    assert response["Location"] == reverse("volunteer-activity", args=[created.pk])
+    assert unit.name in login("volunteer1").get(reverse("volunteer-activity", args=[created.pk])).content.decode()
