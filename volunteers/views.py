@@ -149,10 +149,14 @@ def activity_code(request, pk):
 
 
 def activity_scan(request, pk, code):
+    """The address in the on-site QR code: the volunteer's phone opens it and confirms with one tap (a POST)."""
     act = selectors.activity_get_for(request.user, pk)
     profile = selectors.profile_of(request.user)
     if profile is None:
         raise PermissionDenied
+    if request.method != "POST":
+        mine = act.signups.filter(volunteer=profile).first()
+        return render(request, "volunteers/scan.html", {"activity": act, "mine": mine})
     try:
         signup = services.signup_scan(volunteer=profile, activity=act, code=code)
     except ValidationError as exc:

@@ -40,9 +40,11 @@ def test_volunteer_signs_up_checks_in_and_out_and_sees_hours_and_points(phone, b
 
     # Scanning the organiser's code opens this address on the volunteer's phone.
     phone.goto(f"{phone.base_url}/volunteers/activities/{activity.pk}/scan/{services.checkin_code(activity)}/")
+    phone.get_by_role("button", name="签到").click()
     assert phone.get_by_text("已签到").first.is_visible()
     Signup.objects.filter(activity=activity, volunteer=member).update(checked_in_at=timezone.now() - dt.timedelta(minutes=5))
     phone.goto(f"{phone.base_url}/volunteers/activities/{activity.pk}/scan/{services.checkin_code(activity)}/")
+    phone.get_by_role("button", name="签退").click()
     assert phone.get_by_text("已签退").first.is_visible()
     assert no_horizontal_scroll(phone)
     shoot(phone, "volunteer-activity-360")

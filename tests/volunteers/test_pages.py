@@ -52,12 +52,15 @@ def test_sign_up_scan_and_confirm_through_the_pages(login, member, user_of):
     )
     volunteer = login("volunteer1")
     volunteer.post(reverse("volunteer-signup", args=[activity.pk]))
+    # Opening the scanned address only shows the button; nothing changes until the tap.
     volunteer.get(reverse("volunteer-scan", args=[activity.pk, services.checkin_code(activity)]))
+    assert Signup.objects.get(activity=activity, volunteer=member).status == Signup.Status.SIGNED_UP
+    volunteer.post(reverse("volunteer-scan", args=[activity.pk, services.checkin_code(activity)]))
     signup = Signup.objects.get(activity=activity, volunteer=member)
     assert signup.status == Signup.Status.CHECKED_IN
     assert volunteer.get(reverse("volunteer-code", args=[activity.pk])).status_code == 403
     Signup.objects.filter(pk=signup.pk).update(checked_in_at=start)
-    volunteer.get(reverse("volunteer-scan", args=[activity.pk, services.checkin_code(activity)]))
+    volunteer.post(reverse("volunteer-scan", args=[activity.pk, services.checkin_code(activity)]))
     cadre = login("community1")
     assert "<svg" in cadre.get(reverse("volunteer-code", args=[activity.pk])).content.decode()
     cadre.post(reverse("volunteer-signup-confirm", args=[signup.pk]))
