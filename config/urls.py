@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("households.urls")),
     path("", include("resident_requests.urls")),
     path("", include("volunteers.views")),
+    path("", include("grids.views")),
 ]
 
 if settings.DEBUG:

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from governance.admin_mixins import NodeAdmin
-from grids.models import Building, CentralHousehold, Grid
+from governance.admin_mixins import NodeAdmin, ReadOnlyScopedAdmin
+from governance.roles import Capability
+from grids.models import Building, CentralHousehold, Grid, Patrol
 
 
 class CentralHouseholdInline(admin.TabularInline):
@@ -39,3 +40,11 @@ class CentralHouseholdAdmin(NodeAdmin):
     list_filter = ["building__grid__community"]
     search_fields = ["member_name", "room", "building__name"]
     list_select_related = ["building"]
+
+
+@admin.register(Patrol)
+class PatrolAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.VIEW_HIERARCHY
+    list_display = ["grid", "worker", "started_at", "ended_at"]
+    list_select_related = ["grid", "worker"]
+    date_hierarchy = "started_at"

@@ -103,3 +103,36 @@ class CentralHousehold(models.Model):
 
     def ancestry(self):
         return self.building.ancestry()
+
+
+class Patrol(models.Model):
+    """A grid worker's daily patrol (每日巡查): started and ended on the phone, with what was seen."""
+
+    grid = models.ForeignKey(Grid, models.PROTECT, related_name="patrols", verbose_name=_("grid"))
+    worker = models.ForeignKey("governance.User", models.PROTECT, related_name="patrols", verbose_name=_("grid worker"))
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    notes = models.TextField(_("what was seen"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = {Level.DISTRICT: ["grid__district_id"], Level.STREET: ["grid__street_id"], Level.COMMUNITY: ["grid__community_id"], Level.GRID: ["grid_id"]}
+
+    class Meta:
+        verbose_name = _("patrol")
+        verbose_name_plural = _("patrols")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker"],
+                condition=models.Q(ended_at__isnull=True),
+                name="patrol_one_open_per_worker",
+                violation_error_message=_("You already have a patrol under way."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.grid} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def ancestry(self):
+        return self.grid.ancestry()
