@@ -138,6 +138,7 @@ def main() -> int:
         ("volunteer page (volunteer1)", client_for("volunteer1"), "/volunteers/me/"),
         ("activity list (community1)", community, "/volunteers/activities/"),
         ("volunteer desk (community1)", community, "/volunteers/desk/"),
+        ("today page (grid1)", grid_worker, "/today/"),
     ]
     for name, client, url in pages:
         report(name, *timed(client, url))
