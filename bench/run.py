@@ -142,8 +142,33 @@ def main() -> int:
     ]
     for name, client, url in pages:
         report(name, *timed(client, url))
+    dashboards_cold_and_warm(district, ids)
     sweep_overdue(10000)
     return 0
+
+
+def dashboards_cold_and_warm(client, ids) -> None:
+    """The district dashboard computed from scratch (cold) and read from the 5-minute cache (warm)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from governance import dashboards
+    from governance.models import Community, District
+
+    start, end = dashboards.period_bounds("month", timezone.localdate())
+    for name, node in (
+        ("district", District.objects.get(pk=ids["district"].district_id)),
+        ("community1", Community.objects.get(pk=ids["community1"].community_id)),
+    ):
+        durations = []
+        for _ in range(5):
+            started = time.perf_counter()
+            dashboards.compute(node, start, end)
+            durations.append((time.perf_counter() - started) * 1000)
+        report(f"dashboard {name} cold (all figures)", durations, 0)
+    cache.clear()
+    dashboards.dashboard_refresh(node=District.objects.get(pk=ids["district"].district_id), start=start, end=end)
+    report("dashboard district warm (page)", *timed(client, f"/dashboard/district/{ids['district'].district_id}/"))
 
 
 def sweep_overdue(count: int) -> None:

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("resident_requests.urls")),
     path("", include("volunteers.views")),
     path("", include("grids.views")),
+    path("", include("governance.views_dashboard")),
 ]
 
 if settings.DEBUG:

@@ -67,3 +67,11 @@ def api(persona):
 def pytest_collection_modifyitems(config, items):
     # Tests that commit for real flush the database when they end, so they run after everything that reads the seed.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None or item.get_closest_marker("flushes_db") is not None)
+
+
+@pytest.fixture
+def user(db):
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get

@@ -1,0 +1,181 @@
+"""The district's view: figures for any node and period, computed by aggregate queries and cached.
+
+Every figure is counted in the database; nothing loops over rows. A Celery job refreshes the cached
+figures of the district, its streets and communities for the current month and year every five
+minutes, so the pages read at most five-minute-old data and say "as of" when.
+"""
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from governance.roles import Level
+
+CACHE_SECONDS = 600
+FRESH_SECONDS = 300
+# How requests, households, visits and volunteers reach each level of the tree.
+THROUGH_GRID = {Level.DISTRICT: "grid__district", Level.STREET: "grid__street", Level.COMMUNITY: "grid__community", Level.GRID: "grid"}
+THROUGH_COMMUNITY = {Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
+CHILD = {
+    Level.DISTRICT: (Level.STREET, "grid__street", "grid__street__name"),
+    Level.STREET: (Level.COMMUNITY, "grid__community", "grid__community__name"),
+    Level.COMMUNITY: (Level.GRID, "grid", "grid__name"),
+}
+
+
+def period_bounds(period: str, today: dt.date, start: str = "", end: str = "") -> tuple[dt.date, dt.date]:
+    if period == "custom":
+        try:
+            first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        except ValueError:
+            return today.replace(day=1), today
+        return (first, last) if first <= last else (last, first)
+    if period == "year":
+        return today.replace(month=1, day=1), today
+    if period == "quarter":
+        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
+    return today.replace(day=1), today
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def compute(node, start: dt.date, end: dt.date) -> dict:
+    """All figures of one node and period."""
+    from households.models import Household, Visit
+    from households.selectors import coverage
+    from resident_requests.figures import request_figures
+    from resident_requests.models import ResidentRequest, Status
+    from resident_requests.services import OPEN
+    from volunteers.models import LedgerEntry, PostClaim, ReportingUnit, ReviewStatus, Volunteer, Wish
+
+    level = node.LEVEL
+    since, until = _aware(start), _aware(end + dt.timedelta(days=1))
+    by_grid = {THROUGH_GRID[level]: node.pk}
+    households = Household.objects.filter(**by_grid)
+    requests = ResidentRequest.objects.filter(**by_grid)
+    in_period = requests.filter(created_at__gte=since, created_at__lt=until)
+    now = timezone.now()
+    open_requests = requests.filter(status__in=OPEN)
+    ages = open_requests.aggregate(
+        week=Count("pk", filter=Q(created_at__gte=now - dt.timedelta(days=7))),
+        month=Count("pk", filter=Q(created_at__lt=now - dt.timedelta(days=7), created_at__gte=now - dt.timedelta(days=30))),
+        quarter=Count("pk", filter=Q(created_at__lt=now - dt.timedelta(days=30), created_at__gte=now - dt.timedelta(days=90))),
+        older=Count("pk", filter=Q(created_at__lt=now - dt.timedelta(days=90))),
+    )
+    overdue = list(
+        open_requests.filter(stage_deadline__lt=now).exclude(status=Status.LONG_TERM).order_by("stage_deadline")
+        .values("pk", "tracking_code", "category__name", "status", "level", "stage_deadline", "grid__name", "handler__full_name")[:20]
+    )  # fmt: skip
+    data = {
+        "coverage": coverage(households),
+        "rates": [{k: (str(v) if k == "label" else v) for k, v in row.items()} for row in request_figures(requests, start=since, end=until)],
+        "by_category": list(in_period.values(name=Coalesce("category__parent__name", "category__name")).annotate(count=Count("pk")).order_by("-count")),
+        "by_level": list(open_requests.values("level").annotate(count=Count("pk")).order_by("level")),
+        "by_status": list(in_period.values("status").annotate(count=Count("pk")).order_by("status")),
+        "ages": ages,
+        "overdue": [{**row, "stage_deadline": timezone.localtime(row["stage_deadline"]).strftime("%Y-%m-%d %H:%M")} for row in overdue],
+    }
+    by_community = (
+        {THROUGH_COMMUNITY[level]: getattr(node, "community_id", None) if level == Level.GRID else node.pk}
+        if level != Level.GRID
+        else {"community": node.community_id}
+    )
+    volunteers = Volunteer.objects.filter(**by_community) if level != Level.GRID else Volunteer.objects.filter(grid=node)
+    ledger = LedgerEntry.objects.filter(volunteer__in=volunteers, created_at__gte=since, created_at__lt=until)
+    totals = ledger.aggregate(hours=Sum("hours"), points=Sum("points", filter=Q(points__gt=0)))
+    data["volunteers"] = {
+        "units": ReportingUnit.objects.filter(**by_community, status=ReviewStatus.CONFIRMED).count() if level != Level.GRID else 0,
+        "members": volunteers.filter(status=ReviewStatus.CONFIRMED).count(),
+        "hours": float(totals["hours"] or 0),
+        "points": float(totals["points"] or 0),
+        "posts_filled": PostClaim.objects.filter(volunteer__in=volunteers, status=PostClaim.Status.CONFIRMED).count(),
+        "wishes_fulfilled": Wish.objects.filter(
+            claimed_by__in=volunteers, status=Wish.Status.CONFIRMED, confirmed_at__gte=since, confirmed_at__lt=until
+        ).count(),
+    }
+    year_ago = _aware((end.replace(day=1) - dt.timedelta(days=330)).replace(day=1))
+    submitted = dict(
+        requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
+    )
+    closed = dict(
+        requests.filter(closed_at__gte=year_ago, closed_at__lt=until, status=Status.CLOSED)
+        .annotate(month=TruncMonth("closed_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+    )
+    visits = dict(
+        Visit.objects.filter(**by_grid, visited_at__gte=year_ago, visited_at__lt=until)
+        .annotate(month=TruncMonth("visited_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+    )
+    months = sorted({*submitted, *closed, *visits})
+    data["trend"] = [
+        {
+            "month": timezone.localtime(m).strftime("%Y-%m") if timezone.is_aware(m) else m.strftime("%Y-%m"),
+            "submitted": submitted.get(m, 0),
+            "closed": closed.get(m, 0),
+            "visits": visits.get(m, 0),
+        }
+        for m in months
+    ]
+    if level in CHILD:
+        child_level, key, label = CHILD[level]
+        households_by = {
+            row[key]: row
+            for row in households.filter(status="active").values(key, label).annotate(households=Count("pk"), key_care=Count("pk", filter=Q(key_care=True)))
+        }
+        requests_by = {row[key]: row for row in in_period.values(key).annotate(requests=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED)))}
+        data["children"] = [
+            {
+                "level": child_level,
+                "id": child_id,
+                "name": row[label],
+                "households": row["households"],
+                "key_care": row["key_care"],
+                "requests": requests_by.get(child_id, {}).get("requests", 0),
+                "closed": requests_by.get(child_id, {}).get("closed", 0),
+            }
+            for child_id, row in sorted(households_by.items(), key=lambda item: item[1][label])
+        ]
+    else:
+        data["children"] = []
+    return data
+
+
+def _key(node, start: dt.date, end: dt.date) -> str:
+    return f"dashboard:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
+
+
+def dashboard_for(node, start: dt.date, end: dt.date) -> tuple[dict, dt.datetime]:
+    """Cached figures when at most five minutes old, otherwise computed now (and cached)."""
+    cached = cache.get(_key(node, start, end))
+    if cached is not None and (timezone.now() - cached["as_of"]).total_seconds() <= FRESH_SECONDS:
+        return cached["data"], cached["as_of"]
+    return dashboard_refresh(node=node, start=start, end=end)
+
+
+def dashboard_refresh(*, node, start: dt.date, end: dt.date) -> tuple[dict, dt.datetime]:
+    data, as_of = compute(node, start, end), timezone.now()
+    cache.set(_key(node, start, end), {"data": data, "as_of": as_of}, CACHE_SECONDS)
+    return data, as_of
+
+
+def dashboards_refresh_all(*, today: dt.date | None = None) -> int:
+    """The 5-minute job: the district, streets and communities, for this month and this year."""
+    from governance.models import Community, District, Street
+
+    today = today or timezone.localdate()
+    refreshed = 0
+    for model in (District, Street, Community):
+        for node in model.objects.all():
+            for period in ("month", "year"):
+                start, end = period_bounds(period, today)
+                dashboard_refresh(node=node, start=start, end=end)
+                refreshed += 1
+    return refreshed

@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from governance.dashboards import dashboards_refresh_all
+
+
+class Command(BaseCommand):
+    help = "Recompute the cached dashboard figures of the district, streets and communities (the 5-minute job)."
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"{dashboards_refresh_all()} dashboards refreshed.")
