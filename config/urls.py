@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("volunteers.views")),
     path("", include("grids.views")),
     path("", include("governance.views_dashboard")),
+    path("", include("governance.views_lists")),
 ]
 
 if settings.DEBUG:

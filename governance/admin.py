@@ -4,8 +4,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance import selectors
-from governance.admin_mixins import NodeAdmin, ScopedAdmin
-from governance.models import AuditEntry, Community, District, Membership, Notification, PersonalDataLog, ResidentUnit, Street, User
+from governance.admin_mixins import NodeAdmin, ReadOnlyScopedAdmin, ScopedAdmin
+from governance.models import (
+    AuditEntry,
+    Community,
+    DemandItem,
+    District,
+    Membership,
+    Notification,
+    PersonalDataLog,
+    Project,
+    ResidentUnit,
+    ResourceItem,
+    Street,
+    User,
+)
 from governance.permissions import can_grant, can_manage_user, has_capability
 from governance.roles import Capability
 from governance.services import membership_grant, membership_revoke, user_update
@@ -223,3 +236,10 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ResourceItem, DemandItem, Project)
+class ThreeListsAdmin(ReadOnlyScopedAdmin):
+    """The three lists are kept on their page (with history); the back office reads them."""
+
+    capability = Capability.MANAGE_HIERARCHY

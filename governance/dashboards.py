@@ -98,6 +98,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
             claimed_by__in=volunteers, status=Wish.Status.CONFIRMED, confirmed_at__gte=since, confirmed_at__lt=until
         ).count(),
     }
+    data["lists"] = _lists(node)
     year_ago = _aware((end.replace(day=1) - dt.timedelta(days=330)).replace(day=1))
     submitted = dict(
         requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
@@ -179,3 +180,19 @@ def dashboards_refresh_all(*, today: dt.date | None = None) -> int:
                 dashboard_refresh(node=node, start=start, end=end)
                 refreshed += 1
     return refreshed
+
+
+def _lists(node) -> dict:
+    """三张清单 counts of the node's communities."""
+    from governance.models import DemandItem, Project, ResourceItem
+
+    if node.LEVEL == Level.GRID:
+        return {"resources": 0, "demands": 0, "projects": 0, "done": 0}
+    where = THROUGH_COMMUNITY[node.LEVEL]
+    projects = Project.objects.filter(**{where: node.pk}).aggregate(total=Count("pk"), done=Count("pk", filter=Q(status=Project.Status.DONE)))
+    return {
+        "resources": ResourceItem.objects.filter(**{f"unit__{where}": node.pk}).count(),
+        "demands": DemandItem.objects.filter(**{where: node.pk}).count(),
+        "projects": projects["total"],
+        "done": projects["done"],
+    }

@@ -359,3 +359,93 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ListCategory(models.TextChoices):
+    VENUE = "venue", _("Venue")
+    EQUIPMENT = "equipment", _("Equipment and materials")
+    SKILLS = "skills", _("Skills and volunteers")
+    FUNDS = "funds", _("Funds")
+    SERVICES = "services", _("Services (medical, legal, education…)")
+    OTHER = "other", _("Other")
+
+
+class ResourceItem(models.Model):
+    """资源清单: what a resident unit offers."""
+
+    unit = models.ForeignKey(ResidentUnit, models.CASCADE, related_name="resources", verbose_name=_("resident unit"))
+    category = models.CharField(_("category"), max_length=10, choices=ListCategory.choices)
+    description = models.CharField(_("resource"), max_length=200)
+    created_at = models.DateTimeField(_("listed at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = {Level.DISTRICT: ["unit__community__district_id"], Level.STREET: ["unit__community__street_id"], Level.COMMUNITY: ["unit__community_id"]}
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resource list")
+        ordering = ["category", "id"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.description}"
+
+    def ancestry(self):
+        return self.unit.ancestry()
+
+
+class DemandItem(models.Model):
+    """需求清单: what the community needs."""
+
+    community = models.ForeignKey(Community, models.CASCADE, related_name="demands", verbose_name=_("community"))
+    category = models.CharField(_("category"), max_length=10, choices=ListCategory.choices)
+    description = models.CharField(_("demand"), max_length=200)
+    created_at = models.DateTimeField(_("listed at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = {Level.DISTRICT: ["community__district_id"], Level.STREET: ["community__street_id"], Level.COMMUNITY: ["community_id"]}
+
+    class Meta:
+        verbose_name = _("demand")
+        verbose_name_plural = _("demand list")
+        ordering = ["category", "id"]
+
+    def __str__(self):
+        return self.description
+
+    def ancestry(self):
+        return self.community.ancestry()
+
+
+class Project(models.Model):
+    """项目清单: a resource matched with a demand, with an owner, a plan, a status and a result."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        DONE = "done", _("Done")
+
+    community = models.ForeignKey(Community, models.CASCADE, related_name="projects", verbose_name=_("community"))
+    demand = models.OneToOneField(DemandItem, models.PROTECT, related_name="project", verbose_name=_("demand"))
+    resource = models.ForeignKey(ResourceItem, models.PROTECT, related_name="projects", verbose_name=_("resource"))
+    owner = models.CharField(_("owner"), max_length=50)
+    plan = models.TextField(_("plan"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    result = models.TextField(_("result"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = DemandItem.SCOPE_PATHS
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("project list")
+        ordering = ["status", "-id"]
+
+    def __str__(self):
+        return f"{self.demand} ← {self.resource}"
+
+    def ancestry(self):
+        return self.community.ancestry()
