@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("grids.views")),
     path("", include("governance.views_dashboard")),
     path("", include("governance.views_lists")),
+    path("", include("governance.views_linkage")),
 ]
 
 if settings.DEBUG:

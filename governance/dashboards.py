@@ -99,6 +99,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
         ).count(),
     }
     data["lists"] = _lists(node)
+    data["linkage"] = _linkage(node)
     year_ago = _aware((end.replace(day=1) - dt.timedelta(days=330)).replace(day=1))
     submitted = dict(
         requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
@@ -196,3 +197,18 @@ def _lists(node) -> dict:
         "projects": projects["total"],
         "done": projects["done"],
     }
+
+
+def _linkage(node) -> dict:
+    """包联 compliance of the node's communities."""
+    from governance.linkage import compliance
+    from governance.models import Community, LinkageDuty
+
+    if node.LEVEL == Level.GRID:
+        return {"duties": 0, "behind": 0, "no_meeting": 0}
+    where = THROUGH_COMMUNITY[node.LEVEL]
+    communities = list(
+        Community.objects.filter(pk=node.pk) if node.LEVEL == Level.COMMUNITY else Community.objects.filter(**{where.removeprefix("community__"): node.pk})
+    )
+    state = compliance(LinkageDuty.objects.filter(**{where: node.pk}), communities)
+    return {"duties": state["duties"], "behind": len(state["behind"]), "no_meeting": len(state["no_meeting"])}

@@ -4,16 +4,18 @@ small: 2 streets, 4 communities, 12 grids, 60 buildings. district: the scale of 
 (8 streets, 50 communities, 500 grids, 10,000 buildings). Later modules add their own data on top.
 """
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from governance.audit import audit_record
 from governance.demo_names import mobile, person_name
-from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
+from governance.models import AuditEntry, Community, District, LinkageDuty, LinkageRecord, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, CentralHousehold, Grid
 
@@ -232,6 +234,32 @@ class DemoSeeder:
         users = User.objects.bulk_create(users, batch_size=2000)
         memberships = [Membership(user=users[index], role=role, **{node.LEVEL: node}) for index, role, node in grants]
         Membership.objects.bulk_create(memberships, batch_size=2000)
+        self._linkage(users, grants, communities)
+
+    def _linkage(self, users, grants, communities) -> None:
+        """包联: the district organization department for every community, each street cadre for the street's, with a few records."""
+        district_user = next(users[index] for index, role, _node in grants if role == Role.DISTRICT_ORG)
+        street_users = {node.pk: users[index] for index, role, node in grants if role == Role.STREET_CADRE}
+        duties = [LinkageDuty(user=district_user, community=c, kind=LinkageDuty.Kind.DISTRICT_LEADER) for c in communities]
+        duties += [
+            LinkageDuty(user=street_users[c.street_id], community=c, kind=LinkageDuty.Kind.STREET_LEADER) for c in communities if c.street_id in street_users
+        ]
+        duties = LinkageDuty.objects.bulk_create(duties)
+        today = timezone.localdate()
+        records = [
+            LinkageRecord(
+                community=duty.community,
+                duty=duty,
+                kind=LinkageRecord.Kind.VISIT,
+                held_on=today - dt.timedelta(days=self.rng.randint(0, 20)),
+                people=str(duty.user),
+                topics="走访社区，了解为民服务情况",
+                recorded_by=duty.user,
+            )
+            for duty in duties
+            if self.rng.random() < 0.6
+        ]
+        LinkageRecord.objects.bulk_create(records)
 
 
 def seed(*, scale: str, password: str, seed: int = 1, log=print) -> dict | None:

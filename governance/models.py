@@ -449,3 +449,68 @@ class Project(models.Model):
 
     def ancestry(self):
         return self.community.ancestry()
+
+
+class LinkageDuty(models.Model):
+    """包联: a leader linked to a community, with the duty of their kind."""
+
+    class Kind(models.TextChoices):
+        DISTRICT_LEADER = "district_leader", _("District leader (visit at least once a quarter)")
+        STREET_LEADER = "street_leader", _("Street leader (contact weekly, visit every two weeks)")
+        FIRST_SECRETARY = "first_secretary", _("First secretary (from a district department)")
+
+    user = models.ForeignKey(User, models.PROTECT, related_name="linkage_duties", verbose_name=_("leader"))
+    community = models.ForeignKey(Community, models.PROTECT, related_name="linkage_duties", verbose_name=_("community"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = {Level.DISTRICT: ["community__district_id"], Level.STREET: ["community__street_id"], Level.COMMUNITY: ["community_id"]}
+
+    class Meta:
+        verbose_name = _("linkage duty")
+        verbose_name_plural = _("linkage duties")
+        constraints = [models.UniqueConstraint(fields=["user", "community", "kind"], name="linkage_duty_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.community} · {self.get_kind_display()}"
+
+    def ancestry(self):
+        return self.community.ancestry()
+
+
+class LinkageRecord(models.Model):
+    """A leader's visit or contact, or a community's party-building joint meeting (党建联席会)."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        CONTACT = "contact", _("Contact (phone, message)")
+        JOINT_MEETING = "joint_meeting", _("Party-building joint meeting")
+
+    community = models.ForeignKey(Community, models.PROTECT, related_name="linkage_records", verbose_name=_("community"))
+    duty = models.ForeignKey(LinkageDuty, models.PROTECT, null=True, blank=True, related_name="records", verbose_name=_("duty"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    held_on = models.DateField(_("date"))
+    people = models.CharField(_("people"), max_length=200)
+    topics = models.TextField(_("topics"))
+    problems = models.TextField(_("problems raised"), blank=True, help_text=_("One per line; each can become a request in one step."))
+    units = models.ManyToManyField(ResidentUnit, blank=True, related_name="joint_meetings", verbose_name=_("resident units present"))
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    SCOPE_PATHS = LinkageDuty.SCOPE_PATHS
+
+    class Meta:
+        verbose_name = _("linkage record")
+        verbose_name_plural = _("linkage records")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["community", "kind", "held_on"], name="linkage_record_idx")]
+
+    def __str__(self):
+        return f"{self.community} {self.get_kind_display()} {self.held_on}"
+
+    def ancestry(self):
+        return self.community.ancestry()

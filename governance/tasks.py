@@ -14,3 +14,11 @@ def dashboards_refresh():
     from governance.dashboards import dashboards_refresh_all
 
     dashboards_refresh_all()
+
+
+@shared_task(ignore_result=True)
+def linkage_weekly():
+    """Mondays: remind leaders behind on their linkage duty and communities without a joint meeting (also `manage.py remind_linkage`)."""
+    from governance.linkage import linkage_remind
+
+    linkage_remind()

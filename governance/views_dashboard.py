@@ -77,7 +77,7 @@ def dashboard_export(request, level, pk):
         ),
         (
             _("Below"),
-            [(_("Name"), _("Households"), _("Key-care"), _("Requests"), _("Closed"))]
+            [(_("Area"), _("Households"), _("Key-care"), _("Requests"), _("Closed"))]
             + [(r["name"], r["households"], r["key_care"], r["requests"], r["closed"]) for r in data["children"]],
         ),
     ]

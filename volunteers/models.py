@@ -416,7 +416,7 @@ class DualReport(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     community = models.ForeignKey(Community, models.PROTECT, related_name="dual_reports", verbose_name=_("community"))
     volunteer = models.ForeignKey(Volunteer, models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("member"))
-    unit = models.ForeignKey(ReportingUnit, models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("unit"))
+    unit = models.ForeignKey(ReportingUnit, models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("reporting unit"))
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     figures = models.JSONField(_("figures"), default=dict)
