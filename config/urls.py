@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("governance.views_dashboard")),
     path("", include("governance.views_lists")),
     path("", include("governance.views_linkage")),
+    path("", include("governance.views_assessment")),
 ]
 
 if settings.DEBUG:

@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from governance import selectors
 from governance.admin_mixins import NodeAdmin, ReadOnlyScopedAdmin, ScopedAdmin
 from governance.models import (
+    AssessmentPlan,
     AuditEntry,
     Community,
     DemandItem,
     District,
+    Indicator,
     Membership,
     Notification,
     PersonalDataLog,
@@ -21,6 +23,7 @@ from governance.models import (
 )
 from governance.permissions import can_grant, can_manage_user, has_capability
 from governance.roles import Capability
+from governance.scope import scope_for
 from governance.services import membership_grant, membership_revoke, user_update
 
 
@@ -243,3 +246,34 @@ class ThreeListsAdmin(ReadOnlyScopedAdmin):
     """The three lists are kept on their page (with history); the back office reads them."""
 
     capability = Capability.MANAGE_HIERARCHY
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(AssessmentPlan)
+class AssessmentPlanAdmin(admin.ModelAdmin):
+    """The district sets each year's indicators and weights."""
+
+    list_display = ["year", "min_requests"]
+    inlines = [IndicatorInline]
+
+    def _district(self, request) -> bool:
+        return request.user.is_superuser or bool(scope_for(request.user, Capability.MANAGE_HIERARCHY).node_ids.get("district"))
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.VIEW_AUDIT)
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, Capability.VIEW_AUDIT)
+
+    def has_add_permission(self, request):
+        return self._district(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._district(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -514,3 +514,41 @@ class LinkageRecord(models.Model):
 
     def ancestry(self):
         return self.community.ancestry()
+
+
+class AssessmentPlan(models.Model):
+    """考核: one plan a year, with weighted indicators and a minimum volume for the rate indicators."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    min_requests = models.PositiveSmallIntegerField(_("fewest requests to be ranked on rates"), default=10)
+
+    class Meta:
+        verbose_name = _("assessment plan")
+        verbose_name_plural = _("assessment plans")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class Indicator(models.Model):
+    class Key(models.TextChoices):
+        VISIT_COVERAGE = "visit_coverage", _("Visit coverage (visited in 90 days)")
+        KEY_CARE = "key_care", _("Key-care visits on time")
+        ACCEPTANCE = "acceptance", _("Acceptance rate")
+        ON_TIME = "on_time", _("On-time completion rate")
+        SATISFACTION = "satisfaction", _("Satisfaction rate")
+        VOLUNTEER_HOURS = "volunteer_hours", _("Volunteer hours per household")
+        LINKAGE = "linkage", _("Linkage compliance")
+
+    plan = models.ForeignKey(AssessmentPlan, models.CASCADE, related_name="indicators", verbose_name=_("plan"))
+    key = models.CharField(_("indicator"), max_length=20, choices=Key.choices)
+    weight = models.PositiveSmallIntegerField(_("weight"))
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="indicator_once_per_plan")]
+
+    def __str__(self):
+        return f"{self.get_key_display()} × {self.weight}"

@@ -26,32 +26,37 @@ def _window(field: str, start: dt.datetime, end: dt.datetime) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
-def request_figures(requests, *, start: dt.datetime, end: dt.datetime) -> list[dict]:
-    """One aggregate query; returns rows of (key, label, numerator, denominator, rate or None)."""
+def figure_counts(*, start: dt.datetime, end: dt.datetime) -> dict:
+    """The Count expressions behind every figure, for one aggregate or a grouped annotate."""
     satisfied_floor = 3 if getattr(settings, "REQUESTS_FAIRLY_SATISFIED_COUNTS", True) else 4
     submitted = _window("created_at", start, end) & ~Q(status=Status.MERGED) & ~Q(status=Status.WITHDRAWN, accepted_at__isnull=True)
     due = _window("handle_deadline", start, end)
     closed = Q(status=Status.CLOSED)
     closed_in = closed & _window("closed_at", start, end)
     follow_up_due = closed_in & Q(anonymous=False, follow_up_declined=False)
-    counts = requests.aggregate(
-        accepted=Count("pk", filter=submitted & Q(accepted_at__isnull=False)),
-        submitted=Count("pk", filter=submitted),
-        due=Count("pk", filter=due),
-        completed=Count("pk", filter=due & closed),
-        on_time=Count("pk", filter=due & closed & Q(handled_on_time=True)),
-        extended=Count("pk", filter=due & Q(extension_days__gt=0)),
-        follow_up_due=Count("pk", filter=follow_up_due),
-        followed_up=Count("pk", filter=follow_up_due & Q(rating__isnull=False)),
-        rated=Count("pk", filter=closed_in & Q(rating__isnull=False)),
-        satisfied=Count("pk", filter=closed_in & Q(rating__gte=satisfied_floor)),
-        handled=Count("pk", filter=_window("handled_at", start, end)),
-        reworked=Count("pk", filter=_window("handled_at", start, end) & Q(rework_count__gt=0)),
-        closed=Count("pk", filter=closed_in),
-        redone=Count("pk", filter=closed_in & Q(redo_count__gt=0)),
-        dispatched=Count("pk", filter=_window("dispatched_at", start, end)),
-        returned=Count("pk", filter=_window("dispatched_at", start, end) & Q(returned_count__gt=0)),
-    )
+    return {
+        "accepted": Count("pk", filter=submitted & Q(accepted_at__isnull=False)),
+        "submitted": Count("pk", filter=submitted),
+        "due": Count("pk", filter=due),
+        "completed": Count("pk", filter=due & closed),
+        "on_time": Count("pk", filter=due & closed & Q(handled_on_time=True)),
+        "extended": Count("pk", filter=due & Q(extension_days__gt=0)),
+        "follow_up_due": Count("pk", filter=follow_up_due),
+        "followed_up": Count("pk", filter=follow_up_due & Q(rating__isnull=False)),
+        "rated": Count("pk", filter=closed_in & Q(rating__isnull=False)),
+        "satisfied": Count("pk", filter=closed_in & Q(rating__gte=satisfied_floor)),
+        "handled": Count("pk", filter=_window("handled_at", start, end)),
+        "reworked": Count("pk", filter=_window("handled_at", start, end) & Q(rework_count__gt=0)),
+        "closed": Count("pk", filter=closed_in),
+        "redone": Count("pk", filter=closed_in & Q(redo_count__gt=0)),
+        "dispatched": Count("pk", filter=_window("dispatched_at", start, end)),
+        "returned": Count("pk", filter=_window("dispatched_at", start, end) & Q(returned_count__gt=0)),
+    }
+
+
+def request_figures(requests, *, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """One aggregate query; returns rows of (key, label, numerator, denominator, rate or None)."""
+    counts = requests.aggregate(**figure_counts(start=start, end=end))
     definitions = [
         ("acceptance", _("Acceptance rate"), "accepted", "submitted"),
         ("completion", _("Completion rate"), "completed", "due"),
