@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("governance.views_lists")),
     path("", include("governance.views_linkage")),
     path("", include("governance.views_assessment")),
+    path("", include("governance.views_reports")),
 ]
 
 if settings.DEBUG:

@@ -13,6 +13,7 @@ from governance.models import (
     District,
     Indicator,
     Membership,
+    MonthlyReport,
     Notification,
     PersonalDataLog,
     Project,
@@ -277,3 +278,10 @@ class AssessmentPlanAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ReadOnlyScopedAdmin):
+    capability = Capability.VIEW_AUDIT
+    list_display = ["title", "month", "created_at"]
+    date_hierarchy = "month"

@@ -212,3 +212,46 @@ def _linkage(node) -> dict:
     )
     state = compliance(LinkageDuty.objects.filter(**{where: node.pk}), communities)
     return {"duties": state["duties"], "behind": len(state["behind"]), "no_meeting": len(state["no_meeting"])}
+
+
+def figures_workbook(data: dict) -> bytes:
+    """Every table of a dashboard in one workbook, a sheet each (the page's export and the monthly report)."""
+    import io
+
+    from django.utils.translation import gettext as _
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheets = [
+        (_("Coverage"), [(_("Figure"), _("Count"))] + [(key, value) for key, value in data["coverage"].items()]),
+        (
+            _("Request figures"),
+            [(_("Figure"), _("Count"), _("Out of"), _("Rate"))] + [(row["label"], row["numerator"], row["denominator"], row["rate"]) for row in data["rates"]],
+        ),
+        (_("By category"), [(_("Category"), _("Count"))] + [(row["name"], row["count"]) for row in data["by_category"]]),
+        (
+            _("Overdue"),
+            [(_("Tracking code"), _("Category"), _("Status"), _("Level"), _("Due"), _("Grid"), _("Held by"))]
+            + [
+                (r["tracking_code"], r["category__name"], r["status"], r["level"], r["stage_deadline"], r["grid__name"], r["handler__full_name"])
+                for r in data["overdue"]
+            ],
+        ),
+        (_("Volunteers"), [(_("Figure"), _("Count")), *list(data["volunteers"].items())]),
+        (
+            _("Monthly trend"),
+            [(_("Month"), _("Submitted"), _("Closed"), _("Visits"))] + [(r["month"], r["submitted"], r["closed"], r["visits"]) for r in data["trend"]],
+        ),
+        (
+            _("Below"),
+            [(_("Area"), _("Households"), _("Key-care"), _("Requests"), _("Closed"))]
+            + [(r["name"], r["households"], r["key_care"], r["requests"], r["closed"]) for r in data["children"]],
+        ),
+    ]
+    for title, rows in sheets:
+        sheet = book.create_sheet(str(title)[:31])
+        for row in rows:
+            sheet.append([str(cell) if cell is not None and not isinstance(cell, int | float) else cell for cell in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

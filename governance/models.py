@@ -552,3 +552,30 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.get_key_display()} × {self.weight}"
+
+
+class MonthlyReport(models.Model):
+    """The past month's report of a community, a street or the district, as PDF and .xlsx (archive)."""
+
+    district = models.ForeignKey(District, models.PROTECT, related_name="monthly_reports", verbose_name=_("district"))
+    street = models.ForeignKey(Street, models.PROTECT, null=True, blank=True, related_name="monthly_reports", verbose_name=_("street"))
+    community = models.ForeignKey(Community, models.PROTECT, null=True, blank=True, related_name="monthly_reports", verbose_name=_("community"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    title = models.CharField(_("title"), max_length=200)
+    pdf = models.FileField(_("PDF"), upload_to="reports/%Y/%m/")
+    xlsx = models.FileField(_("Excel"), upload_to="reports/%Y/%m/")
+    created_at = models.DateTimeField(_("generated at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    # A street's report belongs to the street and the district; a community's also to the community.
+    SCOPE_PATHS = {Level.DISTRICT: ["district_id"], Level.STREET: ["street_id"], Level.COMMUNITY: ["community_id"]}
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-month", "district_id", "street_id", "community_id"]
+        indexes = [models.Index(fields=["month"], name="monthly_report_month_idx")]
+
+    def __str__(self):
+        return self.title

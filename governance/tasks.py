@@ -22,3 +22,11 @@ def linkage_weekly():
     from governance.linkage import linkage_remind
 
     linkage_remind()
+
+
+@shared_task(ignore_result=True)
+def monthly_reports():
+    """On the 1st: the past month's reports (also `manage.py monthly_reports`)."""
+    from governance.reports import monthly_reports_generate
+
+    monthly_reports_generate()

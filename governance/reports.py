@@ -1,0 +1,93 @@
+"""Monthly reports: on the 1st, each community's, street's and the district's figures for the past month,
+as an .xlsx (the dashboard's tables) and a PDF, archived and scoped like everything else."""
+
+import datetime as dt
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+
+from governance import dashboards
+from governance.models import Community, District, MonthlyReport, Street
+
+# A CID font the PDF reader supplies: Chinese text without shipping a font file.
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def _pdf(title: str, data: dict) -> bytes:
+    buffer = io.BytesIO()
+    heading, body = ParagraphStyle("h", fontName=FONT, fontSize=16, leading=22), ParagraphStyle("b", fontName=FONT, fontSize=10, leading=14)
+    coverage = data["coverage"]
+    rows = [[_("Figure"), _("Count"), _("Out of"), _("Rate")]] + [
+        [str(r["label"]), r["numerator"], r["denominator"], f"{r['rate']}%" if r["rate"] is not None else "—"] for r in data["rates"]
+    ]
+    story = [
+        Paragraph(title, heading),
+        Spacer(1, 8),
+        Paragraph(
+            f"{_('households registered')} {coverage['registered']} · {_('visited in the last 30 days')} {coverage['visited_30']} · {_('key-care households visited within their cadence')} {coverage['key_care_on_time']}/{coverage['key_care_total']}",
+            body,
+        ),
+        Spacer(1, 8),
+        Table(rows, style=[("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 9), ("GRID", (0, 0), (-1, -1), 0.25, "#999999")]),
+        Spacer(1, 8),
+        Paragraph(
+            f"{_('Volunteers')}: {_('members')} {data['volunteers']['members']} · {_('volunteer hours')} {data['volunteers']['hours']:.0f} · {_('Micro-wishes fulfilled')} {data['volunteers']['wishes_fulfilled']}",
+            body,
+        ),
+    ]
+    if data["children"]:
+        story += [
+            Spacer(1, 8),
+            Table(
+                [[_("Area"), _("Households"), _("Requests"), _("Closed")]]
+                + [[c["name"], c["households"], c["requests"], c["closed"]] for c in data["children"]],
+                style=[("FONTNAME", (0, 0), (-1, -1), FONT), ("FONTSIZE", (0, 0), (-1, -1), 9), ("GRID", (0, 0), (-1, -1), 0.25, "#999999")],
+            ),
+        ]
+    SimpleDocTemplate(buffer, pagesize=A4, title=title).build(story)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def monthly_report_generate(*, node, month: dt.date) -> MonthlyReport | None:
+    """One node's report for one month; a second run finds it and does nothing."""
+    placement = {"district_id": node.district_id if hasattr(node, "district_id") else node.pk, "street_id": None, "community_id": None}
+    if isinstance(node, Street):
+        placement["street_id"] = node.pk
+    elif isinstance(node, Community):
+        placement.update(street_id=node.street_id, community_id=node.pk)
+    if MonthlyReport.objects.filter(month=month, **placement).exists():
+        return None
+    start, end = month, (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    data = dashboards.compute(node, start, end)
+    title = _("%(node)s monthly report, %(month)s") % {"node": node.name, "month": month.strftime("%Y-%m")}
+    report = MonthlyReport(month=month, title=title, **placement)
+    slug = f"{node.LEVEL}-{node.pk}-{month:%Y%m}"
+    report.pdf.save(f"{slug}.pdf", ContentFile(_pdf(title, data)), save=False)
+    report.xlsx.save(f"{slug}.xlsx", ContentFile(dashboards.figures_workbook(data)), save=False)
+    report.save()
+    return report
+
+
+def monthly_reports_generate(*, today: dt.date | None = None) -> int:
+    """The job of the 1st: the past month's reports of the district, every street and community."""
+    month, _last = previous_month(today or timezone.localdate())
+    made = 0
+    for model in (District, Street, Community):
+        for node in model.objects.all():
+            made += monthly_report_generate(node=node, month=month) is not None
+    return made
