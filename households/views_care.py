@@ -99,22 +99,33 @@ def public_household(request, token):
 
 
 def situation_map(request, level, pk):
+    """Buildings as tiles grouped by grid, coloured by key-care households or by open requests (?by=requests)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from resident_requests.models import ResidentRequest
+    from resident_requests.services import OPEN
+
     if level not in (Level.COMMUNITY, Level.GRID):
         raise Http404
     node = governance_selectors.node_get_for(request.user, level, pk)
+    by = "requests" if request.GET.get("by") == "requests" else "key_care"
     active = Q(households__status=Household.Status.ACTIVE)
+    open_requests = ResidentRequest.objects.filter(building=OuterRef("pk"), status__in=OPEN).order_by().values("building").annotate(n=Count("pk")).values("n")
     buildings = (
         Building.objects.visible_to(request.user)
         .filter(**{"grid__community" if level == Level.COMMUNITY else "grid": node})
         .select_related("grid")
         .annotate(household_count=Count("households", filter=active), key_care_count=Count("households", filter=active & Q(households__key_care=True)))
+        .annotate(open_count=Coalesce(Subquery(open_requests), 0))
         .order_by("grid__code", "number")
     )
     grids: dict[int, dict] = {}
     for building in buildings:
-        bucket = "none" if building.key_care_count == 0 else "few" if building.key_care_count <= 2 else "many"
+        value = building.open_count if by == "requests" else building.key_care_count
+        bucket = "none" if value == 0 else "few" if value <= 2 else "many"
         grids.setdefault(building.grid_id, {"grid": building.grid, "buildings": []})["buildings"].append((building, bucket))
-    return render(request, "households/care_map.html", {"node": node, "level": level, "grids": list(grids.values())})
+    return render(request, "households/care_map.html", {"node": node, "level": level, "grids": list(grids.values()), "by": by})
 
 
 def notification_list(request):
