@@ -249,7 +249,22 @@ class AuditQuerySet(ScopedQuerySet):
         raise TypeError("The audit log is append-only.")
 
 
-class PlacedLogEntry(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are written once and never changed or deleted (logs, timelines, ledgers)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(f"{type(self).__name__} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is append-only.")
+
+
+class PlacedLogEntry(AppendOnly):
     """An append-only log row placed in the tree by its ancestor columns, so the usual scope rule applies.
 
     The columns are not foreign-key constrained: a log outlives the nodes it mentions.
@@ -267,14 +282,6 @@ class PlacedLogEntry(models.Model):
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError(f"{type(self).__name__} is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError(f"{type(self).__name__} is append-only.")
 
 
 class AuditEntry(PlacedLogEntry):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import ResidentUnit
+from governance.models import AppendOnly, ResidentUnit
 from governance.roles import Level
 from governance.scope import ScopedQuerySet
 from grids.models import Building, Grid
@@ -263,7 +263,7 @@ class AllianceMeeting(models.Model):
         return f"{self.street} {self.held_on}"
 
 
-class TimelineEntry(models.Model):
+class TimelineEntry(AppendOnly):
     """The request's append-only timeline: every transition, by whom, when, at which level, with a note."""
 
     request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="timeline", verbose_name=_("request"))
@@ -283,14 +283,6 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The timeline is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The timeline is append-only.")
 
 
 class RequestPhoto(models.Model):

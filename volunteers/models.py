@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Community, ResidentUnit
+from governance.models import AppendOnly, Community, ResidentUnit
 from governance.roles import Level
 from governance.scope import ScopedQuerySet
 from grids.models import Grid
@@ -138,7 +138,7 @@ class PointsRule(models.Model):
         return self.label
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """The points passbook (积分存折): append-only; a correction is a reversal entry, never an edit."""
 
     class Kind(models.TextChoices):
@@ -170,14 +170,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} {self.points:+}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The points ledger is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The points ledger is append-only.")
 
 
 def new_secret() -> str:
