@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -46,7 +44,5 @@ urlpatterns = [
     path("", include("governance.views_linkage")),
     path("", include("governance.views_assessment")),
     path("", include("governance.views_reports")),
+    path("", include("governance.views_media")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,258 +1,486 @@
-"""The ledger's Excel template, the parsing and validation of an uploaded file, and the export.
+"""The ledger's Excel template, the reading and checking of an uploaded file, and the export.
 
-Columns are read by position, so a district may relabel the header row; the template says what each holds.
+One row per resident; rows sharing building number, unit and room form one household. Columns are found
+by their header text in either language, or by position when a district relabelled the header row.
 """
 
 import datetime as dt
 import io
 import re
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from typing import IO
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from governance.personal_data import decrypt, keyed_hash
+from governance.roles import Capability, Level
+from governance.scope import scope_for
 from governance.validators import normalize_mobile
 from households.idcard import parse_id_number
 from households.models import CareTag, Household, Resident
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
+# A 5 MB zip may inflate to gigabytes of XML; a real 20,000-row ledger stays far below this.
+MAX_UNZIPPED_BYTES = 150 * 1024 * 1024
+# Past this many problems the file is plainly wrong; the report stays readable and the row small.
+MAX_ERRORS = 5000
+EXPORT_CHUNK = 2000
+LANGUAGES = ("zh-hans", "en")
+TAG_SEPARATORS = re.compile(r"[、,，;；]")
+YES = {"是", "yes", "y", "1", "true", "√", "党员"}
+NO = {"否", "no", "n", "0", "false", "×", "群众", ""}
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4E4")
+HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object
+    required: bool = False
+    max_length: int | None = None
+    # Typed as text in the template, so that Excel keeps 18-digit numbers and leading zeros.
+    text: bool = False
+    household: bool = False
+
 
 COLUMNS = [
-    ("building", gettext_lazy("Building number"), True),
-    ("unit", gettext_lazy("Unit"), True),
-    ("floor", gettext_lazy("Floor"), True),
-    ("room", gettext_lazy("Room"), True),
-    ("household_phone", gettext_lazy("Household phone"), False),
-    ("tenure", gettext_lazy("Tenure (owner/tenant/other)"), False),
-    ("relation", gettext_lazy("Relation to head"), True),
-    ("name", gettext_lazy("Name"), True),
-    ("id_number", gettext_lazy("ID number"), False),
-    ("sex", gettext_lazy("Sex"), False),
-    ("birth_date", gettext_lazy("Birth date (YYYY-MM-DD)"), False),
-    ("phone", gettext_lazy("Mobile number"), False),
-    ("employment", gettext_lazy("Employment"), False),
-    ("work_unit", gettext_lazy("Work unit"), False),
-    ("is_party_member", gettext_lazy("Party member (yes/no)"), False),
-    ("party_branch", gettext_lazy("Party branch"), False),
-    ("special_situation", gettext_lazy("Special situation"), False),
-    ("tags", gettext_lazy("Tags (separated by 、)"), False),
+    Column("building", gettext_lazy("Building number"), required=True, household=True),
+    Column("unit", gettext_lazy("Unit"), required=True, household=True),
+    Column("floor", gettext_lazy("Floor"), required=True, household=True),
+    Column("room", gettext_lazy("Room"), required=True, max_length=10, text=True, household=True),
+    Column("household_phone", gettext_lazy("Household phone"), text=True, household=True),
+    Column("tenure", gettext_lazy("Tenure (owner/tenant/other)"), household=True),
+    Column("relation", gettext_lazy("Relation to head"), required=True),
+    Column("name", gettext_lazy("Name"), required=True, max_length=50),
+    Column("id_number", gettext_lazy("ID number"), text=True),
+    Column("sex", gettext_lazy("Sex")),
+    Column("birth_date", gettext_lazy("Birth date (YYYY-MM-DD)"), text=True),
+    Column("phone", gettext_lazy("Mobile number"), text=True),
+    Column("employment", gettext_lazy("Employment")),
+    Column("work_unit", gettext_lazy("Work unit"), max_length=100),
+    Column("is_party_member", gettext_lazy("Party member (yes/no)")),
+    Column("party_branch", gettext_lazy("Party branch"), max_length=100),
+    Column("special_situation", gettext_lazy("Special situation")),
+    Column("tags", gettext_lazy("Tags (separated by 、)")),
 ]
-LABELS = {key: label for key, label, _required in COLUMNS}
-INDEX = {key: position for position, (key, _label, _required) in enumerate(COLUMNS)}
-YES = {"是", "yes", "y", "1", "true", "党员"}
-NO = {"否", "no", "n", "0", "false", ""}
+KEYS = [column.key for column in COLUMNS]
+BY_KEY = {column.key: column for column in COLUMNS}
+POSITION = {key: position for position, key in enumerate(KEYS)}
+# Household columns that must agree on every row of one household.
+HOUSEHOLD_CONSISTENT = ("floor", "household_phone", "tenure")
 
 
-def _choice_map(choices) -> dict[str, str]:
-    """Accept the code, the label in either language, and the short Chinese label before any bracket."""
-    mapping = {}
-    for value, label in choices:
-        for text in {str(value), str(label), re.split(r"[（(]", str(label))[0].strip()}:
-            mapping[text.strip().lower()] = value
-    return mapping
+def _choices() -> dict[str, list]:
+    return {
+        "tenure": Household.Tenure.choices,
+        "relation": Resident.Relation.choices,
+        "sex": Resident.Sex.choices,
+        "employment": Resident.Employment.choices,
+    }
+
+
+def _short(label: str) -> str:
+    """The label before any bracket: “Minimum living allowance (低保)” → “Minimum living allowance”."""
+    return re.split(r"[（(]", label)[0].strip()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")").lower()
+
+
+def _in_every_language(build) -> dict:
+    """Merge what `build()` returns under each language, so a file filled in either language reads the same."""
+    merged: dict = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            merged.update(build())
+    return merged
+
+
+def _choice_maps() -> dict[str, dict[str, str]]:
+    """For each choice column: accepted text (code, label, short label, in either language) → stored value."""
+    maps: dict[str, dict[str, str]] = {key: {} for key in _choices()}
+    for key, choices in _choices().items():
+        maps[key] = _in_every_language(
+            lambda choices=choices: {_norm(text): value for value, label in choices for text in (str(value), str(label), _short(str(label)))}
+        )
+    return maps
 
 
 def header_row() -> list[str]:
-    return [str(label) for _key, label, _required in COLUMNS]
+    return [str(column.label) for column in COLUMNS]
+
+
+def _header_names() -> dict[str, str]:
+    return _in_every_language(lambda: {_norm(text): column.key for column in COLUMNS for text in (str(column.label), _short(str(column.label)))})
+
+
+def column_positions(header) -> dict[str, int]:
+    """Where each known column is in the uploaded sheet (key → 0-based position)."""
+    names = _header_names()
+    found: dict[str, int] = {}
+    for position, cell in enumerate(header or ()):
+        key = names.get(_norm(_text(cell)))
+        if key and key not in found:
+            found[key] = position
+    if len(found) < len(COLUMNS) // 2:
+        # Most headers unknown: a relabelled template, read in the template's order.
+        return dict(POSITION)
+    missing = [str(column.label) for column in COLUMNS if column.required and column.key not in found]
+    if missing:
+        raise ValidationError(_("The file has no column %(columns)s; start from the template.") % {"columns": "、".join(missing)})
+    return found
 
 
 def template_workbook() -> bytes:
+    """The empty template: headers (required ones highlighted), drop-down lists, text-typed number columns, and instructions."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("Households")
     sheet.append(header_row())
-    for cell in sheet[1]:
+    last_row = MAX_ROWS + 1
+    for position, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=position)
         cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="FCE4E4")
-    sheet.append(
-        [
-            1,
-            1,
-            3,
-            "301",
-            "13800000000",
-            str(Household.Tenure.OWNER.label),
-            str(Resident.Relation.HEAD.label),
-            "张三",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            _("no"),
-            "",
-            "",
-            "",
-        ]
-    )
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 16
+        cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = 22 if column.key in ("id_number", "tags", "special_situation", "work_unit", "party_branch") else 13
+        if column.text:
+            sheet.column_dimensions[letter].number_format = "@"
+    sheet.freeze_panes = "A2"
+    lists = {key: [_short(str(label)) for _value, label in choices] for key, choices in _choices().items()}
+    lists["is_party_member"] = [_("yes"), _("no")]
+    for key, values in lists.items():
+        # A warning, not a stop: the import also accepts codes and the other language.
+        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True, errorStyle="warning")
+        letter = get_column_letter(POSITION[key] + 1)
+        validation.add(f"{letter}2:{letter}{last_row}")
+        sheet.add_data_validation(validation)
+
     guide = book.create_sheet(_("Instructions"))
+    guide.column_dimensions["A"].width = 110
+    tags = CareTag.objects.filter(active=True).order_by("sort_order")
     for line in [
         _("One row per person; rows with the same building number, unit and room form one household."),
-        _("The first row of a household, or its head, gives the household's phone and tenure."),
-        _("Required columns are marked in the header with a pink background; all rows are checked before anything is saved."),
-        _("Allowed tags: %(tags)s") % {"tags": "、".join(CareTag.objects.filter(active=True, sensitive=False).values_list("name", flat=True))},
+        _("Columns with a pink header are required. Every row is checked before anything is saved: one problem and nothing is imported."),
+        _("The building number is the building's number in the grid. A household's floor, phone and tenure must be the same on all its rows."),
+        _("Give the ID number or, without one, the sex; birth date and sex are read from the ID number."),
+        _("Keep ID numbers and phone numbers as text: a number typed into a number cell loses its last digits."),
+        _("Allowed tags: %(tags)s") % {"tags": "、".join(tag.name for tag in tags if not tag.sensitive)},
+        _("Tags only those allowed to see sensitive data may set: %(tags)s") % {"tags": "、".join(tag.name for tag in tags if tag.sensitive)},
+        "",
+        _("Example:"),
     ]:
         guide.append([line])
+    guide.append(header_row())
+    head, spouse = Resident.Relation.HEAD.label, Resident.Relation.SPOUSE.label
+    guide.append([1, 1, 3, "301", "13800000000", _short(str(Household.Tenure.OWNER.label)), str(head), "张三", "", str(Resident.Sex.MALE.label), "1960-05-01"])
+    guide.append([1, 1, 3, "301", "13800000000", "", str(spouse), "李四", "", str(Resident.Sex.FEMALE.label), "1962-08-15", "", "", "", _("yes")])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-@dataclass
-class ParsedFile:
-    rows: list[dict] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-
-    def error(self, row: int, key: str | None, problem: str) -> None:
-        column = str(LABELS.get(key, "")) if key else ""
-        self.errors.append((row, column, str(problem)))
-
-
-def read_rows(uploaded) -> list[tuple[int, list]]:
-    """The data rows of an uploaded .xlsx (checked by content, not by name) with their sheet row numbers."""
-    if uploaded.size > MAX_BYTES:
-        raise ValidationError(_("The file is larger than 5 MB; split it by building."))
-    head = uploaded.read(4)
-    uploaded.seek(0)
-    if head != b"PK\x03\x04" or not zipfile.is_zipfile(uploaded):
-        raise ValidationError(_("This is not an Excel .xlsx file; download the template and fill it in."))
-    uploaded.seek(0)
-    try:
-        book = load_workbook(uploaded, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ValidationError(_("This Excel file cannot be read; save it again as .xlsx and retry.")) from exc
-    sheet = book.worksheets[0]
-    rows = []
-    for number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        cells = list(values[: len(COLUMNS)]) + [None] * max(0, len(COLUMNS) - len(values))
-        if all(cell is None or str(cell).strip() == "" for cell in cells):
-            continue
-        rows.append((number, cells))
-        if len(rows) > MAX_ROWS:
-            raise ValidationError(_("The file has more than %(max)d rows; split it by building.") % {"max": MAX_ROWS})
-    book.close()
-    if not rows:
-        raise ValidationError(_("The file has no data rows."))
-    return rows
-
-
 def _text(cell) -> str:
     if cell is None:
         return ""
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     return str(cell).strip()
 
 
-def validate_rows(rows, *, buildings: dict[int, object], sensitive_ok: bool) -> ParsedFile:
-    """Check every row; the result holds cleaned rows, or the list of (row, column, problem)."""
-    parsed = ParsedFile()
-    tenures = _choice_map(Household.Tenure.choices)
-    relations = _choice_map(Resident.Relation.choices)
-    employments = _choice_map(Resident.Employment.choices)
-    sexes = {**_choice_map(Resident.Sex.choices), "男": "M", "女": "F"}
+def read_rows(uploaded) -> list[tuple[int, list]]:
+    """The non-empty data rows of an uploaded .xlsx (checked by content, not by name), with their sheet row numbers.
+
+    Cells come back in the template's column order whatever the file's order; a missing optional column reads as empty.
+    """
+    if uploaded.size > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 5 MB; split it by building."))
+    not_excel = _("This is not an Excel .xlsx file; download the template and fill it in.")
+    uploaded.seek(0)
+    if uploaded.read(4) != b"PK\x03\x04":
+        raise ValidationError(not_excel)
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ValidationError(not_excel) from exc
+    if inflated > MAX_UNZIPPED_BYTES:
+        raise ValidationError(_("The file is too large once unpacked; split it by building."))
+    uploaded.seek(0)
+    try:
+        book = load_workbook(uploaded, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ValidationError(_("This Excel file cannot be read; save it again as .xlsx and retry.")) from exc
+    try:
+        return _sheet_rows(book.worksheets[0])
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise ValidationError(_("This Excel file cannot be read; save it again as .xlsx and retry.")) from exc
+    finally:
+        book.close()
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list]]:
+    header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
+    positions = column_positions(header)
+    order = [positions.get(key) for key in KEYS]
+    width = max(position for position in order if position is not None) + 1
+    rows = []
+    for number, values in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+        cells = [values[position] if position is not None and position < len(values) else None for position in order]
+        if all(_text(cell) == "" for cell in cells):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise ValidationError(_("The file has more than %(max)d rows; split it by building.") % {"max": MAX_ROWS})
+        rows.append((number, cells))
+    if not rows:
+        raise ValidationError(_("The file has no data rows."))
+    return rows
+
+
+@dataclass
+class Checked:
+    """Cleaned rows, or the problems found: (sheet row, column header, problem) in the user's language."""
+
+    rows: list[dict] = field(default_factory=list)
+    problems: list[tuple[int, int, str, str]] = field(default_factory=list)
+
+    def error(self, row: int, key: str | None, problem) -> None:
+        position = POSITION.get(key, -1)
+        self.problems.append((row, position, str(BY_KEY[key].label) if key else "", str(problem)))
+
+    @property
+    def errors(self) -> list[list]:
+        """Sorted by row then by column; capped so that a wholly wrong file still gives a usable report."""
+        ordered = sorted(self.problems, key=lambda problem: (problem[0], problem[1]))
+        listed = [[row, label, problem] for row, _position, label, problem in ordered[:MAX_ERRORS]]
+        if len(ordered) > MAX_ERRORS:
+            more = len(ordered) - MAX_ERRORS
+            listed.append([None, "", _("%(count)d more problems are not listed; correct these first.") % {"count": more}])
+        return listed
+
+
+def _building_number(text: str) -> int | None:
+    """“3”, “3号楼”, “3栋”, “3幢” all mean building 3 of the grid."""
+    match = re.fullmatch(r"(\d{1,5})\s*(号楼|号|栋|幢|楼)?", text)
+    return int(match.group(1)) if match else None
+
+
+def _date(text: str) -> dt.date | None:
+    day = text.strip().split(" ")[0]
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(day, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _integer(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"-?\d{1,4}", text) else None
+
+
+def validate_rows(rows, *, buildings: dict[int, object], only_building=None, sensitive_ok: bool) -> Checked:
+    """Check every row and every household; `buildings` maps number → building for those the user may import into."""
+    checked = Checked()
+    maps = _choice_maps()
+    yes = YES | set(_in_every_language(lambda: {_("yes").lower(): True}))
+    no = NO | set(_in_every_language(lambda: {_("no").lower(): True}))
     tags = {}
     for tag in CareTag.objects.filter(active=True):
-        tags[tag.name] = tag
-        tags[tag.code] = tag
+        tags[_norm(tag.name)] = tag
+        tags[_norm(tag.code)] = tag
     seen_ids: dict[str, int] = {}
+    today = timezone.localdate()
     for number, cells in rows:
-        value = {key: _text(cells[INDEX[key]]) for key in INDEX}
-        row = {"row": number}
-        for key, _label, required in COLUMNS:
-            if required and not value[key]:
-                parsed.error(number, key, _("This column is required."))
-        try:
-            row["building"] = buildings[int(value["building"])]
-        except (KeyError, ValueError):
-            if value["building"]:
-                parsed.error(number, "building", _("No building with this number in the chosen grid or building."))
-        for key in ("unit", "floor"):
-            try:
-                row[key] = int(value[key])
-            except ValueError:
-                if value[key]:
-                    parsed.error(number, key, _("Enter a whole number."))
-        row["room"] = value["room"][:10]
-        for key, mapping in (("tenure", tenures), ("relation", relations), ("employment", employments), ("sex", sexes)):
+        raw = {key: cells[POSITION[key]] for key in KEYS}
+        value = {key: _text(cell) for key, cell in raw.items()}
+        row: dict = {"row": number, "tags": []}
+        for column in COLUMNS:
+            if column.required and not value[column.key]:
+                checked.error(number, column.key, _("This column is required."))
+            elif column.max_length and len(value[column.key]) > column.max_length:
+                checked.error(number, column.key, _("At most %(max)d characters.") % {"max": column.max_length})
+            elif column.key in ("room", "name", "work_unit", "party_branch", "special_situation"):
+                row[column.key] = value[column.key]
+
+        if value["building"]:
+            building_number = _building_number(value["building"])
+            if only_building is not None and building_number is not None and building_number != only_building.number:
+                checked.error(number, "building", _("This import is for building %(number)d only.") % {"number": only_building.number})
+            elif building_number not in buildings:
+                checked.error(number, "building", _("No building with this number in the chosen grid, or not one you may edit."))
+            else:
+                row["building"] = buildings[building_number]
+        if value["unit"]:
+            unit = _integer(value["unit"])
+            if unit is None or unit < 1:
+                checked.error(number, "unit", _("Enter a whole number from 1."))
+            row["unit"] = unit
+        if value["floor"]:
+            floor = _integer(value["floor"])
+            if floor is None:
+                checked.error(number, "floor", _("Enter a whole number (negative for a basement)."))
+            row["floor"] = floor
+
+        for key, mapping in maps.items():
             if value[key]:
-                if value[key].lower() not in mapping:
-                    parsed.error(number, key, _("“%(value)s” is not one of the allowed values.") % {"value": value[key]})
+                if _norm(value[key]) in mapping:
+                    row[key] = mapping[_norm(value[key])]
                 else:
-                    row[key] = mapping[value[key].lower()]
+                    checked.error(number, key, _("“%(value)s” is not one of the allowed values.") % {"value": value[key][:30]})
         for key in ("household_phone", "phone"):
             if value[key]:
                 try:
                     row[key] = normalize_mobile(value[key])
                 except ValidationError as exc:
-                    parsed.error(number, key, exc.messages[0])
+                    checked.error(number, key, exc.messages[0])
         if value["birth_date"]:
-            try:
-                row["birth_date"] = dt.date.fromisoformat(value["birth_date"][:10])
-            except ValueError:
-                parsed.error(number, "birth_date", _("Write the date as YYYY-MM-DD."))
-        if value["id_number"]:
-            try:
-                info = parse_id_number(value["id_number"])
-            except ValidationError as exc:
-                parsed.error(number, "id_number", exc.messages[0])
+            birth = _date(value["birth_date"])
+            if birth is None:
+                checked.error(number, "birth_date", _("Write the date as YYYY-MM-DD."))
+            elif birth > today or birth.year < 1890:
+                checked.error(number, "birth_date", _("This birth date is not plausible."))
             else:
-                if info.number in seen_ids:
-                    parsed.error(number, "id_number", _("The same ID number is already on row %(row)d.") % {"row": seen_ids[info.number]})
-                seen_ids[info.number] = number
-                if row.get("birth_date") and row["birth_date"] != info.birth_date:
-                    parsed.error(number, "birth_date", _("The birth date does not match the ID number."))
-                if row.get("sex") and row["sex"] != info.sex:
-                    parsed.error(number, "sex", _("The sex does not match the ID number."))
-                row.update(id_number=info.number, birth_date=info.birth_date, sex=info.sex, id_legacy=info.legacy, id_hash=keyed_hash(info.number))
-        if value["is_party_member"].lower() not in YES | NO:
-            parsed.error(number, "is_party_member", _("Write yes or no."))
-        row["is_party_member"] = value["is_party_member"].lower() in YES
-        row.update(
-            name=value["name"][:50], work_unit=value["work_unit"][:100], party_branch=value["party_branch"][:100], special_situation=value["special_situation"]
-        )
-        row["tags"] = []
-        for name in filter(None, (part.strip() for part in re.split(r"[、,，;；]", value["tags"]))):
-            tag = tags.get(name)
+                row["birth_date"] = birth
+        _check_id_number(checked, number, raw["id_number"], value["id_number"], row, seen_ids)
+        if not row.get("sex") and not value["sex"] and not value["id_number"]:
+            checked.error(number, "sex", _("Give the sex, or the ID number it is read from."))
+
+        party = value["is_party_member"].lower()
+        if party not in yes and party not in no:
+            checked.error(number, "is_party_member", _("Write yes or no."))
+        row["is_party_member"] = party in yes
+        for name in filter(None, (part.strip() for part in TAG_SEPARATORS.split(value["tags"]))):
+            tag = tags.get(_norm(name))
             if tag is None:
-                parsed.error(number, "tags", _("Unknown tag “%(tag)s”.") % {"tag": name})
+                checked.error(number, "tags", _("Unknown tag “%(tag)s”.") % {"tag": name[:30]})
             elif tag.sensitive and not sensitive_ok:
-                parsed.error(number, "tags", _("Your role does not allow setting sensitive tags."))
-            else:
+                checked.error(number, "tags", _("Your role does not allow setting sensitive tags."))
+            elif tag not in row["tags"]:
                 row["tags"].append(tag)
-        parsed.rows.append(row)
-    return parsed
+        checked.rows.append(row)
+    _check_households(checked)
+    return checked
 
 
-def check_against_database(parsed: ParsedFile) -> None:
-    """Rooms already lived in and ID numbers already registered refuse the file too."""
-    hashes = {row["id_hash"]: row["row"] for row in parsed.rows if row.get("id_hash")}
-    known = set()
-    keys = list(hashes)
-    for start in range(0, len(keys), 500):
-        known |= set(Resident.objects.filter(id_number_hash__in=keys[start : start + 500], moved_out_on__isnull=True).values_list("id_number_hash", flat=True))
-    for digest in sorted(known, key=hashes.get):
-        parsed.error(hashes[digest], "id_number", _("This ID number is already registered in the district."))
-    rooms = {(row["building"].pk, row.get("unit"), row["room"]): row["row"] for row in parsed.rows if row.get("building") and row.get("unit") is not None}
+def _check_id_number(checked: Checked, number: int, raw, text: str, row: dict, seen_ids: dict[str, int]) -> None:
+    if not text:
+        return
+    if isinstance(raw, float):
+        # Excel stores numbers as doubles: an 18-digit ID typed into a number cell has lost its last digits already.
+        checked.error(number, "id_number", _("Excel stored this ID number as a number and changed its last digits; format the column as text and retype it."))
+        return
+    try:
+        info = parse_id_number(text)
+    except ValidationError as exc:
+        checked.error(number, "id_number", exc.messages[0])
+        return
+    if info.number in seen_ids:
+        checked.error(number, "id_number", _("The same ID number is already on row %(row)d.") % {"row": seen_ids[info.number]})
+    else:
+        seen_ids[info.number] = number
+    if row.get("birth_date") and row["birth_date"] != info.birth_date:
+        checked.error(number, "birth_date", _("The birth date does not match the ID number."))
+    if row.get("sex") and row["sex"] != info.sex:
+        checked.error(number, "sex", _("The sex does not match the ID number."))
+    row.update(id_number=info.number, birth_date=info.birth_date, sex=info.sex, id_legacy=info.legacy, id_hash=keyed_hash(info.number))
+
+
+def household_key(row: dict) -> tuple | None:
+    if row.get("building") is None or row.get("unit") is None or not row.get("room"):
+        return None
+    return (row["building"].pk, row["unit"], row["room"])
+
+
+def _check_households(checked: Checked) -> None:
+    """Rows of one household agree on floor, phone and tenure, and name at most one head."""
+    first: dict[tuple, dict] = {}
+    heads: dict[tuple, int] = {}
+    for row in checked.rows:
+        key = household_key(row)
+        if key is None:
+            continue
+        reference = first.setdefault(key, {})
+        for name in HOUSEHOLD_CONSISTENT:
+            if row.get(name) in (None, ""):
+                continue
+            if name not in reference:
+                reference[name] = (row[name], row["row"])
+            elif reference[name][0] != row[name]:
+                checked.error(row["row"], name, _("Differs from row %(row)d of the same household.") % {"row": reference[name][1]})
+        if row.get("relation") == Resident.Relation.HEAD:
+            if key in heads:
+                checked.error(row["row"], "relation", _("The household already has its head on row %(row)d.") % {"row": heads[key]})
+            else:
+                heads[key] = row["row"]
+
+
+# A resident's household's place in the tree, read alongside it to tell whether the user may see that household.
+_ANCESTRY_LOOKUPS = [
+    (Level.DISTRICT, "household__grid__district_id"),
+    (Level.STREET, "household__grid__street_id"),
+    (Level.COMMUNITY, "household__grid__community_id"),
+    (Level.GRID, "household__grid_id"),
+    (Level.BUILDING, "household__building_id"),
+]
+
+
+def check_against_database(checked: Checked, *, visible_scope) -> None:
+    """ID numbers already registered and rooms already lived in refuse the file too.
+
+    Where the other household is in the user's own area it is named; elsewhere only the fact is told.
+    """
+    hashes = {row["id_hash"]: row["row"] for row in checked.rows if row.get("id_hash")}
+    registered = {}
+    keys = sorted(hashes)
+    levels = [level for level, _lookup in _ANCESTRY_LOOKUPS]
+    # Batches keep each statement's parameter list bounded; a 20,000-row file needs at most 20 queries.
+    for start in range(0, len(keys), 1000):
+        found = Resident.objects.filter(id_number_hash__in=keys[start : start + 1000], moved_out_on__isnull=True).values_list(
+            "id_number_hash", "household__building__name", "household__unit", "household__room", *(lookup for _level, lookup in _ANCESTRY_LOOKUPS)
+        )
+        for digest, building_name, unit, room, *ancestry in found:
+            registered[digest] = (f"{building_name} {unit}-{room}", dict(zip(levels, ancestry, strict=True)))
+    for digest, (address, ancestry) in registered.items():
+        if visible_scope.contains(ancestry):
+            problem = _("This ID number is already registered in household %(household)s.") % {"household": address}
+        else:
+            problem = _("This ID number is already registered in the district, in a household outside your area.")
+        checked.error(hashes[digest], "id_number", problem)
+    rooms: dict[tuple, int] = {}
+    for row in checked.rows:
+        key = household_key(row)
+        if key is not None:
+            rooms.setdefault(key, row["row"])
     building_ids = {key[0] for key in rooms}
     occupied = set(Household.objects.filter(building_id__in=building_ids, status=Household.Status.ACTIVE).values_list("building_id", "unit", "room"))
-    for key in sorted(occupied & set(rooms), key=rooms.get):
-        parsed.error(rooms[key], "room", _("This room already has a household living in it."))
-    parsed.errors.sort()
+    for key in occupied & set(rooms):
+        checked.error(rooms[key], "room", _("This room already has a household living in it."))
 
 
 def errors_workbook(errors) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Errors"))
+    sheet = book.create_sheet(_("Problems"))
     sheet.append([_("Row"), _("Column"), _("Problem")])
     for row, column, problem in errors:
         sheet.append([row, column, problem])
@@ -261,40 +489,80 @@ def errors_workbook(errors) -> bytes:
     return buffer.getvalue()
 
 
-def export_workbook(households, *, unmasked: bool, sensitive_scope) -> tuple[bytes, int]:
-    """One row per resident (or per empty household); masked unless `unmasked`, sensitive tags only where allowed."""
+# Personal data columns an export writes, for the access log.
+EXPORT_FIELDS = ["name", "id_number", "birth_date", "sex", "phone", "household_phone", "address", "work_unit", "party", "special_situation", "tags"]
+
+
+@dataclass
+class Export:
+    file: IO[bytes]
+    rows: int
+    households: int
+    # The narrowest node holding every exported household, so the access log is placed where auditors look.
+    ancestry: dict
+
+
+def export_workbook(user, queryset, *, unmasked: bool) -> Export:
+    """Write one row per resident (or per empty household) to a temporary .xlsx, in write-only mode.
+
+    Values are masked unless `unmasked`, which needs REVEAL_PERSONAL over every household; the caller checks the reason
+    and logs the export. Members and tags come in a fixed number of queries per chunk of households, never per row.
+    """
+    sensitive = scope_for(user, Capability.VIEW_SENSITIVE)
+    reveal = scope_for(user, Capability.REVEAL_PERSONAL)
+    sorted_tags = CareTag.objects.order_by("sort_order", "id")
+    members = Prefetch(
+        "residents",
+        queryset=Resident.objects.filter(moved_out_on__isnull=True).prefetch_related(Prefetch("tags", queryset=sorted_tags)).order_by("id"),
+    )
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Households"))
     sheet.append([_("Grid"), *header_row()])
-    count = 0
-    for household in households:
-        phone = decrypt(household.phone_enc) if unmasked else household.phone_masked
-        members = list(household.residents.all()) or [None]
-        sensitive_ok = sensitive_scope.contains(household.ancestry())
+    yes, no = _("yes"), _("no")
+    rows = households = 0
+    common: dict | None = None
+    for household in queryset.prefetch_related(members).iterator(chunk_size=EXPORT_CHUNK):
+        ancestry = household.ancestry()
+        if unmasked and not reveal.contains(ancestry):
+            raise PermissionDenied(_("Your role does not allow revealing personal data."))
+        common = dict(ancestry) if common is None else {level: node for level, node in common.items() if ancestry.get(level) == node}
+        households += 1
+        sensitive_ok = sensitive.contains(ancestry)
         household_tags = [tag.name for tag in household.tags.all() if sensitive_ok or not tag.sensitive]
-        for resident in members:
-            count += 1
-            common = [household.grid.name, household.building.number, household.unit, household.floor, household.room, phone, household.get_tenure_display()]
+        address = [household.grid.name, household.building.number, household.unit, household.floor, household.room]
+        phone = decrypt(household.phone_enc) if unmasked else household.phone_masked
+        tenure = household.get_tenure_display()
+        for resident in household.residents.all() or [None]:
+            rows += 1
             if resident is None:
-                sheet.append([*common, "", "", "", "", "", "", "", "", "", "", "", "、".join(household_tags)])
+                sheet.append([*address, phone, tenure, "", "", "", "", "", "", "", "", "", "", "", "、".join(household_tags)])
                 continue
+            birth = ""
+            if resident.birth_date:
+                # The masked ID hides the birth date; a full date beside it would give the number back.
+                birth = resident.birth_date.isoformat() if unmasked else str(resident.birth_date.year)
+            resident_tags = [tag.name for tag in resident.tags.all() if (sensitive_ok or not tag.sensitive) and tag.name not in household_tags]
             sheet.append(
                 [
-                    *common,
+                    *address,
+                    phone,
+                    tenure,
                     resident.get_relation_display(),
                     resident.name,
                     decrypt(resident.id_number_enc) if unmasked else resident.id_number_masked,
                     resident.get_sex_display(),
-                    resident.birth_date.isoformat() if resident.birth_date else "",
+                    birth,
                     decrypt(resident.phone_enc) if unmasked else resident.phone_masked,
                     resident.get_employment_display(),
                     resident.work_unit,
-                    _("yes") if resident.is_party_member else _("no"),
+                    yes if resident.is_party_member else no,
                     resident.party_branch,
                     resident.special_situation,
-                    "、".join([*household_tags, *(tag.name for tag in resident.tags.all() if sensitive_ok or not tag.sensitive)]),
+                    "、".join([*household_tags, *resident_tags]),
                 ]
             )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), count
+    # Left open on purpose: the response streams it and closes it when sent.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    book.save(output)
+    output.seek(0)
+    return Export(file=output, rows=rows, households=households, ancestry=common or {})

@@ -1,64 +1,126 @@
-"""Excel import of a grid's (or a building's) households: the whole file is checked, then all rows go in or none."""
+"""Excel import of a grid's (or one building's) households: every row is checked, then all go in or none do.
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+Writes are bulk (a 10,000-row file is a few dozen statements), so the per-record services are not used here;
+the same derived columns are computed in Python instead: ciphertexts, keyed hashes, masks and the care cadence.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record
 from governance.models import AuditEntry
 from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
-from households.excel import check_against_database, read_rows, validate_rows
-from households.models import Household, HouseholdTag, ImportRun, Resident, ResidentTag
+from governance.roles import Capability
+from governance.scope import get_in_scope_or_404, scope_for
+from grids.models import Building, Grid
+from households.excel import check_against_database, household_key, validate_rows
+from households.models import CareTag, Household, HouseholdTag, ImportRun, Resident, ResidentTag
 from households.permissions import can_edit, can_see_sensitive
 from households.services import DEFAULT_CADENCE_DAYS
 
 BATCH = 2000
 
 
-def ledger_import(*, actor, grid, building=None, uploaded) -> ImportRun:
-    """Validate every row, then write households, residents and tags in one transaction.
+# Reads for the import pages, scoped like every selector (kept here beside the import they serve).
 
-    A refused file leaves only its ImportRun (with the errors); nothing else is written.
-    """
+
+def import_grids_for(user):
+    """Grids the user may import into: those where they keep the ledger."""
+    return Grid.objects.visible_to(user, Capability.EDIT_LEDGER).select_related("community").order_by("code")
+
+
+def import_building_for(user, grid: Grid, number: int) -> Building | None:
+    """The grid's building with this number, if the user keeps its ledger."""
+    return Building.objects.visible_to(user, Capability.EDIT_LEDGER).filter(grid=grid, number=number).first()
+
+
+def import_run_get_for(user, pk: int) -> ImportRun:
+    return get_in_scope_or_404(ImportRun.objects.visible_to(user, Capability.EDIT_LEDGER).select_related("grid", "building", "user"), pk=pk)
+
+
+# Writes.
+
+
+def _target(*, actor, grid: Grid, building: Building | None) -> dict:
+    if building is not None and building.grid_id != grid.pk:
+        raise ValidationError({"building": _("This building is not in the chosen grid.")})
     ancestry = building.ancestry() if building is not None else grid.ancestry()
     if not can_edit(actor, ancestry):
         raise PermissionDenied(_("Your role does not allow changing this household."))
-    name = getattr(uploaded, "name", "upload.xlsx")[:200]
-    rows = read_rows(uploaded)
-    targets = [building] if building is not None else list(grid.buildings.all())
-    parsed = validate_rows(rows, buildings={b.number: b for b in targets}, sensitive_ok=can_see_sensitive(actor, ancestry))
+    return ancestry
+
+
+def _refuse(*, actor, grid: Grid, building: Building | None, file_name: str, errors: list) -> ImportRun:
+    return ImportRun.objects.create(user=actor, grid=grid, building=building, file_name=file_name[:200], status=ImportRun.Status.FAILED, errors=errors)
+
+
+def ledger_import_refuse(*, actor, grid: Grid, building: Building | None = None, file_name: str, problems: list[str]) -> ImportRun:
+    """Record a file refused before its rows could be read (not an .xlsx, too large, too many rows)."""
+    _target(actor=actor, grid=grid, building=building)
+    return _refuse(actor=actor, grid=grid, building=building, file_name=file_name, errors=[[None, "", str(problem)] for problem in problems])
+
+
+def ledger_import(*, actor, grid: Grid, building: Building | None = None, rows, file_name: str = "") -> ImportRun:
+    """Check `rows` ((sheet row number, cells in template order), as read by households.excel.read_rows), then write.
+
+    A refused file leaves only its ImportRun, with every problem found; nothing else is written.
+    """
+    ancestry = _target(actor=actor, grid=grid, building=building)
+    if not rows:
+        return _refuse(actor=actor, grid=grid, building=building, file_name=file_name, errors=[[None, "", _("The file has no data rows.")]])
+    # Buildings of the grid the user may edit: a building-level role reaches only its own.
+    buildings = Building.objects.visible_to(actor, Capability.EDIT_LEDGER).filter(grid=grid).select_related("grid")
+    if building is not None:
+        buildings = buildings.filter(pk=building.pk)
+    checked = validate_rows(rows, buildings={item.number: item for item in buildings}, only_building=building, sensitive_ok=can_see_sensitive(actor, ancestry))
     # Database checks run even when the file has errors, so that one report lists every problem.
-    check_against_database(parsed)
-    if parsed.errors:
-        return ImportRun.objects.create(
-            user=actor, grid=grid, building=building, file_name=name, status=ImportRun.Status.FAILED, errors=[list(error) for error in parsed.errors]
-        )
-    with transaction.atomic():
-        households, residents = _write(actor=actor, rows=parsed.rows)
-        run = ImportRun.objects.create(
-            user=actor, grid=grid, building=building, file_name=name, status=ImportRun.Status.SUCCEEDED, households=households, residents=residents
-        )
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.CREATE,
-            instance=run,
-            changes={"import": [None, f"{households} households, {residents} residents"]},
-            ancestry=ancestry,
-        )
+    check_against_database(checked, visible_scope=scope_for(actor, Capability.VIEW_LEDGER))
+    if checked.problems:
+        return _refuse(actor=actor, grid=grid, building=building, file_name=file_name, errors=checked.errors)
+    try:
+        with transaction.atomic():
+            households, residents = _write(actor=actor, rows=checked.rows)
+            run = ImportRun.objects.create(
+                user=actor,
+                grid=grid,
+                building=building,
+                file_name=file_name[:200],
+                status=ImportRun.Status.SUCCEEDED,
+                households=households,
+                residents=residents,
+            )
+            audit_record(
+                actor=actor,
+                action=AuditEntry.Action.CREATE,
+                instance=grid,
+                changes={"excel_import": [None, run.pk], "households": [None, households], "residents": [None, residents]},
+                ancestry=ancestry,
+            )
+    except IntegrityError:
+        # Someone registered one of these rooms or ID numbers between the check and the write.
+        problem = _("The ledger changed while the file was being imported; nothing was imported. Upload it again.")
+        return _refuse(actor=actor, grid=grid, building=building, file_name=file_name, errors=[[None, "", problem]])
     return run
 
 
-def _write(*, actor, rows) -> tuple[int, int]:
+def _cadence(tags) -> int | None:
+    """What households.services.care_refresh derives from a new household's tags: the shortest key-care cadence."""
+    return min((tag.visit_cadence_days for tag in tags if tag.key_care and tag.active), default=None)
+
+
+def _write(*, actor, rows: list[dict]) -> tuple[int, int]:
     today = timezone.localdate()
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
-        groups.setdefault((row["building"].pk, row["unit"], row["room"]), []).append(row)
+        groups.setdefault(household_key(row), []).append(row)
     households = []
     for people in groups.values():
-        first = next((row for row in people if row.get("relation") == Resident.Relation.HEAD), people[0])
-        phone = first.get("household_phone", "")
-        cadences = [tag.visit_cadence_days for row in people for tag in row["tags"] if tag.key_care]
+        first = people[0]
+        phone = next((row["household_phone"] for row in people if row.get("household_phone")), "")
+        tenure = next((row["tenure"] for row in people if row.get("tenure")), Household.Tenure.OWNER)
+        cadence = _cadence(tag for row in people for tag in row["tags"])
         households.append(
             Household(
                 building=first["building"],
@@ -66,19 +128,20 @@ def _write(*, actor, rows) -> tuple[int, int]:
                 unit=first["unit"],
                 floor=first["floor"],
                 room=first["room"],
-                tenure=first.get("tenure", Household.Tenure.OWNER),
+                tenure=tenure,
+                is_party_household=any(row["is_party_member"] for row in people),
                 phone_enc=encrypt(phone),
                 phone_hash=keyed_hash(phone),
                 phone_masked=mask_phone(phone),
-                key_care=bool(cadences),
-                visit_cadence_days=min(cadences, default=DEFAULT_CADENCE_DAYS),
-                # Never visited: due at once, so the new households appear on the visit list.
+                key_care=cadence is not None,
+                visit_cadence_days=cadence or DEFAULT_CADENCE_DAYS,
+                # Never visited and no move-in date: due today, as care_refresh would set it.
                 next_visit_due=today,
-                moved_in_on=None,
             )
         )
     Household.objects.bulk_create(households, batch_size=BATCH)
-    residents, resident_tags, household_tags = [], [], []
+
+    residents, resident_tags, household_tags = [], [], {}
     for household, people in zip(households, groups.values(), strict=True):
         for row in people:
             number, phone = row.get("id_number", ""), row.get("phone", "")
@@ -89,7 +152,7 @@ def _write(*, actor, rows) -> tuple[int, int]:
                 sex=row.get("sex", ""),
                 birth_date=row.get("birth_date"),
                 id_number_enc=encrypt(number),
-                id_number_hash=keyed_hash(number),
+                id_number_hash=row.get("id_hash", ""),
                 id_number_masked=mask_id_number(number),
                 id_legacy=row.get("id_legacy", False),
                 phone_enc=encrypt(phone),
@@ -103,18 +166,24 @@ def _write(*, actor, rows) -> tuple[int, int]:
             )
             residents.append(resident)
             for tag in row["tags"]:
-                if tag.applies_to == tag.AppliesTo.HOUSEHOLD:
-                    household_tags.append(HouseholdTag(household=household, tag=tag, added_by=actor))
+                # A household-only tag given on a person's row belongs to the household (once).
+                if tag.applies_to == CareTag.AppliesTo.HOUSEHOLD:
+                    household_tags.setdefault((household.pk, tag.pk), HouseholdTag(household=household, tag=tag, added_by=actor))
                 else:
-                    resident_tags.append((resident, tag))
+                    resident_tags.append(ResidentTag(resident=resident, tag=tag, added_by=actor))
     Resident.objects.bulk_create(residents, batch_size=BATCH)
-    ResidentTag.objects.bulk_create([ResidentTag(resident=resident, tag=tag, added_by=actor) for resident, tag in resident_tags], batch_size=BATCH)
-    HouseholdTag.objects.bulk_create(list({(link.household.pk, link.tag_id): link for link in household_tags}.values()), batch_size=BATCH)
+    # The links were built before their residents had keys; bulk_create reads the keys from the saved instances.
+    ResidentTag.objects.bulk_create(resident_tags, batch_size=BATCH)
+    HouseholdTag.objects.bulk_create(list(household_tags.values()), batch_size=BATCH)
+
     heads = {}
     for resident in residents:
         if resident.relation == Resident.Relation.HEAD:
-            heads.setdefault(resident.household.pk, resident)
+            heads.setdefault(resident.household_id, resident)
+    with_head = []
     for household in households:
-        household.head = heads.get(household.pk)
-    Household.objects.bulk_update([h for h in households if h.head is not None], ["head"], batch_size=BATCH)
+        if household.pk in heads:
+            household.head = heads[household.pk]
+            with_head.append(household)
+    Household.objects.bulk_update(with_head, ["head"], batch_size=BATCH)
     return len(households), len(residents)

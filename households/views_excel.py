@@ -1,27 +1,30 @@
-"""Excel template download, all-or-nothing import with a per-row error report, and export of any filtered list."""
+"""Excel template download, all-or-nothing import with a per-row problem report, and export of any filtered ledger list."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.roles import Capability
+from governance import selectors as governance_selectors
+from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 from governance.services import personal_data_export_log
-from grids.models import Grid
 from households import selectors
-from households.excel import errors_workbook, export_workbook, template_workbook
-from households.imports import ledger_import
-from households.models import ImportRun, Resident
+from households.excel import EXPORT_FIELDS, MAX_ROWS, errors_workbook, export_workbook, read_rows, template_workbook
+from households.forms import HouseholdFilterForm
+from households.imports import import_building_for, import_grids_for, import_run_get_for, ledger_import, ledger_import_refuse
+from households.models import Household
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 20000
+PROBLEMS_PER_PAGE = 100
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
@@ -30,14 +33,27 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _require_editor(user) -> None:
+    if scope_for(user, Capability.EDIT_LEDGER).is_empty:
+        raise PermissionDenied(_("Your role does not allow changing this household."))
+
+
 class ImportForm(forms.Form):
-    grid = forms.TypedChoiceField(label=gettext_lazy("Grid"), coerce=int)
-    building = forms.IntegerField(label=gettext_lazy("Only this building number (optional)"), required=False, min_value=1)
-    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
+    # A plain number, not a choice: a grid outside the list must reach the scoped lookup and answer 404.
+    grid = forms.IntegerField(label=gettext_lazy("Grid"), widget=forms.Select)
+    building = forms.IntegerField(
+        label=gettext_lazy("Only this building (optional)"),
+        required=False,
+        min_value=1,
+        max_value=32767,
+        help_text=gettext_lazy("The building's number in the grid; leave empty to import the whole grid."),
+    )
+    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}"}))
 
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].choices = [(grid.pk, f"{grid.community.name} {grid.name}") for grid in grids]
+        self.fields["file"].help_text = _("At most 5 MB and %(rows)d rows.") % {"rows": MAX_ROWS}
+        self.fields["grid"].widget.choices = [(grid.pk, f"{grid.community.name} {grid.name}") for grid in grids]
 
 
 class ExportForm(forms.Form):
@@ -45,102 +61,132 @@ class ExportForm(forms.Form):
 
 
 def ledger_template(request):
+    _require_editor(request.user)
     return _xlsx(template_workbook(), "household-template.xlsx")
 
 
 def ledger_import_view(request):
-    grids = Grid.objects.visible_to(request.user, Capability.EDIT_LEDGER).select_related("community")[:500]
+    user = request.user
+    grids = list(import_grids_for(user)[:1000])
+    if not grids:
+        raise PermissionDenied(_("Your role does not allow changing this household."))
     form = ImportForm(request.POST or None, request.FILES or None, grids=grids)
     if request.method == "POST" and form.is_valid():
-        grid = get_in_scope_or_404(Grid.objects.visible_to(request.user, Capability.EDIT_LEDGER), pk=form.cleaned_data["grid"])
+        grid = get_in_scope_or_404(import_grids_for(user), pk=form.cleaned_data["grid"])
         building = None
         if form.cleaned_data["building"]:
-            building = grid.buildings.filter(number=form.cleaned_data["building"]).first()
+            building = import_building_for(user, grid, form.cleaned_data["building"])
             if building is None:
-                form.add_error("building", _("No building with this number in the chosen grid or building."))
+                form.add_error("building", _("No building with this number in the chosen grid, or not one you may edit."))
+        upload = form.cleaned_data["file"]
         if not form.errors:
             try:
-                run = ledger_import(actor=request.user, grid=grid, building=building, uploaded=form.cleaned_data["file"])
+                rows = read_rows(upload)
             except ValidationError as exc:
+                ledger_import_refuse(actor=user, grid=grid, building=building, file_name=upload.name, problems=exc.messages)
                 form.add_error("file", exc.messages)
             else:
-                if run.status == ImportRun.Status.SUCCEEDED:
-                    messages.success(
-                        request,
-                        _("%(households)d households and %(residents)d residents imported.") % {"households": run.households, "residents": run.residents},
-                    )
-                else:
-                    messages.error(
-                        request, _("Nothing was imported: the file has %(count)d problems. Correct them and upload it again.") % {"count": len(run.errors)}
-                    )
+                # The result page says what happened: imported, or refused with its problems.
+                run = ledger_import(actor=user, grid=grid, building=building, rows=rows, file_name=upload.name)
                 return redirect("ledger-import-result", pk=run.pk)
     return render(request, "households/excel_import.html", {"form": form})
 
 
-def _run_for(request, pk) -> ImportRun:
-    return get_in_scope_or_404(ImportRun.objects.visible_to(request.user, Capability.EDIT_LEDGER).select_related("grid", "building", "user"), pk=pk)
-
-
 def ledger_import_result(request, pk):
-    run = _run_for(request, pk)
-    return render(request, "households/excel_result.html", {"run": run, "errors": run.errors[:500]})
+    run = import_run_get_for(request.user, pk)
+    page = Paginator(run.errors, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "households/excel_result.html", {"run": run, "page": page})
 
 
 def ledger_import_errors(request, pk):
-    run = _run_for(request, pk)
-    return _xlsx(errors_workbook(run.errors), f"import-{run.pk}-errors.xlsx")
+    run = import_run_get_for(request.user, pk)
+    return _xlsx(errors_workbook(run.errors), f"import-{run.pk}-problems.xlsx")
+
+
+def _export_scope_q(user) -> Q:
+    """Households the user may export: where they export or keep the ledger (seeing a household is not enough)."""
+    scopes = [scope for scope in (scope_for(user, Capability.EXPORT_LEDGER), scope_for(user, Capability.EDIT_LEDGER)) if not scope.is_empty]
+    if not scopes:
+        raise PermissionDenied(_("Your role does not allow exporting the ledger."))
+    if any(scope.unrestricted for scope in scopes):
+        return Q()
+    predicate = scopes[0].q(Household)
+    for scope in scopes[1:]:
+        predicate |= scope.q(Household)
+    return predicate
+
+
+def _filtered(request):
+    """The household list page's filters, read the same way, narrowed to where the user may export.
+
+    An invalid filter (e.g. a sensitive tag the user may not filter by) refuses the export instead of dropping the filter.
+    """
+    user = request.user
+    export_q = _export_scope_q(user)
+    grids = governance_selectors.node_list_for(user, Level.GRID).select_related(None).only("id", "name")
+    form = HouseholdFilterForm(request.GET, grids=grids, sensitive_ok=not scope_for(user, Capability.VIEW_SENSITIVE).is_empty)
+    if not form.is_valid():
+        return None
+    building = request.GET.get("building", "")
+    filters = form.cleaned_data
+    households = selectors.household_search(
+        user, q=filters["q"], tag=filters["tag"], grid=filters["grid"], building=int(building) if building.isdigit() else None
+    )
+    return households.filter(export_q)
+
+
+def _back_to_list(request, message: str):
+    messages.error(request, message)
+    return redirect(f"{reverse('household-list')}?{request.GET.urlencode()}")
 
 
 def ledger_export(request):
-    """GET exports masked values; POST with a reason exports full values for those allowed to reveal them."""
+    """GET exports masked values; POST with a reason exports full values, for those who may reveal every exported household."""
     user = request.user
-    if scope_for(user, Capability.EXPORT_LEDGER).is_empty and scope_for(user, Capability.EDIT_LEDGER).is_empty:
-        raise PermissionDenied
-    params = request.GET
-    households = selectors.household_search(
-        user, q=params.get("q", ""), tag=params.get("tag", ""), grid=int(params["grid"]) if params.get("grid", "").isdigit() else None
-    )
+    households = _filtered(request)
+    if households is None:
+        return _back_to_list(request, _("These filters cannot be exported; change them on the list and export again."))
     unmasked, reason = False, ""
     if request.method == "POST":
         form = ExportForm(request.POST)
         if not form.is_valid():
-            return render(request, "households/excel_export.html", {"form": form, "query": params.urlencode()})
-        reveal_scope = scope_for(user, Capability.REVEAL_PERSONAL)
-        if households.exclude(reveal_scope.q(households.model)).exists() or reveal_scope.is_empty:
-            raise PermissionDenied(_("Your role does not allow revealing personal data."))
-        unmasked, reason = True, form.cleaned_data["reason"]
+            return render(request, "households/excel_export.html", {"form": form, "query": request.GET.urlencode(), "can_reveal": True})
+        reveal = scope_for(user, Capability.REVEAL_PERSONAL)
+        if reveal.is_empty or households.exclude(reveal.q(Household)).exists():
+            raise PermissionDenied(_("Your role does not allow revealing personal data for every household in this list."))
+        unmasked, reason = True, form.cleaned_data["reason"].strip()
     total = households.count()
     if total > EXPORT_LIMIT:
-        messages.error(
+        return _back_to_list(
             request,
             _("%(count)d households match; narrow the list (by grid or tag) to at most %(max)d before exporting.") % {"count": total, "max": EXPORT_LIMIT},
         )
-        return redirect(f"{reverse('household-list')}?{params.urlencode()}")
-    households = households.prefetch_related(
-        Prefetch("residents", queryset=Resident.objects.filter(moved_out_on__isnull=True).prefetch_related("tags").order_by("id"))
-    )
-    content, rows = export_workbook(households, unmasked=unmasked, sensitive_scope=scope_for(user, Capability.VIEW_SENSITIVE))
-    fields = ["name", "id_number", "phone", "household_phone"]
+    export = export_workbook(user, households, unmasked=unmasked)
     personal_data_export_log(
         actor=user,
-        description=_("Household ledger export (%(filters)s)") % {"filters": params.urlencode() or _("all")},
-        rows=rows,
-        fields=fields,
+        description=_("Household ledger export (%(filters)s)") % {"filters": request.GET.urlencode() or _("all")},
+        rows=export.rows,
+        fields=EXPORT_FIELDS,
         unmasked=unmasked,
         reason=reason,
+        ancestry=export.ancestry,
     )
-    return _xlsx(content, f"households-{timezone.localdate():%Y%m%d}.xlsx")
+    name = f"households-{'full-' if unmasked else ''}{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(export.file, as_attachment=True, filename=name, content_type=XLSX)
 
 
 def ledger_export_form(request):
-    return render(request, "households/excel_export.html", {"form": ExportForm(), "query": request.GET.urlencode()})
+    """The page asking for the reason of a full export; without the right to reveal it says so instead."""
+    _export_scope_q(request.user)
+    can_reveal = not scope_for(request.user, Capability.REVEAL_PERSONAL).is_empty
+    return render(request, "households/excel_export.html", {"form": ExportForm(), "query": request.GET.urlencode(), "can_reveal": can_reveal})
 
 
 urlpatterns = [
     path("template/", ledger_template, name="ledger-template"),
     path("import/", ledger_import_view, name="ledger-import"),
     path("import/<int:pk>/", ledger_import_result, name="ledger-import-result"),
-    path("import/<int:pk>/errors.xlsx", ledger_import_errors, name="ledger-import-errors"),
+    path("import/<int:pk>/problems.xlsx", ledger_import_errors, name="ledger-import-errors"),
     path("export/", ledger_export, name="ledger-export"),
     path("export/full/", ledger_export_form, name="ledger-export-full"),
 ]

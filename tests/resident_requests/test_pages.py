@@ -243,3 +243,15 @@ def test_a_volunteer_reports_a_problem_in_their_community(login, user):
     )
     created = ResidentRequest.objects.get(source="volunteer", grid=grid, created_by=user("volunteer1"))
     assert response["Location"] == reverse("public-track", args=[created.tracking_code])
+
+
+def test_photos_are_served_only_inside_the_requests_scope(client, login):
+    post_public(client, files={"photos": [jpeg_with_location()]})
+    photo = RequestPhoto.objects.latest("id")
+    url = photo.image.url
+    assert url.startswith("/media/")
+    assert login("community1").get(url).status_code == 200
+    assert login("community1").get(photo.thumbnail.url).status_code == 200
+    assert login("community2").get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
