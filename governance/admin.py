@@ -1,6 +1,9 @@
+import json
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 from governance import selectors
@@ -155,12 +158,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor__username"]
     list_select_related = ["actor", "content_type"]
-    readonly_fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "changes", "district", "street", "community", "grid", "building"]
+    readonly_fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "shown", "district", "street", "community", "grid", "building"]
+    # The stored changes are shown only as readers see them (AuditEntry.shown_changes).
+    exclude = ["changes"]
     list_per_page = 50
     date_hierarchy = "at"
 
     def get_queryset(self, request):
         return selectors.audit_list_for(request.user)
+
+    @admin.display(description=_("changes"))
+    def shown(self, obj):
+        return json.dumps(obj.shown_changes, ensure_ascii=False)
+
+    def lookup_allowed(self, lookup, value, request):
+        # Filtering inside the stored changes would reach values the readers are shown only as changed.
+        return lookup.split(LOOKUP_SEP, 1)[0] != "changes" and super().lookup_allowed(lookup, value, request)
 
     def has_module_permission(self, request):
         return has_capability(request.user, Capability.VIEW_AUDIT)

@@ -2,9 +2,11 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.constants import LOOKUP_SEP
 
 from governance.permissions import can_manage_node, has_capability
 from governance.roles import Capability
+from governance.scope import Scope, scope_for
 from governance.services import node_delete, node_save
 
 
@@ -86,3 +88,18 @@ class ReadOnlyScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def lookup_allowed(self, lookup, value, request):
+        """Django's admin lets a changelist filter (`?income=dibao`) on any local field: a filter on a value the viewer may
+        not see lists who has it. Ciphertexts and keyed hashes are never filtered on, sensitive fields only when every
+        listed row is in the viewer's sensitive-data scope. A refused lookup answers 400 (DisallowedModelAdminLookup)."""
+        name = lookup.split(LOOKUP_SEP, 1)[0]
+        if name.endswith(("_enc", "_hash")):
+            return False
+        if name in getattr(self.model, "SENSITIVE_FIELDS", ()) and not self.lists_only_within(request, scope_for(request.user, Capability.VIEW_SENSITIVE)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def lists_only_within(self, request, scope: Scope) -> bool:
+        """True when every row the changelist can list lies in `scope` (one EXISTS query)."""
+        return scope.unrestricted or not self.get_queryset(request).exclude(scope.q(self.model)).exists()

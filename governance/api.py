@@ -74,6 +74,7 @@ class MembershipGrantSerializer(serializers.Serializer):
 class AuditEntrySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None, read_only=True)
     record_type = serializers.CharField(source="content_type.model", read_only=True)
+    changes = serializers.JSONField(source="shown_changes", read_only=True)
 
     class Meta:
         model = AuditEntry

@@ -1,35 +1,46 @@
 """Audit rows are written by services in the same transaction as the change they describe."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from governance.models import AuditEntry
-from governance.personal_data import keyed_hash
+from governance.models import SENSITIVE_MARK, AuditEntry, audit_changed_only
 
-SENSITIVE_MARK = "●"
+
+@dataclass(frozen=True)
+class ChangedOnly:
+    """A value that snapshots compare but the log never stores: `diff` writes SENSITIVE_MARK in its place."""
+
+    value: object
 
 
 def snapshot(instance: models.Model) -> dict:
     """The instance's concrete field values, as JSON-friendly strings keyed by attribute name.
 
-    Sensitive fields (PIPL) are reduced to a short keyed digest: the log shows that they changed, never to what.
+    Fields in governance.models.audit_changed_only (PIPL sensitive data, birth dates) are compared but logged as a
+    constant mark: a digest of the value would still let readers group residents by it.
     """
     values = {}
-    sensitive = set(getattr(instance, "SENSITIVE_FIELDS", ()))
+    hidden = audit_changed_only(type(instance))
     for field in instance._meta.concrete_fields:
-        # Ciphertexts and keyed hashes never enter the log; their masked companions do.
+        # Ciphertexts and keyed hashes never enter the log.
         if field.name in {"password", "last_login", "created_at", "updated_at", "granted_at"} or field.attname.endswith(("_enc", "_hash")):
             continue
         value = getattr(instance, field.attname)
-        if field.name in sensitive:
-            values[field.attname] = SENSITIVE_MARK + keyed_hash(str(value))[:8] if value else ""
+        if field.name in hidden:
+            values[field.attname] = ChangedOnly(value)
             continue
         values[field.attname] = value if value is None or isinstance(value, bool | int) else str(value)
     return values
 
 
+def _logged(value):
+    return SENSITIVE_MARK if isinstance(value, ChangedOnly) else value
+
+
 def diff(before: dict, after: dict) -> dict:
-    return {key: [before.get(key), after.get(key)] for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)}
+    return {key: [_logged(before.get(key)), _logged(after.get(key))] for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)}
 
 
 def audit_record(*, actor, action: str, instance: models.Model, changes: dict, ancestry: dict | None = None) -> AuditEntry:

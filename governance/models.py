@@ -284,6 +284,19 @@ class PlacedLogEntry(AppendOnly):
         abstract = True
 
 
+# What the audit log shows for a value it records only as changed.
+SENSITIVE_MARK = "●"
+
+
+def audit_changed_only(model) -> frozenset[str]:
+    """Fields of `model` whose values never enter the audit log, only the fact that they changed.
+
+    PIPL sensitive data (SENSITIVE_FIELDS) and values that complete a masked one (AUDIT_CHANGED_ONLY): the log is read
+    by roles that may not see them.
+    """
+    return frozenset((*getattr(model, "SENSITIVE_FIELDS", ()), *getattr(model, "AUDIT_CHANGED_ONLY", ())))
+
+
 class AuditEntry(PlacedLogEntry):
     """Append-only record of a write: who, when, what, before and after.
 
@@ -314,6 +327,16 @@ class AuditEntry(PlacedLogEntry):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def shown_changes(self) -> dict:
+        """The changes as every reader sees them (page, API, back office).
+
+        Rows written before a field was recorded as changed-only (a digest, a birth date, an older mask) stay as they
+        are, append-only, and are hidden here the same way.
+        """
+        hidden = audit_changed_only(self.content_type.model_class())
+        return {key: [None if value is None else SENSITIVE_MARK for value in values] if key in hidden else values for key, values in self.changes.items()}
 
 
 class PersonalDataLog(PlacedLogEntry):

@@ -1,11 +1,13 @@
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
+from django.utils.translation import gettext_lazy as _
 
 from governance.admin_mixins import ReadOnlyScopedAdmin
 from governance.permissions import has_capability
 from governance.roles import Capability, Level
 from governance.scope import scope_for
 from households.models import CareTag, Household, ImportRun, Resident, Visit
-from households.permissions import can_see_sensitive
+from households.permissions import birth_date_scope, can_see_birth_date, can_see_sensitive
 
 
 @admin.register(CareTag)
@@ -93,11 +95,25 @@ class ResidentAdmin(ReadOnlyScopedAdmin):
         "moved_out_on",
     ]
 
+    readonly_fields = ["age"]
+
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
         if obj is None or not can_see_sensitive(request.user, obj.ancestry()):
             fields = [name for name in fields if name not in Resident.SENSITIVE_FIELDS]
+        if obj is None or not can_see_birth_date(request.user, obj.ancestry()):
+            fields = ["age" if name == "birth_date" else name for name in fields]
         return fields
+
+    @admin.display(description=_("age"))
+    def age(self, obj):
+        return obj.age
+
+    def lookup_allowed(self, lookup, value, request):
+        # Filtering on the birth date would give it back, date by date.
+        if lookup.split(LOOKUP_SEP, 1)[0] == "birth_date" and not self.lists_only_within(request, birth_date_scope(request.user)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(Visit)

@@ -11,6 +11,7 @@ from governance.scope import scope_for
 from governance.services import personal_data_reveal
 from households import selectors, services
 from households.models import CareTag, Household, Resident, Visit
+from households.permissions import birth_date_scope
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -20,9 +21,11 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class ResidentSerializer(serializers.ModelSerializer):
-    """Sensitive fields are present only for callers who may see them at this household."""
+    """Sensitive fields are present only for callers who may see them at this household, the birth date only for those who
+    may reveal the ID number there (households.permissions.birth_date_scope); everyone gets the age."""
 
     tags = serializers.SerializerMethodField()
+    age = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Resident
@@ -33,6 +36,7 @@ class ResidentSerializer(serializers.ModelSerializer):
             "relation",
             "sex",
             "birth_date",
+            "age",
             "id_number_masked",
             "id_legacy",
             "phone_masked",
@@ -59,6 +63,8 @@ class ResidentSerializer(serializers.ModelSerializer):
         if not self._sensitive_ok(obj):
             for name in Resident.SENSITIVE_FIELDS:
                 data.pop(name, None)
+        if not self.context["birth_date_scope"].contains(obj.household.ancestry()):
+            data.pop("birth_date")
         return data
 
 
@@ -123,7 +129,8 @@ class RevealSerializer(serializers.Serializer):
 
 class _SensitiveContext:
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "sensitive_scope": scope_for(self.request.user, Capability.VIEW_SENSITIVE)}
+        user = self.request.user
+        return {**super().get_serializer_context(), "sensitive_scope": scope_for(user, Capability.VIEW_SENSITIVE), "birth_date_scope": birth_date_scope(user)}
 
 
 class HouseholdViewSet(_SensitiveContext, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

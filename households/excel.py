@@ -517,7 +517,11 @@ def export_workbook(user, queryset, *, unmasked: bool) -> Export:
     )
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Households"))
-    sheet.append([_("Grid"), *header_row()])
+    header = header_row()
+    if not unmasked:
+        # A masked file leaves the exporter's hands: the age, never the birth date that would complete the masked ID number.
+        header[POSITION["birth_date"]] = _("Age")
+    sheet.append([_("Grid"), *header])
     yes, no = _("yes"), _("no")
     rows = households = 0
     common: dict | None = None
@@ -537,10 +541,7 @@ def export_workbook(user, queryset, *, unmasked: bool) -> Export:
             if resident is None:
                 sheet.append([*address, phone, tenure, "", "", "", "", "", "", "", "", "", "", "", "、".join(household_tags)])
                 continue
-            birth = ""
-            if resident.birth_date:
-                # The masked ID hides the birth date; a full date beside it would give the number back.
-                birth = resident.birth_date.isoformat() if unmasked else str(resident.birth_date.year)
+            birth = "" if resident.birth_date is None else resident.birth_date.isoformat() if unmasked else resident.age
             resident_tags = [tag.name for tag in resident.tags.all() if (sensitive_ok or not tag.sensitive) and tag.name not in household_tags]
             sheet.append(
                 [

@@ -67,9 +67,12 @@ class ResidentForm(forms.ModelForm):
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}), "special_situation": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, sensitive_ok: bool, **kwargs):
+    def __init__(self, *args, sensitive_ok: bool, birth_date_ok: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sex"].required = False
+        if self.instance.pk and not birth_date_ok:
+            # The stored date would complete the masked ID number (households.permissions.birth_date_scope).
+            del self.fields["birth_date"]
         self.fields["tags"] = _tags_field({CareTag.AppliesTo.RESIDENT, CareTag.AppliesTo.BOTH}, sensitive_ok=sensitive_ok)
         if not sensitive_ok:
             for name in Resident.SENSITIVE_FIELDS:

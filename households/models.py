@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.roles import Level
@@ -198,6 +199,9 @@ class Resident(models.Model):
     SCOPE_PATHS = {**_through("household"), Level.BUILDING: ["household__building_id"]}
     # PIPL sensitive personal information: shown only to those with the sensitive-data capability.
     SENSITIVE_FIELDS = ("health", "disability", "income")
+    # With the masked ID number the birth date gives the number back (households.permissions.birth_date_scope); the audit
+    # log, read more widely, records only that these changed.
+    AUDIT_CHANGED_ONLY = ("birth_date", "id_number_masked")
 
     class Meta:
         verbose_name = _("resident")
@@ -214,6 +218,14 @@ class Resident(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def age(self) -> int | None:
+        """Age in whole years today: what is shown instead of the birth date to those who may not reveal the ID number."""
+        if self.birth_date is None:
+            return None
+        today = timezone.localdate()
+        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
 
     def ancestry(self):
         return self.household.ancestry()

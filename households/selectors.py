@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, Prefetch, Q
 from django.utils import timezone
 
 from governance.roles import Capability
@@ -18,7 +18,11 @@ def household_list_for(user, *, include_archived: bool = False):
 
 
 def household_search(user, *, q: str = "", tag: str = "", building: int | None = None, grid: int | None = None, include_archived: bool = False):
-    """Search by name, phone tail, address or tag; every filter is an indexed predicate on the scoped set."""
+    """Search by name, phone tail, address or tag; every filter is an indexed predicate on the scoped set.
+
+    A sensitive tag selects only households where the user may see sensitive data: elsewhere the list would say who has it.
+    Pages, API and export all search here.
+    """
     qs = household_list_for(user, include_archived=include_archived)
     if grid:
         qs = qs.filter(grid_id=grid)
@@ -27,6 +31,9 @@ def household_search(user, *, q: str = "", tag: str = "", building: int | None =
     if tag:
         tagged = Q(tag_links__tag__code=tag) | Q(residents__tag_links__tag__code=tag, residents__moved_out_on__isnull=True)
         qs = qs.filter(pk__in=Household.objects.filter(tagged).values("pk"))
+        sensitive = scope_for(user, Capability.VIEW_SENSITIVE)
+        if not sensitive.unrestricted:
+            qs = qs.filter(sensitive.q(Household) | Exists(CareTag.objects.filter(code=tag, sensitive=False)))
     q = (q or "").strip()
     if q:
         if q.isdigit() and len(q) == 4:

@@ -248,6 +248,9 @@ def resident_update(*, actor, resident: Resident, id_number: str | None = None, 
         setattr(resident, name, fields[name])
     warnings = []
     if id_number:
+        if "birth_date" not in fields:
+            # The new number gives the birth date; checking it against the stored one would tell the stored date.
+            resident.birth_date = None
         warnings = _apply_id_number(resident, id_number, actor=actor)
         changed += ["id_number_enc", "id_number_hash", "id_number_masked", "birth_date", "sex", "id_legacy"]
     if phone is not None:

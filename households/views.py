@@ -9,14 +9,14 @@ from django.views.decorators.http import require_POST
 from governance import selectors as governance_selectors
 from governance.forms import form_add_service_errors
 from governance.images import image_clean
-from governance.models import AuditEntry
+from governance.models import AuditEntry, audit_changed_only
 from governance.roles import Capability, Level
 from governance.scope import scope_for
 from governance.services import personal_data_reveal
 from households import selectors, services
 from households.forms import ArchiveForm, HouseholdFilterForm, HouseholdForm, ResidentForm, RevealForm, VisitForm
 from households.models import Resident
-from households.permissions import can_edit, can_reveal, can_see_sensitive
+from households.permissions import can_edit, can_reveal, can_see_birth_date, can_see_sensitive
 
 PAGE_SIZE = 30
 
@@ -70,7 +70,8 @@ def household_detail(request, pk):
         "visits": visits,
         "history": history,
         "sensitive_ok": sensitive_ok,
-        "sensitive_fields": {*Resident.SENSITIVE_FIELDS, "sensitive_tags"},
+        "sensitive_fields": {*audit_changed_only(Resident), "sensitive_tags"},
+        "birth_date_ok": can_see_birth_date(request.user, ancestry),
         "can_edit": can_edit(request.user, ancestry) and household.status == household.Status.ACTIVE,
         "can_reveal": can_reveal(request.user, ancestry),
         "reveal_form": RevealForm(),
@@ -134,7 +135,8 @@ def household_archive(request, pk):
 
 def _resident_form_view(request, household, resident=None):
     sensitive_ok = can_see_sensitive(request.user, household.ancestry())
-    form = ResidentForm(request.POST or None, instance=resident, sensitive_ok=sensitive_ok)
+    birth_date_ok = can_see_birth_date(request.user, household.ancestry())
+    form = ResidentForm(request.POST or None, instance=resident, sensitive_ok=sensitive_ok, birth_date_ok=birth_date_ok)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         tags = list(data.pop("tags"))

@@ -57,7 +57,7 @@ def test_unmasked_id_and_phone_never_appear_without_a_reveal(login, api, househo
     for body in pages:
         assert id_number not in body and phone not in body
     assert household.head.id_number_masked in pages[0]
-    assert household.head.id_number_masked[:6] + "********" + id_number[-4:] == household.head.id_number_masked
+    assert id_number[:2] + "*" * 15 + id_number[-1] == household.head.id_number_masked
 
 
 def test_reveal_needs_a_reason_and_is_logged(login, household_of, plain, persona):
@@ -169,7 +169,7 @@ def test_register_household_and_member_through_the_pages(login, persona):
     household.refresh_from_db()
     assert household.head.name == "孙大爷"
     page = client.get(reverse("household-detail", args=[household.pk])).content.decode()
-    assert "孙大爷" in page and "130102********0337"[:6] in page
+    assert "孙大爷" in page and "13***************" in page
     # The history on the record says who changed what.
     client.post(reverse("household-edit", args=[household.pk]), {"unit": 1, "floor": 9, "room": "902", "tenure": "owner", "residence": "both", "tags": []})
     page = client.get(reverse("household-detail", args=[household.pk])).content.decode()

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_masks():
-    assert mask_id_number("13010219800101123X") == "130102********123X"
+    assert mask_id_number("13010219800101123X") == "13***************X"
+    assert mask_id_number("130102********123X") == "13***************X"  # an older mask re-masks to the same
     assert mask_phone("13812341234") == "138****1234"
 
 
