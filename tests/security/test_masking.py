@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from governance.models import AuditEntry, Membership
 from governance.personal_data import decrypt
-from governance.roles import Role
+from governance.roles import Capability, Role
 from households import services
 from households.idcard import CHECK_CHARS, WEIGHTS, check_char
 from households.models import Household, Resident
@@ -180,7 +180,7 @@ def test_attack_list_households_by_sensitive_tag_without_view_sensitive_is_refus
     tagged = Household.objects.filter(status=Household.Status.ACTIVE, tag_links__tag__code=tag) | Household.objects.filter(
         status=Household.Status.ACTIVE, residents__tag_links__tag__code=tag
     )
-    in_scope = tagged.visible_to(persona(username), "view_ledger").distinct()
+    in_scope = tagged.visible_to(persona(username), Capability.VIEW_LEDGER).distinct()
     assert in_scope.exists()
     assert api(username).get(f"/api/households/?tag={tag}").json()["count"] == 0
     # Those who may see the tag still filter by it.
