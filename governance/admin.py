@@ -151,6 +151,8 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
+            # The superuser chose this password, so the person replaces it at the first login.
+            obj.must_change_password = True
             return super().save_model(request, obj, form, change)
         try:
             user_update(actor=request.user, user=obj, full_name=obj.full_name, phone=obj.phone or "", is_active=obj.is_active)

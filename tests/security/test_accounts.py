@@ -8,6 +8,7 @@ import re
 import secrets
 
 import pytest
+import yaml
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -16,7 +17,7 @@ from governance.models import AuditEntry, Membership, Notification, PersonalData
 from governance.roles import Capability, Role
 from households.models import Resident
 from tests.conftest import PASSWORD
-from tests.test_deploy import GOOD, run
+from tests.test_deploy import GOOD, ROOT, interpolate, run
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +51,9 @@ def test_attack_street_cadre_sets_grid_worker_password_in_back_office_and_reveal
     grid1 = persona("grid1")
     street1 = login("street1")
     response = street1.post(f"/admin/governance/user/{grid1.pk}/password/", {"password1": TAKEOVER, "password2": TAKEOVER})
-    assert response.status_code == 302 and response["Location"] == reverse("person-detail", kwargs={"pk": grid1.pk})
     grid1.refresh_from_db()
     assert grid1.check_password(PASSWORD) and not grid1.check_password(TAKEOVER)
+    assert response.status_code == 302 and response["Location"] == reverse("person-detail", kwargs={"pk": grid1.pk})
     # The audited reset refuses too: street1 lacks the grid worker's reveal and sensitive-data capabilities.
     assert street1.post(reverse("person-password-reset", kwargs={"pk": grid1.pk})).status_code == 403
     assert api("street1").post(f"/api/users/{grid1.pk}/password-reset/").status_code == 403
@@ -146,6 +147,8 @@ def test_attack_old_token_keeps_working_after_own_password_change_fails(client, 
     response = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "n3w-Passw0rd!", "new_password2": "n3w-Passw0rd!"})
     assert response.status_code == 302
     assert token_client(key).get("/api/me/").status_code in (401, 403)
+    # The back office's own password form would skip all that: it leads to the same page.
+    assert client.get("/admin/password_change/")["Location"] == reverse("password_change")
 
 
 def test_attack_token_used_long_after_it_was_issued_is_refused():
@@ -308,7 +311,16 @@ def production_value(expression: str, **env: str | None):
 
 
 def test_attack_spoofed_forwarded_proto_is_trusted_when_gunicorn_is_published_directly_fails():
-    direct = production_value("settings.SECURE_PROXY_SSL_HEADER", DJANGO_BEHIND_PROXY=None)
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert "8000:8000" in compose["services"]["web"]["ports"]
+    operator = {
+        "SECRET_KEY": GOOD["SECRET_KEY"],
+        "POSTGRES_PASSWORD": "pw",
+        "FIELD_ENCRYPTION_KEYS": GOOD["FIELD_ENCRYPTION_KEYS"],
+        "FIELD_HASH_KEY": GOOD["FIELD_HASH_KEY"],
+    }
+    env = {key: interpolate(str(value), operator) for key, value in compose["services"]["web"]["environment"].items()}
+    direct = production_value("settings.SECURE_PROXY_SSL_HEADER", **env)
     assert direct.returncode == 0, direct.stderr
     assert direct.stdout.strip() == "None"
     proxied = production_value("settings.SECURE_PROXY_SSL_HEADER", DJANGO_BEHIND_PROXY="true")
