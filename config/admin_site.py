@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from governance.permissions import has_capability
@@ -24,3 +25,7 @@ class BackOfficeSite(admin.AdminSite):
             raise PermissionDenied
         # One login page for the whole product, with its throttling.
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+
+    def password_change(self, request, extra_context=None):
+        # One page changes one's own password: it clears the must-change flag, deletes API tokens and audits.
+        return redirect("password_change")

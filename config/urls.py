@@ -30,6 +30,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/me/", governance_api.me, name="api-me"),
     path("api/auth/token/", governance_api.TokenView.as_view(), name="api-token"),
+    path("api/users/<int:pk>/password-reset/", governance_api.user_password_reset, name="api-user-password-reset"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

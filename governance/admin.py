@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.constants import LOOKUP_SEP
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from governance import selectors
@@ -25,7 +26,7 @@ from governance.models import (
     Street,
     User,
 )
-from governance.permissions import can_grant, can_manage_user, has_capability
+from governance.permissions import can_manage_user, can_revoke, has_capability
 from governance.roles import Capability
 from governance.scope import scope_for
 from governance.services import membership_grant, membership_revoke, user_update
@@ -79,7 +80,13 @@ class MembershipAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         if obj is None:
             return has_capability(request.user, Capability.MANAGE_PEOPLE)
-        return can_grant(request.user, obj.role, obj.ancestry())
+        return can_revoke(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only accounts already in the granter's area: an id from elsewhere answers like a missing one.
+        if db_field.name == "user":
+            kwargs["queryset"] = selectors.user_list_for(request.user).filter(is_active=True, is_superuser=False)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         membership_grant(actor=request.user, user=obj.user, role=obj.role, node=obj.node, unit_label=obj.unit_label)
@@ -141,8 +148,14 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def user_change_password(self, request, id, form_url=""):
+        # Nobody sets another person's password here: the person's page resets it through the audited service.
+        return redirect("person-detail", pk=id)
+
     def save_model(self, request, obj, form, change):
         if not change:
+            # The superuser chose this password, so the person replaces it at the first login.
+            obj.must_change_password = True
             return super().save_model(request, obj, form, change)
         try:
             user_update(actor=request.user, user=obj, full_name=obj.full_name, phone=obj.phone or "", is_active=obj.is_active)

@@ -2,17 +2,18 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from governance import selectors
+from governance import selectors, services
 from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street
 from governance.permissions import has_capability
 from governance.roles import ROLE_LEVEL, Capability, Level, Role
-from governance.services import membership_grant, membership_revoke
+from governance.services import api_token_expiry, api_token_issue
 from grids.models import Building, Grid
 
 
@@ -163,14 +164,14 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         data.is_valid(raise_exception=True)
         role = data.validated_data["role"]
         node = selectors.node_get_for(request.user, ROLE_LEVEL[role], data.validated_data["node_id"])
-        user = selectors.user_find_any(data.validated_data["username"])
+        user = selectors.user_find_for(request.user, data.validated_data["username"].strip())
         if user is None:
-            raise serializers.ValidationError({"username": ["No account has this username or mobile number."]})
-        membership = membership_grant(actor=request.user, user=user, role=role, node=node, unit_label=data.validated_data["unit_label"])
+            raise serializers.ValidationError({"username": [_("No account in your area has this username or mobile number.")]})
+        membership = services.membership_grant(actor=request.user, user=user, role=role, node=node, unit_label=data.validated_data["unit_label"])
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
-        membership_revoke(actor=self.request.user, membership=instance)
+        services.membership_revoke(actor=self.request.user, membership=instance)
 
 
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -199,5 +200,37 @@ def me(request):
     return Response(MeSerializer({"username": request.user.username, "full_name": request.user.full_name, "memberships": memberships}).data)
 
 
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires = serializers.DateTimeField()
+
+
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (throttled like the login page)."""
+    """Exchange a username and password for an API token (throttled like the login page); it expires after API_TOKEN_TTL_DAYS."""
+
+    def get_serializer_context(self):
+        # Axes marks a lockout on the request it authenticates; its middleware answers from the Django request.
+        return {**super().get_serializer_context(), "request": self.request._request}
+
+    @extend_schema(responses={200: TokenSerializer})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = api_token_issue(user=serializer.validated_data["user"])
+        return Response(TokenSerializer({"token": token.key, "expires": api_token_expiry(token)}).data)
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    temporary_password = serializers.CharField()
+    must_change_password = serializers.BooleanField()
+
+
+@extend_schema(request=None, responses={200: PasswordResetSerializer})
+@api_view(["POST"])
+def user_password_reset(request, pk: int):
+    """Give a person in scope a one-time password (shown in this answer only); they must change it at their next login."""
+    user = selectors.user_get_for(request.user, pk)
+    temporary = services.user_password_reset(actor=request.user, user=user)
+    data = PasswordResetSerializer({"username": user.username, "temporary_password": temporary, "must_change_password": True}).data
+    return Response(data, headers={"Cache-Control": "no-store"})

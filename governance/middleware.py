@@ -1,4 +1,6 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -11,3 +13,22 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.path.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Someone whose password was set by another person (a reset, a new account) sees only the password change page until they change it.
+
+    The API answers 403 instead (governance.api_auth.PasswordChangeNotPending), since DRF authenticates tokens in the view.
+    """
+
+    ALLOWED_URL_NAMES = ("password_change", "password_change_done", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        pending = user is not None and user.is_authenticated and user.must_change_password
+        if pending and not request.path.startswith("/api/") and request.path not in {reverse(name) for name in self.ALLOWED_URL_NAMES}:
+            return redirect("password_change")
+        return self.get_response(request)

@@ -15,6 +15,8 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile])
+    # Set when someone else chose the password (a reset or a new account); cleared when the person picks their own.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = UserManager()
 

@@ -19,22 +19,23 @@ def can_manage_node(user, ancestry: dict) -> bool:
     return user.is_authenticated and scope_for(user, Capability.MANAGE_HIERARCHY).contains(ancestry)
 
 
+def _managing_rank(user, ancestry: dict) -> int:
+    """The highest rank among the user's people-managing roles held at or above the node (0 when none)."""
+    ranks = [0]
+    for held_role, _extra, *node_ids in _memberships(user):
+        if Capability.MANAGE_PEOPLE not in ROLE_CAPABILITIES.get(held_role, ()):
+            continue
+        level = ROLE_LEVEL[held_role]
+        if ancestry.get(level) == node_ids[Level.values.index(level)]:
+            ranks.append(ROLE_RANK[held_role])
+    return max(ranks)
+
+
 def can_grant(user, role: str, ancestry: dict) -> bool:
     """A role at or above the node, with the right to manage people, ranked no lower than `role`."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    for held_role, _extra, *node_ids in _memberships(user):
-        if Capability.MANAGE_PEOPLE not in ROLE_CAPABILITIES.get(held_role, ()):
-            continue
-        if ROLE_RANK[held_role] < ROLE_RANK[role]:
-            continue
-        level = ROLE_LEVEL[held_role]
-        node_id = node_ids[Level.values.index(level)]
-        if ancestry.get(level) == node_id:
-            return True
-    return False
+    return user.is_superuser or _managing_rank(user, ancestry) >= ROLE_RANK[role]
 
 
 def can_manage_user(actor, user, memberships) -> bool:
@@ -44,6 +45,32 @@ def can_manage_user(actor, user, memberships) -> bool:
     if user.is_superuser or not memberships:
         return False
     return all(can_grant(actor, m.role, m.ancestry()) for m in memberships)
+
+
+def can_revoke(actor, membership) -> bool:
+    """Revoke a role: never one's own, and only from a role ranked strictly higher, at or above the node (peers cannot remove each other).
+
+    The district organization department ranks highest, so its roles are revoked only by a superuser.
+    """
+    if not actor.is_authenticated or not actor.is_active or membership.user_id == actor.pk:
+        return False
+    return actor.is_superuser or _managing_rank(actor, membership.ancestry()) > ROLE_RANK[membership.role]
+
+
+def can_reset_password(actor, user, memberships) -> bool:
+    """Set someone else's password: the actor could grant every role they hold and holds every capability they have, at their places.
+
+    Otherwise a reset would lend the actor the target's rights (a street cadre revealing IDs as a grid worker).
+    """
+    if actor.pk == user.pk or not can_manage_user(actor, user, memberships):
+        return False
+    if actor.is_superuser:
+        return True
+    return all(
+        scope_for(actor, capability).contains(membership.ancestry())
+        for membership in memberships
+        for capability in set(ROLE_CAPABILITIES.get(membership.role, ())) | set(membership.extra_capabilities or ())
+    )
 
 
 def grantable_roles(user, ancestry: dict, level: str) -> list[str]:

@@ -64,9 +64,12 @@ def node_counts(node) -> dict:
     return counts
 
 
-def holders_at(node):
-    """Everyone holding a role at exactly this node (not below it)."""
-    return Membership.objects.filter(**{node.LEVEL: node}).select_related("user").order_by("role", "user__username")
+def holders_at(node) -> list[Membership]:
+    """Everyone holding a role at exactly this node (not below it), each pointing at the node already loaded."""
+    holders = list(Membership.objects.filter(**{node.LEVEL: node}).select_related("user").order_by("role", "user__username"))
+    for membership in holders:
+        setattr(membership, node.LEVEL, node)
+    return holders
 
 
 def membership_list_for(user):
@@ -84,14 +87,16 @@ def user_list_for(user):
     return User.objects.filter(pk__in=Membership.objects.visible_to(user).values("user_id"))
 
 
+def user_get_for(user, pk: int):
+    return get_in_scope_or_404(user_list_for(user), pk=pk)
+
+
 def user_find_for(user, identifier: str):
-    """An account in scope by username or mobile number, or None."""
-    return user_list_for(user).filter(Q(username=identifier) | Q(phone=identifier)).first()
+    """An active account holding a role in the caller's scope, by username or mobile number, or None.
 
-
-def user_find_any(identifier: str):
-    """Any active account by username or mobile number: a role may go to someone not yet in the caller's scope."""
-    return User.objects.filter(Q(username=identifier) | Q(phone=identifier), is_active=True, is_superuser=False).first()
+    Accounts elsewhere answer None like missing ones, so that the grant form cannot tell whether someone has an account in the district.
+    """
+    return user_list_for(user).filter(Q(username=identifier) | Q(phone=identifier), is_active=True, is_superuser=False).first()
 
 
 def resident_unit_list_for(user):

@@ -1,14 +1,23 @@
 """Writes to the hierarchy and to people. Each service validates, writes and audits in one transaction."""
 
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
+from governance import notify
 from governance.audit import audit_record, diff, snapshot
-from governance.models import AuditEntry, Community, District, Membership, User
-from governance.permissions import can_grant, can_manage_node, can_manage_user
+from governance.models import AuditEntry, Community, District, Membership, Notification, User
+from governance.permissions import can_grant, can_manage_node, can_manage_user, can_reset_password, can_revoke
 from governance.roles import ROLE_LEVEL, SINGLE_HOLDER_ROLES, Role
 from governance.validators import normalize_mobile
 
@@ -114,12 +123,17 @@ def membership_grant(*, actor, user: User, role: str, node, unit_label: str = ""
 
 @transaction.atomic
 def membership_revoke(*, actor, membership: Membership) -> None:
-    if not can_grant(actor, membership.role, membership.ancestry()):
-        raise PermissionDenied(_("You may only revoke roles no higher than your own, inside your own part of the hierarchy."))
+    """Nobody revokes their own role or a peer's; an account left without any role loses its API tokens."""
+    if membership.user_id == actor.pk:
+        raise PermissionDenied(_("You cannot revoke your own role; ask someone above you."))
+    if not can_revoke(actor, membership):
+        raise PermissionDenied(_("You may only revoke roles ranked below your own, inside your own part of the hierarchy."))
     ancestry = membership.ancestry()
     pk = membership.pk
     membership.delete()
     membership.pk = pk
+    if not Membership.objects.filter(user_id=membership.user_id).exists():
+        api_tokens_delete(user=membership.user)
     audit_record(
         actor=actor,
         action=AuditEntry.Action.REVOKE,
@@ -133,7 +147,12 @@ def membership_revoke(*, actor, membership: Membership) -> None:
 def user_create(*, actor, username: str, full_name: str, phone: str, password: str, role: str, node, unit_label: str = "") -> User:
     """Create an account together with its first role: an account without a role would be out of everyone's scope."""
     _check_grant(actor=actor, role=role, node=node, unit_label=unit_label)
-    user = User(username=username.strip(), full_name=full_name.strip(), phone=normalize_mobile(phone) if phone else None)
+    # The creator knows the initial password, so the person replaces it at the first login.
+    user = User(username=username.strip(), full_name=full_name.strip(), phone=normalize_mobile(phone) if phone else None, must_change_password=True)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -144,7 +163,7 @@ def user_create(*, actor, username: str, full_name: str, phone: str, password: s
 
 @transaction.atomic
 def user_update(*, actor, user: User, full_name: str, phone: str, is_active: bool) -> User:
-    memberships = list(user.memberships.select_related("district", "street", "community", "grid", "building__grid"))
+    memberships = _user_memberships(user)
     if not can_manage_user(actor, user, memberships):
         raise PermissionDenied(_("You may only edit accounts whose every role you could grant."))
     before = snapshot(user)
@@ -153,10 +172,89 @@ def user_update(*, actor, user: User, full_name: str, phone: str, is_active: boo
     user.is_active = is_active
     user.full_clean()
     user.save(update_fields=["full_name", "phone", "is_active"])
+    if not is_active:
+        api_tokens_delete(user=user)
     changes = diff(before, snapshot(user))
     if changes:
         ancestry = memberships[0].ancestry() if memberships else {}
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=user, changes=changes, ancestry=ancestry)
+    return user
+
+
+def _user_memberships(user: User) -> list[Membership]:
+    return list(user.memberships.select_related("district", "street", "community", "grid", "building__grid"))
+
+
+def api_tokens_delete(*, user: User) -> None:
+    Token.objects.filter(user=user).delete()
+
+
+def api_token_expiry(token: Token) -> dt.datetime:
+    return token.created + dt.timedelta(days=settings.API_TOKEN_TTL_DAYS)
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The user's API token, replaced by a new one once it is older than API_TOKEN_TTL_DAYS."""
+    Token.objects.filter(user=user, created__lte=timezone.now() - dt.timedelta(days=settings.API_TOKEN_TTL_DAYS)).delete()
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+# Temporary passwords are read out or typed by hand: no 0/O, 1/l/I.
+TEMPORARY_PASSWORD_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@transaction.atomic
+def user_password_reset(*, actor, user: User) -> str:
+    """Give someone else a one-time password; returns it to be shown once to the actor.
+
+    Only for an actor holding every role and capability of the person at their places (see can_reset_password).
+    The person must change it at the next login; their sessions end (Django ties a session to the password hash),
+    their API tokens are deleted, they are notified and the reset is audited.
+    """
+    memberships = _user_memberships(user)
+    if not can_reset_password(actor, user, memberships):
+        raise PermissionDenied(_("You may only reset the password of someone whose every role and capability you hold yourself, at their places."))
+    temporary = "-".join(get_random_string(4, TEMPORARY_PASSWORD_CHARS) for _part in range(3))
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    api_tokens_delete(user=user)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        instance=user,
+        changes={"password": [None, "reset"], "must_change_password": [False, True]},
+        ancestry=memberships[0].ancestry() if memberships else {},
+    )
+    notification = Notification.objects.create(
+        user=user,
+        key=f"password-reset-{timezone.now().timestamp():.6f}",
+        title=_("Your password was reset by %(actor)s") % {"actor": actor},
+        body=_("You will be asked to choose a new password at your next login. If you did not ask for this, tell your community or street office."),
+        url=reverse("password_change"),
+    )
+    transaction.on_commit(lambda: notify.send(notification))
+    return temporary
+
+
+@transaction.atomic
+def user_password_change(*, user: User, password: str) -> User:
+    """The person sets their own password: validated, audited, and their API tokens deleted."""
+    validate_password(password, user)
+    was_forced = user.must_change_password
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    api_tokens_delete(user=user)
+    memberships = _user_memberships(user)
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.UPDATE,
+        instance=user,
+        changes={"password": [None, "changed"], **({"must_change_password": [True, False]} if was_forced else {})},
+        ancestry=memberships[0].ancestry() if memberships else {},
+    )
     return user
 
 

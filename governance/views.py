@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -6,13 +8,14 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from governance import selectors
 from governance.forms import PersonCreateForm, RoleGrantForm, form_add_service_errors
-from governance.permissions import grantable_roles, has_capability
+from governance.permissions import can_reset_password, can_revoke, grantable_roles, has_capability
 from governance.roles import ROLE_LEVEL, ROLE_RANK, Capability, Level
-from governance.services import membership_grant, membership_revoke, user_create
+from governance.services import membership_grant, membership_revoke, user_create, user_password_change, user_password_reset
 
 PAGE_SIZE = 30
 
@@ -70,12 +73,14 @@ def org_node(request, level, pk):
     level = _level_or_404(level)
     node = selectors.node_get_for(request.user, level, pk)
     children = selectors.child_list_for(request.user, node)
+    holders = selectors.holders_at(node)
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")) if children is not None else None
     context = {
         "node": node,
         "level": level,
         "counts": selectors.node_counts(node),
-        "holders": selectors.holders_at(node),
+        "holders": holders,
+        "revocable": {membership.pk for membership in holders if can_revoke(request.user, membership)},
         "page": page,
         "child_level": selectors.CHILD_LEVEL.get(level),
         "grantable": grantable_roles(request.user, node.ancestry(), level),
@@ -128,10 +133,10 @@ def role_grant(request, level, pk):
     level, node, roles = _node_for_people(request, level, pk)
     form = RoleGrantForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
-        # Any existing account may receive a role here; a person moving in from another street is common.
-        user = selectors.user_find_any(form.cleaned_data["identifier"].strip())
+        # Only accounts already holding a role in the granter's area are found; someone from elsewhere gets a role from above.
+        user = selectors.user_find_for(request.user, form.cleaned_data["identifier"].strip())
         if user is None:
-            form.add_error("identifier", _("No account has this username or mobile number."))
+            form.add_error("identifier", _("No account in your area has this username or mobile number."))
         else:
             try:
                 membership_grant(actor=request.user, user=user, role=form.cleaned_data["role"], node=node, unit_label=form.cleaned_data["unit_label"])
@@ -147,9 +152,46 @@ def role_grant(request, level, pk):
 def role_revoke(request, pk):
     membership = selectors.membership_get_for(request.user, pk)
     node = membership.node
-    membership_revoke(actor=request.user, membership=membership)
-    messages.success(request, _("Role revoked."))
+    try:
+        membership_revoke(actor=request.user, membership=membership)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Role revoked."))
     return redirect("org-node", level=ROLE_LEVEL[membership.role], pk=node.pk)
+
+
+def _person_for_manager(request, pk):
+    if not has_capability(request.user, Capability.MANAGE_PEOPLE):
+        raise PermissionDenied
+    person = selectors.user_get_for(request.user, pk)
+    memberships = list(selectors.membership_list_for(request.user).filter(user=person))
+    return person, memberships
+
+
+def person_detail(request, pk):
+    person, memberships = _person_for_manager(request, pk)
+    all_memberships = list(person.memberships.select_related("district", "street", "community", "grid", "building__grid"))
+    context = {"person": person, "memberships": memberships, "can_reset": can_reset_password(request.user, person, all_memberships)}
+    return render(request, "governance/person_detail.html", context)
+
+
+@never_cache
+@require_POST
+def person_password_reset(request, pk):
+    """The temporary password is shown in this answer only: it is neither stored in clear nor sent by a redirect."""
+    person, memberships = _person_for_manager(request, pk)
+    temporary = user_password_reset(actor=request.user, user=person)
+    return render(request, "governance/person_detail.html", {"person": person, "memberships": memberships, "temporary_password": temporary})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Own password change, through the service that clears the must-change flag, deletes API tokens and audits."""
+
+    def form_valid(self, form):
+        user_password_change(user=self.request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, self.request.user)
+        return redirect(self.get_success_url())
 
 
 def audit_list(request):

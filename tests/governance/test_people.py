@@ -29,9 +29,12 @@ def test_community_cadre_adds_a_part_time_worker_to_its_grid(login, persona):
     entries = AuditEntry.objects.filter(object_repr__contains="赵新")
     assert {e.action for e in entries} == {AuditEntry.Action.CREATE, AuditEntry.Action.GRANT}
     assert all(e.actor == persona("community1") and e.grid_id == grid.pk for e in entries)
-    # The new worker logs in by mobile number and lands on the grid's home.
+    # The new worker logs in by mobile number, replaces the password the cadre chose, and lands on the grid's home.
     client.logout()
     assert client.post(reverse("login"), {"username": "13900001111", "password": "s3cure-pass-1"}).status_code == 302
+    assert client.get(reverse("home"))["Location"] == reverse("password_change")
+    new_password = {"old_password": "s3cure-pass-1", "new_password1": "own-Choice-2026", "new_password2": "own-Choice-2026"}
+    assert client.post(reverse("password_change"), new_password).status_code == 302
     assert grid.name in client.get(reverse("home")).content.decode()
 
 
