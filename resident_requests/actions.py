@@ -136,7 +136,7 @@ def perform(req: ResidentRequest, *, actor, action: str, data, photos=()) -> Res
         services.request_handle(request=req, actor=actor, result_note=note, photos=photos)
     elif action == "extension_ask":
         days = data.get("days", "")
-        services.request_extension_ask(request=req, actor=actor, days=int(days) if days.isdigit() else 0, reason=note)
+        services.request_extension_ask(request=req, actor=actor, days=int(days) if days.isdecimal() else 0, reason=note)
     elif action == "extension_decide":
         services.request_extension_decide(request=req, actor=actor, approve=data.get("approve") == "1", note=note)
     elif action == "escalate":
@@ -147,7 +147,9 @@ def perform(req: ResidentRequest, *, actor, action: str, data, photos=()) -> Res
         services.request_answer(request=req, actor=actor, answer_note=note)
     elif action == "follow_up":
         rating = data.get("rating", "")
-        services.request_follow_up(request=req, actor=actor, rating=int(rating) if rating.isdigit() else None, note=note, declined=data.get("declined") == "1")
+        services.request_follow_up(
+            request=req, actor=actor, rating=int(rating) if rating.isdecimal() else None, note=note, declined=data.get("declined") == "1"
+        )
     elif action == "withdraw":
         services.request_withdraw(request=req, actor=actor, note=note)
     req.refresh_from_db()

@@ -6,6 +6,7 @@ POST follows the public form's rules (rate limits) and needs `address_id`: the c
 """
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 from django.contrib.auth.decorators import login_not_required
@@ -121,6 +122,29 @@ def service_definition(request, code, fmt="json"):
     return JsonResponse({"service_code": code, "attributes": []})
 
 
+def _positive_int(params, name: str, default: int) -> int:
+    """ASCII digits only: str.isdigit() accepts "²", which int() refuses."""
+    value = params.get(name, "")
+    if value == "":
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
+        raise ValueError(f"{name} must be a positive integer")
+    return int(value)
+
+
+def _moment(params, name: str) -> dt.datetime:
+    """A W3C datetime; impossible dates (month 13, hour 25) are refused like malformed ones, and a time without offset is local."""
+    message = f"{name} must be a W3C datetime"
+    try:
+        moment = parse_datetime(params[name])
+        if moment is None:
+            raise ValueError(message)
+        # The database compares in UTC: 0001-01-01T00:00+08:00 has no UTC year and must fail here, not in the query.
+        return (moment if timezone.is_aware(moment) else timezone.make_aware(moment)).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(message) from exc
+
+
 def _scoped_ids(user):
     return scope_for(user, Capability.VIEW_REQUESTS) if user is not None else None
 
@@ -133,24 +157,29 @@ def requests_collection(request, fmt="json"):
     if request.method != "GET":
         return _error(request, fmt, 405, "method not allowed")
     params = request.GET
+    try:
+        size = min(_positive_int(params, "page_size", PAGE_SIZE), MAX_PAGE_SIZE)
+        number = _positive_int(params, "page", 1)
+        moments = {name: _moment(params, name) for name in ("start_date", "end_date") if params.get(name)}
+    except ValueError as exc:
+        return _error(request, fmt, 400, str(exc))
+    if params.get("status", "") not in ("", "open", "closed"):
+        return _error(request, fmt, 400, "status must be open or closed")
     qs = ResidentRequest.objects.select_related("category", "grid__community").exclude(status=Status.MERGED).order_by("-created_at", "-id")
     if params.get("service_request_id"):
         qs = qs.filter(tracking_code__in=[code.strip().upper() for code in params["service_request_id"].split(",")])
     if params.get("service_code"):
         qs = qs.filter(Q(category__code__in=params["service_code"].split(",")) | Q(category__parent__code__in=params["service_code"].split(",")))
-    for name, lookup in (("start_date", "created_at__gte"), ("end_date", "created_at__lte")):
-        if params.get(name):
-            moment = parse_datetime(params[name])
-            if moment is None:
-                return _error(request, fmt, 400, f"{name} must be a W3C datetime")
-            qs = qs.filter(**{lookup: moment})
-    if params.get("status") in ("open", "closed"):
+    if "start_date" in moments:
+        qs = qs.filter(created_at__gte=moments["start_date"])
+    if "end_date" in moments:
+        qs = qs.filter(created_at__lte=moments["end_date"])
+    if params.get("status"):
         qs = qs.filter(status__in=CLOSED) if params["status"] == "closed" else qs.exclude(status__in=CLOSED)
     if not any(params.get(name) for name in ("service_request_id", "start_date", "end_date")):
         qs = qs.filter(created_at__gte=timezone.now() - dt.timedelta(days=90))
-    size = min(int(params["page_size"]), MAX_PAGE_SIZE) if params.get("page_size", "").isdigit() and int(params["page_size"]) > 0 else PAGE_SIZE
     try:
-        page = Paginator(qs, size).page(int(params["page"]) if params.get("page", "").isdigit() else 1)
+        page = Paginator(qs, size).page(number)
     except EmptyPage:
         return _render(request, fmt, "service_requests", "request", [])
     scope = _scoped_ids(_caller(request))

@@ -46,7 +46,7 @@ def board(request):
     grid = request.GET.get("grid", "")
     category = request.GET.get("category", "")
     requests = selectors.dispatch_board(
-        request.user, status=status, grid=int(grid) if grid.isdigit() else None, category=int(category) if category.isdigit() else None
+        request.user, status=status, grid=int(grid) if grid.isdecimal() else None, category=int(category) if category.isdecimal() else None
     )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     statuses = [(value, S(value).label) for value in (S.SUBMITTED, S.ACCEPTED, S.HANDLED, S.VERIFIED, S.ANSWERED)]
@@ -88,7 +88,7 @@ def intake(request):
     grids = _intake_grids(request.user, sources)[:500]
     visit = None
     initial = {}
-    if request.GET.get("visit", "").isdigit():
+    if request.GET.get("visit", "").isdecimal():
         visit = ledger_visit_for(request.user, int(request.GET["visit"]))
         initial = {"description": visit.needs, "grid": visit.grid_id, "building": visit.household.building.number, "source": ResidentRequest.Source.VISIT}
         sources = [ResidentRequest.Source.VISIT]
@@ -310,7 +310,7 @@ def figures(request):
     requests = selectors.request_list_for(request.user)
     node = None
     level, pk = request.GET.get("level", ""), request.GET.get("pk", "")
-    if level in NODE_FILTER and pk.isdigit():
+    if level in NODE_FILTER and pk.isdecimal():
         node = governance_selectors.node_get_for(request.user, level, int(pk))
         requests = requests.filter(**{NODE_FILTER[level]: node})
     tz = timezone.get_current_timezone()
