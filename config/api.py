@@ -40,6 +40,6 @@ def exception_handler(exc, context):
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         message = str(detail)
-        extra = {}
+        extra = dict(getattr(exc, "extra", {}))
     response.data = {"message": message, "extra": extra}
     return response
