@@ -23,6 +23,17 @@ def fill_public_ids(apps, schema_editor):
     ResidentRequest.objects.bulk_update(batch, ["public_id"])
 
 
+def hide_staff_notes(apps, schema_editor):
+    """Notes the old code showed the resident (dispatch, check, handling, merge target...) become internal, as new ones are.
+
+    Only the visibility flag changes, never a note: the timeline stays append-only in content. The resident's own
+    rating comments and withdrawals (no actor), refusals, answers and long-term explanations stay public.
+    """
+    TimelineEntry = apps.get_model("resident_requests", "TimelineEntry")
+    TimelineEntry.objects.filter(public=True, action__in=["accept", "dispatch", "take", "handle", "verify", "merge", "alliance_dispatch"]).update(public=False)
+    TimelineEntry.objects.filter(public=True, action__in=["withdraw", "follow_up", "follow_up_declined", "redo"], actor__isnull=False).update(public=False)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("resident_requests", "0004_alliance_meeting"),
@@ -38,10 +49,9 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="residentrequest",
             name="public_id",
-            field=models.CharField(
-                default=resident_requests.models.new_public_id, editable=False, max_length=12, unique=True, verbose_name="request number"
-            ),
+            field=models.CharField(default=resident_requests.models.new_public_id, editable=False, max_length=12, unique=True, verbose_name="request number"),
         ),
+        migrations.RunPython(hide_staff_notes, migrations.RunPython.noop),
         migrations.AddField(
             model_name="idempotencykey",
             name="payload_hash",

@@ -1,6 +1,7 @@
 """The tracking code is the resident's secret; staff notes stay internal; an Idempotency-Key never returns another caller's request."""
 
 import datetime as dt
+import importlib
 import io
 
 import pytest
@@ -12,7 +13,7 @@ from PIL import Image
 
 from households.models import Household
 from resident_requests import services
-from resident_requests.models import Category, ResidentRequest, Status
+from resident_requests.models import Category, ResidentRequest, Status, TimelineEntry
 from tests.resident_requests import conftest as requests_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +236,16 @@ def test_attack_public_form_reused_idempotency_key_shows_a_message_not_the_other
     content = other.content.decode()
     assert "Idempotency-Key" in content and mine.tracking_code not in content
     assert not ResidentRequest.objects.filter(description="邻居家门口漏水").exists()
+
+
+def test_attack_notes_the_old_code_published_are_hidden_by_the_migration(client, new_request, user):
+    from django.apps import apps
+
+    migration = importlib.import_module("resident_requests.migrations.0005_security_public_id")
+    request = new_request()
+    old = {"request": request, "from_status": request.status, "to_status": request.status, "level": request.level, "public": True}
+    TimelineEntry.objects.create(action="dispatch", note=DISPATCH_NOTE, actor=user("community1"), **old)
+    TimelineEntry.objects.create(action="follow_up", note="居民自己的评价意见", **old)
+    migration.hide_staff_notes(apps, None)
+    page = client.get(reverse("public-track", args=[request.tracking_code])).content.decode()
+    assert DISPATCH_NOTE not in page and "居民自己的评价意见" in page
