@@ -6,7 +6,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Router(DefaultRouter):
+    """Object ids in API paths are integers: any other value is a 404 from the URL resolver, never a failed lookup."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{getattr(viewset, 'lookup_value_regex', '[0-9]+')})"
 
 
 class Pagination(PageNumberPagination):
@@ -32,6 +41,6 @@ def exception_handler(exc, context):
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         message = str(detail)
-        extra = {}
+        extra = dict(getattr(exc, "extra", {}))
     response.data = {"message": message, "extra": extra}
     return response

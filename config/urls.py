@@ -3,13 +3,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
+from config.api import Router
 from governance import api as governance_api
 from households import api as households_api
 from resident_requests import api as requests_api
 
-router = DefaultRouter()
+router = Router()
 router.register("districts", governance_api.DistrictViewSet, basename="district")
 router.register("streets", governance_api.StreetViewSet, basename="street")
 router.register("communities", governance_api.CommunityViewSet, basename="community")

@@ -69,7 +69,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     )
     overdue = list(
         open_requests.filter(stage_deadline__lt=now).exclude(status=Status.LONG_TERM).order_by("stage_deadline")
-        .values("pk", "tracking_code", "category__name", "status", "level", "stage_deadline", "grid__name", "handler__full_name")[:20]
+        .values("pk", "public_id", "category__name", "status", "level", "stage_deadline", "grid__name", "handler__full_name")[:20]
     )  # fmt: skip
     data = {
         "coverage": coverage(households),
@@ -151,7 +151,8 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
 
 
 def _key(node, start: dt.date, end: dt.date) -> str:
-    return f"dashboard:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
+    # v2: the overdue list carries the request number, no longer the resident's tracking code.
+    return f"dashboard:v2:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
 
 
 def dashboard_for(node, start: dt.date, end: dt.date) -> tuple[dict, dt.datetime]:
@@ -231,9 +232,9 @@ def figures_workbook(data: dict) -> bytes:
         (_("By category"), [(_("Category"), _("Count"))] + [(row["name"], row["count"]) for row in data["by_category"]]),
         (
             _("Overdue"),
-            [(_("Tracking code"), _("Category"), _("Status"), _("Level"), _("Due"), _("Grid"), _("Held by"))]
+            [(_("Request number"), _("Category"), _("Status"), _("Level"), _("Due"), _("Grid"), _("Held by"))]
             + [
-                (r["tracking_code"], r["category__name"], r["status"], r["level"], r["stage_deadline"], r["grid__name"], r["handler__full_name"])
+                (r["public_id"], r["category__name"], r["status"], r["level"], r["stage_deadline"], r["grid__name"], r["handler__full_name"])
                 for r in data["overdue"]
             ],
         ),

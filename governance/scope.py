@@ -7,6 +7,7 @@ filter is one OR of indexed `<lookup> IN (...)` predicates, never a walk of the 
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -78,8 +79,8 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def get_in_scope_or_404(queryset, **lookups):
-    """Missing and out-of-scope rows answer the same 404."""
+    """Missing and out-of-scope rows answer the same 404; so does an id that is not an id at all ("abc", "1.5")."""
     try:
         return queryset.get(**lookups)
-    except queryset.model.DoesNotExist as exc:
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc

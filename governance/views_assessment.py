@@ -15,7 +15,7 @@ from grids.models import Grid
 def assessment_page(request):
     if scope_for(request.user, Capability.VIEW_AUDIT).is_empty:
         raise PermissionDenied
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdecimal() else timezone.localdate().year
     communities = list(Community.objects.visible_to(request.user, Capability.VIEW_AUDIT).order_by("code"))
     grids = Grid.objects.visible_to(request.user, Capability.VIEW_AUDIT)
     plan = assessment.plan_for(year)

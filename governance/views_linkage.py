@@ -86,7 +86,7 @@ def _act(request, mine) -> None:
         if record is None or category is None:
             raise PermissionDenied
         created = linkage.linkage_problem_to_request(actor=user, record=record, problem=post.get("problem", ""), category=category)
-        messages.info(request, _("Request %(code)s registered.") % {"code": created.tracking_code})
+        messages.info(request, _("Request %(code)s registered.") % {"code": created.public_id})
     else:
         raise PermissionDenied
 

@@ -41,7 +41,7 @@ def household_search(user, *, q: str = "", tag: str = "", building: int | None =
         else:
             match = Q(building__name__contains=q) | Q(pk__in=Resident.objects.filter(name__contains=q).values("household_id"))
             unit_room = q.split("-", 1)
-            if len(unit_room) == 2 and unit_room[0].isdigit():
+            if len(unit_room) == 2 and unit_room[0].isdecimal():
                 match |= Q(unit=int(unit_room[0]), room=unit_room[1])
             else:
                 match |= Q(room=q)

@@ -28,7 +28,7 @@ def household_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     building = request.GET.get("building", "")
     households = selectors.household_search(
-        request.user, q=filters.get("q", ""), tag=filters.get("tag", ""), grid=filters.get("grid"), building=int(building) if building.isdigit() else None
+        request.user, q=filters.get("q", ""), tag=filters.get("tag", ""), grid=filters.get("grid"), building=int(building) if building.isdecimal() else None
     )
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     sensitive_scope = scope_for(request.user, Capability.VIEW_SENSITIVE)

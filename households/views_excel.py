@@ -130,7 +130,7 @@ def _filtered(request):
     building = request.GET.get("building", "")
     filters = form.cleaned_data
     households = selectors.household_search(
-        user, q=filters["q"], tag=filters["tag"], grid=filters["grid"], building=int(building) if building.isdigit() else None
+        user, q=filters["q"], tag=filters["tag"], grid=filters["grid"], building=int(building) if building.isdecimal() else None
     )
     return households.filter(export_q)
 

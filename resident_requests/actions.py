@@ -87,24 +87,37 @@ class FormData:
         return value if isinstance(value, list) else [value]
 
 
+# Notes that are for the resident by nature (a refusal's reason, the answer, a long-term explanation); every
+# other staff note stays internal unless the writer ticks "居民可见" (`public`).
+PUBLIC_BY_NATURE = {"refuse", "answer", "long_term"}
+# Notes addressed to colleagues only (the level above, the dispatcher): never offered to the resident.
+INTERNAL_ONLY = {"return", "escalate", "extension_ask", "extension_decide"}
+
+
+def _flag(data, key: str) -> bool:
+    """A ticked checkbox ("1", "on") or a JSON true."""
+    return data.get(key, "").strip().lower() in {"1", "on", "true", "yes"}
+
+
 def perform(req: ResidentRequest, *, actor, action: str, data, photos=()) -> ResidentRequest:
     """Carry out one action with its fields; raises ValidationError with the user's message."""
     if action not in available_actions(req, actor):
         raise ValidationError(_("This action is not available on this request now."))
     note = data.get("note", "").strip()
+    public = _flag(data, "public")
     if action == "accept":
-        services.request_accept(request=req, actor=actor, note=note)
+        services.request_accept(request=req, actor=actor, note=note, public=public)
     elif action == "refuse":
         services.request_refuse(request=req, actor=actor, reason=note)
     elif action == "merge":
-        into = selectors.request_list_for(actor).filter(tracking_code=data.get("into", "").strip().upper()).first()
+        into = selectors.request_list_for(actor).filter(public_id=data.get("into", "").strip().upper()).first()
         if into is None:
-            raise ValidationError(_("No request with this tracking code in your area."))
+            raise ValidationError(_("No request with this number in your area."))
         services.request_merge(request=req, into=into, actor=actor)
     elif action == "dispatch":
         handler = User.objects.filter(pk=data.get("handler") or 0).first()
         unit = req.grid.community.resident_units.filter(pk=data.get("unit") or 0).first()
-        services.request_dispatch(request=req, actor=actor, handler=handler, handler_unit=unit, note=note)
+        services.request_dispatch(request=req, actor=actor, handler=handler, handler_unit=unit, note=note, public=public)
     elif action == "alliance":
         street_units = ResidentUnit.objects.filter(community__street_id=req.grid.street_id)
         unit = street_units.filter(pk=data.get("unit") or 0).first()
@@ -123,6 +136,7 @@ def perform(req: ResidentRequest, *, actor, action: str, data, photos=()) -> Res
             decisions=note,
             unit=unit,
             responsible_person=data.get("responsible_person", ""),
+            public=public,
         )
     elif action == "long_term":
         services.request_long_term(request=req, actor=actor, explanation=note)
@@ -131,24 +145,26 @@ def perform(req: ResidentRequest, *, actor, action: str, data, photos=()) -> Res
     elif action == "return":
         services.request_return(request=req, actor=actor, reason=note)
     elif action == "progress":
-        services.request_progress(request=req, actor=actor, note=note)
+        services.request_progress(request=req, actor=actor, note=note, public=public)
     elif action == "handle":
-        services.request_handle(request=req, actor=actor, result_note=note, photos=photos)
+        services.request_handle(request=req, actor=actor, result_note=note, photos=photos, public=public)
     elif action == "extension_ask":
         days = data.get("days", "")
-        services.request_extension_ask(request=req, actor=actor, days=int(days) if days.isdigit() else 0, reason=note)
+        services.request_extension_ask(request=req, actor=actor, days=int(days) if days.isdecimal() else 0, reason=note)
     elif action == "extension_decide":
         services.request_extension_decide(request=req, actor=actor, approve=data.get("approve") == "1", note=note)
     elif action == "escalate":
         services.request_escalate(request=req, actor=actor, reason=note, proposal=data.get("proposal", ""))
     elif action == "verify":
-        services.request_verify(request=req, actor=actor, passed=data.get("passed") == "1", note=note)
+        services.request_verify(request=req, actor=actor, passed=data.get("passed") == "1", note=note, public=public)
     elif action == "answer":
         services.request_answer(request=req, actor=actor, answer_note=note)
     elif action == "follow_up":
         rating = data.get("rating", "")
-        services.request_follow_up(request=req, actor=actor, rating=int(rating) if rating.isdigit() else None, note=note, declined=data.get("declined") == "1")
+        services.request_follow_up(
+            request=req, actor=actor, rating=int(rating) if rating.isdecimal() else None, note=note, declined=data.get("declined") == "1", public=public
+        )
     elif action == "withdraw":
-        services.request_withdraw(request=req, actor=actor, note=note)
+        services.request_withdraw(request=req, actor=actor, note=note, public=public)
     req.refresh_from_db()
     return req

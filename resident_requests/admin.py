@@ -89,9 +89,10 @@ class TimelineInline(admin.TabularInline):
 class ResidentRequestAdmin(ReadOnlyScopedAdmin):
     """Read-only: requests move only through the workflow services on the pages and API."""
 
-    list_display = ["tracking_code", "category", "grid", "status", "level", "handler", "stage_deadline", "created_at"]
+    list_display = ["public_id", "category", "grid", "status", "level", "handler", "stage_deadline", "created_at"]
     list_filter = ["status", "level", "urgency", "source"]
-    search_fields = ["tracking_code", "description"]
+    # A resident may read their tracking code to a cadre: it finds the request by exact match, and lists show only the number.
+    search_fields = ["=public_id", "=tracking_code", "description"]
     list_select_related = ["category__parent", "grid", "handler"]
     date_hierarchy = "created_at"
     exclude = ["phone_enc", "phone_hash"]

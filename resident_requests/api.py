@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from governance.roles import Capability
@@ -19,7 +20,7 @@ class TimelineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TimelineEntry
-        fields = ["at", "actor", "action", "from_status", "to_status", "level", "note"]
+        fields = ["at", "actor", "action", "from_status", "to_status", "level", "note", "public"]
 
 
 class RequestSerializer(serializers.ModelSerializer):
@@ -28,10 +29,17 @@ class RequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResidentRequest
         fields = [
-            "id", "tracking_code", "source", "category", "category_name", "urgency", "description", "grid", "building", "household",
+            "id", "public_id", "source", "category", "category_name", "urgency", "description", "grid", "building", "household",
             "reporter_name", "phone_masked", "anonymous", "status", "level", "handler", "stage", "stage_deadline", "created_at",
             "accepted_on_time", "handled_on_time", "answered_on_time", "rating", "rework_count", "redo_count", "returned_count", "escalation_count",
         ]  # fmt: skip
+
+
+class RequestCreatedSerializer(RequestSerializer):
+    """Only the answer to the creation carries the tracking code: the caller filed for the resident and passes it on."""
+
+    class Meta(RequestSerializer.Meta):
+        fields = [*RequestSerializer.Meta.fields, "tracking_code"]
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -54,6 +62,15 @@ class ActionSerializer(serializers.Serializer):
     passed = serializers.CharField(required=False, help_text="verify: 1 passed, 0 back to the handler.")
     approve = serializers.CharField(required=False, help_text="extension_decide: 1 approve, 0 refuse.")
     days = serializers.CharField(required=False, help_text="extension_ask: working days.")
+    public = serializers.BooleanField(
+        default=False, help_text="Show the note on the resident's status page (居民可见). Answers, refusals and long-term explanations are always shown."
+    )
+
+
+class IdempotencyKeyReused(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "idempotency_key_reused"
+    extra = {"code": default_code, "header": "Idempotency-Key"}
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -69,7 +86,7 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.request_list_for(self.request.user).select_related("category")
 
-    @extend_schema(request=RequestCreateSerializer, responses={201: RequestSerializer})
+    @extend_schema(request=RequestCreateSerializer, responses={201: RequestCreatedSerializer})
     def create(self, request):
         data = RequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -79,16 +96,19 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"grid": ["Choose a grid of your area."]})
         number = values.pop("building", None)
         building = grid.buildings.filter(number=number).first() if number else None
-        created = services.request_submit(
-            actor=request.user,
-            source=ResidentRequest.Source.API,
-            grid=grid,
-            building=building,
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
-            caller=f"user:{request.user.pk}",
-            **values,
-        )
-        return Response(RequestSerializer(created).data, status=status.HTTP_201_CREATED)
+        try:
+            created = services.request_submit(
+                actor=request.user,
+                source=ResidentRequest.Source.API,
+                grid=grid,
+                building=building,
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
+                caller=f"user:{request.user.pk}",
+                **values,
+            )
+        except services.IdempotencyConflict as exc:
+            raise IdempotencyKeyReused(exc.messages[0]) from exc
+        return Response(RequestCreatedSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ActionSerializer, responses={200: RequestSerializer})
     @action(detail=True, methods=["get", "post"])
@@ -101,7 +121,7 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         if data.validated_data["action"] not in available_actions(req, request.user):
             raise PermissionDenied
-        req = perform(req, actor=request.user, action=data.validated_data["action"], data=FormData(request.data))
+        req = perform(req, actor=request.user, action=data.validated_data["action"], data=FormData({**request.data, "public": data.validated_data["public"]}))
         return Response(RequestSerializer(req).data)
 
     @extend_schema(responses=TimelineSerializer(many=True))

@@ -139,7 +139,8 @@ ACTION_STATUS = {
     "take": Status.TAKEN, "start": Status.IN_PROGRESS, "handle": Status.HANDLED, "verify": Status.VERIFIED, "answer": Status.ANSWERED,
     "follow_up": Status.CLOSED, "long_term": Status.LONG_TERM,
 }  # fmt: skip
-PUBLIC_ACTIONS = {"submit", "accept", "refused", "handle", "answer", "follow_up", "long_term"}
+# As the services write them: staff notes are internal; the answer, refusal and long-term explanation are for the resident.
+PUBLIC_ACTIONS = {"submit", "refused", "answer", "follow_up", "long_term"}
 ORDER = ["accepted", "dispatched", "taken", "in_progress", "handled", "verified", "answered", "closed"]
 
 

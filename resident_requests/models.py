@@ -142,6 +142,11 @@ def new_tracking_code() -> str:
     return secrets.token_hex(5).upper()
 
 
+def new_public_id() -> str:
+    """The number staff lists, Open311 and the API show: random like the tracking code, but never the resident's secret."""
+    return secrets.token_hex(6).upper()
+
+
 class ResidentRequest(models.Model):
     class Source(models.TextChoices):
         PUBLIC_FORM = "public_form", _("Resident, online form")
@@ -158,7 +163,10 @@ class ResidentRequest(models.Model):
         DISSATISFIED = 2, _("Dissatisfied")
         VERY_DISSATISFIED = 1, _("Very dissatisfied")
 
+    # The resident's secret: it opens the status page and its rating form, so it appears only to the resident
+    # (after filing, on their own page) and to the cadre who filed a phone case for them. Everyone else sees public_id.
     tracking_code = models.CharField(_("tracking code"), max_length=10, unique=True, default=new_tracking_code, editable=False)
+    public_id = models.CharField(_("request number"), max_length=12, unique=True, default=new_public_id, editable=False)
     source = models.CharField(_("source"), max_length=15, choices=Source.choices)
     category = models.ForeignKey(Category, models.PROTECT, related_name="requests", verbose_name=_("category"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.SCHEDULED)
@@ -233,7 +241,7 @@ class ResidentRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.tracking_code} {self.category.name}"
+        return f"{self.public_id} {self.category.name}"
 
     def ancestry(self):
         return {**self.grid.ancestry(), **({Level.BUILDING: self.building_id} if self.building_id else {})}
@@ -306,10 +314,11 @@ class RequestPhoto(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A retried creation with the same key (per caller) returns the first request instead of a second one."""
+    """A retried creation with the same key, caller and payload returns the first request; another payload is refused."""
 
     key = models.CharField(max_length=100)
     caller = models.CharField(max_length=100)
+    payload_hash = models.CharField(max_length=64, blank=True)
     request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,11 +1,14 @@
 """Open311 GeoReport v2 at /open311/v2/, in JSON and XML.
 
-GET answers without login with what the resident's status page shows (no description, no personal
-data); a logged-in or token-authenticated caller also gets the description of requests in their scope.
-POST follows the public form's rules (rate limits) and needs `address_id`: the code of a heart-link card.
+GET answers without login with public information only: the request number (`service_request_id` is the
+public id, never the resident's tracking code), category, place, dates and the step in plain words. A
+logged-in or token-authenticated caller also gets the description and the answer of requests in their scope.
+POST follows the public form's rules (rate limits) and needs `address_id`: the code of a heart-link card; its
+answer alone carries the tracking code, in `service_notice`, for the caller to pass to the resident.
 """
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 from django.contrib.auth.decorators import login_not_required
@@ -14,9 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -26,6 +30,7 @@ from governance.scope import scope_for
 from households.selectors import household_by_token
 from resident_requests import services
 from resident_requests.models import Category, ResidentRequest, Status
+from resident_requests.selectors import public_step
 
 CLOSED = [Status.CLOSED, Status.REFUSED, Status.MERGED, Status.WITHDRAWN]
 PAGE_SIZE = 50
@@ -65,12 +70,13 @@ def _iso(moment):
     return timezone.localtime(moment).isoformat() if moment else None
 
 
-def _request_row(req: ResidentRequest, show_description: bool) -> dict:
-    notes = req.answer_note or req.result_note
+def _request_row(req: ResidentRequest, in_scope: bool) -> dict:
+    # Handling notes are internal and answers are addressed to one resident: only callers in scope read the answer.
+    answer = req.answer_note if in_scope else ""
     row = {
-        "service_request_id": req.tracking_code,
+        "service_request_id": req.public_id,
         "status": "closed" if req.status in CLOSED else "open",
-        "status_notes": f"{req.get_status_display()}{'：' + notes if notes else ''}",
+        "status_notes": f"{public_step(req.status)}{'：' + answer if answer else ''}",
         "service_name": req.category.name,
         "service_code": req.category.code,
         "agency_responsible": f"{req.grid.community.name} · {req.get_level_display()}",
@@ -79,7 +85,7 @@ def _request_row(req: ResidentRequest, show_description: bool) -> dict:
         "expected_datetime": _iso(req.stage_deadline),
         "address": f"{req.grid.community.name} {req.grid.name}",
     }
-    if show_description:
+    if in_scope:
         row["description"] = req.description
     return row
 
@@ -121,6 +127,29 @@ def service_definition(request, code, fmt="json"):
     return JsonResponse({"service_code": code, "attributes": []})
 
 
+def _positive_int(params, name: str, default: int) -> int:
+    """ASCII digits only: str.isdigit() accepts "²", which int() refuses."""
+    value = params.get(name, "")
+    if value == "":
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
+        raise ValueError(f"{name} must be a positive integer")
+    return int(value)
+
+
+def _moment(params, name: str) -> dt.datetime:
+    """A W3C datetime; impossible dates (month 13, hour 25) are refused like malformed ones, and a time without offset is local."""
+    message = f"{name} must be a W3C datetime"
+    try:
+        moment = parse_datetime(params[name])
+        if moment is None:
+            raise ValueError(message)
+        # The database compares in UTC: 0001-01-01T00:00+08:00 has no UTC year and must fail here, not in the query.
+        return (moment if timezone.is_aware(moment) else timezone.make_aware(moment)).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(message) from exc
+
+
 def _scoped_ids(user):
     return scope_for(user, Capability.VIEW_REQUESTS) if user is not None else None
 
@@ -133,24 +162,29 @@ def requests_collection(request, fmt="json"):
     if request.method != "GET":
         return _error(request, fmt, 405, "method not allowed")
     params = request.GET
+    try:
+        size = min(_positive_int(params, "page_size", PAGE_SIZE), MAX_PAGE_SIZE)
+        number = _positive_int(params, "page", 1)
+        moments = {name: _moment(params, name) for name in ("start_date", "end_date") if params.get(name)}
+    except ValueError as exc:
+        return _error(request, fmt, 400, str(exc))
+    if params.get("status", "") not in ("", "open", "closed"):
+        return _error(request, fmt, 400, "status must be open or closed")
     qs = ResidentRequest.objects.select_related("category", "grid__community").exclude(status=Status.MERGED).order_by("-created_at", "-id")
     if params.get("service_request_id"):
-        qs = qs.filter(tracking_code__in=[code.strip().upper() for code in params["service_request_id"].split(",")])
+        qs = qs.filter(public_id__in=[number.strip().upper() for number in params["service_request_id"].split(",")])
     if params.get("service_code"):
         qs = qs.filter(Q(category__code__in=params["service_code"].split(",")) | Q(category__parent__code__in=params["service_code"].split(",")))
-    for name, lookup in (("start_date", "created_at__gte"), ("end_date", "created_at__lte")):
-        if params.get(name):
-            moment = parse_datetime(params[name])
-            if moment is None:
-                return _error(request, fmt, 400, f"{name} must be a W3C datetime")
-            qs = qs.filter(**{lookup: moment})
-    if params.get("status") in ("open", "closed"):
+    if "start_date" in moments:
+        qs = qs.filter(created_at__gte=moments["start_date"])
+    if "end_date" in moments:
+        qs = qs.filter(created_at__lte=moments["end_date"])
+    if params.get("status"):
         qs = qs.filter(status__in=CLOSED) if params["status"] == "closed" else qs.exclude(status__in=CLOSED)
     if not any(params.get(name) for name in ("service_request_id", "start_date", "end_date")):
         qs = qs.filter(created_at__gte=timezone.now() - dt.timedelta(days=90))
-    size = min(int(params["page_size"]), MAX_PAGE_SIZE) if params.get("page_size", "").isdigit() and int(params["page_size"]) > 0 else PAGE_SIZE
     try:
-        page = Paginator(qs, size).page(int(params["page"]) if params.get("page", "").isdigit() else 1)
+        page = Paginator(qs, size).page(number)
     except EmptyPage:
         return _render(request, fmt, "service_requests", "request", [])
     scope = _scoped_ids(_caller(request))
@@ -160,7 +194,7 @@ def requests_collection(request, fmt="json"):
 
 @login_not_required
 def request_item(request, code, fmt="json"):
-    req = ResidentRequest.objects.select_related("category", "grid__community").filter(tracking_code=code.upper()).first()
+    req = ResidentRequest.objects.select_related("category", "grid__community").filter(public_id=code.strip().upper()).first()
     if req is None:
         return _error(request, fmt, 404, "service_request_id not found")
     scope = _scoped_ids(_caller(request))
@@ -193,11 +227,16 @@ def _create(request, fmt: str):
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             caller=f"open311:{address}",
         )
+    except services.IdempotencyConflict as exc:
+        return _error(request, fmt, 409, " ".join(exc.messages))
     except ValidationError as exc:
         return _error(request, fmt, 400, " ".join(exc.messages))
-    return _render(
-        request, fmt, "service_requests", "request", [{"service_request_id": created.tracking_code, "service_notice": "", "account_id": None}], status=201
-    )
+    notice = _("Give the resident the tracking code %(code)s: with it they follow and rate the handling at %(url)s") % {
+        "code": created.tracking_code,
+        "url": request.build_absolute_uri(reverse("public-track", args=[created.tracking_code])),
+    }
+    row = {"service_request_id": created.public_id, "service_notice": notice, "account_id": None}
+    return _render(request, fmt, "service_requests", "request", [row], status=201)
 
 
 def _both(route: str, view, name: str):

@@ -1,10 +1,11 @@
 """Reads of requests through the caller's scope: queues, boards, the request page."""
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
-from resident_requests.models import HandlingLevel, ResidentRequest, Status
+from resident_requests.models import HandlingLevel, RequestPhoto, ResidentRequest, Status
 from resident_requests.services import OPEN
 
 RELATED = ("category__parent", "grid", "building", "handler", "handler_unit")
@@ -59,4 +60,53 @@ def overdue_for(user, now):
 
 
 def request_by_tracking_code(code: str):
-    return ResidentRequest.objects.select_related("category", "grid__community").filter(tracking_code=(code or "").strip().upper()).first()
+    return ResidentRequest.objects.select_related("category", "grid__community", "merged_into").filter(tracking_code=(code or "").strip().upper()).first()
+
+
+# The resident's plain-language steps (已收到, 正在办理, 已办结, 请评价) and the step each status is at; 4 is all done.
+PUBLIC_STEPS = [_("Received"), _("Being handled"), _("Handled and answered"), _("Please rate")]
+PUBLIC_STEP_OF = {
+    Status.SUBMITTED: 0,
+    Status.ACCEPTED: 1,
+    Status.DISPATCHED: 1,
+    Status.TAKEN: 1,
+    Status.IN_PROGRESS: 1,
+    Status.HANDLED: 1,
+    Status.VERIFIED: 1,
+    Status.LONG_TERM: 1,
+    Status.ANSWERED: 3,
+    Status.CLOSED: 4,
+}
+PUBLIC_ENDINGS = {
+    Status.REFUSED: _("Not accepted"),
+    Status.MERGED: _("Merged with a report of the same problem, which is handled for both"),
+    Status.WITHDRAWN: _("Withdrawn"),
+}
+
+
+def public_step(status: str) -> str:
+    """One plain-language phrase for a status, as the resident and Open311 see it."""
+    if status in PUBLIC_ENDINGS:
+        return str(PUBLIC_ENDINGS[status])
+    return str(PUBLIC_STEPS[min(PUBLIC_STEP_OF[status], len(PUBLIC_STEPS) - 1)])
+
+
+def request_public_status(code: str) -> dict | None:
+    """What the holder of a tracking code sees: the steps, the notes marked for the resident, the before and after photos.
+
+    Never staff names, internal notes or another request's code; a merged request shows only the other one's step.
+    """
+    req = request_by_tracking_code(code)
+    if req is None:
+        return None
+    at = PUBLIC_STEP_OF.get(req.merged_into.status if req.merged_into_id else req.status)
+    steps = [(label, "done" if at is not None and index < at else "current" if index == at else "todo") for index, label in enumerate(PUBLIC_STEPS)]
+    photos = list(req.photos.all())
+    return {
+        "req": req,
+        "steps": steps,
+        "ending": PUBLIC_ENDINGS.get(req.status),
+        "notes": req.timeline.filter(public=True).exclude(note="").only("at", "note"),
+        "before": [photo for photo in photos if photo.kind == RequestPhoto.Kind.REPORT],
+        "after": [photo for photo in photos if photo.kind == RequestPhoto.Kind.RESULT],
+    }

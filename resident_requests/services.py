@@ -6,6 +6,9 @@ in the same transaction.
 """
 
 import datetime as dt
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from governance.images import image_clean, image_thumbnail
 from governance.models import Membership, Notification
@@ -68,6 +72,14 @@ REMIND_AT = Decimal("0.8")
 
 class Conflict(ValidationError):
     """Someone else changed the request first (a concurrent take, a sweep): the user is told, nothing is lost."""
+
+
+class IdempotencyConflict(ValidationError):
+    """An Idempotency-Key reused with another payload: answered 409, and never with the first request."""
+
+
+IDEMPOTENCY_REUSED = gettext_lazy("This Idempotency-Key was already used for a different submission. Send a new key with a new request.")
+RATED_ONCE = gettext_lazy("This answer has already been rated, thank you. If the problem comes back, please submit a new request.")
 
 
 def _require_at(actor, capability: str, ancestry: dict) -> None:
@@ -195,11 +207,11 @@ def request_submit(
     caller: str = "",
     photos=(),
 ) -> ResidentRequest:
-    """Create a request (from any source) with its photos; a repeated Idempotency-Key from the same caller returns the first one."""
-    if idempotency_key:
-        existing = IdempotencyKey.objects.filter(caller=caller, key=idempotency_key).select_related("request").first()
-        if existing is not None:
-            return existing.request
+    """Create a request (from any source) with its photos.
+
+    A repeated Idempotency-Key returns the first request only to the same caller with the same payload (checked
+    after validation): two residents behind one address who pick the same key never get each other's request.
+    """
     if actor is not None and source != ResidentRequest.Source.PUBLIC_FORM:
         # Volunteers ("mobile grid workers") report in their community; staff in the area they handle.
         capability = Capability.VIEW_HIERARCHY if source == ResidentRequest.Source.VOLUNTEER else Capability.HANDLE_REQUESTS
@@ -212,6 +224,14 @@ def request_submit(
     if len(description) < 5:
         raise ValidationError({"description": _("Describe the problem in a few words (at least 5 characters).")})
     number = normalize_mobile(phone) if phone else ""
+    if idempotency_key:
+        payload = _payload_hash(
+            source, category.pk, urgency, description, grid.pk, getattr(building, "pk", None), getattr(household, "pk", None), getattr(visit, "pk", None),
+            reporter_name, number, anonymous, photos=photos,
+        )  # fmt: skip
+        existing = _idempotent_replay(caller=caller, key=idempotency_key, payload=payload)
+        if existing is not None:
+            return existing
     now = timezone.now()
     request = ResidentRequest(
         source=source,
@@ -237,7 +257,12 @@ def request_submit(
     request.save()
     TimelineEntry.objects.create(request=request, actor=request.created_by, action="submit", to_status=S.SUBMITTED, level=request.level, note="", public=True)
     if idempotency_key:
-        IdempotencyKey.objects.create(caller=caller, key=idempotency_key, request=request)
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(caller=caller, key=idempotency_key, payload_hash=payload, request=request)
+        except IntegrityError as exc:
+            # The same key is being used by a concurrent submission that committed first; this one is rolled back.
+            raise IdempotencyConflict(IDEMPOTENCY_REUSED) from exc
     request_add_photos(request=request, files=photos)
     _notify(
         _people_at_level(request, HandlingLevel.COMMUNITY),
@@ -246,6 +271,27 @@ def request_submit(
         key="submitted",
     )
     return request
+
+
+def _payload_hash(*values, photos=()) -> str:
+    """A keyed digest of what was submitted, photos included: it holds a phone number, so a plain hash would reveal it."""
+    digest = hashlib.sha256(repr(values).encode())
+    for upload in photos:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+    return keyed_hash(digest.hexdigest())
+
+
+def _idempotent_replay(*, caller: str, key: str, payload: str) -> ResidentRequest | None:
+    if not re.fullmatch(r"[\x21-\x7e]{1,100}", key):
+        raise ValidationError({"idempotency_key": _("An Idempotency-Key is 1 to 100 visible ASCII characters.")})
+    existing = IdempotencyKey.objects.filter(caller=caller, key=key).select_related("request").first()
+    if existing is None:
+        return None
+    if not hmac.compare_digest(existing.payload_hash, payload):
+        raise IdempotencyConflict(IDEMPOTENCY_REUSED)
+    return existing.request
 
 
 def possible_duplicates(request: ResidentRequest):
@@ -261,10 +307,10 @@ def possible_duplicates(request: ResidentRequest):
 
 
 @transaction.atomic
-def request_accept(*, request, actor, note: str = "") -> ResidentRequest:
+def request_accept(*, request, actor, note: str = "", public: bool = False) -> ResidentRequest:
     _require(actor, Capability.DISPATCH_REQUESTS, request)
     return _transition(
-        request, to=S.ACCEPTED, actor=actor, action="accept", note=note, public=True, accepted_at=timezone.now(), accepted_on_time=_on_time(request)
+        request, to=S.ACCEPTED, actor=actor, action="accept", note=note, public=public, accepted_at=timezone.now(), accepted_on_time=_on_time(request)
     )
 
 
@@ -291,19 +337,20 @@ def request_merge(*, request, into, actor) -> ResidentRequest:
     _require(actor, Capability.DISPATCH_REQUESTS, request)
     if into.pk == request.pk or into.merged_into_id or into.status not in OPEN:
         raise ValidationError(_("Merge into another open request."))
-    return _transition(request, to=S.MERGED, actor=actor, action="merge", note=into.tracking_code, public=True, merged_into=into, closed_at=timezone.now())
+    # The other request's tracking code is its resident's secret: staff see its number, the resident only that it was merged.
+    return _transition(request, to=S.MERGED, actor=actor, action="merge", note=into.public_id, merged_into=into, closed_at=timezone.now())
 
 
 @transaction.atomic
-def request_withdraw(*, request, actor=None, note: str = "") -> ResidentRequest:
-    """By the resident on the status page (actor None) or by a cadre on the resident's behalf."""
+def request_withdraw(*, request, actor=None, note: str = "", public: bool = False) -> ResidentRequest:
+    """By the resident on the status page (actor None, their own note) or by a cadre on the resident's behalf."""
     if actor is not None:
         _require(actor, Capability.DISPATCH_REQUESTS, request)
-    return _transition(request, to=S.WITHDRAWN, actor=actor, action="withdraw", note=note, public=True, closed_at=timezone.now())
+    return _transition(request, to=S.WITHDRAWN, actor=actor, action="withdraw", note=note, public=public or actor is None, closed_at=timezone.now())
 
 
 @transaction.atomic
-def request_dispatch(*, request, actor, handler=None, handler_unit=None, note: str = "") -> ResidentRequest:
+def request_dispatch(*, request, actor, handler=None, handler_unit=None, note: str = "", public: bool = False) -> ResidentRequest:
     """派单: to a person holding a handling role in the request's area, to a resident unit, or to the grid's workers (handler None)."""
     _require(actor, Capability.DISPATCH_REQUESTS, request)
     if handler is not None and not scope_for(handler, Capability.HANDLE_REQUESTS).contains(request.ancestry()) and not _is_volunteer_of(handler, request):
@@ -317,7 +364,7 @@ def request_dispatch(*, request, actor, handler=None, handler_unit=None, note: s
         actor=actor,
         action="dispatch",
         note=note,
-        public=True,
+        public=public,
         restart_stage=restart,
         handler=handler,
         handler_unit=handler_unit,
@@ -337,14 +384,14 @@ def request_take(*, request, actor) -> ResidentRequest:
     """接单: the named handler, or any handler of the area when dispatched to the grid. One winner only."""
     if request.handler_unit_id is not None and request.handler_id is None:
         _require_handler(request, actor)
-        return _transition(request, to=S.TAKEN, actor=actor, action="take", note=request.handler_unit.name, public=True, restart_stage=False)
+        return _transition(request, to=S.TAKEN, actor=actor, action="take", note=request.handler_unit.name, restart_stage=False)
     if request.handler_id != actor.pk:
         _require(actor, Capability.HANDLE_REQUESTS, request)
         if request.handler_id is not None:
             raise Conflict(_("This request was dispatched to someone else."))
     # Only a request still without a handler, or dispatched to this person, can be taken.
     claim = Q(handler__isnull=True) | Q(handler=actor)
-    return _transition(request, to=S.TAKEN, actor=actor, action="take", public=True, restart_stage=False, extra_filter=claim, handler=actor)
+    return _transition(request, to=S.TAKEN, actor=actor, action="take", restart_stage=False, extra_filter=claim, handler=actor)
 
 
 def _require_handler(request, actor) -> None:
@@ -356,18 +403,18 @@ def _require_handler(request, actor) -> None:
 
 
 @transaction.atomic
-def request_progress(*, request, actor, note: str) -> ResidentRequest:
+def request_progress(*, request, actor, note: str, public: bool = False) -> ResidentRequest:
     _require_handler(request, actor)
     if request.status == S.IN_PROGRESS:
         TimelineEntry.objects.create(
-            request=request, actor=actor, action="note", from_status=request.status, to_status=request.status, level=request.level, note=note
+            request=request, actor=actor, action="note", from_status=request.status, to_status=request.status, level=request.level, note=note, public=public
         )
         return request
-    return _transition(request, to=S.IN_PROGRESS, actor=actor, action="start", note=note, restart_stage=False)
+    return _transition(request, to=S.IN_PROGRESS, actor=actor, action="start", note=note, public=public, restart_stage=False)
 
 
 @transaction.atomic
-def request_handle(*, request, actor, result_note: str, photos=()) -> ResidentRequest:
+def request_handle(*, request, actor, result_note: str, photos=(), public: bool = False) -> ResidentRequest:
     _require_handler(request, actor)
     request_add_photos(request=request, files=photos, kind=RequestPhoto.Kind.RESULT)
     if len((result_note or "").strip()) < 2:
@@ -378,7 +425,7 @@ def request_handle(*, request, actor, result_note: str, photos=()) -> ResidentRe
         actor=actor,
         action="handle",
         note=result_note,
-        public=True,
+        public=public,
         restart_stage=False,
         result_note=result_note,
         handled_at=timezone.now(),
@@ -387,18 +434,20 @@ def request_handle(*, request, actor, result_note: str, photos=()) -> ResidentRe
 
 
 @transaction.atomic
-def request_verify(*, request, actor, passed: bool, note: str = "") -> ResidentRequest:
+def request_verify(*, request, actor, passed: bool, note: str = "", public: bool = False) -> ResidentRequest:
     """核查 by someone other than the handler; a failed check sends it back as rework (返工)."""
     _require(actor, Capability.DISPATCH_REQUESTS, request)
     if actor.pk == request.handler_id:
         raise PermissionDenied(_("The check must be made by someone other than the handler."))
     if passed:
-        request = _transition(request, to=S.VERIFIED, actor=actor, action="verify", note=note, public=True)
+        request = _transition(request, to=S.VERIFIED, actor=actor, action="verify", note=note, public=public)
         _credit_volunteer(request, actor)
         return request
     if len(note.strip()) < 2:
         raise ValidationError({"note": _("Say what is still wrong (at least 2 characters).")})
-    return _transition(request, to=S.IN_PROGRESS, actor=actor, action="rework", note=note, rework_count=F("rework_count") + 1, handled_on_time=None)
+    return _transition(
+        request, to=S.IN_PROGRESS, actor=actor, action="rework", note=note, public=public, rework_count=F("rework_count") + 1, handled_on_time=None
+    )
 
 
 def _credit_volunteer(request: ResidentRequest, actor) -> None:
@@ -407,7 +456,9 @@ def _credit_volunteer(request: ResidentRequest, actor) -> None:
     from volunteers.services import ledger_add
 
     volunteer = Volunteer.objects.filter(user_id=request.handler_id).first() if request.handler_id else None
-    if volunteer is None or LedgerEntry.objects.filter(volunteer=volunteer, kind=LedgerEntry.Kind.REQUEST, note__startswith=request.tracking_code).exists():
+    # Entries written before requests had a public number start with the tracking code.
+    credited = Q(note__startswith=request.public_id) | Q(note__startswith=request.tracking_code)
+    if volunteer is None or LedgerEntry.objects.filter(credited, volunteer=volunteer, kind=LedgerEntry.Kind.REQUEST).exists():
         return
     rule = PointsRule.objects.filter(kind=LedgerEntry.Kind.REQUEST).first()
     if rule is not None:
@@ -415,7 +466,7 @@ def _credit_volunteer(request: ResidentRequest, actor) -> None:
             volunteer=volunteer,
             kind=LedgerEntry.Kind.REQUEST,
             points=rule.points_per_service,
-            note=f"{request.tracking_code} {request.category.name}",
+            note=f"{request.public_id} {request.category.name}",
             actor=actor,
         )
 
@@ -443,51 +494,34 @@ def satisfied(rating: int) -> bool:
 
 
 @transaction.atomic
-def request_follow_up(*, request, actor=None, rating: int | None = None, note: str = "", declined: bool = False) -> ResidentRequest:
-    """回访: a satisfied rating (or a declined follow-up) closes; an unsatisfied one reopens it as a redo (重办)."""
+def request_follow_up(*, request, actor=None, rating: int | None = None, note: str = "", declined: bool = False, public: bool = False) -> ResidentRequest:
+    """回访: a satisfied rating (or a declined follow-up) closes; an unsatisfied one reopens it as a redo (重办).
+
+    actor None is the resident on the status page, who holds the tracking code: each answer is rated once. The
+    conditional UPDATE in _transition claims the request only while it is still answered, so a second rating of
+    the same answer, even one sent at the same moment, is refused with a clear message.
+    """
     if actor is not None:
         _require(actor, Capability.DISPATCH_REQUESTS, request)
-    on_time = _on_time(request)
+    elif request.status != S.ANSWERED:
+        raise ValidationError(RATED_ONCE)
     if declined:
-        return _transition(
-            request,
-            to=S.CLOSED,
-            actor=actor,
-            action="follow_up_declined",
-            note=note,
-            public=True,
-            follow_up_declined=True,
-            closed_at=timezone.now(),
-            followed_up_on_time=on_time,
-        )
-    if rating not in ResidentRequest.Rating.values:
+        to, action, fields = S.CLOSED, "follow_up_declined", {"follow_up_declined": True, "closed_at": timezone.now()}
+    elif rating not in ResidentRequest.Rating.values:
         raise ValidationError({"rating": _("Choose a rating.")})
-    if satisfied(rating):
+    elif satisfied(rating):
+        to, action, fields = S.CLOSED, "follow_up", {"rating": rating, "rating_note": note[:200], "closed_at": timezone.now()}
+    else:
+        to, action, fields = S.IN_PROGRESS, "redo", {"rating": rating, "rating_note": note[:200], "redo_count": F("redo_count") + 1, "handled_on_time": None}
+    try:
+        # The resident's own comment shows on their own page; a cadre's note only when marked for the resident.
         return _transition(
-            request,
-            to=S.CLOSED,
-            actor=actor,
-            action="follow_up",
-            note=note,
-            public=True,
-            rating=rating,
-            rating_note=note[:200],
-            closed_at=timezone.now(),
-            followed_up_on_time=on_time,
+            request, to=to, actor=actor, action=action, note=note, public=public or actor is None, followed_up_on_time=_on_time(request), **fields
         )
-    return _transition(
-        request,
-        to=S.IN_PROGRESS,
-        actor=actor,
-        action="redo",
-        note=note,
-        public=True,
-        rating=rating,
-        rating_note=note[:200],
-        redo_count=F("redo_count") + 1,
-        followed_up_on_time=on_time,
-        handled_on_time=None,
-    )
+    except Conflict as exc:
+        if actor is None:
+            raise ValidationError(RATED_ONCE) from exc
+        raise
 
 
 @transaction.atomic
@@ -755,7 +789,9 @@ def request_add_photos(*, request, files, kind: str = RequestPhoto.Kind.REPORT) 
 
 
 @transaction.atomic
-def alliance_meeting_assign(*, request, actor, held_on: dt.date, units, attendees: str, decisions: str, unit, responsible_person: str) -> ResidentRequest:
+def alliance_meeting_assign(
+    *, request, actor, held_on: dt.date, units, attendees: str, decisions: str, unit, responsible_person: str, public: bool = False
+) -> ResidentRequest:
     """At street level, the red-alliance meeting names the resident unit and the person responsible (分包责任人)."""
     _require(actor, Capability.DISPATCH_REQUESTS, request)
     street = request.grid.street
@@ -777,7 +813,7 @@ def alliance_meeting_assign(*, request, actor, held_on: dt.date, units, attendee
         actor=actor,
         action="alliance_dispatch",
         note=f"{unit.name} · {responsible_person}: {decisions}",
-        public=True,
+        public=public,
         handler=None,
         handler_unit=unit,
         responsible_person=responsible_person.strip()[:50],

@@ -20,7 +20,7 @@ from governance.scope import scope_for
 from grids.models import Grid
 from households import selectors as ledger
 from resident_requests import selectors, services
-from resident_requests.actions import ACTION_LABELS, available_actions, perform
+from resident_requests.actions import ACTION_LABELS, INTERNAL_ONLY, PUBLIC_BY_NATURE, available_actions, perform
 from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm
 from resident_requests.models import Category, ResidentRequest, Status
 from volunteers.models import ReviewStatus, Skill, Volunteer
@@ -30,6 +30,8 @@ PAGE_SIZE = 30
 # Public form limits: per address and per phone, per hour.
 PUBLIC_LIMIT_PER_ADDRESS = 10
 PUBLIC_LIMIT_PER_PHONE = 3
+# Sources where staff file on a resident's behalf: the resident learns the tracking code from them.
+RESIDENT_NOT_PRESENT = (ResidentRequest.Source.HOTLINE, ResidentRequest.Source.VISIT)
 
 
 def queue(request):
@@ -46,7 +48,7 @@ def board(request):
     grid = request.GET.get("grid", "")
     category = request.GET.get("category", "")
     requests = selectors.dispatch_board(
-        request.user, status=status, grid=int(grid) if grid.isdigit() else None, category=int(category) if category.isdigit() else None
+        request.user, status=status, grid=int(grid) if grid.isdecimal() else None, category=int(category) if category.isdecimal() else None
     )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     statuses = [(value, S(value).label) for value in (S.SUBMITTED, S.ACCEPTED, S.HANDLED, S.VERIFIED, S.ANSWERED)]
@@ -88,7 +90,7 @@ def intake(request):
     grids = _intake_grids(request.user, sources)[:500]
     visit = None
     initial = {}
-    if request.GET.get("visit", "").isdigit():
+    if request.GET.get("visit", "").isdecimal():
         visit = ledger_visit_for(request.user, int(request.GET["visit"]))
         initial = {"description": visit.needs, "grid": visit.grid_id, "building": visit.household.building.number, "source": ResidentRequest.Source.VISIT}
         sources = [ResidentRequest.Source.VISIT]
@@ -120,7 +122,15 @@ def intake(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(request, _("Request %(code)s registered.") % {"code": created.tracking_code})
+            if created.source in RESIDENT_NOT_PRESENT:
+                # The resident is on the phone or was visited: the cadre reads them their tracking code, once.
+                messages.success(
+                    request,
+                    _("Request %(number)s registered. Tell the resident the tracking code %(code)s: with it they follow and rate the handling.")
+                    % {"number": created.public_id, "code": created.tracking_code},
+                )
+            else:
+                messages.success(request, _("Request %(code)s registered.") % {"code": created.public_id})
             if scope_for(request.user, Capability.VIEW_REQUESTS).contains(created.ancestry()):
                 return redirect("request-detail", pk=created.pk)
             # A volunteer follows the report like a resident does.
@@ -167,6 +177,10 @@ def detail(request, pk, *, error=None, posted=None):
         "visits": visits,
         "now": timezone.now(),
         "ratings": ResidentRequest.Rating.choices,
+        "public_by_nature": PUBLIC_BY_NATURE,
+        "internal_only": INTERNAL_ONLY,
+        # Only the cadre who filed a phone or visit case for the resident may read the code out again.
+        "show_tracking_code": req.created_by_id == request.user.pk and req.source in RESIDENT_NOT_PRESENT,
         "error": error,
         "posted": posted or {},
     }
@@ -280,20 +294,21 @@ def _public_form(request, *, grid, community, household):
 
 @login_not_required
 def public_track(request, code):
-    """The resident's status page: progress and public notes, no personal data; rating at the end."""
-    req = selectors.request_by_tracking_code(code)
-    if req is None:
+    """The resident's status page: plain-language steps, the notes marked for the resident and the photos; rating once per answer."""
+    public = selectors.request_public_status(code)
+    if public is None:
         return render(request, "resident_requests/public_track.html", {"req": None, "code": code}, status=404)
-    form = RatingForm(request.POST or None) if req.status == S.ANSWERED else None
-    if request.method == "POST" and form is not None and form.is_valid():
+    req = public["req"]
+    form = RatingForm(request.POST) if request.method == "POST" else RatingForm() if req.status == S.ANSWERED else None
+    if request.method == "POST" and form.is_valid():
         try:
+            # The service refuses a second rating of the same answer, whatever the form showed.
             services.request_follow_up(request=req, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"])
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
             return redirect("public-track", code=req.tracking_code)
-    timeline = req.timeline.filter(public=True).only("at", "action", "to_status", "note")
-    return render(request, "resident_requests/public_track.html", {"req": req, "timeline": timeline, "form": form})
+    return render(request, "resident_requests/public_track.html", {**public, "form": form}, status=400 if form is not None and form.errors else 200)
 
 
 def figures(request):
@@ -310,7 +325,7 @@ def figures(request):
     requests = selectors.request_list_for(request.user)
     node = None
     level, pk = request.GET.get("level", ""), request.GET.get("pk", "")
-    if level in NODE_FILTER and pk.isdigit():
+    if level in NODE_FILTER and pk.isdecimal():
         node = governance_selectors.node_get_for(request.user, level, int(pk))
         requests = requests.filter(**{NODE_FILTER[level]: node})
     tz = timezone.get_current_timezone()

@@ -59,8 +59,9 @@ def test_open311_post_and_get_requests(client, new_request):
     )
     assert response.status_code == 201
     code = response.json()[0]["service_request_id"]
-    created = ResidentRequest.objects.get(tracking_code=code)
+    created = ResidentRequest.objects.get(public_id=code)
     assert created.household == household and created.phone_masked == "139****1111"
+    assert created.tracking_code in response.json()[0]["service_notice"]
     item = client.get(f"/open311/v2/requests/{code}.json").json()[0]
     assert item["status"] == "open" and item["service_code"] == "sanitation-1" and item["expected_datetime"]
     assert "description" not in item and "13900001111" not in str(item)
@@ -79,8 +80,8 @@ def test_open311_post_needs_a_card_code(client):
 
 def test_open311_shows_descriptions_only_inside_the_callers_scope(client, login, new_request):
     request = new_request()
-    assert "description" in login("community1").get(f"/open311/v2/requests/{request.tracking_code}.json").json()[0]
-    assert "description" not in login("community2").get(f"/open311/v2/requests/{request.tracking_code}.json").json()[0]
+    assert "description" in login("community1").get(f"/open311/v2/requests/{request.public_id}.json").json()[0]
+    assert "description" not in login("community2").get(f"/open311/v2/requests/{request.public_id}.json").json()[0]
 
 
 def test_the_whole_loop_through_the_api(api, new_request, user):
