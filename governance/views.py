@@ -75,7 +75,7 @@ def org_node(request, level, pk):
         "node": node,
         "level": level,
         "counts": selectors.node_counts(node),
-        "holders": selectors.holders_at(node),
+        "holders": selectors.holders_at(request.user, node),
         "page": page,
         "child_level": selectors.CHILD_LEVEL.get(level),
         "grantable": grantable_roles(request.user, node.ancestry(), level),
