@@ -223,7 +223,7 @@ def personal_data_reveal(*, actor, instance: models.Model, purpose: str, reason:
         raise PermissionDenied(_("Your role does not allow revealing personal data."))
     purpose, reason = personal_data_purpose_clean(purpose=purpose, reason=reason)
     # The person's row is locked so that concurrent reveals are counted one after the other.
-    User.objects.select_for_update().filter(pk=actor.pk).exists()
+    User.objects.select_for_update().only("pk").get(pk=actor.pk)
     today = _start_of_today()
     done = PersonalDataLog.objects.filter(user=actor, kind=PersonalDataLog.Kind.REVEAL, at__gte=today).count()
     if done >= settings.PERSONAL_DATA_REVEALS_PER_DAY:
