@@ -9,6 +9,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from governance.services import DailyLimitReached
+
 
 class Router(DefaultRouter):
     """Object ids in API paths are integers: any other value is a 404 from the URL resolver, never a failed lookup."""
@@ -29,6 +31,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DailyLimitReached):
+        exc = exceptions.Throttled(detail=str(exc))
     elif isinstance(exc, PermissionDenied):
         # A service's reason (e.g. "You cannot revoke your own role") is meant for the caller.
         exc = exceptions.PermissionDenied(str(exc) or None)

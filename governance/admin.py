@@ -27,6 +27,7 @@ from governance.models import (
     User,
 )
 from governance.permissions import can_manage_user, can_revoke, has_capability
+from governance.personal_data import mask_phone
 from governance.roles import Capability
 from governance.scope import scope_for
 from governance.services import membership_grant, membership_revoke, user_update
@@ -60,6 +61,17 @@ class ResidentUnitAdmin(NodeAdmin):
     list_filter = ["kind", "community__street"]
     search_fields = ["name", "party_org_name", "contact_name"]
     list_select_related = ["community"]
+
+    def get_fields(self, request, obj=None):
+        """Readers who cannot edit the unit see its contact phone masked, as on the API."""
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["masked_contact_phone" if name == "contact_phone" else name for name in fields]
+        return fields
+
+    @admin.display(description=_("contact phone"))
+    def masked_contact_phone(self, obj):
+        return mask_phone(obj.contact_phone)
 
 
 @admin.register(Membership)
@@ -211,8 +223,8 @@ admin.site.empty_value_display = _("—")
 class PersonalDataLogAdmin(AuditEntryAdmin):
     """Reveals and exports of personal data, for the district organization department."""
 
-    list_display = ["at", "user", "kind", "object_repr", "reason", "rows", "unmasked"]
-    list_filter = ["kind", "unmasked"]
+    list_display = ["at", "user", "kind", "object_repr", "purpose", "reason", "rows", "unmasked"]
+    list_filter = ["kind", "purpose", "unmasked"]
     search_fields = ["object_repr", "user__username", "reason"]
     list_select_related = ["user"]
     readonly_fields = [
@@ -223,6 +235,7 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
         "object_id",
         "object_repr",
         "fields",
+        "purpose",
         "reason",
         "rows",
         "unmasked",

@@ -11,10 +11,17 @@ from rest_framework.response import Response
 
 from governance import selectors, services
 from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street
-from governance.permissions import has_capability
+from governance.permissions import has_capability, phone_shown
 from governance.roles import ROLE_LEVEL, Capability, Level, Role
 from governance.services import api_token_expiry, api_token_issue
 from grids.models import Building, Grid
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every API error (config/api.py)."""
+
+    message = serializers.CharField()
+    extra = serializers.DictField()
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -48,9 +55,14 @@ class BuildingSerializer(serializers.ModelSerializer):
 
 
 class ResidentUnitSerializer(serializers.ModelSerializer):
+    contact_phone = serializers.SerializerMethodField(help_text="Masked unless the caller manages the community's units.")
+
     class Meta:
         model = ResidentUnit
         fields = ["id", "name", "kind", "community", "address", "party_org_name", "contact_name", "contact_phone"]
+
+    def get_contact_phone(self, unit) -> str:
+        return phone_shown(self.context["request"].user, unit.contact_phone, unit.ancestry(), Capability.MANAGE_HIERARCHY)
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -222,6 +222,8 @@ def figures_workbook(data: dict) -> bytes:
     from django.utils.translation import gettext as _
     from openpyxl import Workbook
 
+    from governance import xlsx
+
     book = Workbook(write_only=True)
     sheets = [
         (_("Coverage"), [(_("Figure"), _("Count"))] + [(key, value) for key, value in data["coverage"].items()]),
@@ -252,7 +254,7 @@ def figures_workbook(data: dict) -> bytes:
     for title, rows in sheets:
         sheet = book.create_sheet(str(title)[:31])
         for row in rows:
-            sheet.append([str(cell) if cell is not None and not isinstance(cell, int | float) else cell for cell in row])
+            xlsx.append(sheet, [str(cell) if cell is not None and not isinstance(cell, int | float) else cell for cell in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

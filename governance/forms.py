@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import User
+from governance.models import PersonalDataLog, User
 from governance.roles import Role
 from governance.validators import MOBILE_RE
 
@@ -57,3 +57,30 @@ def form_add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class PurposeForm(forms.Form):
+    """Why full ID numbers and phones are needed (a reveal, an unmasked export): a purpose from the list, logged with its text."""
+
+    purpose = forms.ChoiceField(
+        label=_("Purpose (logged)"),
+        choices=[("", _("Why do you need the full values?")), *PersonalDataLog.Purpose.choices],
+        widget=forms.Select(attrs={"class": "form-select", "aria-label": _("Purpose (logged)")}),
+    )
+    reason = forms.CharField(
+        label=_("Details (required for “other”)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("Details (required for “other”)"), "aria-label": _("Details")}),
+    )
+
+    def clean(self):
+        from governance.services import personal_data_purpose_clean
+
+        data = super().clean()
+        if data.get("purpose"):
+            try:
+                data["purpose"], data["reason"] = personal_data_purpose_clean(purpose=data["purpose"], reason=data.get("reason", ""))
+            except ValidationError as exc:
+                form_add_service_errors(self, exc)
+        return data

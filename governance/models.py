@@ -350,10 +350,20 @@ class PersonalDataLog(PlacedLogEntry):
     class Kind(models.TextChoices):
         REVEAL = "reveal", _("Reveal")
         EXPORT = "export", _("Export")
+        # Someone was told that an ID number they entered is registered outside their area.
+        ID_CONFLICT = "id_conflict", _("ID number registered elsewhere")
+
+    class Purpose(models.TextChoices):
+        HANDLE_REQUEST = "handle_request", _("Handling a resident request")
+        VISIT = "visit", _("Checking on a visit")
+        INSPECTION = "inspection", _("Inspection by a higher level")
+        CORRECTION = "correction", _("Correcting the record")
+        OTHER = "other", _("Other (say what)")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("user"))
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=11, choices=Kind.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, blank=True)
     content_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True, verbose_name=_("record type"))
     object_id = models.CharField(_("record id"), max_length=40, blank=True)
     object_repr = models.CharField(_("record"), max_length=200)

@@ -75,3 +75,10 @@ def can_reset_password(actor, user, memberships) -> bool:
 
 def grantable_roles(user, ancestry: dict, level: str) -> list[str]:
     return [role for role, role_level in ROLE_LEVEL.items() if role_level == level and can_grant(user, role, ancestry)]
+
+
+def phone_shown(user, phone: str, ancestry: dict, capability: str = Capability.MANAGE_PEOPLE) -> str:
+    """A phone of an account or a unit: in full for those who manage (people, or units) at this place, masked for every other viewer."""
+    from governance.personal_data import mask_phone
+
+    return phone if scope_for(user, capability).contains(ancestry) else mask_phone(phone)

@@ -46,6 +46,7 @@ class Capability(models.TextChoices):
     VIEW_REQUESTS = "view_requests", _("See resident requests")
     HANDLE_REQUESTS = "handle_requests", _("Take, handle, return and escalate requests")
     DISPATCH_REQUESTS = "dispatch_requests", _("Accept, dispatch, verify and answer requests")
+    VIEW_FIGURES = "view_figures", _("See dashboards, coverage, the situation map and request figures")
 
 
 ROLE_LEVEL = {
@@ -78,14 +79,23 @@ ROLE_RANK = {
     Role.VOLUNTEER: 10,
 }
 
-_STAFF = {Capability.VIEW_HIERARCHY, Capability.USE_BACK_OFFICE, Capability.VIEW_LEDGER, Capability.VIEW_REQUESTS, Capability.HANDLE_REQUESTS}
+# Pages of figures are for staff: building heads, unit heads and volunteers see the hierarchy only.
+_STAFF = {
+    Capability.VIEW_HIERARCHY,
+    Capability.USE_BACK_OFFICE,
+    Capability.VIEW_LEDGER,
+    Capability.VIEW_REQUESTS,
+    Capability.HANDLE_REQUESTS,
+    Capability.VIEW_FIGURES,
+}
 _MANAGERS = _STAFF | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.VIEW_AUDIT, Capability.EXPORT_LEDGER, Capability.DISPATCH_REQUESTS}
 # Those who know the households by name: the grid's workers and the community's cadres (PIPL: need to know).
 _CARERS = {Capability.EDIT_LEDGER, Capability.VIEW_SENSITIVE, Capability.REVEAL_PERSONAL}
 
 ROLE_CAPABILITIES = {
     Role.DISTRICT_ORG: _MANAGERS | {Capability.VIEW_ACCESS_LOG},
-    Role.STREET_CADRE: _MANAGERS,
+    # The street oversees its communities' reveals and exports too.
+    Role.STREET_CADRE: _MANAGERS | {Capability.VIEW_ACCESS_LOG},
     Role.FIRST_SECRETARY: _STAFF | {Capability.VIEW_AUDIT, Capability.DISPATCH_REQUESTS},
     Role.COMMUNITY_SECRETARY: _MANAGERS | _CARERS,
     Role.COMMUNITY_CADRE: _STAFF | _CARERS | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.EXPORT_LEDGER, Capability.DISPATCH_REQUESTS},

@@ -26,12 +26,17 @@ NODE_RELATED = {
 }
 
 
-def node_list_for(user, level: str):
-    return NODE_MODELS[level].objects.visible_to(user).select_related(*NODE_RELATED[level])
+def node_list_for(user, level: str, capability: str | None = None):
+    return NODE_MODELS[level].objects.visible_to(user, capability).select_related(*NODE_RELATED[level])
 
 
-def node_get_for(user, level: str, pk: int):
-    return get_in_scope_or_404(node_list_for(user, level), pk=pk)
+def node_get_for(user, level: str, pk: int, capability: str | None = None):
+    return get_in_scope_or_404(node_list_for(user, level, capability), pk=pk)
+
+
+def figures_node_get_for(user, level: str, pk: int):
+    """A node whose pages of figures (dashboard, coverage, situation map, request figures) the user may read, else 404."""
+    return node_get_for(user, level, pk, Capability.VIEW_FIGURES)
 
 
 def child_list_for(user, node):
@@ -43,15 +48,15 @@ def child_list_for(user, node):
     return model.objects.visible_to(user).filter(**{model.PARENT_FIELD: node}).annotate(**CHILD_COUNTS[child_level]).order_by(*model._meta.ordering)
 
 
-def top_nodes_for(user):
-    """Where the hierarchy browser starts: the highest nodes the user holds a role at."""
-    scope = scope_for(user)
+def top_nodes_for(user, capability: str | None = None):
+    """Where the hierarchy browser (or a page needing `capability`) starts: the highest nodes the user holds a role at."""
+    scope = scope_for(user, capability)
     if scope.unrestricted:
         return Level.DISTRICT, District.objects.all()
     level = scope.top_level()
     if level is None:
         return None, District.objects.none()
-    return level, node_list_for(user, level).filter(pk__in=scope.node_ids[level])
+    return level, node_list_for(user, level, capability).filter(pk__in=scope.node_ids[level])
 
 
 def node_counts(node) -> dict:
@@ -64,11 +69,16 @@ def node_counts(node) -> dict:
     return counts
 
 
-def holders_at(node) -> list[Membership]:
-    """Everyone holding a role at exactly this node (not below it), each pointing at the node already loaded."""
+def holders_at(user, node) -> list[Membership]:
+    """Everyone holding a role at exactly this node (not below it), each pointing at the node already loaded and with
+    `phone_shown`: masked unless `user` manages people here."""
+    from governance.permissions import phone_shown
+
     holders = list(Membership.objects.filter(**{node.LEVEL: node}).select_related("user").order_by("role", "user__username"))
+    ancestry = node.ancestry()
     for membership in holders:
         setattr(membership, node.LEVEL, node)
+        membership.phone_shown = phone_shown(user, membership.user.phone or "", ancestry)
     return holders
 
 

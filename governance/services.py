@@ -262,9 +262,55 @@ def _encrypted_fields(instance) -> tuple[str, ...]:
     return tuple(field.attname.removesuffix("_enc") for field in instance._meta.concrete_fields if field.attname.endswith("_enc"))
 
 
+class DailyLimitReached(PermissionDenied):
+    """A per-person daily limit on personal data is reached; pages show the message, the API answers 429."""
+
+
+def personal_data_purpose_clean(*, purpose: str, reason: str) -> tuple[str, str]:
+    """The purpose from the fixed list, and the text that goes with it: required, and real, for "other".
+
+    A real text has at least 4 characters, 3 different ones and 2 letters (Chinese or Latin), so "0000" or "aaaa" is refused.
+    """
+    from governance.models import PersonalDataLog
+
+    reason = (reason or "").strip()[:200]
+    if purpose not in PersonalDataLog.Purpose.values:
+        raise ValidationError({"purpose": _("Choose why you need the full values.")})
+    if purpose == PersonalDataLog.Purpose.OTHER and (len(reason) < 4 or len(set(reason)) < 3 or sum(char.isalpha() for char in reason) < 2):
+        raise ValidationError({"reason": _("Say in words why you need the full values (at least 4 characters); the reason is logged.")})
+    return purpose, reason
+
+
+def _start_of_today():
+    from django.utils import timezone
+
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def district_alert(*, district_id: int | None, key: str, title: str) -> None:
+    """Notify the district organization department's accounts, once per account and key."""
+    from governance import notify
+    from governance.models import Notification
+
+    users = User.objects.filter(memberships__role=Role.DISTRICT_ORG, memberships__district_id=district_id, is_active=True).distinct()
+    notify.deliver([Notification(user=user, key=key[:100], title=title[:200]) for user in users])
+
+
+def _personal_data_log(*, actor, kind: str, ancestry: dict, **fields):
+    from governance.models import PersonalDataLog
+
+    return PersonalDataLog.objects.create(user=actor, kind=kind, **fields, **{f"{level}_id": node_id for level, node_id in ancestry.items()})
+
+
 @transaction.atomic
-def personal_data_reveal(*, actor, instance: models.Model, reason: str) -> dict[str, str]:
-    """Decrypt one record's protected values for someone allowed to, and log who, when, which and why."""
+def personal_data_reveal(*, actor, instance: models.Model, purpose: str, reason: str = "") -> dict[str, str]:
+    """Decrypt one record's protected values for someone allowed to, and log who, when, which and why.
+
+    At most PERSONAL_DATA_REVEALS_PER_DAY reveals per person and day; above PERSONAL_DATA_REVEALS_ALERT the district
+    organization department is notified, once per person and day.
+    """
+    from django.conf import settings
+
     from governance.models import PersonalDataLog
     from governance.personal_data import decrypt
     from governance.roles import Capability
@@ -273,35 +319,102 @@ def personal_data_reveal(*, actor, instance: models.Model, reason: str) -> dict[
     ancestry = instance.ancestry()
     if not scope_for(actor, Capability.REVEAL_PERSONAL).contains(ancestry):
         raise PermissionDenied(_("Your role does not allow revealing personal data."))
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ValidationError({"reason": _("Say why you need the full value (at least 4 characters); the reason is logged.")})
+    purpose, reason = personal_data_purpose_clean(purpose=purpose, reason=reason)
+    # The person's row is locked so that concurrent reveals are counted one after the other.
+    User.objects.select_for_update().only("pk").get(pk=actor.pk)
+    today = _start_of_today()
+    done = PersonalDataLog.objects.filter(user=actor, kind=PersonalDataLog.Kind.REVEAL, at__gte=today).count()
+    if done >= settings.PERSONAL_DATA_REVEALS_PER_DAY:
+        raise DailyLimitReached(
+            _("You have revealed personal data %(count)d times today, the most allowed in a day; ask the district organization department if more is needed.")
+            % {"count": done}
+        )
     fields = _encrypted_fields(instance)
     values = {name: decrypt(getattr(instance, f"{name}_enc")) for name in fields}
-    PersonalDataLog.objects.create(
-        user=actor,
+    _personal_data_log(
+        actor=actor,
         kind=PersonalDataLog.Kind.REVEAL,
+        ancestry=ancestry,
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         fields=[name for name, value in values.items() if value],
-        reason=reason[:200],
+        purpose=purpose,
+        reason=reason,
         unmasked=True,
-        **{f"{level}_id": node_id for level, node_id in ancestry.items()},
     )
+    if done + 1 > settings.PERSONAL_DATA_REVEALS_ALERT:
+        district_alert(
+            district_id=ancestry.get("district"),
+            key=f"reveals:{actor.pk}:{today:%Y-%m-%d}",
+            title=_("%(user)s has revealed personal data more than %(count)d times today") % {"user": actor, "count": settings.PERSONAL_DATA_REVEALS_ALERT},
+        )
     return values
 
 
-def personal_data_export_log(*, actor, description: str, rows: int, fields: list[str], unmasked: bool, reason: str = "", ancestry: dict | None = None):
-    from governance.models import PersonalDataLog
+def personal_data_export_log(*, actor, description: str, rows: int, fields: list[str], unmasked: bool, ancestry: dict, purpose: str = "", reason: str = ""):
+    """Log an export at the place of the exported data (the narrowest node holding all of it).
 
-    return PersonalDataLog.objects.create(
-        user=actor,
+    An export that matched nothing is placed at the exporter's own highest node, so it is still seen above them.
+    """
+    from governance.models import PersonalDataLog
+    from governance.scope import scope_for
+
+    if unmasked:
+        purpose, reason = personal_data_purpose_clean(purpose=purpose, reason=reason)
+    if not ancestry:
+        ancestry = _own_place(actor, scope_for(actor))
+    return _personal_data_log(
+        actor=actor,
         kind=PersonalDataLog.Kind.EXPORT,
+        ancestry=ancestry,
         object_repr=description[:200],
         fields=fields,
         rows=rows,
         unmasked=unmasked,
+        purpose=purpose,
         reason=reason[:200],
-        **{f"{level}_id": node_id for level, node_id in (ancestry or {}).items()},
     )
+
+
+def _own_place(actor, scope) -> dict:
+    """The ancestry of one of the actor's highest nodes (empty for a superuser, who has no place)."""
+    from governance.selectors import NODE_MODELS
+
+    level = scope.top_level()
+    if level is None:
+        return {}
+    return NODE_MODELS[level].objects.get(pk=min(scope.node_ids[level])).ancestry()
+
+
+def id_conflicts_log(*, actor, residents, where: str) -> None:
+    """Log each ID number the actor was told is registered outside their area, at that resident's place.
+
+    Telling is unavoidable (an ID number is registered once), so it is logged; beyond ID_CONFLICTS_ALERT in a day the
+    district organization department is notified, once per person and day.
+    """
+    from django.conf import settings
+
+    from governance.models import PersonalDataLog
+
+    if not residents:
+        return
+    for resident in residents:
+        _personal_data_log(
+            actor=actor,
+            kind=PersonalDataLog.Kind.ID_CONFLICT,
+            ancestry=resident.ancestry(),
+            content_type=ContentType.objects.get_for_model(resident),
+            object_id=str(resident.pk),
+            object_repr=str(resident)[:200],
+            fields=["id_number"],
+            reason=where[:200],
+        )
+    today = _start_of_today()
+    count = PersonalDataLog.objects.filter(user=actor, kind=PersonalDataLog.Kind.ID_CONFLICT, at__gte=today).count()
+    if len(residents) > settings.ID_CONFLICTS_ALERT or count > settings.ID_CONFLICTS_ALERT:
+        district_alert(
+            district_id=residents[0].ancestry().get("district"),
+            key=f"id-conflicts:{actor.pk}:{today:%Y-%m-%d}",
+            title=_("%(user)s entered %(count)d ID numbers today that are registered outside their area") % {"user": actor, "count": count},
+        )

@@ -73,7 +73,7 @@ def org_node(request, level, pk):
     level = _level_or_404(level)
     node = selectors.node_get_for(request.user, level, pk)
     children = selectors.child_list_for(request.user, node)
-    holders = selectors.holders_at(node)
+    holders = selectors.holders_at(request.user, node)
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page")) if children is not None else None
     context = {
         "node": node,

@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils import timezone
 
 from governance import dashboards, selectors
-from governance.roles import Level
+from governance.roles import Capability, Level
 
 PERIODS = ["month", "quarter", "year", "custom"]
 
@@ -14,7 +14,7 @@ PERIODS = ["month", "quarter", "year", "custom"]
 def _node_and_period(request, level, pk):
     if level not in Level.values or level == Level.BUILDING:
         raise Http404
-    node = selectors.node_get_for(request.user, level, pk)
+    node = selectors.figures_node_get_for(request.user, level, pk)
     period = request.GET.get("period", "month")
     period = period if period in PERIODS else "month"
     start, end = dashboards.period_bounds(period, timezone.localdate(), request.GET.get("from", ""), request.GET.get("to", ""))
@@ -22,7 +22,7 @@ def _node_and_period(request, level, pk):
 
 
 def dashboard_root(request):
-    level, nodes = selectors.top_nodes_for(request.user)
+    level, nodes = selectors.top_nodes_for(request.user, Capability.VIEW_FIGURES)
     node = nodes.first() if level and level != Level.BUILDING else None
     if node is None:
         raise Http404

@@ -1,14 +1,17 @@
 """The ledger over HTTP: masked by default, scoped, paginated; writes through the same services."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from governance.api import ErrorSerializer
+from governance.models import PersonalDataLog
 from governance.roles import Capability
 from governance.scope import scope_for
-from governance.services import personal_data_reveal
+from governance.services import personal_data_purpose_clean, personal_data_reveal
 from households import selectors, services
 from households.models import CareTag, Household, Resident, Visit
 from households.permissions import birth_date_scope
@@ -124,7 +127,31 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class RevealSerializer(serializers.Serializer):
-    reason = serializers.CharField(min_length=4, max_length=200)
+    """Why the full values are needed: a purpose from the fixed list, with a text that "other" requires; logged."""
+
+    purpose = serializers.ChoiceField(choices=PersonalDataLog.Purpose.choices)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        try:
+            purpose, reason = personal_data_purpose_clean(purpose=data["purpose"], reason=data["reason"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return {"purpose": purpose, "reason": reason}
+
+
+class RevealedSerializer(serializers.Serializer):
+    id_number = serializers.CharField(required=False, help_text="Residents only.")
+    phone = serializers.CharField()
+
+
+REVEAL_RESPONSES = {
+    200: RevealedSerializer,
+    400: OpenApiResponse(ErrorSerializer, description="No purpose, or “other” without a real text."),
+    403: OpenApiResponse(ErrorSerializer, description="The caller may not reveal personal data here."),
+    404: OpenApiResponse(ErrorSerializer, description="No such record in the caller's area."),
+    429: OpenApiResponse(ErrorSerializer, description="The caller's reveals for today are used up (PERSONAL_DATA_REVEALS_PER_DAY)."),
+}
 
 
 class _SensitiveContext:
@@ -164,13 +191,13 @@ class HouseholdViewSet(_SensitiveContext, mixins.CreateModelMixin, viewsets.Read
         visit = services.visit_record(actor=request.user, household=household, **data.validated_data)
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=RevealSerializer, responses={200: dict})
+    @extend_schema(request=RevealSerializer, responses=REVEAL_RESPONSES)
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         household = selectors.household_get_for(request.user, pk)
         data = RevealSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(personal_data_reveal(actor=request.user, instance=household, reason=data.validated_data["reason"]))
+        return Response(personal_data_reveal(actor=request.user, instance=household, **data.validated_data))
 
 
 class ResidentViewSet(_SensitiveContext, viewsets.ReadOnlyModelViewSet):
@@ -185,13 +212,13 @@ class ResidentViewSet(_SensitiveContext, viewsets.ReadOnlyModelViewSet):
             .prefetch_related(Prefetch("tags", queryset=CareTag.objects.order_by("sort_order")))
         )
 
-    @extend_schema(request=RevealSerializer, responses={200: dict})
+    @extend_schema(request=RevealSerializer, responses=REVEAL_RESPONSES)
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         resident = selectors.resident_get_for(request.user, pk)
         data = RevealSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(personal_data_reveal(actor=request.user, instance=resident, reason=data.validated_data["reason"]))
+        return Response(personal_data_reveal(actor=request.user, instance=resident, **data.validated_data))
 
 
 class VisitViewSet(viewsets.ReadOnlyModelViewSet):

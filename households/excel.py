@@ -22,6 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from governance import xlsx
 from governance.personal_data import decrypt, keyed_hash
 from governance.roles import Capability, Level
 from governance.scope import scope_for
@@ -31,8 +32,9 @@ from households.models import CareTag, Household, Resident
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
-# A 5 MB zip may inflate to gigabytes of XML; a real 20,000-row ledger stays far below this.
+# A 5 MB zip may inflate to gigabytes of XML; a real 20,000-row ledger stays far below these (about 25 MB of sheet XML).
 MAX_UNZIPPED_BYTES = 150 * 1024 * 1024
+MAX_PART_BYTES = 50 * 1024 * 1024
 # Past this many problems the file is plainly wrong; the report stays readable and the row small.
 MAX_ERRORS = 5000
 EXPORT_CHUNK = 2000
@@ -149,7 +151,7 @@ def template_workbook() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Households")
-    sheet.append(header_row())
+    xlsx.append(sheet, header_row())
     last_row = MAX_ROWS + 1
     for position, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=position)
@@ -183,11 +185,13 @@ def template_workbook() -> bytes:
         "",
         _("Example:"),
     ]:
-        guide.append([line])
-    guide.append(header_row())
+        xlsx.append(guide, [line])
+    xlsx.append(guide, header_row())
     head, spouse = Resident.Relation.HEAD.label, Resident.Relation.SPOUSE.label
-    guide.append([1, 1, 3, "301", "13800000000", _short(str(Household.Tenure.OWNER.label)), str(head), "张三", "", str(Resident.Sex.MALE.label), "1960-05-01"])
-    guide.append([1, 1, 3, "301", "13800000000", "", str(spouse), "李四", "", str(Resident.Sex.FEMALE.label), "1962-08-15", "", "", "", _("yes")])
+    xlsx.append(
+        guide, [1, 1, 3, "301", "13800000000", _short(str(Household.Tenure.OWNER.label)), str(head), "张三", "", str(Resident.Sex.MALE.label), "1960-05-01"]
+    )
+    xlsx.append(guide, [1, 1, 3, "301", "13800000000", "", str(spouse), "李四", "", str(Resident.Sex.FEMALE.label), "1962-08-15", "", "", "", _("yes")])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -219,10 +223,12 @@ def read_rows(uploaded) -> list[tuple[int, list]]:
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
+            # zipfile never inflates a part beyond its declared size (a lying header gives a truncated, unreadable part),
+            # so the declared sizes bound the work done below.
+            sizes = [info.file_size for info in archive.infolist()]
     except zipfile.BadZipFile as exc:
         raise ValidationError(not_excel) from exc
-    if inflated > MAX_UNZIPPED_BYTES:
+    if sum(sizes) > MAX_UNZIPPED_BYTES or max(sizes, default=0) > MAX_PART_BYTES:
         raise ValidationError(_("The file is too large once unpacked; split it by building."))
     uploaded.seek(0)
     try:
@@ -246,12 +252,12 @@ def _sheet_rows(sheet) -> list[tuple[int, list]]:
     width = max(position for position in order if position is not None) + 1
     rows = []
     for number, values in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
-        cells = [values[position] if position is not None and position < len(values) else None for position in order]
-        if all(_text(cell) == "" for cell in cells):
-            continue
-        if len(rows) == MAX_ROWS:
+        # Empty rows count too: a sheet of a million empty rows is refused after MAX_ROWS, not read to its end.
+        if number - 1 > MAX_ROWS:
             raise ValidationError(_("The file has more than %(max)d rows; split it by building.") % {"max": MAX_ROWS})
-        rows.append((number, cells))
+        cells = [values[position] if position is not None and position < len(values) else None for position in order]
+        if any(_text(cell) != "" for cell in cells):
+            rows.append((number, cells))
     if not rows:
         raise ValidationError(_("The file has no data rows."))
     return rows
@@ -265,14 +271,15 @@ class Checked:
     problems: list[tuple[int, int, str, str]] = field(default_factory=list)
 
     def error(self, row: int, key: str | None, problem) -> None:
+        """A problem of one row (a row of 0 is a problem of the whole file)."""
         position = POSITION.get(key, -1)
         self.problems.append((row, position, str(BY_KEY[key].label) if key else "", str(problem)))
 
     @property
     def errors(self) -> list[list]:
-        """Sorted by row then by column; capped so that a wholly wrong file still gives a usable report."""
+        """Sorted by row then by column, the file's own problems first; capped so that a wholly wrong file still gives a usable report."""
         ordered = sorted(self.problems, key=lambda problem: (problem[0], problem[1]))
-        listed = [[row, label, problem] for row, _position, label, problem in ordered[:MAX_ERRORS]]
+        listed = [[row or None, label, problem] for row, _position, label, problem in ordered[:MAX_ERRORS]]
         if len(ordered) > MAX_ERRORS:
             more = len(ordered) - MAX_ERRORS
             listed.append([None, "", _("%(count)d more problems are not listed; correct these first.") % {"count": more}])
@@ -445,28 +452,31 @@ _ANCESTRY_LOOKUPS = [
 ]
 
 
-def check_against_database(checked: Checked, *, visible_scope) -> None:
-    """ID numbers already registered and rooms already lived in refuse the file too.
+def check_against_database(checked: Checked, *, visible_scope) -> list[int]:
+    """ID numbers already registered and rooms already lived in refuse the file too; returns the residents found outside the user's area.
 
-    Where the other household is in the user's own area it is named; elsewhere only the fact is told.
+    Where the other household is in the user's own area it is named on the row. Elsewhere the file gets one generic
+    problem that names no row: a per-row answer would let a file of candidate numbers find out which ones are registered.
     """
     hashes = {row["id_hash"]: row["row"] for row in checked.rows if row.get("id_hash")}
-    registered = {}
     keys = sorted(hashes)
     levels = [level for level, _lookup in _ANCESTRY_LOOKUPS]
+    elsewhere = []
     # Batches keep each statement's parameter list bounded; a 20,000-row file needs at most 20 queries.
     for start in range(0, len(keys), 1000):
         found = Resident.objects.filter(id_number_hash__in=keys[start : start + 1000], moved_out_on__isnull=True).values_list(
-            "id_number_hash", "household__building__name", "household__unit", "household__room", *(lookup for _level, lookup in _ANCESTRY_LOOKUPS)
+            "pk", "id_number_hash", "household__building__name", "household__unit", "household__room", *(lookup for _level, lookup in _ANCESTRY_LOOKUPS)
         )
-        for digest, building_name, unit, room, *ancestry in found:
-            registered[digest] = (f"{building_name} {unit}-{room}", dict(zip(levels, ancestry, strict=True)))
-    for digest, (address, ancestry) in registered.items():
-        if visible_scope.contains(ancestry):
-            problem = _("This ID number is already registered in household %(household)s.") % {"household": address}
-        else:
-            problem = _("This ID number is already registered in the district, in a household outside your area.")
-        checked.error(hashes[digest], "id_number", problem)
+        for pk, digest, building_name, unit, room, *ancestry in found:
+            if visible_scope.contains(dict(zip(levels, ancestry, strict=True))):
+                problem = _("This ID number is already registered in household %(household)s.") % {"household": f"{building_name} {unit}-{room}"}
+                checked.error(hashes[digest], "id_number", problem)
+            else:
+                elsewhere.append(pk)
+    if elsewhere:
+        checked.error(
+            0, None, _("Some ID numbers in this file are already registered elsewhere in the district; contact the community where those people live.")
+        )
     rooms: dict[tuple, int] = {}
     for row in checked.rows:
         key = household_key(row)
@@ -476,14 +486,15 @@ def check_against_database(checked: Checked, *, visible_scope) -> None:
     occupied = set(Household.objects.filter(building_id__in=building_ids, status=Household.Status.ACTIVE).values_list("building_id", "unit", "room"))
     for key in occupied & set(rooms):
         checked.error(rooms[key], "room", _("This room already has a household living in it."))
+    return elsewhere
 
 
 def errors_workbook(errors) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Problems"))
-    sheet.append([_("Row"), _("Column"), _("Problem")])
+    xlsx.append(sheet, [_("Row"), _("Column"), _("Problem")])
     for row, column, problem in errors:
-        sheet.append([row, column, problem])
+        xlsx.append(sheet, [row, column, problem])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -521,7 +532,7 @@ def export_workbook(user, queryset, *, unmasked: bool) -> Export:
     if not unmasked:
         # A masked file leaves the exporter's hands: the age, never the birth date that would complete the masked ID number.
         header[POSITION["birth_date"]] = _("Age")
-    sheet.append([_("Grid"), *header])
+    xlsx.append(sheet, [_("Grid"), *header])
     yes, no = _("yes"), _("no")
     rows = households = 0
     common: dict | None = None
@@ -539,11 +550,12 @@ def export_workbook(user, queryset, *, unmasked: bool) -> Export:
         for resident in household.residents.all() or [None]:
             rows += 1
             if resident is None:
-                sheet.append([*address, phone, tenure, "", "", "", "", "", "", "", "", "", "", "", "、".join(household_tags)])
+                xlsx.append(sheet, [*address, phone, tenure, "", "", "", "", "", "", "", "", "", "", "", "、".join(household_tags)])
                 continue
             birth = "" if resident.birth_date is None else resident.birth_date.isoformat() if unmasked else resident.age
             resident_tags = [tag.name for tag in resident.tags.all() if (sensitive_ok or not tag.sensitive) and tag.name not in household_tags]
-            sheet.append(
+            xlsx.append(
+                sheet,
                 [
                     *address,
                     phone,
@@ -560,7 +572,7 @@ def export_workbook(user, queryset, *, unmasked: bool) -> Export:
                     resident.party_branch,
                     resident.special_situation,
                     "、".join([*household_tags, *resident_tags]),
-                ]
+                ],
             )
     # Left open on purpose: the response streams it and closes it when sent.
     output = tempfile.TemporaryFile()  # noqa: SIM115

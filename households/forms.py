@@ -115,10 +115,6 @@ class VisitForm(forms.Form):
         return photo
 
 
-class RevealForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (logged)"), max_length=200, min_length=4)
-
-
 class ArchiveForm(forms.Form):
     moved_out_on = forms.DateField(label=_("Moved out on"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -14,6 +14,7 @@ from governance.models import AuditEntry
 from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
+from governance.services import id_conflicts_log
 from grids.models import Building, Grid
 from households.excel import check_against_database, household_key, validate_rows
 from households.models import CareTag, Household, HouseholdTag, ImportRun, Resident, ResidentTag
@@ -76,7 +77,10 @@ def ledger_import(*, actor, grid: Grid, building: Building | None = None, rows, 
         buildings = buildings.filter(pk=building.pk)
     checked = validate_rows(rows, buildings={item.number: item for item in buildings}, only_building=building, sensitive_ok=can_see_sensitive(actor, ancestry))
     # Database checks run even when the file has errors, so that one report lists every problem.
-    check_against_database(checked, visible_scope=scope_for(actor, Capability.VIEW_LEDGER))
+    elsewhere = check_against_database(checked, visible_scope=scope_for(actor, Capability.VIEW_LEDGER))
+    if elsewhere:
+        residents = list(Resident.objects.filter(pk__in=elsewhere).select_related("household__grid"))
+        id_conflicts_log(actor=actor, residents=residents, where=_("Excel import into %(grid)s") % {"grid": grid})
     if checked.problems:
         return _refuse(actor=actor, grid=grid, building=building, file_name=file_name, errors=checked.errors)
     try:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
-from households.models import CareTag, Household, Resident
+from households.models import CareTag, Household, Resident, Visit
 
 
 def household_list_for(user, *, include_archived: bool = False):
@@ -71,8 +71,11 @@ def members_of(household):
     )
 
 
-def visits_of(household):
-    return household.visits.select_related("visitor", "request").order_by("-visited_at", "-id")
+def visits_of(user, household):
+    """The household's visits, for those who see its ledger: a request's handler without it (a volunteer) sees none."""
+    return (
+        Visit.objects.visible_to(user, Capability.VIEW_LEDGER).filter(household=household).select_related("visitor", "request").order_by("-visited_at", "-id")
+    )
 
 
 def building_households(user, building):

@@ -2,6 +2,7 @@
 validates, writes, and records history in the same transaction."""
 
 import datetime as dt
+import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from governance.audit import SENSITIVE_MARK, audit_record, diff, snapshot
 from governance.models import AuditEntry
 from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
+from governance.services import id_conflicts_log
 from governance.validators import normalize_mobile
 from households.idcard import parse_id_number
 from households.models import CareTag, Household, HouseholdTag, Resident, ResidentTag, Visit
@@ -183,6 +185,28 @@ def _set_tags(*, actor, owner, link_model, owner_field: str, tags: list[CareTag]
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=owner, changes=changes)
 
 
+class _RegisteredElsewhere(ValidationError):
+    """An ID number registered outside the submitter's area: told without naming where, and logged (see _logs_id_conflicts)."""
+
+    def __init__(self, resident: Resident):
+        super().__init__({"id_number": _("This ID number is already registered elsewhere in the district; contact the community where the person lives.")})
+        self.resident = resident
+
+
+def _logs_id_conflicts(service):
+    """Log the ID number found outside the actor's area once `service`'s transaction has rolled back, so the log entry stays."""
+
+    @functools.wraps(service)
+    def run(*, actor, **kwargs):
+        try:
+            return service(actor=actor, **kwargs)
+        except _RegisteredElsewhere as exc:
+            id_conflicts_log(actor=actor, residents=[exc.resident], where=_("Resident form"))
+            raise
+
+    return run
+
+
 def _apply_id_number(resident: Resident, id_number: str, *, actor) -> list[str]:
     """Validate an ID number, refuse a duplicate by keyed hash, and store it encrypted; returns warnings."""
     try:
@@ -197,15 +221,18 @@ def _apply_id_number(resident: Resident, id_number: str, *, actor) -> list[str]:
     if errors:
         raise ValidationError(errors)
     digest = keyed_hash(info.number)
-    duplicate = Resident.objects.filter(id_number_hash=digest, moved_out_on__isnull=True).exclude(pk=resident.pk).select_related("household__building").first()
+    duplicate = (
+        Resident.objects.filter(id_number_hash=digest, moved_out_on__isnull=True)
+        .exclude(pk=resident.pk)
+        .select_related("household__building", "household__grid")
+        .first()
+    )
     if duplicate is not None:
         from households.selectors import household_visible
 
-        if household_visible(actor, duplicate.household_id):
-            message = _("This ID number is already registered in household %(household)s.") % {"household": duplicate.household}
-        else:
-            message = _("This ID number is already registered in the district, in a household outside your area.")
-        raise ValidationError({"id_number": message})
+        if not household_visible(actor, duplicate.household_id):
+            raise _RegisteredElsewhere(duplicate)
+        raise ValidationError({"id_number": _("This ID number is already registered in household %(household)s.") % {"household": duplicate.household}})
     resident.birth_date, resident.sex, resident.id_legacy = info.birth_date, info.sex, info.legacy
     resident.id_number_enc, resident.id_number_hash, resident.id_number_masked = encrypt(info.number), digest, mask_id_number(info.number)
     return list(info.warnings)
@@ -216,6 +243,7 @@ def _check_sensitive(actor, household: Household, fields: dict) -> None:
         raise PermissionDenied(_("Your role does not allow recording health, disability or income data."))
 
 
+@_logs_id_conflicts
 @transaction.atomic
 def resident_create(*, actor, household: Household, id_number: str = "", phone: str = "", tags=(), **fields) -> tuple[Resident, list[str]]:
     _require_edit(actor, household.ancestry())
@@ -233,6 +261,7 @@ def resident_create(*, actor, household: Household, id_number: str = "", phone: 
     return resident, warnings
 
 
+@_logs_id_conflicts
 @transaction.atomic
 def resident_update(*, actor, resident: Resident, id_number: str | None = None, phone: str | None = None, **fields) -> tuple[Resident, list[str]]:
     resident = Resident.objects.select_for_update().select_related("household__grid").get(pk=resident.pk)

@@ -7,14 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance import selectors as governance_selectors
-from governance.forms import form_add_service_errors
+from governance.forms import PurposeForm, form_add_service_errors
 from governance.images import image_clean
 from governance.models import AuditEntry, audit_changed_only
 from governance.roles import Capability, Level
 from governance.scope import scope_for
-from governance.services import personal_data_reveal
+from governance.services import DailyLimitReached, personal_data_reveal
 from households import selectors, services
-from households.forms import ArchiveForm, HouseholdFilterForm, HouseholdForm, ResidentForm, RevealForm, VisitForm
+from households.forms import ArchiveForm, HouseholdFilterForm, HouseholdForm, ResidentForm, VisitForm
 from households.models import Resident
 from households.permissions import can_edit, can_reveal, can_see_birth_date, can_see_sensitive
 
@@ -61,7 +61,7 @@ def household_detail(request, pk):
     ancestry = household.ancestry()
     sensitive_ok = can_see_sensitive(request.user, ancestry)
     members = list(selectors.members_of(household))
-    visits = Paginator(selectors.visits_of(household), 10).get_page(request.GET.get("visits"))
+    visits = Paginator(selectors.visits_of(request.user, household), 10).get_page(request.GET.get("visits"))
     history = governance_selectors.record_history_for(request.user, household, members)[:30]
     context = {
         "household": household,
@@ -74,7 +74,7 @@ def household_detail(request, pk):
         "birth_date_ok": can_see_birth_date(request.user, ancestry),
         "can_edit": can_edit(request.user, ancestry) and household.status == household.Status.ACTIVE,
         "can_reveal": can_reveal(request.user, ancestry),
-        "reveal_form": RevealForm(),
+        "reveal_form": PurposeForm(auto_id=False),
         "AuditEntry": AuditEntry,
         "linked_members": [link.volunteer for link in household.volunteer_links.select_related("volunteer")],
     }
@@ -188,13 +188,15 @@ def visit_create(request, pk):
 
 
 def _reveal(request, instance, household):
-    form = RevealForm(request.POST)
+    form = PurposeForm(request.POST, auto_id=False)
     values = None
     if form.is_valid():
         try:
-            values = personal_data_reveal(actor=request.user, instance=instance, reason=form.cleaned_data["reason"])
+            values = personal_data_reveal(actor=request.user, instance=instance, **form.cleaned_data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
+        except DailyLimitReached as exc:
+            form.add_error(None, str(exc))
     # htmx swaps the fragment in place; without JavaScript the same fragment comes inside a full page.
     template = "households/reveal.html" if request.headers.get("HX-Request") else "households/reveal_page.html"
     return render(request, template, {"form": form, "values": values, "instance": instance, "household": household})

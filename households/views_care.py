@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from governance import selectors as governance_selectors
 from governance.models import Membership, Notification
-from governance.roles import Level, Role
+from governance.roles import Capability, Level, Role
 from grids.models import Building
 from households import selectors
 from households.models import Household
@@ -39,7 +39,7 @@ def visits_due(request):
 def coverage(request, level, pk):
     if level not in COVERAGE_CHILD:
         raise Http404
-    node = governance_selectors.node_get_for(request.user, level, pk)
+    node = governance_selectors.figures_node_get_for(request.user, level, pk)
     households = selectors.household_list_for(request.user).filter(**{NODE_FILTER[level]: node}).prefetch_related(None)
     key, label = COVERAGE_CHILD[level]
     rows = selectors.coverage_by(households, key, label)
@@ -108,12 +108,12 @@ def situation_map(request, level, pk):
 
     if level not in (Level.COMMUNITY, Level.GRID):
         raise Http404
-    node = governance_selectors.node_get_for(request.user, level, pk)
+    node = governance_selectors.figures_node_get_for(request.user, level, pk)
     by = "requests" if request.GET.get("by") == "requests" else "key_care"
     active = Q(households__status=Household.Status.ACTIVE)
     open_requests = ResidentRequest.objects.filter(building=OuterRef("pk"), status__in=OPEN).order_by().values("building").annotate(n=Count("pk")).values("n")
     buildings = (
-        Building.objects.visible_to(request.user)
+        Building.objects.visible_to(request.user, Capability.VIEW_FIGURES)
         .filter(**{"grid__community" if level == Level.COMMUNITY else "grid": node})
         .select_related("grid")
         .annotate(household_count=Count("households", filter=active), key_care_count=Count("households", filter=active & Q(households__key_care=True)))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance import selectors as governance_selectors
+from governance.forms import PurposeForm
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 from governance.services import personal_data_export_log
@@ -54,10 +55,6 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _("At most 5 MB and %(rows)d rows.") % {"rows": MAX_ROWS}
         self.fields["grid"].widget.choices = [(grid.pk, f"{grid.community.name} {grid.name}") for grid in grids]
-
-
-class ExportForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason for full ID numbers and phones (logged)"), min_length=4, max_length=200)
 
 
 def ledger_template(request):
@@ -146,15 +143,15 @@ def ledger_export(request):
     households = _filtered(request)
     if households is None:
         return _back_to_list(request, _("These filters cannot be exported; change them on the list and export again."))
-    unmasked, reason = False, ""
+    unmasked, purpose = False, {}
     if request.method == "POST":
-        form = ExportForm(request.POST)
+        form = PurposeForm(request.POST)
         if not form.is_valid():
             return render(request, "households/excel_export.html", {"form": form, "query": request.GET.urlencode(), "can_reveal": True})
         reveal = scope_for(user, Capability.REVEAL_PERSONAL)
         if reveal.is_empty or households.exclude(reveal.q(Household)).exists():
             raise PermissionDenied(_("Your role does not allow revealing personal data for every household in this list."))
-        unmasked, reason = True, form.cleaned_data["reason"].strip()
+        unmasked, purpose = True, form.cleaned_data
     total = households.count()
     if total > EXPORT_LIMIT:
         return _back_to_list(
@@ -168,8 +165,8 @@ def ledger_export(request):
         rows=export.rows,
         fields=EXPORT_FIELDS,
         unmasked=unmasked,
-        reason=reason,
         ancestry=export.ancestry,
+        **purpose,
     )
     name = f"households-{'full-' if unmasked else ''}{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(export.file, as_attachment=True, filename=name, content_type=XLSX)
@@ -179,7 +176,7 @@ def ledger_export_form(request):
     """The page asking for the reason of a full export; without the right to reveal it says so instead."""
     _export_scope_q(request.user)
     can_reveal = not scope_for(request.user, Capability.REVEAL_PERSONAL).is_empty
-    return render(request, "households/excel_export.html", {"form": ExportForm(), "query": request.GET.urlencode(), "can_reveal": can_reveal})
+    return render(request, "households/excel_export.html", {"form": PurposeForm(), "query": request.GET.urlencode(), "can_reveal": can_reveal})
 
 
 urlpatterns = [

@@ -161,7 +161,7 @@ def detail(request, pk, *, error=None, posted=None):
         units = req.grid.community.resident_units.all()
     if "alliance" in actions:
         street_units = ResidentUnit.objects.filter(community__street_id=req.grid.street_id).order_by("name")
-    visits = ledger.visits_of(req.household)[:5] if req.household_id else []
+    visits = ledger.visits_of(request.user, req.household)[:5] if req.household_id else []
     context = {
         "req": req,
         "timeline": timeline,
@@ -322,11 +322,14 @@ def figures(request):
         end = dt.date.fromisoformat(request.GET.get("to", "")) if request.GET.get("to") else today
     except ValueError:
         start, end = today.replace(day=1), today
-    requests = selectors.request_list_for(request.user)
+    # Figures of the user's area only: requests dispatched to them by name (a volunteer) are not figures of theirs.
+    if scope_for(request.user, Capability.VIEW_FIGURES).is_empty:
+        raise PermissionDenied
+    requests = ResidentRequest.objects.visible_to(request.user, Capability.VIEW_FIGURES)
     node = None
     level, pk = request.GET.get("level", ""), request.GET.get("pk", "")
     if level in NODE_FILTER and pk.isdecimal():
-        node = governance_selectors.node_get_for(request.user, level, int(pk))
+        node = governance_selectors.figures_node_get_for(request.user, level, int(pk))
         requests = requests.filter(**{NODE_FILTER[level]: node})
     tz = timezone.get_current_timezone()
     rows = request_figures(

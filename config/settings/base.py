@@ -228,6 +228,11 @@ SPECTACULAR_SETTINGS = {
 _DEV_FIELD_KEY = derive_dev_key(SECRET_KEY, "field-encryption")
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [_DEV_FIELD_KEY])
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY", derive_dev_key(SECRET_KEY, "field-hash"))
+# Reveals of full ID numbers and phones per person and day, and the count above which the district organization
+# department is notified; ID numbers found registered outside the submitter's area above which it is notified too.
+PERSONAL_DATA_REVEALS_PER_DAY = env_int("PERSONAL_DATA_REVEALS_PER_DAY", 50)
+PERSONAL_DATA_REVEALS_ALERT = env_int("PERSONAL_DATA_REVEALS_ALERT", 30)
+ID_CONFLICTS_ALERT = env_int("ID_CONFLICTS_ALERT", 3)
 
 LOGGING = {
     "version": 1,

@@ -185,10 +185,11 @@ def test_duplicates_in_the_file_and_in_the_database_are_reported(login, ledger, 
     ]
     upload(login("grid1"), grid, rows)
     errors = latest_run().errors
-    assert [(row, column) for row, column, _problem in errors] == [(3, "身份证号"), (4, "身份证号"), (5, "身份证号"), (6, "房号")]
-    assert errors[0][2] == _("The same ID number is already on row %(row)d.") % {"row": 2}
-    assert errors[1][2] == _("This ID number is already registered in household %(household)s.") % {"household": ledger[0][0]}
-    assert errors[2][2] == _("This ID number is already registered in the district, in a household outside your area.")
+    # A number registered outside the user's area is told for the whole file, never on its row.
+    assert [(row, column) for row, column, _problem in errors] == [(None, ""), (3, "身份证号"), (4, "身份证号"), (6, "房号")]
+    assert errors[0][2] == _("Some ID numbers in this file are already registered elsewhere in the district; contact the community where those people live.")
+    assert errors[1][2] == _("The same ID number is already on row %(row)d.") % {"row": 2}
+    assert errors[2][2] == _("This ID number is already registered in household %(household)s.") % {"household": ledger[0][0]}
     assert errors[3][2] == _("This room already has a household living in it.")
     assert Resident.objects.filter(name__in=["甲", "乙", "丙", "丁", "戊"]).count() == 0
 
@@ -275,11 +276,11 @@ def test_export_follows_the_list_filters(login, ledger):
 def test_full_export_needs_a_reason_and_the_right(login, ledger):
     grid = grid_of("grid1")
     url = reverse("ledger-export") + f"?grid={grid.pk}"
-    refused = login("community1").post(url, {"reason": ""})
+    refused = login("community1").post(url, {"purpose": "other", "reason": ""})
     assert refused.status_code == 200 and refused.context["form"].errors and not PersonalDataLog.objects.exists()
-    assert login("street1").post(url, {"reason": "核对低保名单"}).status_code == 403
+    assert login("street1").post(url, {"purpose": "other", "reason": "核对低保名单"}).status_code == 403
     assert not PersonalDataLog.objects.exists()
-    response = login("community1").post(url, {"reason": "核对低保名单"})
+    response = login("community1").post(url, {"purpose": "other", "reason": "核对低保名单"})
     rows = exported(response)
     assert decrypt(ledger[0][1].id_number_enc) in {row[ID_COLUMN] for row in rows}
     assert "13800000000" in {row[PHONE_COLUMN] for row in rows}

@@ -65,10 +65,10 @@ def test_reveal_needs_a_reason_and_is_logged(login, household_of, plain, persona
     id_number, _phone = plain(household.head)
     client = login("grid1")
     url = reverse("resident-reveal", args=[household.head_id])
-    refused = client.post(url, {"reason": ""})
+    refused = client.post(url, {"purpose": "other", "reason": ""})
     assert id_number not in refused.content.decode()
     assert not PersonalDataLog.objects.filter(object_id=str(household.head_id)).exists()
-    shown = client.post(url, {"reason": "核对低保申请材料"}, HTTP_HX_REQUEST="true")
+    shown = client.post(url, {"purpose": "other", "reason": "核对低保申请材料"}, HTTP_HX_REQUEST="true")
     assert id_number in shown.content.decode()
     log = PersonalDataLog.objects.get(object_id=str(household.head_id))
     assert log.user == persona("grid1") and log.reason == "核对低保申请材料" and "id_number" in log.fields
@@ -79,8 +79,8 @@ def test_reveal_needs_a_reason_and_is_logged(login, household_of, plain, persona
 
 def test_roles_without_the_reveal_permission_cannot_reveal(login, api, household_of):
     household = household_of("grid1")
-    assert login("street1").post(reverse("resident-reveal", args=[household.head_id]), {"reason": "想看一下"}).status_code == 403
-    assert api("district").post(f"/api/residents/{household.head_id}/reveal/", {"reason": "想看一下"}, format="json").status_code == 403
+    assert login("street1").post(reverse("resident-reveal", args=[household.head_id]), {"purpose": "visit", "reason": "想看一下"}).status_code == 403
+    assert api("district").post(f"/api/residents/{household.head_id}/reveal/", {"purpose": "visit", "reason": "想看一下"}, format="json").status_code == 403
     assert not PersonalDataLog.objects.exists()
 
 
