@@ -63,7 +63,7 @@ def test_attack_street_cadre_sets_grid_worker_password_in_back_office_and_reveal
     # So street1 cannot log in as grid1 and reveal an ID number under grid1's name.
     assert not api(None).post("/api/auth/token/", {"username": "grid1", "password": TAKEOVER}, format="json").json().get("token")
     resident = grid1_resident()
-    assert api("street1").post(f"/api/residents/{resident.pk}/reveal/", {"reason": "takeover test"}, format="json").status_code == 403
+    assert api("street1").post(f"/api/residents/{resident.pk}/reveal/", {"purpose": "inspection"}, format="json").status_code == 403
     assert not PersonalDataLog.objects.filter(object_id=str(resident.pk), reason="takeover test").exists()
 
 
