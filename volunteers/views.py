@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from governance.forms import form_add_service_errors
 from governance.models import ResidentUnit
+from governance.public_forms import HONEYPOT, HoneypotField, public_post_allowed
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Grid
@@ -299,6 +300,10 @@ class WishForm(forms.Form):
     content = forms.CharField(label=gettext_lazy("Your small wish"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
+class PublicWishForm(WishForm):
+    website = HoneypotField()
+
+
 def wishes(request):
     """Volunteers: published wishes of their community (names masked) and their own claims. Cadres: the review desk."""
     profile = selectors.profile_of(request.user)
@@ -370,10 +375,11 @@ def public_wish(request, token):
     household = household_by_token(token)
     if household is None:
         raise Http404
-    form = WishForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PublicWishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and public_post_allowed(request, form, kind="wish"):
+        data = {name: value for name, value in form.cleaned_data.items() if name != HONEYPOT}
         try:
-            wish = services.wish_post(community=household.grid.community, household=household, **form.cleaned_data)
+            wish = services.wish_post(community=household.grid.community, household=household, **data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:

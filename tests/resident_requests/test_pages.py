@@ -65,9 +65,10 @@ def test_resident_files_from_the_card_and_follows_it_without_login(client):
         assert private not in status_page
 
 
-def test_the_honeypot_stores_nothing(client):
+def test_the_honeypot_stores_nothing_and_answers_the_form_again(client):
     before = ResidentRequest.objects.count()
-    post_public(client, {"website": "http://spam"})
+    response = post_public(client, {"website": "http://spam"})
+    assert response.status_code == 200
     assert ResidentRequest.objects.count() == before
 
 
