@@ -6,7 +6,6 @@ error. Every stored name carries a random token, so a file name cannot be guesse
 """
 
 import io
-import secrets
 import warnings
 
 from django.conf import settings
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
+from governance.files import stored_name
+
 # iPhones send HEIC; it is read here and stored as JPEG, which every phone browser shows.
 register_heif_opener()
 
@@ -24,11 +25,6 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 2000
 # Pillow's own guard as a backstop for every other Image.open (e.g. Django's ImageField): it errors at twice this.
 Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
-
-
-def stored_name(prefix: str, extension: str) -> str:
-    """A file name nobody can guess: the prefix says what it is, 128 random bits make it unique."""
-    return f"{prefix}-{secrets.token_urlsafe(16)}.{extension}"
 
 
 def _unreadable() -> ValidationError:

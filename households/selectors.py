@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
-from households.models import CareTag, Household, Resident
+from households.models import CareTag, Household, Resident, Visit
 
 
 def household_list_for(user, *, include_archived: bool = False):
@@ -62,6 +62,10 @@ def members_of(household):
     return (
         household.residents.filter(moved_out_on__isnull=True).prefetch_related(Prefetch("tags", queryset=CareTag.objects.order_by("sort_order"))).order_by("id")
     )
+
+
+def visit_get_for(user, pk: int):
+    return get_in_scope_or_404(Visit.objects.visible_to(user, Capability.VIEW_LEDGER), pk=pk)
 
 
 def visits_of(household):

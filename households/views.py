@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance import selectors as governance_selectors
+from governance.files import file_response
 from governance.forms import form_add_service_errors
 from governance.models import AuditEntry
 from governance.roles import Capability, Level
@@ -179,6 +180,11 @@ def visit_create(request, pk):
             messages.success(request, _("Visit recorded."))
             return redirect("household-detail", pk=household.pk)
     return render(request, "households/visit_form.html", {"form": form, "household": household})
+
+
+def visit_photo(request, pk):
+    """A visit's photo, for whoever may read the household's ledger."""
+    return file_response(selectors.visit_get_for(request.user, pk).photo)
 
 
 def _reveal(request, instance, household):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from governance.files import file_response
 from governance.forms import form_add_service_errors
 from governance.models import ResidentUnit
 from governance.public_forms import HONEYPOT, HoneypotField, public_post_allowed
@@ -307,15 +308,10 @@ class PublicWishForm(WishForm):
 def wishes(request):
     """Volunteers: published wishes of their community (names masked) and their own claims. Cadres: the review desk."""
     profile = selectors.profile_of(request.user)
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
-    if not managed.is_empty:
-        qs = Wish.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)
-        manager = True
-    elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
-        qs = Wish.objects.filter(community_id=profile.community_id).filter(models.Q(status=Wish.Status.PUBLISHED) | models.Q(claimed_by=profile))
-        manager = False
-    else:
+    manager = not scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty
+    if not manager and (profile is None or profile.status != ReviewStatus.CONFIRMED):
         raise PermissionDenied
+    qs = selectors.wish_list_for(request.user)
     form = WishForm(request.POST or None) if manager else None
     if form is not None and request.method == "POST" and form.is_valid():
         membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
@@ -385,6 +381,20 @@ def public_wish(request, token):
         else:
             return redirect("public-wish-status", code=wish.code)
     return render(request, "volunteers/public_wish.html", {"form": form, "community": household.grid.community})
+
+
+def wish_photo(request, pk):
+    """The fulfilment photo, for whoever sees the wish in their list."""
+    return file_response(selectors.wish_get_for(request.user, pk).photo)
+
+
+@login_not_required
+def public_wish_photo(request, code):
+    """The resident, holding the wish's code, sees how it was fulfilled."""
+    wish = Wish.objects.filter(code=code.upper()).only("photo").first()
+    if wish is None:
+        raise Http404
+    return file_response(wish.photo)
 
 
 @login_not_required
@@ -585,9 +595,11 @@ urlpatterns = [
     path("volunteers/posts/", posts, name="volunteer-posts"),
     path("volunteers/posts/<int:pk>/<str:action>/", post_act, name="volunteer-post-act"),
     path("volunteers/wishes/", wishes, name="volunteer-wishes"),
+    path("volunteers/wishes/<int:pk>/photo/", wish_photo, name="volunteer-wish-photo"),
     path("volunteers/wishes/<int:pk>/<str:action>/", wish_act, name="volunteer-wish-act"),
     path("r/<str:token>/wish/", public_wish, name="public-wish"),
     path("wish/<str:code>/", public_wish_status, name="public-wish-status"),
+    path("wish/<str:code>/photo/", public_wish_photo, name="public-wish-photo"),
     path("volunteers/gifts/", gifts, name="volunteer-gifts"),
     path("volunteers/gifts/<int:pk>/redeem/", gift_redeem, name="volunteer-redeem"),
     path("volunteers/redemptions/<int:pk>/hand-over/", redemption_hand_over, name="volunteer-hand-over"),
