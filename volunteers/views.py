@@ -147,7 +147,7 @@ def activity_code(request, pk):
     url = request.build_absolute_uri(reverse("volunteer-scan", args=[act.pk, services.checkin_code(act)]))
     # The SVG is made here from our own URL, never from user input.
     svg = mark_safe(qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10).to_string(encoding="unicode"))  # noqa: S308
-    return render(request, "volunteers/code.html", {"activity": act, "qr": svg, "refresh": services.CODE_WINDOW_SECONDS // 2})
+    return render(request, "volunteers/code.html", {"activity": act, "qr": svg, "refresh": services.code_seconds_left()})
 
 
 def activity_scan(request, pk, code):
