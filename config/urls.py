@@ -45,5 +45,4 @@ urlpatterns = [
     path("", include("governance.views_linkage")),
     path("", include("governance.views_assessment")),
     path("", include("governance.views_reports")),
-    path("", include("governance.views_media")),
 ]

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -32,3 +35,27 @@ class PasswordChangeRequiredMiddleware:
         if pending and not request.path.startswith("/api/") and request.path not in {reverse(name) for name in self.ALLOWED_URL_NAMES}:
             return redirect("password_change")
         return self.get_response(request)
+
+
+class UploadLimitMiddleware:
+    """Refuses a request body above UPLOAD_MAX_REQUEST_BYTES from its declared length, before anything reads it.
+
+    CSRF and the forms read the body only at view time, so this check runs first wherever it sits in the chain.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= settings.UPLOAD_MAX_REQUEST_BYTES:
+            return self.get_response(request)
+        message = _("What you sent is too large: at most %(megabytes)d MB at a time. Send fewer or smaller photos.") % {
+            "megabytes": settings.UPLOAD_MAX_REQUEST_BYTES // (1024 * 1024)
+        }
+        if request.path.startswith(("/api/", "/open311/")):
+            return JsonResponse({"message": message, "extra": {}}, status=413)
+        return render(request, "413.html", {"message": message}, status=413)

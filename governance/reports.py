@@ -15,6 +15,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from governance import dashboards
+from governance.files import stored_name
 from governance.models import Community, District, MonthlyReport, Street
 
 # A CID font the PDF reader supplies: Chinese text without shipping a font file.
@@ -76,9 +77,9 @@ def monthly_report_generate(*, node, month: dt.date) -> MonthlyReport | None:
     data = dashboards.compute(node, start, end)
     title = _("%(node)s monthly report, %(month)s") % {"node": node.name, "month": month.strftime("%Y-%m")}
     report = MonthlyReport(month=month, title=title, **placement)
-    slug = f"{node.LEVEL}-{node.pk}-{month:%Y%m}"
-    report.pdf.save(f"{slug}.pdf", ContentFile(_pdf(title, data)), save=False)
-    report.xlsx.save(f"{slug}.xlsx", ContentFile(dashboards.figures_workbook(data)), save=False)
+    slug = f"{node.LEVEL}-{month:%Y%m}"
+    report.pdf.save(stored_name(slug, "pdf"), ContentFile(_pdf(title, data)), save=False)
+    report.xlsx.save(stored_name(slug, "xlsx"), ContentFile(dashboards.figures_workbook(data)), save=False)
     report.save()
     return report
 

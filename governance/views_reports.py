@@ -2,10 +2,11 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 
+from governance.files import file_response
 from governance.models import MonthlyReport
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
@@ -22,8 +23,9 @@ def archive(request):
 
 def download(request, pk, kind):
     report = get_in_scope_or_404(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_AUDIT), pk=pk)
-    field = report.pdf if kind == "pdf" else report.xlsx
-    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+    if kind not in ("pdf", "xlsx"):
+        raise Http404
+    return file_response(getattr(report, kind), attachment=True, filename=f"{report.title}.{kind}")
 
 
 urlpatterns = [

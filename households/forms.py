@@ -102,17 +102,12 @@ class VisitForm(forms.Form):
     met_person = forms.CharField(label=_("Who was met"), max_length=50, required=False)
     findings = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     needs = forms.CharField(label=_("Needs"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    photo = forms.ImageField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    # Checked by content (size, pixels, format) in the service, like every other photo.
+    photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visited_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and photo.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("A photo may be at most 10 MB."))
-        return photo
 
 
 class ArchiveForm(forms.Form):

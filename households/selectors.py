@@ -71,6 +71,10 @@ def members_of(household):
     )
 
 
+def visit_get_for(user, pk: int):
+    return get_in_scope_or_404(Visit.objects.visible_to(user, Capability.VIEW_LEDGER), pk=pk)
+
+
 def visits_of(user, household):
     """The household's visits, for those who see its ledger: a request's handler without it (a volunteer) sees none."""
     return (

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.audit import SENSITIVE_MARK, audit_record, diff, snapshot
+from governance.images import image_clean
 from governance.models import AuditEntry
 from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
 from governance.services import id_conflicts_log
@@ -317,7 +318,7 @@ def visit_record(
         needs=needs,
     )
     if photo:
-        visit.photo = photo
+        visit.photo = image_clean(photo, name_prefix="visit")
     visit.full_clean()
     visit.save()
     next_due = timezone.localtime(visited_at).date() + dt.timedelta(days=household.visit_cadence_days)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("households/<int:pk>/residents/new/", views.resident_create, name="resident-create"),
     path("residents/<int:pk>/edit/", views.resident_edit, name="resident-edit"),
     path("households/<int:pk>/visits/new/", views.visit_create, name="visit-create"),
+    path("visits/<int:pk>/photo/", views.visit_photo, name="visit-photo"),
     path("households/<int:pk>/reveal/", views.household_reveal, name="household-reveal"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident-reveal"),
     path("buildings/<int:pk>/households/", views.building_households, name="building-households"),

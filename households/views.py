@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance import selectors as governance_selectors
+from governance.files import file_response
 from governance.forms import PurposeForm, form_add_service_errors
-from governance.images import image_clean
 from governance.models import AuditEntry, audit_changed_only
 from governance.roles import Capability, Level
 from governance.scope import scope_for
@@ -174,17 +174,19 @@ def visit_create(request, pk):
     household = selectors.household_get_for(request.user, pk, capability=Capability.EDIT_LEDGER)
     form = VisitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
-            photo = image_clean(data.pop("photo"), name_prefix=f"visit-{household.pk}") if data.get("photo") else None
-            data.pop("photo", None)
-            services.visit_record(actor=request.user, household=household, photo=photo, **data)
+            services.visit_record(actor=request.user, household=household, **form.cleaned_data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Visit recorded."))
             return redirect("household-detail", pk=household.pk)
     return render(request, "households/visit_form.html", {"form": form, "household": household})
+
+
+def visit_photo(request, pk):
+    """A visit's photo, for whoever may read the household's ledger."""
+    return file_response(selectors.visit_get_for(request.user, pk).photo)
 
 
 def _reveal(request, instance, household):

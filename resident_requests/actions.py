@@ -11,6 +11,7 @@ from governance.roles import Capability
 from governance.scope import scope_for
 from resident_requests import selectors, services
 from resident_requests.models import HandlingLevel, ResidentRequest, Status
+from resident_requests.permissions import can_decide_extension
 
 S = Status
 
@@ -38,7 +39,7 @@ def available_actions(req: ResidentRequest, user) -> list[str]:
         actions += ["progress", "handle", "extension_ask"] + (["return"] if staff else [])
     if req.status in (S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS) and staff and (is_handler or dispatcher) and services.next_level(req.level):
         actions += ["escalate"]
-    if req.extension_requested_days and dispatcher and not is_handler:
+    if req.extension_requested_days and dispatcher and not is_handler and can_decide_extension(req, user):
         actions += ["extension_decide"]
     if req.status == S.HANDLED and dispatcher and not is_handler:
         actions += ["verify"]

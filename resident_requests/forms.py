@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.public_forms import HoneypotField
 from governance.validators import normalize_mobile
 from resident_requests.models import Category, ResidentRequest, Urgency
 
@@ -67,7 +68,7 @@ class PublicRequestForm(forms.Form):
     phone = forms.CharField(label=_("Your mobile number (optional, for the answer)"), max_length=20, required=False)
     anonymous = forms.BooleanField(label=_("Stay anonymous"), required=False)
     photos = PhotosField(label=_("Photos (up to 9)"), required=False)
-    website = forms.CharField(required=False, label=_("Leave this empty"), widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+    website = HoneypotField()
 
     def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)

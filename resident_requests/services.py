@@ -40,6 +40,7 @@ from resident_requests.models import (
     TimelineEntry,
     Urgency,
 )
+from resident_requests.permissions import can_decide_extension
 
 S = Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -582,8 +583,7 @@ def request_extension_ask(*, request, actor, days: int, reason: str) -> Resident
 @transaction.atomic
 def request_extension_decide(*, request, actor, approve: bool, note: str = "") -> ResidentRequest:
     """延期 approved by the level above the handler's (a community cadre for the grid, and so on)."""
-    _require(actor, Capability.DISPATCH_REQUESTS, request)
-    if actor.pk == request.handler_id:
+    if not can_decide_extension(request, actor):
         raise PermissionDenied(_("An extension is approved by the level above the handler."))
     days = request.extension_requested_days
     if not days:

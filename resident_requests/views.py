@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from governance.forms import form_add_service_errors
 from governance.models import Community, ResidentUnit, User
+from governance.public_forms import public_post_allowed
 from governance.roles import Capability, Role
 from governance.scope import scope_for
 from grids.models import Grid
@@ -27,9 +27,6 @@ from volunteers.models import ReviewStatus, Skill, Volunteer
 
 S = Status
 PAGE_SIZE = 30
-# Public form limits: per address and per phone, per hour.
-PUBLIC_LIMIT_PER_ADDRESS = 10
-PUBLIC_LIMIT_PER_PHONE = 3
 # Sources where staff file on a resident's behalf: the resident learns the tracking code from them.
 RESIDENT_NOT_PRESENT = (ResidentRequest.Source.HOTLINE, ResidentRequest.Source.VISIT)
 
@@ -225,15 +222,6 @@ def act(request, pk, action):
     return redirect("request-detail", pk=req.pk)
 
 
-def _over_limit(key: str, limit: int) -> bool:
-    """A fixed one-hour window per key in the cache (Redis in production)."""
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
-
-
 @login_not_required
 def public_form(request, token):
     """The resident's form behind the heart-link card: the household is known from the card's code."""
@@ -258,14 +246,7 @@ def _public_form(request, *, grid, community, household):
         address = request.META.get("REMOTE_ADDR", "")
         if form.is_valid():
             data = form.cleaned_data
-            if data["website"]:
-                # The honeypot: people do not see this field, robots fill it. Pretend success, store nothing.
-                return redirect("public-track", code="0000000000")
-            if _over_limit(f"public-form:ip:{address}", PUBLIC_LIMIT_PER_ADDRESS) or (
-                data["phone"] and _over_limit(f"public-form:phone:{data['phone']}", PUBLIC_LIMIT_PER_PHONE)
-            ):
-                form.add_error(None, _("Too many requests from here in the last hour; please call your grid worker or try later."))
-            else:
+            if public_post_allowed(request, form, kind="request", phone=data["phone"]):
                 target_grid = grid or community.grids.get(pk=data["grid"])
                 building = (
                     household.building if household else (target_grid.buildings.filter(number=data["building"]).first() if data.get("building") else None)

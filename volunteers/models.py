@@ -230,6 +230,8 @@ class Signup(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SIGNED_UP)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
+    # The code window of the check-in scan: check-out needs a code of a later window, so one code cannot do both.
+    checkin_window = models.PositiveBigIntegerField(_("check-in code window"), null=True, blank=True, editable=False)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
 

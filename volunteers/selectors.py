@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
-from volunteers.models import Activity, LedgerEntry, ReviewStatus, Signup, Volunteer
+from volunteers.models import Activity, LedgerEntry, ReviewStatus, Signup, Volunteer, Wish
 
 
 def profile_of(user) -> Volunteer | None:
@@ -26,6 +26,21 @@ def activity_list_for(user):
 
 def activity_get_for(user, pk: int):
     return get_in_scope_or_404(activity_list_for(user), pk=pk)
+
+
+def wish_list_for(user):
+    """Cadres see their area's wishes; a confirmed volunteer the published ones of their community and their own claims."""
+    managed = scope_for(user, Capability.MANAGE_HIERARCHY)
+    if not managed.is_empty:
+        return Wish.objects.filter(managed.q(Wish))
+    profile = profile_of(user)
+    if profile is not None and profile.status == ReviewStatus.CONFIRMED:
+        return Wish.objects.filter(community_id=profile.community_id).filter(Q(status=Wish.Status.PUBLISHED) | Q(claimed_by=profile))
+    return Wish.objects.none()
+
+
+def wish_get_for(user, pk: int):
+    return get_in_scope_or_404(wish_list_for(user), pk=pk)
 
 
 def volunteer_list_for(user):

@@ -22,7 +22,9 @@ from households.models import Household
 from volunteers.models import Activity, HouseholdLink, LedgerEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer
 from volunteers.uscc import uscc_normalize
 
-CODE_WINDOW_SECONDS = 60
+CODE_WINDOW_SECONDS = 30
+# The previous window's code still works this long into the next one: the scan opens a page and the tap comes after.
+CODE_GRACE_SECONDS = 20
 LINKS_PER_MEMBER = 10
 
 
@@ -241,33 +243,52 @@ def signup_cancel(*, volunteer: Volunteer, activity: Activity) -> None:
         raise ValidationError(_("You are not signed up."))
 
 
-def checkin_code(activity: Activity, moment: dt.datetime | None = None) -> str:
-    """The code shown as a QR on site; it changes every minute and cannot be made without the activity's secret."""
-    window = int((moment or timezone.now()).timestamp()) // CODE_WINDOW_SECONDS
+def code_window(moment: dt.datetime | None = None) -> int:
+    return int((moment or timezone.now()).timestamp()) // CODE_WINDOW_SECONDS
+
+
+def code_seconds_left(moment: dt.datetime | None = None) -> int:
+    """Seconds until the code changes: the organiser's screen reloads then, so it always shows the current code."""
+    return CODE_WINDOW_SECONDS - int((moment or timezone.now()).timestamp()) % CODE_WINDOW_SECONDS
+
+
+def _code_for_window(activity: Activity, window: int) -> str:
     return hmac.new(activity.secret.encode(), f"{activity.pk}:{window}".encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def _code_valid(activity: Activity, code: str) -> bool:
-    now = timezone.now()
-    # The current and the previous minute: a code scanned just as it changed still works.
-    candidates = (checkin_code(activity, now), checkin_code(activity, now - dt.timedelta(seconds=CODE_WINDOW_SECONDS)))
-    return any(hmac.compare_digest(code or "", candidate) for candidate in candidates)
+def checkin_code(activity: Activity, moment: dt.datetime | None = None) -> str:
+    """The code shown as a QR on site; it changes every 30 seconds and cannot be made without the activity's secret."""
+    return _code_for_window(activity, code_window(moment))
+
+
+def _code_window_of(activity: Activity, code: str, now: dt.datetime) -> int | None:
+    """The window whose code this is: the current one, or the previous one during the grace seconds; None otherwise."""
+    current = code_window(now)
+    windows = [current, current - 1] if code_window(now - dt.timedelta(seconds=CODE_GRACE_SECONDS)) < current else [current]
+    return next((window for window in windows if hmac.compare_digest(code or "", _code_for_window(activity, window))), None)
 
 
 @transaction.atomic
 def signup_scan(*, volunteer: Volunteer, activity: Activity, code: str) -> Signup:
-    """Check in with the first scan, out with the second; expired, forged or replayed codes are refused."""
-    if not _code_valid(activity, code):
-        raise ValidationError(_("This code has expired or is not valid; scan the code on site again."))
+    """Check in with the first scan, out with the second; expired, forged or replayed codes are refused.
+
+    A code is valid for its 30 seconds (and 20 more if it was the previous one), and check-out needs a code of a
+    later window than the check-in's: a forwarded code works off-site for under a minute, and never twice.
+    """
     now = timezone.now()
+    window = _code_window_of(activity, code, now)
+    if window is None:
+        raise ValidationError(_("This code has expired or is not valid; scan the code on site again."))
     if now < activity.starts_at - dt.timedelta(minutes=30) or now > activity.ends_at + dt.timedelta(hours=1):
         raise ValidationError(_("Check-in is open from 30 minutes before the start to an hour after the end."))
     signup = Signup.objects.select_for_update().filter(activity=activity, volunteer=volunteer).exclude(status=Signup.Status.CANCELLED).first()
     if signup is None:
         raise ValidationError(_("Sign up for the activity first."))
     if signup.status == Signup.Status.SIGNED_UP:
-        Signup.objects.filter(pk=signup.pk).update(status=Signup.Status.CHECKED_IN, checked_in_at=now)
+        Signup.objects.filter(pk=signup.pk).update(status=Signup.Status.CHECKED_IN, checked_in_at=now, checkin_window=window)
     elif signup.status == Signup.Status.CHECKED_IN:
+        if signup.checkin_window is not None and window <= signup.checkin_window:
+            raise ValidationError(_("This code was used to check in; scan the code on site again when you leave."))
         if now - signup.checked_in_at < dt.timedelta(minutes=1):
             raise ValidationError(_("You have just checked in; scan again when you leave."))
         Signup.objects.filter(pk=signup.pk).update(status=Signup.Status.CHECKED_OUT, checked_out_at=now)

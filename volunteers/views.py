@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from governance.files import file_response
 from governance.forms import form_add_service_errors
 from governance.models import ResidentUnit
+from governance.public_forms import HONEYPOT, HoneypotField, public_post_allowed
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Grid
@@ -145,7 +147,7 @@ def activity_code(request, pk):
     url = request.build_absolute_uri(reverse("volunteer-scan", args=[act.pk, services.checkin_code(act)]))
     # The SVG is made here from our own URL, never from user input.
     svg = mark_safe(qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10).to_string(encoding="unicode"))  # noqa: S308
-    return render(request, "volunteers/code.html", {"activity": act, "qr": svg, "refresh": services.CODE_WINDOW_SECONDS // 2})
+    return render(request, "volunteers/code.html", {"activity": act, "qr": svg, "refresh": services.code_seconds_left()})
 
 
 def activity_scan(request, pk, code):
@@ -299,18 +301,17 @@ class WishForm(forms.Form):
     content = forms.CharField(label=gettext_lazy("Your small wish"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
+class PublicWishForm(WishForm):
+    website = HoneypotField()
+
+
 def wishes(request):
     """Volunteers: published wishes of their community (names masked) and their own claims. Cadres: the review desk."""
     profile = selectors.profile_of(request.user)
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
-    if not managed.is_empty:
-        qs = Wish.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)
-        manager = True
-    elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
-        qs = Wish.objects.filter(community_id=profile.community_id).filter(models.Q(status=Wish.Status.PUBLISHED) | models.Q(claimed_by=profile))
-        manager = False
-    else:
+    manager = not scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty
+    if not manager and (profile is None or profile.status != ReviewStatus.CONFIRMED):
         raise PermissionDenied
+    qs = selectors.wish_list_for(request.user)
     form = WishForm(request.POST or None) if manager else None
     if form is not None and request.method == "POST" and form.is_valid():
         membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
@@ -370,15 +371,30 @@ def public_wish(request, token):
     household = household_by_token(token)
     if household is None:
         raise Http404
-    form = WishForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PublicWishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and public_post_allowed(request, form, kind="wish"):
+        data = {name: value for name, value in form.cleaned_data.items() if name != HONEYPOT}
         try:
-            wish = services.wish_post(community=household.grid.community, household=household, **form.cleaned_data)
+            wish = services.wish_post(community=household.grid.community, household=household, **data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
             return redirect("public-wish-status", code=wish.code)
     return render(request, "volunteers/public_wish.html", {"form": form, "community": household.grid.community})
+
+
+def wish_photo(request, pk):
+    """The fulfilment photo, for whoever sees the wish in their list."""
+    return file_response(selectors.wish_get_for(request.user, pk).photo)
+
+
+@login_not_required
+def public_wish_photo(request, code):
+    """The resident, holding the wish's code, sees how it was fulfilled."""
+    wish = Wish.objects.filter(code=code.upper()).only("photo").first()
+    if wish is None:
+        raise Http404
+    return file_response(wish.photo)
 
 
 @login_not_required
@@ -579,9 +595,11 @@ urlpatterns = [
     path("volunteers/posts/", posts, name="volunteer-posts"),
     path("volunteers/posts/<int:pk>/<str:action>/", post_act, name="volunteer-post-act"),
     path("volunteers/wishes/", wishes, name="volunteer-wishes"),
+    path("volunteers/wishes/<int:pk>/photo/", wish_photo, name="volunteer-wish-photo"),
     path("volunteers/wishes/<int:pk>/<str:action>/", wish_act, name="volunteer-wish-act"),
     path("r/<str:token>/wish/", public_wish, name="public-wish"),
     path("wish/<str:code>/", public_wish_status, name="public-wish-status"),
+    path("wish/<str:code>/photo/", public_wish_photo, name="public-wish-photo"),
     path("volunteers/gifts/", gifts, name="volunteer-gifts"),
     path("volunteers/gifts/<int:pk>/redeem/", gift_redeem, name="volunteer-redeem"),
     path("volunteers/redemptions/<int:pk>/hand-over/", redemption_hand_over, name="volunteer-hand-over"),

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "governance.middleware.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "governance.middleware.LoginRequiredMiddleware",
     "governance.middleware.PasswordChangeRequiredMiddleware",
@@ -150,6 +151,15 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Uploaded files are served only by the app's scoped views; with a proxy in front, the view answers with
+# X-Accel-Redirect to this internal location (nginx: `location /protected-media/ { internal; alias <MEDIA_ROOT>/; }`).
+MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX", "")
+# Uploads: a photo's header must declare at most this many pixels before it is decoded (decompression bombs).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+# A whole request body (all files of one form) is refused above this, before it is read; the proxy should cap it too.
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_MB", 40) * 1024 * 1024
+# At most nine photos go with one form; Django refuses a body with more files than this (400) while parsing it.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,44 @@
+"""Answering a stored file (photo, monthly report) once a view has loaded the record it belongs to.
+
+Security invariant: no URL maps to MEDIA_ROOT. Each app serves its own files from views that first load the owning
+record through that app's scoped selector (out of scope = 404, like missing), then call `file_response`. Stored
+names carry random tokens, so a leaked proxy rule or log line does not make the other files guessable.
+"""
+
+import mimetypes
+import secrets
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+
+
+def stored_name(prefix: str, extension: str) -> str:
+    """A file name nobody can guess: the prefix says what it is, 128 random bits make it unique."""
+    return f"{prefix}-{secrets.token_urlsafe(16)}.{extension}"
+
+
+def file_response(field, *, attachment: bool = False, filename: str = "") -> HttpResponse:
+    """The file of a FileField: by the app (FileResponse), or by the proxy when MEDIA_ACCEL_REDIRECT_PREFIX is set."""
+    name = field.name if field else ""
+    if not name or name.startswith("/") or ".." in name.split("/"):
+        raise Http404
+    filename = filename or name.rsplit("/", 1)[-1]
+    prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
+    if prefix:
+        # nginx serves the bytes from its internal location; the scope check has already happened here.
+        response = HttpResponse(content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream")
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(name)}"
+        response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    else:
+        try:
+            handle = field.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, as_attachment=attachment, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Only the browser of who may see the record keeps a copy; a shared cache must not.
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
