@@ -147,7 +147,8 @@ def test_attack_internal_dispatch_and_verification_notes_do_not_reach_the_reside
     for step in ("已收到", "正在办理", "已办结", "请评价"):
         assert step in page
     before, after = request.photos.order_by("id")
-    assert before.image.url in page and after.image.url in page
+    for photo in (before, after):
+        assert reverse("public-track-photo", args=[request.tracking_code, photo.pk, "full"]) in page
 
 
 def test_a_note_marked_for_the_resident_reaches_the_status_page_and_the_form_says_which(client, login, new_request, user):
