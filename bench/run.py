@@ -152,10 +152,11 @@ def dashboards_cold_and_warm(client, ids) -> None:
     from django.core.cache import cache
     from django.utils import timezone
 
+    from core.dates import period_bounds
     from governance import dashboards
     from governance.models import Community, District
 
-    start, end = dashboards.period_bounds("month", timezone.localdate())
+    start, end = period_bounds("month", timezone.localdate())
     for name, node in (
         ("district", District.objects.get(pk=ids["district"].district_id)),
         ("community1", Community.objects.get(pk=ids["community1"].community_id)),

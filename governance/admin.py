@@ -7,8 +7,10 @@ from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
+from core.personal_data import mask_phone
 from governance import selectors
-from governance.admin_mixins import NodeAdmin, ReadOnlyScopedAdmin, ScopedAdmin
+from governance.admin_mixins import CapabilityAdmin, DistrictTableAdmin, NodeAdmin, ReadOnlyScopedAdmin, ScopedAdmin
 from governance.models import (
     AssessmentPlan,
     AuditEntry,
@@ -27,9 +29,7 @@ from governance.models import (
     User,
 )
 from governance.permissions import can_manage_user, can_revoke, has_capability
-from governance.personal_data import mask_phone
 from governance.roles import Capability
-from governance.scope import scope_for
 from governance.services import membership_grant, membership_revoke, user_update
 
 
@@ -114,16 +114,11 @@ class MembershipAdmin(ScopedAdmin):
             self.delete_model(request, obj)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
     fk_name = "user"
     fields = ["role", "district", "street", "community", "grid", "building", "unit_label", "granted_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user).select_related("district", "street", "community", "grid", "building")
@@ -176,8 +171,10 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin, CapabilityAdmin):
     """Read-only: the audit log is append-only."""
+
+    view_capability = Capability.VIEW_AUDIT
 
     list_display = ["at", "actor", "action", "content_type", "object_repr"]
     list_filter = ["action", "content_type"]
@@ -200,21 +197,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         # Filtering inside the stored changes would reach values the readers are shown only as changed.
         return lookup.split(LOOKUP_SEP, 1)[0] != "changes" and super().lookup_allowed(lookup, value, request)
 
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.VIEW_AUDIT)
-
-    def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, Capability.VIEW_AUDIT)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 admin.site.empty_value_display = _("—")
 
@@ -222,6 +204,8 @@ admin.site.empty_value_display = _("—")
 @admin.register(PersonalDataLog)
 class PersonalDataLogAdmin(AuditEntryAdmin):
     """Reveals and exports of personal data, for the district organization department."""
+
+    view_capability = Capability.VIEW_ACCESS_LOG
 
     list_display = ["at", "user", "kind", "object_repr", "purpose", "reason", "rows", "unmasked"]
     list_filter = ["kind", "purpose", "unmasked"]
@@ -249,36 +233,16 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
     def get_queryset(self, request):
         return selectors.access_log_for(request.user)
 
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.VIEW_ACCESS_LOG)
-
-    def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, Capability.VIEW_ACCESS_LOG)
-
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin, CapabilityAdmin):
+    view_capability = Capability.MANAGE_PEOPLE
     list_display = ["created_at", "user", "title", "read_at"]
     list_select_related = ["user"]
     readonly_fields = ["user", "key", "title", "body", "url", "created_at", "read_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(user__in=selectors.user_list_for(request.user))
-
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.MANAGE_PEOPLE)
-
-    def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, Capability.MANAGE_PEOPLE)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ResourceItem, DemandItem, Project)
@@ -294,29 +258,13 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(AssessmentPlan)
-class AssessmentPlanAdmin(admin.ModelAdmin):
+class AssessmentPlanAdmin(DistrictTableAdmin):
     """The district sets each year's indicators and weights."""
 
     list_display = ["year", "min_requests"]
     inlines = [IndicatorInline]
-
-    def _district(self, request) -> bool:
-        return request.user.is_superuser or bool(scope_for(request.user, Capability.MANAGE_HIERARCHY).node_ids.get("district"))
-
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.VIEW_AUDIT)
-
-    def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, Capability.VIEW_AUDIT)
-
-    def has_add_permission(self, request):
-        return self._district(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._district(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_capability = Capability.VIEW_AUDIT
+    deletable = False
 
 
 @admin.register(MonthlyReport)

@@ -4,25 +4,50 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.constants import LOOKUP_SEP
 
+from core.admin_mixins import ReadOnlyAdmin
 from governance.permissions import can_manage_node, has_capability
-from governance.roles import Capability
+from governance.roles import Capability, Level
 from governance.scope import Scope, scope_for
 from governance.services import node_delete, node_save
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    view_capability = Capability.USE_BACK_OFFICE
-    manage_capability = Capability.MANAGE_HIERARCHY
-    list_per_page = 50
+class CapabilityAdmin(admin.ModelAdmin):
+    """Listed and shown to holders of `view_capability`."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+    view_capability = Capability.USE_BACK_OFFICE
 
     def has_module_permission(self, request):
         return has_capability(request.user, self.view_capability)
 
     def has_view_permission(self, request, obj=None):
         return has_capability(request.user, self.view_capability)
+
+
+class DistrictTableAdmin(CapabilityAdmin):
+    """Tables the district keeps for everyone (categories, time limits, the calendar, points rules, tags, plans): only the district edits them."""
+
+    # False where history refers to the rows: they are retired (made inactive) instead.
+    deletable = True
+
+    def _district(self, request) -> bool:
+        return request.user.is_superuser or bool(scope_for(request.user, Capability.MANAGE_HIERARCHY).node_ids.get(Level.DISTRICT))
+
+    def has_add_permission(self, request):
+        return self._district(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._district(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable and self._district(request)
+
+
+class ScopedAdmin(CapabilityAdmin):
+    manage_capability = Capability.MANAGE_HIERARCHY
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
     def has_add_permission(self, request):
         return has_capability(request.user, self.manage_capability)
@@ -65,7 +90,7 @@ class NodeAdmin(ScopedAdmin):
             self.delete_model(request, obj)
 
 
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
+class ReadOnlyScopedAdmin(ReadOnlyAdmin):
     """Records that move only through services on the pages (ledger, requests): the back office reads them."""
 
     capability: str = Capability.VIEW_HIERARCHY
@@ -79,15 +104,6 @@ class ReadOnlyScopedAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def lookup_allowed(self, lookup, value, request):
         """Django's admin lets a changelist filter (`?income=dibao`) on any local field: a filter on a value the viewer may

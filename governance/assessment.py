@@ -11,6 +11,7 @@ import datetime as dt
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from core.dates import year_window
 from governance.models import AssessmentPlan, Indicator, LinkageDuty
 from governance.roles import Role
 
@@ -52,8 +53,7 @@ def community_scores(communities, *, year: int) -> list[dict]:
 
     plan = plan_for(year)
     weights = {i.key: i.weight for i in plan.indicators.all()}
-    tz = timezone.get_current_timezone()
-    start, end = timezone.make_aware(dt.datetime(year, 1, 1), tz), timezone.make_aware(dt.datetime(year + 1, 1, 1), tz)
+    start, end = year_window(year)
     now, today = timezone.now(), timezone.localdate()
     ids = [c.pk for c in communities]
     homes = {
@@ -116,8 +116,7 @@ def worker_scores(grids, *, year: int) -> list[dict]:
         for i in plan.indicators.all()
         if i.key in {Indicator.Key.VISIT_COVERAGE, Indicator.Key.KEY_CARE, Indicator.Key.ON_TIME, Indicator.Key.SATISFACTION}
     }
-    tz = timezone.get_current_timezone()
-    start, end = timezone.make_aware(dt.datetime(year, 1, 1), tz), timezone.make_aware(dt.datetime(year + 1, 1, 1), tz)
+    start, end = year_window(year)
     now, today = timezone.now(), timezone.localdate()
     workers = list(Membership.objects.filter(grid__in=grids, role=Role.GRID_WORKER).select_related("user", "grid"))
     homes = {

@@ -12,6 +12,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from core import xlsx
+from core.dates import day_start, days_window, month_start, period_bounds
 from governance.roles import Level
 
 CACHE_SECONDS = 600
@@ -26,24 +28,6 @@ CHILD = {
 }
 
 
-def period_bounds(period: str, today: dt.date, start: str = "", end: str = "") -> tuple[dt.date, dt.date]:
-    if period == "custom":
-        try:
-            first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-        except ValueError:
-            return today.replace(day=1), today
-        return (first, last) if first <= last else (last, first)
-    if period == "year":
-        return today.replace(month=1, day=1), today
-    if period == "quarter":
-        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
-    return today.replace(day=1), today
-
-
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
-
-
 def compute(node, start: dt.date, end: dt.date) -> dict:
     """All figures of one node and period."""
     from households.models import Household, Visit
@@ -54,7 +38,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     from volunteers.models import LedgerEntry, PostClaim, ReportingUnit, ReviewStatus, Volunteer, Wish
 
     level = node.LEVEL
-    since, until = _aware(start), _aware(end + dt.timedelta(days=1))
+    since, until = days_window(start, end)
     by_grid = {THROUGH_GRID[level]: node.pk}
     households = Household.objects.filter(**by_grid)
     requests = ResidentRequest.objects.filter(**by_grid)
@@ -100,7 +84,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     }
     data["lists"] = _lists(node)
     data["linkage"] = _linkage(node)
-    year_ago = _aware((end.replace(day=1) - dt.timedelta(days=330)).replace(day=1))
+    year_ago = day_start(month_start(month_start(end) - dt.timedelta(days=330)))
     submitted = dict(
         requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
     )
@@ -221,8 +205,6 @@ def figures_workbook(data: dict) -> bytes:
 
     from django.utils.translation import gettext as _
     from openpyxl import Workbook
-
-    from governance import xlsx
 
     book = Workbook(write_only=True)
     sheets = [

@@ -8,6 +8,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import month_start, quarter_start, week_start
 from governance.audit import audit_record
 from governance.models import AuditEntry, Community, LinkageDuty, LinkageRecord
 from governance.permissions import can_manage_node
@@ -65,14 +66,10 @@ def linkage_problem_to_request(*, actor, record: LinkageRecord, problem: str, ca
     )
 
 
-def quarter_start(day: dt.date) -> dt.date:
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
 def compliance(duties, communities, *, today: dt.date | None = None) -> dict:
     """Who is behind this quarter, week or month, in three aggregate queries."""
     today = today or timezone.localdate()
-    week_start = today - dt.timedelta(days=today.weekday())
+    this_week = week_start(today)
     last = {
         row["pk"]: row
         for row in duties.annotate(
@@ -85,12 +82,12 @@ def compliance(duties, communities, *, today: dt.date | None = None) -> dict:
         row = last[duty.pk]
         if duty.kind == Kind.DISTRICT_LEADER and not (row["last_visit"] and row["last_visit"] >= quarter_start(today)):
             behind.append((duty, _("no visit this quarter")))
-        elif duty.kind == Kind.STREET_LEADER and not (row["last_contact"] and row["last_contact"] >= week_start):
+        elif duty.kind == Kind.STREET_LEADER and not (row["last_contact"] and row["last_contact"] >= this_week):
             behind.append((duty, _("no contact this week")))
         elif duty.kind == Kind.STREET_LEADER and not (row["last_visit"] and row["last_visit"] >= today - dt.timedelta(days=14)):
             behind.append((duty, _("no visit in the last two weeks")))
     met = set(
-        LinkageRecord.objects.filter(community__in=communities, kind=Record.JOINT_MEETING, held_on__gte=today.replace(day=1)).values_list(
+        LinkageRecord.objects.filter(community__in=communities, kind=Record.JOINT_MEETING, held_on__gte=month_start(today)).values_list(
             "community_id", flat=True
         )
     )

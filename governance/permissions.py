@@ -1,5 +1,6 @@
 """Permission predicates for the hierarchy and people: one place, read by pages, API and admin."""
 
+from core.personal_data import mask_phone
 from governance.roles import ROLE_CAPABILITIES, ROLE_LEVEL, ROLE_RANK, Capability, Level
 from governance.scope import scope_for
 
@@ -79,6 +80,4 @@ def grantable_roles(user, ancestry: dict, level: str) -> list[str]:
 
 def phone_shown(user, phone: str, ancestry: dict, capability: str = Capability.MANAGE_PEOPLE) -> str:
     """A phone of an account or a unit: in full for those who manage (people, or units) at this place, masked for every other viewer."""
-    from governance.personal_data import mask_phone
-
     return phone if scope_for(user, capability).contains(ancestry) else mask_phone(phone)

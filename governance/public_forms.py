@@ -9,9 +9,10 @@ filled the field can simply send again.
 import logging
 
 from django import forms
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.throttle import over_limit
 
 logger = logging.getLogger(__name__)
 
@@ -28,15 +29,6 @@ class HoneypotField(forms.CharField):
     def __init__(self, **kwargs):
         attrs = {"autocomplete": "off", "tabindex": "-1", "aria-hidden": "true"}
         super().__init__(required=False, label=gettext_lazy("Leave this empty"), widget=forms.TextInput(attrs=attrs), **kwargs)
-
-
-def over_limit(key: str, limit: int) -> bool:
-    """A fixed one-hour window per key in the cache (Redis in production)."""
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:
-        return False
 
 
 def public_post_allowed(request, form, *, kind: str, phone: str = "") -> bool:

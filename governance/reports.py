@@ -14,18 +14,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
+from core.dates import month_end, previous_month
+from core.files import stored_name
 from governance import dashboards
-from governance.files import stored_name
 from governance.models import Community, District, MonthlyReport, Street
 
 # A CID font the PDF reader supplies: Chinese text without shipping a font file.
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
-
-def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
-    last = today.replace(day=1) - dt.timedelta(days=1)
-    return last.replace(day=1), last
 
 
 def _pdf(title: str, data: dict) -> bytes:
@@ -73,8 +69,7 @@ def monthly_report_generate(*, node, month: dt.date) -> MonthlyReport | None:
         placement.update(street_id=node.street_id, community_id=node.pk)
     if MonthlyReport.objects.filter(month=month, **placement).exists():
         return None
-    start, end = month, (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    data = dashboards.compute(node, start, end)
+    data = dashboards.compute(node, month, month_end(month))
     title = _("%(node)s monthly report, %(month)s") % {"node": node.name, "month": month.strftime("%Y-%m")}
     report = MonthlyReport(month=month, title=title, **placement)
     slug = f"{node.LEVEL}-{month:%Y%m}"

@@ -14,6 +14,8 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from core.dates import day_start
+from core.personal_data import decrypt
 from governance import notify
 from governance.audit import audit_record, diff, snapshot
 from governance.models import AuditEntry, Community, District, Membership, Notification, User
@@ -281,12 +283,6 @@ def personal_data_purpose_clean(*, purpose: str, reason: str) -> tuple[str, str]
     return purpose, reason
 
 
-def _start_of_today():
-    from django.utils import timezone
-
-    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def district_alert(*, district_id: int | None, key: str, title: str) -> None:
     """Notify the district organization department's accounts, once per account and key."""
     from governance import notify
@@ -312,7 +308,6 @@ def personal_data_reveal(*, actor, instance: models.Model, purpose: str, reason:
     from django.conf import settings
 
     from governance.models import PersonalDataLog
-    from governance.personal_data import decrypt
     from governance.roles import Capability
     from governance.scope import scope_for
 
@@ -322,7 +317,7 @@ def personal_data_reveal(*, actor, instance: models.Model, purpose: str, reason:
     purpose, reason = personal_data_purpose_clean(purpose=purpose, reason=reason)
     # The person's row is locked so that concurrent reveals are counted one after the other.
     User.objects.select_for_update().only("pk").get(pk=actor.pk)
-    today = _start_of_today()
+    today = day_start(timezone.localdate())
     done = PersonalDataLog.objects.filter(user=actor, kind=PersonalDataLog.Kind.REVEAL, at__gte=today).count()
     if done >= settings.PERSONAL_DATA_REVEALS_PER_DAY:
         raise DailyLimitReached(
@@ -410,7 +405,7 @@ def id_conflicts_log(*, actor, residents, where: str) -> None:
             fields=["id_number"],
             reason=where[:200],
         )
-    today = _start_of_today()
+    today = day_start(timezone.localdate())
     count = PersonalDataLog.objects.filter(user=actor, kind=PersonalDataLog.Kind.ID_CONFLICT, at__gte=today).count()
     if len(residents) > settings.ID_CONFLICTS_ALERT or count > settings.ID_CONFLICTS_ALERT:
         district_alert(

@@ -5,10 +5,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
+from core.dates import PERIODS, period_bounds
 from governance import dashboards, selectors
 from governance.roles import Capability, Level
-
-PERIODS = ["month", "quarter", "year", "custom"]
 
 
 def _node_and_period(request, level, pk):
@@ -17,7 +16,7 @@ def _node_and_period(request, level, pk):
     node = selectors.figures_node_get_for(request.user, level, pk)
     period = request.GET.get("period", "month")
     period = period if period in PERIODS else "month"
-    start, end = dashboards.period_bounds(period, timezone.localdate(), request.GET.get("from", ""), request.GET.get("to", ""))
+    start, end = period_bounds(period, timezone.localdate(), request.GET.get("from", ""), request.GET.get("to", ""))
     return node, period, start, end
 
 

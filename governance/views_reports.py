@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 
-from governance.files import file_response
+from core.files import file_response
 from governance.models import MonthlyReport
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for

@@ -1,19 +1,15 @@
 from django.contrib import admin
 
+from core.admin_mixins import ReadOnlyInline
 from governance.admin_mixins import NodeAdmin, ReadOnlyScopedAdmin
 from governance.roles import Capability
 from grids.models import Building, CentralHousehold, Grid, Patrol
 
 
-class CentralHouseholdInline(admin.TabularInline):
+class CentralHouseholdInline(ReadOnlyInline):
     model = CentralHousehold
     fields = ["room", "member_name", "households_served"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Grid)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.dates import day_start, year_start
 from governance.models import Notification
 from governance.roles import Capability
 from governance.scope import scope_for
@@ -29,7 +30,7 @@ def today(request):
     if not grids:
         raise PermissionDenied(_("The today page is for grid workers."))
     now = timezone.now()
-    year_start = timezone.localtime(now).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    since_new_year = day_start(year_start(timezone.localdate()))
     context = {
         "grids": grids,
         "now": now,
@@ -40,7 +41,7 @@ def today(request):
         "patrol": Patrol.objects.filter(worker=request.user, ended_at__isnull=True).select_related("grid").first(),
         "patrolled_today": Patrol.objects.filter(worker=request.user, started_at__date=timezone.localdate()).count(),
         # Households of the grid with no visit since 1 January: "一户不落".
-        "not_visited": Household.objects.filter(grid__in=grids, status=Household.Status.ACTIVE).exclude(last_visited_at__gte=year_start).count(),
+        "not_visited": Household.objects.filter(grid__in=grids, status=Household.Status.ACTIVE).exclude(last_visited_at__gte=since_new_year).count(),
     }
     return render(request, "grids/today.html", context)
 

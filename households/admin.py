@@ -2,40 +2,21 @@ from django.contrib import admin
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
-from governance.admin_mixins import ReadOnlyScopedAdmin
-from governance.permissions import has_capability
-from governance.roles import Capability, Level
-from governance.scope import scope_for
+from governance.admin_mixins import DistrictTableAdmin, ReadOnlyScopedAdmin
+from governance.roles import Capability
 from households.models import CareTag, Household, ImportRun, Resident, Visit
 from households.permissions import birth_date_scope, can_see_birth_date, can_see_sensitive
 
 
 @admin.register(CareTag)
-class CareTagAdmin(admin.ModelAdmin):
+class CareTagAdmin(DistrictTableAdmin):
     """The district extends the tag table; tags are retired (not deleted) so that history keeps its meaning."""
 
     list_display = ["name", "code", "applies_to", "key_care", "sensitive", "visit_cadence_days", "sort_order", "active"]
     list_filter = ["applies_to", "key_care", "sensitive", "active"]
     list_editable = ["visit_cadence_days", "sort_order", "active"]
     search_fields = ["name", "code"]
-
-    def _district_manager(self, request) -> bool:
-        return request.user.is_superuser or bool(scope_for(request.user, Capability.MANAGE_HIERARCHY).node_ids.get(Level.DISTRICT))
-
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.USE_BACK_OFFICE)
-
-    def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, Capability.USE_BACK_OFFICE)
-
-    def has_add_permission(self, request):
-        return self._district_manager(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._district_manager(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    deletable = False
 
 
 @admin.register(Household)

@@ -11,9 +11,9 @@ import random
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from core.personal_data import id_number_fields, phone_fields
 from governance.demo_names import mobile, person_name
 from governance.models import Membership
-from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
 from governance.roles import Role
 from households.care_tags import default_tags_ensure
 from households.idcard import check_char
@@ -82,9 +82,7 @@ class LedgerSeeder:
                     unit=unit,
                     floor=floor,
                     room=f"{floor}0{index}",
-                    phone_enc=encrypt(phone),
-                    phone_hash=keyed_hash(phone),
-                    phone_masked=mask_phone(phone),
+                    **phone_fields(phone),
                     tenure=rng.choices(list(Household.Tenure), weights=[75, 22, 3])[0],
                     residence=rng.choices(list(Household.Residence), weights=[80, 15, 5])[0],
                     is_party_household=rng.random() < 0.12,
@@ -155,14 +153,10 @@ class LedgerSeeder:
                 (
                     Resident(
                         name=person_name(rng) if index == 1 else surname + person_name(rng)[1:],
-                        id_number_enc=encrypt(number),
-                        id_number_hash=keyed_hash(number),
-                        id_number_masked=mask_id_number(number),
+                        **id_number_fields(number),
                         sex=sex,
                         birth_date=birth,
-                        phone_enc=encrypt(phone),
-                        phone_hash=keyed_hash(phone),
-                        phone_masked=mask_phone(phone),
+                        **phone_fields(phone),
                         relation=relation,
                         employment=employment,
                         work_unit=rng.choice(EMPLOYERS) if employment == Resident.Employment.EMPLOYED else "",

@@ -22,8 +22,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from governance import xlsx
-from governance.personal_data import decrypt, keyed_hash
+from core import xlsx
+from core.personal_data import decrypt, keyed_hash
 from governance.roles import Capability, Level
 from governance.scope import scope_for
 from governance.validators import normalize_mobile

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.personal_data import id_number_fields, phone_fields
 from governance.audit import audit_record
 from governance.models import AuditEntry
-from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
 from governance.services import id_conflicts_log
@@ -134,9 +134,7 @@ def _write(*, actor, rows: list[dict]) -> tuple[int, int]:
                 room=first["room"],
                 tenure=tenure,
                 is_party_household=any(row["is_party_member"] for row in people),
-                phone_enc=encrypt(phone),
-                phone_hash=keyed_hash(phone),
-                phone_masked=mask_phone(phone),
+                **phone_fields(phone),
                 key_care=cadence is not None,
                 visit_cadence_days=cadence or DEFAULT_CADENCE_DAYS,
                 # Never visited and no move-in date: due today, as care_refresh would set it.
@@ -155,13 +153,9 @@ def _write(*, actor, rows: list[dict]) -> tuple[int, int]:
                 relation=row.get("relation", Resident.Relation.OTHER),
                 sex=row.get("sex", ""),
                 birth_date=row.get("birth_date"),
-                id_number_enc=encrypt(number),
-                id_number_hash=row.get("id_hash", ""),
-                id_number_masked=mask_id_number(number),
+                **id_number_fields(number),
                 id_legacy=row.get("id_legacy", False),
-                phone_enc=encrypt(phone),
-                phone_hash=keyed_hash(phone),
-                phone_masked=mask_phone(phone),
+                **phone_fields(phone),
                 employment=row.get("employment", ""),
                 work_unit=row["work_unit"],
                 is_party_member=row["is_party_member"],

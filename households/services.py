@@ -10,10 +10,10 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.images import image_clean
+from core.personal_data import ID_NUMBER_FIELDS, PHONE_FIELDS, id_number_fields, keyed_hash, phone_fields
 from governance.audit import SENSITIVE_MARK, audit_record, diff, snapshot
-from governance.images import image_clean
 from governance.models import AuditEntry
-from governance.personal_data import encrypt, keyed_hash, mask_id_number, mask_phone
 from governance.services import id_conflicts_log
 from governance.validators import normalize_mobile
 from households.idcard import parse_id_number
@@ -36,7 +36,8 @@ def _set_phone(obj, phone: str | None) -> None:
         number = normalize_mobile(phone) if phone else ""
     except ValidationError as exc:
         raise ValidationError({"phone": exc.messages}) from exc
-    obj.phone_enc, obj.phone_hash, obj.phone_masked = encrypt(number), keyed_hash(number), mask_phone(number)
+    for name, value in phone_fields(number).items():
+        setattr(obj, name, value)
 
 
 def _save_with_history(*, actor, instance, before: dict, creating: bool, fields: list[str] | None = None) -> None:
@@ -94,7 +95,7 @@ def household_update(*, actor, household: Household, phone: str | None = None, *
         setattr(household, name, fields[name])
     if phone is not None:
         _set_phone(household, phone)
-        changed += ["phone_enc", "phone_hash", "phone_masked"]
+        changed += PHONE_FIELDS
     _save_with_history(actor=actor, instance=household, before=before, creating=False, fields=changed)
     return household
 
@@ -235,7 +236,8 @@ def _apply_id_number(resident: Resident, id_number: str, *, actor) -> list[str]:
             raise _RegisteredElsewhere(duplicate)
         raise ValidationError({"id_number": _("This ID number is already registered in household %(household)s.") % {"household": duplicate.household}})
     resident.birth_date, resident.sex, resident.id_legacy = info.birth_date, info.sex, info.legacy
-    resident.id_number_enc, resident.id_number_hash, resident.id_number_masked = encrypt(info.number), digest, mask_id_number(info.number)
+    for name, value in id_number_fields(info.number).items():
+        setattr(resident, name, value)
     return list(info.warnings)
 
 
@@ -282,10 +284,10 @@ def resident_update(*, actor, resident: Resident, id_number: str | None = None, 
             # The new number gives the birth date; checking it against the stored one would tell the stored date.
             resident.birth_date = None
         warnings = _apply_id_number(resident, id_number, actor=actor)
-        changed += ["id_number_enc", "id_number_hash", "id_number_masked", "birth_date", "sex", "id_legacy"]
+        changed += [*ID_NUMBER_FIELDS, "birth_date", "sex", "id_legacy"]
     if phone is not None:
         _set_phone(resident, phone)
-        changed += ["phone_enc", "phone_hash", "phone_masked"]
+        changed += PHONE_FIELDS
     _save_with_history(actor=actor, instance=resident, before=before, creating=False, fields=sorted(set(changed)))
     return resident, warnings
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import file_response
 from governance import selectors as governance_selectors
-from governance.files import file_response
 from governance.forms import PurposeForm, form_add_service_errors
 from governance.models import AuditEntry, audit_changed_only
 from governance.roles import Capability, Level

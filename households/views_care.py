@@ -1,7 +1,5 @@
 """Visits due, coverage, heart-link cards with their QR code, the people's-situation map, notifications."""
 
-import qrcode
-import qrcode.image.svg
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -9,9 +7,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core.qr import qr_svg
 from governance import selectors as governance_selectors
 from governance.models import Membership, Notification
 from governance.roles import Capability, Level, Role
@@ -53,15 +51,9 @@ def coverage(request, level, pk):
     return render(request, "households/care_coverage.html", context)
 
 
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    return image.to_string(encoding="unicode")
-
-
 def _card(request, household, worker):
     url = request.build_absolute_uri(reverse("public-household", args=[household.public_token]))
-    # The SVG is generated here from our own URL, never from user input.
-    return {"household": household, "worker": worker, "qr": mark_safe(_qr_svg(url)), "url": url}  # noqa: S308
+    return {"household": household, "worker": worker, "qr": qr_svg(url, box_size=8, border=2), "url": url}
 
 
 def _grid_workers(grid_ids) -> dict:

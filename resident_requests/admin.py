@@ -2,33 +2,10 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.admin_mixins import ReadOnlyScopedAdmin
-from governance.permissions import has_capability
-from governance.roles import Capability, Level
-from governance.scope import scope_for
+from core.admin_mixins import ReadOnlyInline
+from governance.admin_mixins import DistrictTableAdmin, ReadOnlyScopedAdmin
+from governance.roles import Capability
 from resident_requests.models import AllianceMeeting, CalendarDay, CalendarYear, Category, ResidentRequest, TimeLimit, TimelineEntry
-
-
-class DistrictTableAdmin(admin.ModelAdmin):
-    """Tables the district keeps for everyone (categories, time limits, the calendar)."""
-
-    def _district(self, request) -> bool:
-        return request.user.is_superuser or bool(scope_for(request.user, Capability.MANAGE_HIERARCHY).node_ids.get(Level.DISTRICT))
-
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.USE_BACK_OFFICE)
-
-    def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, Capability.USE_BACK_OFFICE)
-
-    def has_add_permission(self, request):
-        return self._district(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._district(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._district(request)
 
 
 @admin.register(Category)
@@ -37,9 +14,7 @@ class CategoryAdmin(DistrictTableAdmin):
     list_filter = ["active", "parent"]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    deletable = False
 
 
 @admin.register(TimeLimit)
@@ -74,15 +49,10 @@ class CalendarYearAdmin(DistrictTableAdmin):
     list_display = ["year", "source"]
 
 
-class TimelineInline(admin.TabularInline):
+class TimelineInline(ReadOnlyInline):
     model = TimelineEntry
     fields = ["at", "actor", "action", "from_status", "to_status", "level", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ResidentRequest)

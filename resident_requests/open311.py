@@ -12,7 +12,6 @@ import re
 import xml.etree.ElementTree as ET
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
@@ -25,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from core.throttle import over_limit
 from governance.roles import Capability
 from governance.scope import scope_for
 from households.selectors import household_by_token
@@ -210,9 +210,7 @@ def _create(request, fmt: str):
     if household is None:
         return _error(request, fmt, 400, "address_id must be the code of a heart-link card")
     address = request.META.get("REMOTE_ADDR", "")
-    key = f"open311:ip:{address}"
-    cache.add(key, 0, timeout=3600)
-    if cache.incr(key) > POST_LIMIT_PER_ADDRESS:
+    if over_limit(f"open311:ip:{address}", POST_LIMIT_PER_ADDRESS):
         return _error(request, fmt, 429, "too many requests from this address; try later")
     try:
         created = services.request_submit(

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance.images import image_clean, image_thumbnail
+from core.images import image_clean, image_thumbnail
+from core.personal_data import PHONE_FIELDS, keyed_hash, phone_fields
 from governance.models import Membership, Notification
-from governance.personal_data import encrypt, keyed_hash, mask_phone
 from governance.roles import Capability, Role
 from governance.scope import scope_for
 from governance.validators import normalize_mobile
@@ -244,9 +244,7 @@ def request_submit(
         household=household,
         visit=visit,
         reporter_name="" if anonymous else reporter_name.strip()[:50],
-        phone_enc=encrypt(number),
-        phone_hash=keyed_hash(number),
-        phone_masked=mask_phone(number),
+        **phone_fields(number),
         anonymous=anonymous,
         created_by=actor if actor is not None and actor.is_authenticated else None,
         stage=Stage.ACCEPT,
@@ -254,7 +252,7 @@ def request_submit(
     )
     request.stage_deadline = stage_deadline(request, Stage.ACCEPT, now)
     request.remind_at = _remind_at(now, request.stage_deadline)
-    request.full_clean(exclude=["phone_enc", "phone_hash", "phone_masked"])
+    request.full_clean(exclude=PHONE_FIELDS)
     request.save()
     TimelineEntry.objects.create(request=request, actor=request.created_by, action="submit", to_status=S.SUBMITTED, level=request.level, note="", public=True)
     if idempotency_key:

@@ -1,7 +1,5 @@
 """Pages of the request loop: queue, board, intake, the request page with its actions, and the public side."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.dates import dates_parse, days_window
 from governance.forms import form_add_service_errors
 from governance.models import Community, ResidentUnit, User
 from governance.public_forms import public_post_allowed
@@ -297,12 +296,7 @@ def figures(request):
     from governance import selectors as governance_selectors
     from resident_requests.figures import request_figures
 
-    today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("from", "")) if request.GET.get("from") else today.replace(day=1)
-        end = dt.date.fromisoformat(request.GET.get("to", "")) if request.GET.get("to") else today
-    except ValueError:
-        start, end = today.replace(day=1), today
+    start, end = dates_parse(request.GET.get("from", ""), request.GET.get("to", ""), today=timezone.localdate())
     # Figures of the user's area only: requests dispatched to them by name (a volunteer) are not figures of theirs.
     if scope_for(request.user, Capability.VIEW_FIGURES).is_empty:
         raise PermissionDenied
@@ -312,12 +306,8 @@ def figures(request):
     if level in NODE_FILTER and pk.isdecimal():
         node = governance_selectors.figures_node_get_for(request.user, level, int(pk))
         requests = requests.filter(**{NODE_FILTER[level]: node})
-    tz = timezone.get_current_timezone()
-    rows = request_figures(
-        requests,
-        start=timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
-        end=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz),
-    )
+    since, until = days_window(start, end)
+    rows = request_figures(requests, start=since, end=until)
     return render(request, "resident_requests/figures.html", {"rows": rows, "start": start, "end": end, "node": node})
 
 

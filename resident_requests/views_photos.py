@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 
-from governance.files import file_response
+from core.files import file_response
 from governance.scope import get_in_scope_or_404
 from resident_requests import selectors
 

@@ -1,17 +1,14 @@
 from django.contrib import admin
 
-from governance.admin_mixins import ReadOnlyScopedAdmin
+from governance.admin_mixins import DistrictTableAdmin, ReadOnlyScopedAdmin
 from governance.roles import Capability
-from resident_requests.admin import DistrictTableAdmin
 from volunteers.models import Activity, LedgerEntry, PointsRule, ReportingUnit, Volunteer
 
 
 @admin.register(PointsRule)
 class PointsRuleAdmin(DistrictTableAdmin):
     list_display = ["label", "kind", "points_per_hour", "points_per_service"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    deletable = False
 
 
 @admin.register(ReportingUnit)

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.personal_data import phone_fields
 from governance.demo_names import mobile, person_name
 from governance.models import Community, Membership, User
-from governance.personal_data import encrypt, keyed_hash, mask_phone
 from households.models import Household
 from volunteers.defaults import points_rules_ensure
 from volunteers.models import Activity, HouseholdLink, LedgerEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer, Wish
@@ -52,7 +52,7 @@ def seed_volunteers(district_seeder, *, buildings) -> dict:
             volunteers.append(
                 Volunteer(
                     community=community, grid_id=rng.choice(grids_by_community[community.pk]), name=person_name(rng),
-                    phone_enc=encrypt(phone), phone_hash=keyed_hash(phone), phone_masked=mask_phone(phone), is_party_member=rng.random() < 0.7,
+                    **phone_fields(phone), is_party_member=rng.random() < 0.7,
                     skills=sorted(rng.sample(Skill.values, rng.randint(1, 2))), status=ReviewStatus.CONFIRMED if rng.random() < 0.95 else ReviewStatus.PENDING,
                 )
             )  # fmt: skip
@@ -64,9 +64,7 @@ def seed_volunteers(district_seeder, *, buildings) -> dict:
         community_id=mine.community_id,
         grid_id=grid1,
         name=mine.user.full_name,
-        phone_enc=encrypt(mine.user.phone),
-        phone_hash=keyed_hash(mine.user.phone),
-        phone_masked=mask_phone(mine.user.phone),
+        **phone_fields(mine.user.phone),
         skills=["repairs"],
         status=ReviewStatus.CONFIRMED,
     )

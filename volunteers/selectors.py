@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from core.dates import day_start, year_start
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
 from volunteers.models import Activity, LedgerEntry, ReviewStatus, Signup, Volunteer, Wish
@@ -53,6 +54,6 @@ def volunteer_get_for(user, pk: int):
 
 def volunteer_summary(volunteer: Volunteer) -> dict:
     """Hours this year and the points balance, in one aggregate query."""
-    year_start = timezone.localtime().replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    totals = LedgerEntry.objects.filter(volunteer=volunteer).aggregate(balance=Sum("points"), hours=Sum("hours", filter=Q(created_at__gte=year_start)))
+    since_new_year = day_start(year_start(timezone.localdate()))
+    totals = LedgerEntry.objects.filter(volunteer=volunteer).aggregate(balance=Sum("points"), hours=Sum("hours", filter=Q(created_at__gte=since_new_year)))
     return {"balance": totals["balance"] or 0, "hours": totals["hours"] or 0}

@@ -12,9 +12,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import days_window
+from core.images import image_clean
+from core.personal_data import PHONE_FIELDS, keyed_hash, phone_fields
 from governance.audit import audit_record
 from governance.models import AuditEntry
-from governance.personal_data import encrypt, keyed_hash, mask_phone
 from governance.roles import Capability
 from governance.scope import scope_for
 from governance.validators import normalize_mobile
@@ -86,11 +88,11 @@ def volunteer_register(
     if Volunteer.objects.filter(phone_hash=keyed_hash(number), community=community).exists():
         raise ValidationError({"phone": _("Someone with this phone has already registered in this community.")})
     volunteer = Volunteer(
-        user=user, community=community, name=name.strip(), phone_enc=encrypt(number), phone_hash=keyed_hash(number), phone_masked=mask_phone(number),
+        user=user, community=community, name=name.strip(), **phone_fields(number),
         is_party_member=is_party_member, work_unit=work_unit, work_unit_name=work_unit_name.strip(), party_branch=party_branch.strip(),
         skills=sorted(set(skills)), availability=availability.strip(), household=household,
     )  # fmt: skip
-    volunteer.full_clean(exclude=["phone_enc", "phone_hash", "phone_masked"])
+    volunteer.full_clean(exclude=PHONE_FIELDS)
     volunteer.save()
     return volunteer
 
@@ -416,7 +418,6 @@ def wish_claim(*, wish, volunteer=None, unit=None, actor=None):
 
 @transaction.atomic
 def wish_fulfil(*, wish, note: str, volunteer=None, actor=None, photo=None):
-    from governance.images import image_clean
     from volunteers.models import Wish
 
     if volunteer is not None and wish.claimed_by_id != volunteer.pk:
@@ -549,9 +550,7 @@ def member_figures(volunteer: Volunteer, *, start: dt.date, end: dt.date) -> dic
 
     from volunteers.models import PostClaim, Wish
 
-    tz = timezone.get_current_timezone()
-    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz)
-    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min), tz)
+    since, until = days_window(start, end)
     ledger = LedgerEntry.objects.filter(volunteer=volunteer, created_at__gte=since, created_at__lt=until).aggregate(
         hours=Sum("hours"), points=Sum("points", filter=Q(points__gt=0)), activities=Count("pk", filter=Q(kind=LedgerEntry.Kind.ACTIVITY))
     )

@@ -3,8 +3,6 @@
 import datetime as dt
 from decimal import Decimal
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,12 +13,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from governance.files import file_response
+from core.dates import previous_half_year, previous_year
+from core.files import file_response
+from core.qr import qr_svg
 from governance.forms import form_add_service_errors
 from governance.models import ResidentUnit
 from governance.public_forms import HONEYPOT, HoneypotField, public_post_allowed
@@ -145,9 +144,7 @@ def activity_code(request, pk):
     if not scope_for(request.user, Capability.MANAGE_HIERARCHY).contains(act.ancestry()):
         raise PermissionDenied
     url = request.build_absolute_uri(reverse("volunteer-scan", args=[act.pk, services.checkin_code(act)]))
-    # The SVG is made here from our own URL, never from user input.
-    svg = mark_safe(qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10).to_string(encoding="unicode"))  # noqa: S308
-    return render(request, "volunteers/code.html", {"activity": act, "qr": svg, "refresh": services.code_seconds_left()})
+    return render(request, "volunteers/code.html", {"activity": act, "qr": qr_svg(url, box_size=10), "refresh": services.code_seconds_left()})
 
 
 def activity_scan(request, pk, code):
@@ -484,16 +481,6 @@ class UnitForm(forms.Form):
     resources = forms.CharField(label=gettext_lazy("Resources offered"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _period(kind: str) -> tuple[dt.date, dt.date]:
-    """The last finished half-year for a member, the last finished year for a unit."""
-    today = timezone.localdate()
-    if kind == "unit":
-        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
-    if today.month > 6:
-        return dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)
-    return dt.date(today.year - 1, 7, 1), dt.date(today.year - 1, 12, 31)
-
-
 def units(request):
     """Units that double-report (双报到): registration by the community, confirmation, annual reports."""
     managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
@@ -512,7 +499,7 @@ def units(request):
             elif action in ("confirm", "refuse") and unit is not None:
                 services.unit_review(actor=request.user, unit=unit, approve=action == "confirm")
             elif action == "report" and unit is not None:
-                start, end = _period("unit")
+                start, end = previous_year(timezone.localdate())
                 report = services.report_generate(actor=request.user, unit=unit, start=start, end=end)
                 return redirect("volunteer-report", pk=report.pk)
         except ValidationError as exc:
@@ -541,7 +528,7 @@ def report(request, pk):
 @require_POST
 def member_report(request, pk):
     volunteer = selectors.volunteer_get_for(request.user, pk)
-    start, end = _period("member")
+    start, end = previous_half_year(timezone.localdate())
     item = services.report_generate(actor=request.user, volunteer=volunteer, start=start, end=end)
     return redirect("volunteer-report", pk=item.pk)
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
-from governance.personal_data import derive_dev_key
+from core.personal_data import derive_dev_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -233,7 +233,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Personal data at rest (see governance/personal_data.py). Development derives keys from SECRET_KEY;
+# Personal data at rest (see core/personal_data.py). Development derives keys from SECRET_KEY;
 # production.py refuses that.
 _DEV_FIELD_KEY = derive_dev_key(SECRET_KEY, "field-encryption")
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [_DEV_FIELD_KEY])

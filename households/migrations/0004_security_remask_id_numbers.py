@@ -1,6 +1,6 @@
 """Stored masks of the old format (130102********123X) kept the digits around the birth date, which the pages showed: re-mask them.
 
-The new mask (governance.personal_data.mask_id_number) keeps the first two and the last character, which the old mask
+The new mask (core.personal_data.mask_id_number) keeps the first two and the last character, which the old mask
 kept too, so it is computed from the stored mask in one UPDATE, without the encryption keys. The rule is written out
 here rather than imported: a migration must keep doing what it did when it was written.
 """

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core.personal_data import decrypt
 from governance.models import User
-from governance.personal_data import decrypt
 from households.models import Household
 from resident_requests import services
 from resident_requests.models import ResidentRequest

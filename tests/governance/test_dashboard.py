@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.dates import period_bounds
 from governance import dashboards
 from governance.models import User
 from households.models import Household
@@ -47,7 +48,7 @@ def independent(node, start, end):
 @pytest.mark.parametrize("period", ["month", "year"])
 def test_figures_equal_the_records(username, period):
     node = node_of(username)
-    start, end = dashboards.period_bounds(period, timezone.localdate())
+    start, end = period_bounds(period, timezone.localdate())
     data = dashboards.compute(node, start, end)
     expected = independent(node, start, end)
     assert data["coverage"]["registered"] == expected["registered"]
@@ -75,7 +76,7 @@ def test_street1_never_sees_street2(login):
 
 def test_the_page_reads_the_cache_and_says_as_of_when(login):
     node = node_of("district")
-    start, end = dashboards.period_bounds("month", timezone.localdate())
+    start, end = period_bounds("month", timezone.localdate())
     _data, as_of = dashboards.dashboard_refresh(node=node, start=start, end=end)
     client = login("district")
     with CaptureQueriesContext(connection) as ctx:
@@ -89,7 +90,7 @@ def test_queries_do_not_grow_with_rows(user):
     from resident_requests import services
 
     node = node_of("community1")
-    start, end = dashboards.period_bounds("year", timezone.localdate())
+    start, end = period_bounds("year", timezone.localdate())
     with CaptureQueriesContext(connection) as before:
         dashboards.compute(node, start, end)
     grid = node_of("grid1")
@@ -113,5 +114,5 @@ def test_the_refresh_job_fills_the_cache():
     from django.core.management import call_command
 
     call_command("refresh_dashboards")
-    start, end = dashboards.period_bounds("month", timezone.localdate())
+    start, end = period_bounds("month", timezone.localdate())
     assert cache.get(dashboards._key(node_of("community1"), start, end)) is not None

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.dates import previous_month
 from governance.models import MonthlyReport
-from governance.reports import monthly_report_generate, previous_month
+from governance.reports import monthly_report_generate
 
 pytestmark = pytest.mark.django_db
 

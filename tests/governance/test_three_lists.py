@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import period_bounds
 from governance import dashboards, lists
 from governance.models import DemandItem, Project, ResidentUnit, ResourceItem
 
@@ -29,7 +30,7 @@ def test_a_demand_is_matched_with_a_resource_and_becomes_a_project(login, user):
     assert Project.objects.get(pk=project.pk).status == "done"
     from django.utils import timezone
 
-    start, end = dashboards.period_bounds("month", timezone.localdate())
+    start, end = period_bounds("month", timezone.localdate())
     figures = dashboards.compute(community, start, end)["lists"]
     assert figures == {
         "resources": ResourceItem.objects.filter(unit__community=community).count(),

@@ -18,7 +18,7 @@ def household_of(db):
 @pytest.fixture
 def plain(db):
     """Decrypted values, for asserting that they never leak."""
-    from governance.personal_data import decrypt
+    from core.personal_data import decrypt
 
     def values(resident: Resident) -> tuple[str, str]:
         return decrypt(resident.id_number_enc), decrypt(resident.phone_enc)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from core.personal_data import decrypt
 from governance.models import AuditEntry, PersonalDataLog, User
-from governance.personal_data import decrypt
 from grids.models import Grid
 from households import excel, services
 from households.excel import header_row

@@ -99,3 +99,13 @@ def test_the_whole_loop_through_the_api(api, new_request, user):
     cadre.post(f"/api/requests/{request.pk}/act/", {"action": "answer", "note": "已修好，请查看"}, format="json")
     closed = cadre.post(f"/api/requests/{request.pk}/act/", {"action": "follow_up", "rating": 5}, format="json")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
+
+
+def test_open311_posts_over_the_hourly_limit_per_address_answer_429(client):
+    household = Household.objects.filter(status="active").first()
+    post = {"service_code": "sanitation-1", "description": "垃圾两天没人清运", "address_id": household.public_token}
+    for _ in range(10):
+        assert client.post("/open311/v2/requests.json", post, REMOTE_ADDR="10.3.1.1").status_code == 201
+    refused = client.post("/open311/v2/requests.json", post, REMOTE_ADDR="10.3.1.1")
+    assert refused.status_code == 429 and refused.json()[0]["code"] == 429
+    assert client.post("/open311/v2/requests.json", post, REMOTE_ADDR="10.3.1.2").status_code == 201

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.personal_data import mask_phone
 from governance.models import Membership, ResidentUnit, User
-from governance.personal_data import mask_phone
 from households import services as ledger
 from households.models import Household
 from resident_requests import services

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.personal_data import decrypt
 from governance.models import AuditEntry, Membership
-from governance.personal_data import decrypt
 from governance.roles import Capability, Role
 from households import services
 from households.idcard import CHECK_CHARS, WEIGHTS, check_char

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.personal_data import decrypt
 from governance.models import Notification, PersonalDataLog, User
-from governance.personal_data import decrypt
 from governance.reports import monthly_report_generate
 from governance.services import node_save
 from households.excel import header_row

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from governance.personal_data import rotate
+from core.personal_data import rotate
 
 BATCH = 2000
 

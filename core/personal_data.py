@@ -77,6 +77,21 @@ def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[-4:] if len(value) >= 8 else "*" * len(value)
 
 
+# The stored columns of an encrypted value: the ciphertext, the keyed hash for lookups and the mask shown by default.
+PHONE_FIELDS = ("phone_enc", "phone_hash", "phone_masked")
+ID_NUMBER_FIELDS = ("id_number_enc", "id_number_hash", "id_number_masked")
+
+
+def phone_fields(number: str) -> dict[str, str]:
+    """The stored columns of a (normalised) phone number, to pass to a model or set on one."""
+    return dict(zip(PHONE_FIELDS, (encrypt(number), keyed_hash(number), mask_phone(number)), strict=True))
+
+
+def id_number_fields(number: str) -> dict[str, str]:
+    """The stored columns of a (checked) ID number, to pass to a model or set on one."""
+    return dict(zip(ID_NUMBER_FIELDS, (encrypt(number), keyed_hash(number), mask_id_number(number)), strict=True))
+
+
 def derive_dev_key(secret: str, purpose: str) -> str:
     """A stable development key derived from SECRET_KEY; production settings refuse it."""
     digest = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
-from governance.files import stored_name
+from core.files import stored_name
 
 # iPhones send HEIC; it is read here and stored as JPEG, which every phone browser shows.
 register_heif_opener()

@@ -1,0 +1,88 @@
+"""Date windows: the first day of a month, quarter or year, finished periods, and days as aware datetimes.
+
+A window of days [start, end] is queried as [midnight of start, midnight after end) in the current time zone, so a
+record stamped at 23:59 on the last day counts and one stamped at 00:00 the day after does not.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+PERIODS = ["month", "quarter", "year", "custom"]
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    # The 28th plus four days is always in the next month.
+    return month_start(day.replace(day=28) + dt.timedelta(days=4)) - dt.timedelta(days=1)
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def year_start(day: dt.date) -> dt.date:
+    return day.replace(month=1, day=1)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the day's week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the month before today's."""
+    last = month_start(today) - dt.timedelta(days=1)
+    return month_start(last), last
+
+
+def previous_half_year(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last finished half-year: January to June once July has begun, otherwise last year's second half."""
+    if today.month > 6:
+        return dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)
+    return dt.date(today.year - 1, 7, 1), dt.date(today.year - 1, 12, 31)
+
+
+def previous_year(today: dt.date) -> tuple[dt.date, dt.date]:
+    return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the beginning of the day, in the current time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def days_window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The days from start to end inclusive, as [since, until) for created_at__gte / __lt."""
+    return day_start(start), day_start(end + dt.timedelta(days=1))
+
+
+def year_window(year: int) -> tuple[dt.datetime, dt.datetime]:
+    return days_window(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def dates_parse(first: str, last: str, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """ISO dates from a query string: an empty first is the month's first day, an empty last is today; an unreadable one gives the month so far."""
+    try:
+        start = dt.date.fromisoformat(first) if first else month_start(today)
+        end = dt.date.fromisoformat(last) if last else today
+    except ValueError:
+        return month_start(today), today
+    return start, end
+
+
+def period_bounds(period: str, today: dt.date, start: str = "", end: str = "") -> tuple[dt.date, dt.date]:
+    """The days of a named period up to today (month, quarter, year) or of a custom one given in either order; the month so far otherwise."""
+    if period == "custom":
+        if not (start and end):
+            return month_start(today), today
+        first, last = dates_parse(start, end, today=today)
+        return (first, last) if first <= last else (last, first)
+    if period == "year":
+        return year_start(today), today
+    if period == "quarter":
+        return quarter_start(today), today
+    return month_start(today), today
