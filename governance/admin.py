@@ -18,7 +18,6 @@ from governance.models import (
     Indicator,
     Membership,
     MonthlyReport,
-    Notification,
     PersonalDataLog,
     Project,
     ResidentUnit,
@@ -254,31 +253,6 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
 
     def has_view_permission(self, request, obj=None):
         return has_capability(request.user, Capability.VIEW_ACCESS_LOG)
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "user", "title", "read_at"]
-    list_select_related = ["user"]
-    readonly_fields = ["user", "key", "title", "body", "url", "created_at", "read_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(user__in=selectors.user_list_for(request.user))
-
-    def has_module_permission(self, request):
-        return has_capability(request.user, Capability.MANAGE_PEOPLE)
-
-    def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, Capability.MANAGE_PEOPLE)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ResourceItem, DemandItem, Project)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        from governance.signals import notify_requested
+        from notifications.services import notification_send_requested
+
+        # governance sits below this app and cannot import it: it asks for notifications by signal.
+        notify_requested.connect(notification_send_requested, dispatch_uid="notifications.send")
