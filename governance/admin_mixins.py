@@ -65,17 +65,13 @@ class NodeAdmin(ScopedAdmin):
             self.delete_model(request, obj)
 
 
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
-    """Records that move only through services on the pages (ledger, requests): the back office reads them."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by services: the back office shows them to holders of `capability` and changes nothing."""
 
-    capability: str = Capability.VIEW_HIERARCHY
-    list_per_page = 50
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user, self.capability)
+    capability: str = Capability.USE_BACK_OFFICE
 
     def has_module_permission(self, request):
-        return has_capability(request.user, Capability.USE_BACK_OFFICE) and has_capability(request.user, self.capability)
+        return has_capability(request.user, self.capability)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -88,6 +84,19 @@ class ReadOnlyScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyScopedAdmin(ReadOnlyAdmin):
+    """Records that move only through services on the pages (ledger, requests): the back office reads them."""
+
+    capability: str = Capability.VIEW_HIERARCHY
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user, self.capability)
+
+    def has_module_permission(self, request):
+        return has_capability(request.user, Capability.USE_BACK_OFFICE) and super().has_module_permission(request)
 
     def lookup_allowed(self, lookup, value, request):
         """Django's admin lets a changelist filter (`?income=dibao`) on any local field: a filter on a value the viewer may
