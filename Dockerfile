@@ -21,6 +21,7 @@ COPY config ./config
 COPY governance ./governance
 COPY grids ./grids
 COPY households ./households
+COPY notifications ./notifications
 COPY resident_requests ./resident_requests
 COPY volunteers ./volunteers
 RUN pip install --no-cache-dir .

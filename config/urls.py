@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("open311/v2/", include("resident_requests.open311")),
     path("", include("governance.urls")),
+    path("", include("notifications.urls")),
     path("", include("households.urls")),
     path("", include("resident_requests.urls")),
     path("", include("volunteers.views")),

@@ -20,7 +20,6 @@ from governance.models import (
     Indicator,
     Membership,
     MonthlyReport,
-    Notification,
     PersonalDataLog,
     Project,
     ResidentUnit,
@@ -232,17 +231,6 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
 
     def get_queryset(self, request):
         return selectors.access_log_for(request.user)
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin, CapabilityAdmin):
-    view_capability = Capability.MANAGE_PEOPLE
-    list_display = ["created_at", "user", "title", "read_at"]
-    list_select_related = ["user"]
-    readonly_fields = ["user", "key", "title", "body", "url", "created_at", "read_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(user__in=selectors.user_list_for(request.user))
 
 
 @admin.register(ResourceItem, DemandItem, Project)

@@ -12,13 +12,3 @@ def capabilities(request):
         return {capability for capability in Capability.values if user.is_authenticated and not scope_for(user, capability).is_empty}
 
     return {"caps": SimpleLazyObject(held)}
-
-
-def unread_notifications(request):
-    """`unread`: the header's inbox count, one COUNT query when a page shows it."""
-    from governance.models import Notification
-
-    def count() -> int:
-        return Notification.objects.filter(user=request.user, read_at__isnull=True).count() if request.user.is_authenticated else 0
-
-    return {"unread": SimpleLazyObject(count)}

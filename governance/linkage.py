@@ -5,13 +5,17 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import month_start, quarter_start, week_start
 from governance.audit import audit_record
-from governance.models import AuditEntry, Community, LinkageDuty, LinkageRecord
+from governance.models import AuditEntry, Community, LinkageDuty, LinkageRecord, Membership
 from governance.permissions import can_manage_node
+from governance.roles import Role
+from notifications.models import Notification
+from notifications.services import notification_send
 
 Kind = LinkageDuty.Kind
 Record = LinkageRecord.Kind
@@ -97,12 +101,6 @@ def compliance(duties, communities, *, today: dt.date | None = None) -> dict:
 
 def linkage_remind(*, today: dt.date | None = None) -> int:
     """Weekly: every leader behind on a duty, and every community without this month's meeting, is reminded once a week."""
-    from django.urls import reverse
-
-    from governance import notify
-    from governance.models import Membership, Notification
-    from governance.roles import Role
-
     today = today or timezone.localdate()
     week = today.isocalendar()
     state = compliance(LinkageDuty.objects.all(), list(Community.objects.all()), today=today)
@@ -122,7 +120,4 @@ def linkage_remind(*, today: dt.date | None = None) -> int:
         )
         for m in secretaries
     ]
-    created = Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    for notification in created:
-        transaction.on_commit(lambda n=notification: notify.send(n))
-    return len(created)
+    return len(notification_send(notifications=notifications))

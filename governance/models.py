@@ -381,28 +381,6 @@ class PersonalDataLog(PlacedLogEntry):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()} {self.object_repr}"
 
 
-class Notification(models.Model):
-    """An in-app notification; `key` makes a job that sends it idempotent (one per user and key)."""
-
-    user = models.ForeignKey(User, models.CASCADE, related_name="notifications", verbose_name=_("user"))
-    key = models.CharField(_("key"), max_length=100)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key")]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
-
-    def __str__(self):
-        return self.title
-
-
 class ListCategory(models.TextChoices):
     VENUE = "venue", _("Venue")
     EQUIPMENT = "equipment", _("Equipment and materials")

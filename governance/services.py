@@ -16,11 +16,11 @@ from rest_framework.authtoken.models import Token
 
 from core.dates import day_start
 from core.personal_data import decrypt
-from governance import notify
 from governance.audit import audit_record, diff, snapshot
-from governance.models import AuditEntry, Community, District, Membership, Notification, User
+from governance.models import AuditEntry, Community, District, Membership, User
 from governance.permissions import can_grant, can_manage_node, can_manage_user, can_reset_password, can_revoke
 from governance.roles import ROLE_LEVEL, SINGLE_HOLDER_ROLES, Role
+from governance.signals import notify_requested
 from governance.validators import normalize_mobile
 
 
@@ -229,14 +229,18 @@ def user_password_reset(*, actor, user: User) -> str:
         changes={"password": [None, "reset"], "must_change_password": [False, True]},
         ancestry=memberships[0].ancestry() if memberships else {},
     )
-    notification = Notification.objects.create(
-        user=user,
-        key=f"password-reset-{timezone.now().timestamp():.6f}",
-        title=_("Your password was reset by %(actor)s") % {"actor": actor},
-        body=_("You will be asked to choose a new password at your next login. If you did not ask for this, tell your community or street office."),
-        url=reverse("password_change"),
+    notify_requested.send(
+        sender=User,
+        messages=[
+            {
+                "user": user,
+                "key": f"password-reset-{timezone.now().timestamp():.6f}",
+                "title": _("Your password was reset by %(actor)s") % {"actor": actor},
+                "body": _("You will be asked to choose a new password at your next login. If you did not ask for this, tell your community or street office."),
+                "url": reverse("password_change"),
+            }
+        ],
     )
-    transaction.on_commit(lambda: notify.send(notification))
     return temporary
 
 
@@ -285,11 +289,8 @@ def personal_data_purpose_clean(*, purpose: str, reason: str) -> tuple[str, str]
 
 def district_alert(*, district_id: int | None, key: str, title: str) -> None:
     """Notify the district organization department's accounts, once per account and key."""
-    from governance import notify
-    from governance.models import Notification
-
     users = User.objects.filter(memberships__role=Role.DISTRICT_ORG, memberships__district_id=district_id, is_active=True).distinct()
-    notify.deliver([Notification(user=user, key=key[:100], title=title[:200]) for user in users])
+    notify_requested.send(sender=User, messages=[{"user": user, "key": key, "title": title} for user in users])
 
 
 def _personal_data_log(*, actor, kind: str, ancestry: dict, **fields):

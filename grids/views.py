@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import day_start, year_start
-from governance.models import Notification
 from governance.roles import Capability
 from governance.scope import scope_for
 from grids import services
 from grids.models import Grid, Patrol
 from households import selectors as ledger
 from households.models import Household
+from notifications.selectors import notification_unread_for
 from resident_requests import selectors as requests
 
 
@@ -37,7 +37,7 @@ def today(request):
         "due": ledger.visits_due_for(request.user)[:8],
         "due_count": ledger.visits_due_for(request.user).count(),
         "queue": requests.my_queue(request.user)[:8],
-        "notifications": Notification.objects.filter(user=request.user, read_at__isnull=True)[:5],
+        "notifications": notification_unread_for(request.user)[:5],
         "patrol": Patrol.objects.filter(worker=request.user, ended_at__isnull=True).select_related("grid").first(),
         "patrolled_today": Patrol.objects.filter(worker=request.user, started_at__date=timezone.localdate()).count(),
         # Households of the grid with no visit since 1 January: "一户不落".

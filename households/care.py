@@ -3,15 +3,15 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from governance import notify
-from governance.models import Membership, Notification, User
+from governance.models import Membership, User
 from governance.roles import ROLE_CAPABILITIES, Capability, Role
 from households.selectors import visits_due_for
+from notifications.models import Notification
+from notifications.services import notification_send
 
 BATCH_SIZE = 200
 REMINDED_ROLES = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.EDIT_LEDGER in caps and role != Role.GRID_PART_TIME]
@@ -31,14 +31,9 @@ def visits_due_notify(*, user_id: int, today: dt.date) -> Notification | None:
     with override(settings.LANGUAGE_CODE):
         title = _("%(count)d households to visit today (%(overdue)d overdue)") % {"count": total, "overdue": overdue}
         body = "、".join(str(household) for household in due[:10])
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(user=user, key=key, title=title, body=body, url=reverse("visits-due"))
-    except IntegrityError:
-        # A concurrent run created it first: the reminder is sent once.
-        return None
-    transaction.on_commit(lambda: notify.send(notification))
-    return notification
+    # A concurrent run may have stored it meanwhile: then nothing is stored here and nothing sent.
+    stored = notification_send(notifications=[Notification(user=user, key=key, title=title, body=body, url=reverse("visits-due"))])
+    return stored[0] if stored else None
 
 
 def visits_due_notify_all(*, today: dt.date, batch_size: int = BATCH_SIZE) -> int:

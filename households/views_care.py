@@ -1,17 +1,16 @@
-"""Visits due, coverage, heart-link cards with their QR code, the people's-situation map, notifications."""
+"""Visits due, coverage, heart-link cards with their QR code, the people's-situation map."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from core.qr import qr_svg
 from governance import selectors as governance_selectors
-from governance.models import Membership, Notification
+from governance.models import Membership
 from governance.roles import Capability, Level, Role
 from grids.models import Building
 from households import selectors
@@ -120,17 +119,6 @@ def situation_map(request, level, pk):
     return render(request, "households/care_map.html", {"node": node, "level": level, "grids": list(grids.values()), "by": by})
 
 
-def notification_list(request):
-    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "households/care_notifications.html", {"page": page})
-
-
-@require_POST
-def notification_read(request, pk):
-    Notification.objects.filter(user=request.user, pk=pk, read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("notification-list")
-
-
 urlpatterns = [
     path("visits/due/", visits_due, name="visits-due"),
     path("coverage/<str:level>/<int:pk>/", coverage, name="coverage"),
@@ -138,6 +126,4 @@ urlpatterns = [
     path("buildings/<int:pk>/cards/", building_cards, name="building-cards"),
     path("r/<str:token>/", public_household, name="public-household"),
     path("map/<str:level>/<int:pk>/", situation_map, name="situation-map"),
-    path("notifications/", notification_list, name="notification-list"),
-    path("notifications/<int:pk>/read/", notification_read, name="notification-read"),
 ]

@@ -22,10 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from core.images import image_clean, image_thumbnail
 from core.personal_data import PHONE_FIELDS, keyed_hash, phone_fields
-from governance.models import Membership, Notification
+from governance.models import Membership
 from governance.roles import Capability, Role
 from governance.scope import scope_for
 from governance.validators import normalize_mobile
+from notifications.models import Notification
+from notifications.services import notification_send
 from resident_requests import calendar
 from resident_requests.models import (
     LADDER,
@@ -163,17 +165,10 @@ def _on_time(request: ResidentRequest) -> bool | None:
 def _notify(users, *, request: ResidentRequest, title: str, key: str) -> None:
     from django.urls import reverse
 
-    from governance import notify
-
-    for user in users:
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    user=user, key=f"{key}:{request.pk}", title=title, body=request.description[:200], url=reverse("request-detail", args=[request.pk])
-                )
-        except IntegrityError:
-            continue
-        transaction.on_commit(lambda n=notification: notify.send(n))
+    url = reverse("request-detail", args=[request.pk])
+    notification_send(
+        notifications=[Notification(user=user, key=f"{key}:{request.pk}", title=title, body=request.description[:200], url=url) for user in users]
+    )
 
 
 def _people_at_level(request: ResidentRequest, level: str):
@@ -735,8 +730,6 @@ def _notify_escalations(rows, *, target: str, stamp: dt.datetime) -> None:
     """One notification per person of the receiving level for the whole batch, not one per request."""
     from django.urls import reverse
 
-    from governance import notify
-
     people: dict[int, list] = {}
     staff_by_place: dict[tuple, list] = {}
     for request in rows:
@@ -755,8 +748,7 @@ def _notify_escalations(rows, *, target: str, stamp: dt.datetime) -> None:
         )
         for person, count in people.values()
     ]
-    for notification in Notification.objects.bulk_create(notifications, ignore_conflicts=True):
-        transaction.on_commit(lambda n=notification: notify.send(n))
+    notification_send(notifications=notifications)
 
 
 def _place_at_level(request: ResidentRequest, level: str) -> tuple:
@@ -825,8 +817,6 @@ def requests_long_term_review(*, today: dt.date) -> int:
     from django.db.models import Count
     from django.urls import reverse
 
-    from governance import notify
-
     counts = dict(ResidentRequest.objects.filter(status=S.LONG_TERM).values_list("grid__community_id").annotate(n=Count("pk")))
     memberships = Membership.objects.filter(
         community_id__in=counts, role__in=[Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE], user__is_active=True
@@ -840,7 +830,4 @@ def requests_long_term_review(*, today: dt.date) -> int:
         )
         for m in memberships
     ]
-    created = Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    for notification in created:
-        transaction.on_commit(lambda n=notification: notify.send(n))
-    return len(created)
+    return len(notification_send(notifications=notifications))

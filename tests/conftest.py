@@ -6,6 +6,7 @@ from governance import demo
 from governance.models import Community, District, Membership, Street, User
 from governance.roles import Role
 from grids.models import Building, Grid
+from notifications import backends
 
 PASSWORD = "demo-pass-2026"
 PERSONAS = ["grid1", "grid2", "grid3", "community1", "community2", "street1", "district", "outsider"]
@@ -62,6 +63,16 @@ def api(persona):
         return client
 
     return as_
+
+
+@pytest.fixture
+def outbox(settings):
+    """What the notification channels sent (the recording backend); sends follow commits, so run the code under
+    `django_capture_on_commit_callbacks(execute=True)`. Tests that say "once" count these sends, not rows."""
+    settings.NOTIFICATION_BACKENDS = ["notifications.backends.RecordingBackend"]
+    backends.outbox.clear()
+    yield backends.outbox
+    backends.outbox.clear()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -21,6 +21,8 @@ from governance.roles import Capability
 from governance.scope import scope_for
 from governance.validators import normalize_mobile
 from households.models import Household
+from notifications.models import Notification
+from notifications.services import notification_send
 from volunteers.models import Activity, HouseholdLink, LedgerEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer
 from volunteers.uscc import uscc_normalize
 
@@ -453,8 +455,7 @@ def wishes_remind_unclaimed(*, now=None, batch_size: int = 200) -> int:
     """Daily: wishes published 14 days ago and still unclaimed remind the community's cadres, once each."""
     from django.urls import reverse
 
-    from governance import notify
-    from governance.models import Membership, Notification
+    from governance.models import Membership
     from governance.roles import Role
     from volunteers.models import Wish
 
@@ -470,13 +471,9 @@ def wishes_remind_unclaimed(*, now=None, batch_size: int = 200) -> int:
             # Claim the reminder: a second run, or a concurrent one, finds reminded_at set.
             if Wish.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now) != 1:
                 continue
-            for membership in Membership.objects.filter(community_id=community_id, role__in=[Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE]).select_related(
-                "user"
-            ):
-                notification = Notification.objects.create(
-                    user=membership.user, key=f"wish-unclaimed:{pk}", title=_("A micro-wish is still unclaimed after 14 days"), url=reverse("volunteer-wishes")
-                )
-                transaction.on_commit(lambda n=notification: notify.send(n))
+            cadres = Membership.objects.filter(community_id=community_id, role__in=[Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE]).select_related("user")
+            title, url = _("A micro-wish is still unclaimed after 14 days"), reverse("volunteer-wishes")
+            notification_send(notifications=[Notification(user=m.user, key=f"wish-unclaimed:{pk}", title=title, url=url) for m in cadres])
             reminded += 1
     return reminded
 

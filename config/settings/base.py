@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "governance",
     "grids",
+    "notifications",
     "households",
     "resident_requests",
     "volunteers",
@@ -74,7 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "governance.context_processors.capabilities",
-                "governance.context_processors.unread_notifications",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -196,10 +197,10 @@ CELERY_BEAT_SCHEDULE = {
     "volunteers-unclaimed-wishes": {"task": "volunteers.tasks.wishes_unclaimed_daily", "schedule": crontab(hour=8, minute=30)},
     "requests-long-term-review": {"task": "resident_requests.tasks.long_term_review_monthly", "schedule": crontab(day_of_month=1, hour=8, minute=0)},
 }
-# In-app notifications are always stored; these backends also deliver them (SMS, WeChat gateways).
 # 满意率 counts 基本满意 (fairly satisfied) as satisfied unless this is off.
 REQUESTS_FAIRLY_SATISFIED_COUNTS = env_bool("REQUESTS_FAIRLY_SATISFIED_COUNTS", True)
-NOTIFICATION_BACKENDS = env_list("NOTIFICATION_BACKENDS", ["governance.notify.LogBackend"])
+# In-app notifications are always stored; these backends also deliver them (SMS, WeChat gateways).
+NOTIFICATION_BACKENDS = env_list("NOTIFICATION_BACKENDS", ["notifications.backends.LogBackend"])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -56,7 +56,8 @@ def test_the_resident_follows_their_request_by_its_secret_code_and_rates_it_once
         assert step in page
     # The result photo loads through the resident's own code.
     result = phone.get_by_role("img", name="处置结果照片")
-    assert result.evaluate("img => img.complete && img.naturalWidth > 0")
+    result.scroll_into_view_if_needed()
+    phone.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=result.element_handle())
     assert no_horizontal_scroll(phone)
     shoot(phone, "security-track-360")
     phone.get_by_label("满意", exact=True).check()

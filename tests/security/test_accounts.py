@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from governance.models import AuditEntry, Membership, Notification, PersonalDataLog, User
+from governance.models import AuditEntry, Membership, PersonalDataLog, User
 from governance.roles import Capability, Role
 from households.models import Resident
+from notifications.models import Notification
 from tests.conftest import PASSWORD
 from tests.test_deploy import GOOD, ROOT, interpolate, run
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from core.personal_data import decrypt
-from governance.models import Notification, PersonalDataLog, User
+from governance.models import PersonalDataLog, User
 from governance.reports import monthly_report_generate
 from governance.services import node_save
 from households.excel import header_row
@@ -210,16 +210,17 @@ def test_attack_bulk_import_of_candidate_ids_recovers_no_number_and_is_logged(lo
     assert str(target) in page.content.decode()
 
 
-def test_attack_import_probing_many_ids_elsewhere_alerts_the_district_once(login):
+def test_attack_import_probing_many_ids_elsewhere_alerts_the_district_once(login, outbox, django_capture_on_commit_callbacks):
     numbers = [decrypt(resident.id_number_enc) for resident in community1_residents(4)]
     rows = [person(f"Y{index}", f"探测{index}", number) for index, number in enumerate(numbers)]
     client = login("grid3")
     for _attempt in range(2):
-        client.post(reverse("ledger-import"), {"grid": node_of("grid3").pk, "file": xlsx(rows)})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("ledger-import"), {"grid": node_of("grid3").pk, "file": xlsx(rows)})
     assert PersonalDataLog.objects.filter(user__username="grid3", kind=PersonalDataLog.Kind.ID_CONFLICT).count() == 8
     district_accounts = User.objects.filter(memberships__role="district_org").distinct()
-    alerts = Notification.objects.filter(key__startswith=f"id-conflicts:{User.objects.get(username='grid3').pk}:")
-    assert alerts.count() == district_accounts.count() >= 1
+    alerted = [n.user_id for n in outbox if n.key.startswith(f"id-conflicts:{User.objects.get(username='grid3').pk}:")]
+    assert sorted(alerted) == sorted(district_accounts.values_list("pk", flat=True)) and alerted
     assert not Resident.objects.filter(name__startswith="探测").exists()
 
 

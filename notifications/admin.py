@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from core.admin_mixins import ReadOnlyAdmin
+from governance import selectors
+from governance.admin_mixins import CapabilityAdmin
+from governance.roles import Capability
+from notifications.models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin, CapabilityAdmin):
+    view_capability = Capability.MANAGE_PEOPLE
+    list_display = ["created_at", "user", "title", "read_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "key", "title", "body", "url", "created_at", "read_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user__in=selectors.user_list_for(request.user))

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from notifications import views
+
+urlpatterns = [
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+]
