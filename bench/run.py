@@ -179,15 +179,12 @@ def sweep_overdue(count: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from resident_requests.models import ResidentRequest, Stage, Status
-    from resident_requests.services import requests_sweep
+    from resident_requests.lifecycle import HANDLING, Stage, Status
+    from resident_requests.models import ResidentRequest
+    from resident_requests.services.escalation import requests_sweep
 
     with transaction.atomic():
-        open_ids = list(
-            ResidentRequest.objects.filter(status__in=[Status.ACCEPTED, Status.DISPATCHED, Status.TAKEN, Status.IN_PROGRESS]).values_list("pk", flat=True)[
-                :count
-            ]
-        )
+        open_ids = list(ResidentRequest.objects.filter(status__in=HANDLING).values_list("pk", flat=True)[:count])
         if len(open_ids) < count:
             # Reopen closed ones as in-progress so that the sweep has its full load.
             extra = ResidentRequest.objects.filter(status=Status.CLOSED).values_list("pk", flat=True)[: count - len(open_ids)]

@@ -33,8 +33,8 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     from households.models import Household, Visit
     from households.selectors import coverage
     from resident_requests.figures import request_figures
-    from resident_requests.models import ResidentRequest, Status
-    from resident_requests.services import OPEN
+    from resident_requests.lifecycle import OPEN, Status
+    from resident_requests.models import ResidentRequest
     from volunteers.models import LedgerEntry, PostClaim, ReportingUnit, ReviewStatus, Volunteer, Wish
 
     level = node.LEVEL

@@ -54,7 +54,7 @@ def linkage_record(
 def linkage_problem_to_request(*, actor, record: LinkageRecord, problem: str, category):
     """A problem raised at a visit or meeting becomes a request of the community, in one step."""
     from resident_requests.models import ResidentRequest
-    from resident_requests.services import request_submit
+    from resident_requests.services.intake import request_submit
 
     if problem.strip() not in [line.strip() for line in record.problems.splitlines()]:
         raise ValidationError(_("Choose one of the problems recorded."))

@@ -94,8 +94,8 @@ def situation_map(request, level, pk):
     from django.db.models import OuterRef, Subquery
     from django.db.models.functions import Coalesce
 
+    from resident_requests.lifecycle import OPEN
     from resident_requests.models import ResidentRequest
-    from resident_requests.services import OPEN
 
     if level not in (Level.COMMUNITY, Level.GRID):
         raise Http404

@@ -1,19 +1,42 @@
-"""The actions of the request page and of the API: which a user may take now, and carrying one out."""
+"""The actions on a request, for its page and the API alike: which a user may take now, what each takes, and carrying one out.
 
-import datetime as dt
+Each action has one input serializer; the page posts its form fields to it and the API its JSON or multipart body, so
+both validate alike and the OpenAPI schema lists exactly what each action takes. The services check the rules.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 from governance.models import ResidentUnit, User
 from governance.roles import Capability
 from governance.scope import scope_for
-from resident_requests import selectors, services
-from resident_requests.models import HandlingLevel, ResidentRequest, Status
+from resident_requests import selectors
+from resident_requests.lifecycle import HANDLING, OPEN, HandlingLevel, RequestAction, Status, next_level
+from resident_requests.models import ResidentRequest
 from resident_requests.permissions import can_decide_extension
-
-S = Status
+from resident_requests.services.alliance import alliance_meeting_assign
+from resident_requests.services.escalation import request_escalate
+from resident_requests.services.workflow import (
+    request_accept,
+    request_answer,
+    request_dispatch,
+    request_extension_ask,
+    request_extension_decide,
+    request_follow_up,
+    request_handle,
+    request_long_term,
+    request_merge,
+    request_progress,
+    request_refuse,
+    request_return,
+    request_take,
+    request_verify,
+    request_withdraw,
+)
 
 
 def available_actions(req: ResidentRequest, user) -> list[str]:
@@ -23,149 +46,275 @@ def available_actions(req: ResidentRequest, user) -> list[str]:
     # A resident unit has no account: the cadres who dispatched to it record its steps.
     is_handler = req.handler_id == user.pk or (req.handler_id is None and req.handler_unit_id is not None and dispatcher)
     actions = []
-    if req.status == S.SUBMITTED and dispatcher:
-        actions += ["accept", "refuse", "merge"]
-    if req.status in (S.ACCEPTED, S.LONG_TERM) and dispatcher:
-        actions += ["dispatch"]
-    if req.status == S.ACCEPTED and dispatcher and req.level in (HandlingLevel.STREET, HandlingLevel.ALLIANCE):
-        actions += ["alliance"]
-    if req.status == S.ACCEPTED and dispatcher:
-        actions += ["long_term"]
+    if req.status == Status.SUBMITTED and dispatcher:
+        actions += [RequestAction.ACCEPT, RequestAction.REFUSE, RequestAction.MERGE]
+    if req.status in (Status.ACCEPTED, Status.LONG_TERM) and dispatcher:
+        actions += [RequestAction.DISPATCH]
+    if req.status == Status.ACCEPTED and dispatcher and req.level in (HandlingLevel.STREET, HandlingLevel.ALLIANCE):
+        actions += [RequestAction.ALLIANCE]
+    if req.status == Status.ACCEPTED and dispatcher:
+        actions += [RequestAction.LONG_TERM]
     # A volunteer handling a request takes and handles it; returning and escalating stay with the staff.
     staff = handler_role or dispatcher
-    if req.status == S.DISPATCHED and (is_handler or (req.handler_id is None and req.handler_unit_id is None and handler_role)):
-        actions += ["take", "return"] if staff else ["take"]
-    if req.status in (S.TAKEN, S.IN_PROGRESS) and is_handler:
-        actions += ["progress", "handle", "extension_ask"] + (["return"] if staff else [])
-    if req.status in (S.ACCEPTED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS) and staff and (is_handler or dispatcher) and services.next_level(req.level):
-        actions += ["escalate"]
+    if req.status == Status.DISPATCHED and (is_handler or (req.handler_id is None and req.handler_unit_id is None and handler_role)):
+        actions += [RequestAction.TAKE, RequestAction.RETURN] if staff else [RequestAction.TAKE]
+    if req.status in (Status.TAKEN, Status.IN_PROGRESS) and is_handler:
+        actions += [RequestAction.PROGRESS, RequestAction.HANDLE, RequestAction.EXTENSION_ASK] + ([RequestAction.RETURN] if staff else [])
+    if req.status in HANDLING and staff and (is_handler or dispatcher) and next_level(req.level):
+        actions += [RequestAction.ESCALATE]
     if req.extension_requested_days and dispatcher and not is_handler and can_decide_extension(req, user):
-        actions += ["extension_decide"]
-    if req.status == S.HANDLED and dispatcher and not is_handler:
-        actions += ["verify"]
-    if req.status == S.VERIFIED and dispatcher:
-        actions += ["answer"]
-    if req.status == S.ANSWERED and dispatcher:
-        actions += ["follow_up"]
-    if req.status in services.OPEN and req.status != S.LONG_TERM and dispatcher:
-        actions += ["withdraw"]
+        actions += [RequestAction.EXTENSION_DECIDE]
+    if req.status == Status.HANDLED and dispatcher and not is_handler:
+        actions += [RequestAction.VERIFY]
+    if req.status == Status.VERIFIED and dispatcher:
+        actions += [RequestAction.ANSWER]
+    if req.status == Status.ANSWERED and dispatcher:
+        actions += [RequestAction.FOLLOW_UP]
+    if req.status in OPEN and req.status != Status.LONG_TERM and dispatcher:
+        actions += [RequestAction.WITHDRAW]
     return list(dict.fromkeys(actions))
 
 
-ACTION_LABELS = {
-    "accept": gettext_lazy("Accept (受理)"),
-    "refuse": gettext_lazy("Not accept, with the reason"),
-    "merge": gettext_lazy("Merge into a duplicate"),
-    "dispatch": gettext_lazy("Dispatch (派单)"),
-    "alliance": gettext_lazy("Put to the red-alliance meeting"),
-    "long_term": gettext_lazy("Explain and keep open long-term (挂账)"),
-    "take": gettext_lazy("Take (接单)"),
-    "return": gettext_lazy("Return as misrouted (回退)"),
-    "progress": gettext_lazy("Add progress"),
-    "handle": gettext_lazy("Handled (处置完毕)"),
-    "extension_ask": gettext_lazy("Ask for an extension (延期)"),
-    "escalate": gettext_lazy("Escalate to the next level"),
-    "extension_decide": gettext_lazy("Decide on the extension"),
-    "verify": gettext_lazy("Verify (核查)"),
-    "answer": gettext_lazy("Answer the resident (答复)"),
-    "follow_up": gettext_lazy("Follow-up (回访)"),
-    "withdraw": gettext_lazy("Withdrawn by the resident"),
+# Notes that are for the resident by nature (a refusal's reason, the answer, a long-term explanation); every
+# other staff note stays internal unless the action takes `public` (居民可见) and the writer ticks it.
+PUBLIC_BY_NATURE = {RequestAction.REFUSE, RequestAction.ANSWER, RequestAction.LONG_TERM}
+
+
+def note_field(service_argument: str = "note", help_text: str = "A note for colleagues, internal unless `public`.") -> serializers.CharField:
+    """The action's text, named `note` on the page and in the API whatever the service calls it; the service checks its length."""
+    # DRF refuses a source equal to the field's own name.
+    source = {"source": service_argument} if service_argument != "note" else {}
+    return serializers.CharField(required=False, allow_blank=True, default="", help_text=help_text, **source)
+
+
+def public_field() -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, default=False, help_text="Show the note on the resident's status page (居民可见).")
+
+
+class ActionInput(serializers.Serializer):
+    """An action's input; the context holds the request acted on (`resident_request`) and the acting user (`actor`)."""
+
+    @property
+    def resident_request(self) -> ResidentRequest | None:
+        return self.context.get("resident_request")
+
+
+class AcceptInput(ActionInput):
+    """Accept (受理) a submitted request: it goes to the handling stage."""
+
+    note = note_field()
+    public = public_field()
+
+
+class RefuseInput(ActionInput):
+    """Do not accept, with the reason the resident reads; the request ends."""
+
+    note = note_field("reason", "The reason, shown to the resident (at least 2 characters).")
+
+
+class MergeInput(ActionInput):
+    """Merge a submitted request into another open one about the same problem; it ends as a duplicate."""
+
+    into = serializers.CharField(help_text="The number (`public_id`) of the open request to keep, in the caller's area.")
+
+    def validate_into(self, value: str) -> ResidentRequest:
+        into = selectors.request_list_for(self.context["actor"]).filter(public_id=value.strip().upper()).first()
+        if into is None:
+            raise serializers.ValidationError(_("No request with this number in your area."))
+        return into
+
+
+class DispatchInput(ActionInput):
+    """Dispatch (派单) to a person who handles requests here or a volunteer, to a resident unit, or to the grid's workers (neither)."""
+
+    handler = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The user to dispatch to; empty for the grid's workers (the first to take it).",
+        error_messages={"does_not_exist": _("This person cannot handle requests in this area.")},
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=ResidentUnit.objects.none(),
+        source="handler_unit",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Or a resident unit of the request's community.",
+        error_messages={"does_not_exist": _("The resident unit must be in the request's community.")},
+    )
+    note = note_field()
+    public = public_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.resident_request is not None:
+            self.fields["unit"].queryset = self.resident_request.grid.community.resident_units.all()
+
+
+class AllianceInput(ActionInput):
+    """Put a request at the street to the red-alliance meeting, which names the unit in charge and the person responsible."""
+
+    held_on = serializers.DateField(
+        help_text="The meeting date.", error_messages={"required": _("Enter the meeting date."), "invalid": _("Enter the meeting date.")}
+    )
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=ResidentUnit.objects.none(), many=True, required=False, default=list, help_text="The street's resident units present."
+    )
+    attendees = serializers.CharField(required=False, allow_blank=True, default="", help_text="The people present.")
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=ResidentUnit.objects.none(),
+        help_text="The street's resident unit in charge.",
+        error_messages={key: _("Choose the unit that takes charge.") for key in ("required", "null", "does_not_exist", "incorrect_type")},
+    )
+    responsible_person = serializers.CharField(required=False, allow_blank=True, default="", help_text="The person responsible (分包责任人).")
+    note = note_field("decisions", "The meeting's decision (at least 2 characters).")
+    public = public_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.resident_request is not None:
+            street_units = ResidentUnit.objects.filter(community__street_id=self.resident_request.grid.street_id)
+            self.fields["units"].child_relation.queryset = street_units
+            self.fields["unit"].queryset = street_units
+
+
+class LongTermInput(ActionInput):
+    """Explain to the resident and keep the request open long-term (挂账); reviewed monthly, never escalated by the sweep."""
+
+    note = note_field("explanation", "The explanation, shown to the resident (at least 10 characters).")
+
+
+class TakeInput(ActionInput):
+    """Take (接单) a dispatched request: the named handler, or the first handler of the area when dispatched to the grid."""
+
+
+class ReturnInput(ActionInput):
+    """Return (回退) a request as misrouted, within 2 working days of its dispatch."""
+
+    note = note_field("reason", "Why it is misrouted, for the dispatcher (at least 2 characters).")
+
+
+class ProgressInput(ActionInput):
+    """Record progress; the first note starts the handling (办理中)."""
+
+    note = note_field()
+    public = public_field()
+
+
+class HandleInput(ActionInput):
+    """Handled (处置完毕): what was done, with photos of the result; the request goes to the check."""
+
+    note = note_field("result_note", "What was done (at least 2 characters).")
+    photos = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="Photos of the result (multipart), up to 9 photos a request in all."
+    )
+    public = public_field()
+
+
+class ExtensionAskInput(ActionInput):
+    """Ask the level above for more working days (延期), within the category's longest extension."""
+
+    days = serializers.IntegerField(help_text="Working days asked for.")
+    note = note_field("reason", "Why, for the level above.")
+
+
+class ExtensionDecideInput(ActionInput):
+    """Approve or refuse the extension asked for; decided by the level above the handling."""
+
+    approve = serializers.BooleanField(help_text="true approves, false refuses.")
+    note = note_field()
+
+
+class EscalateInput(ActionInput):
+    """Escalate to the next rung of the ladder with a fresh handling limit."""
+
+    note = note_field("reason", "Why it cannot be solved at this level (at least 2 characters).")
+    proposal = serializers.CharField(required=False, allow_blank=True, default="", help_text="A proposed solution for the level above.")
+
+
+class VerifyInput(ActionInput):
+    """Verify (核查) the handling, by someone other than the handler; not passed sends it back as rework (返工)."""
+
+    passed = serializers.BooleanField(help_text="true passed; false back to the handler, with the note saying what is still wrong.")
+    note = note_field()
+    public = public_field()
+
+
+class AnswerInput(ActionInput):
+    """Answer (答复) the resident; the request goes to the follow-up."""
+
+    note = note_field("answer_note", "What the resident is told (at least 2 characters).")
+
+
+class FollowUpInput(ActionInput):
+    """Follow-up (回访): a satisfied rating or a declined follow-up closes, an unsatisfied rating reopens it (重办)."""
+
+    rating = serializers.ChoiceField(
+        choices=ResidentRequest.Rating.choices, required=False, allow_null=True, default=None, help_text="5 very satisfied … 1 very dissatisfied."
+    )
+    note = note_field()
+    declined = serializers.BooleanField(required=False, default=False, help_text="The resident declined or could not be reached; no rating.")
+    public = public_field()
+
+
+class WithdrawInput(ActionInput):
+    """Withdrawn at the resident's wish, recorded by a cadre; the request ends."""
+
+    note = note_field()
+    public = public_field()
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    input: type[ActionInput]
+    service: Callable[..., ResidentRequest]
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    RequestAction.ACCEPT: ActionSpec(AcceptInput, request_accept),
+    RequestAction.REFUSE: ActionSpec(RefuseInput, request_refuse),
+    RequestAction.MERGE: ActionSpec(MergeInput, request_merge),
+    RequestAction.DISPATCH: ActionSpec(DispatchInput, request_dispatch),
+    RequestAction.ALLIANCE: ActionSpec(AllianceInput, alliance_meeting_assign),
+    RequestAction.LONG_TERM: ActionSpec(LongTermInput, request_long_term),
+    RequestAction.TAKE: ActionSpec(TakeInput, request_take),
+    RequestAction.RETURN: ActionSpec(ReturnInput, request_return),
+    RequestAction.PROGRESS: ActionSpec(ProgressInput, request_progress),
+    RequestAction.HANDLE: ActionSpec(HandleInput, request_handle),
+    RequestAction.EXTENSION_ASK: ActionSpec(ExtensionAskInput, request_extension_ask),
+    RequestAction.ESCALATE: ActionSpec(EscalateInput, request_escalate),
+    RequestAction.EXTENSION_DECIDE: ActionSpec(ExtensionDecideInput, request_extension_decide),
+    RequestAction.VERIFY: ActionSpec(VerifyInput, request_verify),
+    RequestAction.ANSWER: ActionSpec(AnswerInput, request_answer),
+    RequestAction.FOLLOW_UP: ActionSpec(FollowUpInput, request_follow_up),
+    RequestAction.WITHDRAW: ActionSpec(WithdrawInput, request_withdraw),
 }
 
 
-class FormData:
-    """get/getlist over a plain dict (JSON from the API), like a QueryDict from a form."""
-
-    def __init__(self, data: dict):
-        self.data = data
-
-    def get(self, key: str, default=""):
-        value = self.data.get(key, default)
-        return default if value is None else str(value) if not isinstance(value, list) else default
-
-    def getlist(self, key: str) -> list:
-        value = self.data.get(key, [])
-        return value if isinstance(value, list) else [value]
+def _messages(errors) -> list[str]:
+    """The messages of a serializer's errors, flattened (a list field's errors are keyed by position)."""
+    if isinstance(errors, dict):
+        return [message for value in errors.values() for message in _messages(value)]
+    if isinstance(errors, list):
+        return [message for value in errors for message in _messages(value)]
+    return [str(errors)]
 
 
-# Notes that are for the resident by nature (a refusal's reason, the answer, a long-term explanation); every
-# other staff note stays internal unless the writer ticks "居民可见" (`public`).
-PUBLIC_BY_NATURE = {"refuse", "answer", "long_term"}
-# Notes addressed to colleagues only (the level above, the dispatcher): never offered to the resident.
-INTERNAL_ONLY = {"return", "escalate", "extension_ask", "extension_decide"}
-
-
-def _flag(data, key: str) -> bool:
-    """A ticked checkbox ("1", "on") or a JSON true."""
-    return data.get(key, "").strip().lower() in {"1", "on", "true", "yes"}
-
-
-def perform(req: ResidentRequest, *, actor, action: str, data, photos=()) -> ResidentRequest:
-    """Carry out one action with its fields; raises ValidationError with the user's message."""
-    if action not in available_actions(req, actor):
-        raise ValidationError(_("This action is not available on this request now."))
-    note = data.get("note", "").strip()
-    public = _flag(data, "public")
-    if action == "accept":
-        services.request_accept(request=req, actor=actor, note=note, public=public)
-    elif action == "refuse":
-        services.request_refuse(request=req, actor=actor, reason=note)
-    elif action == "merge":
-        into = selectors.request_list_for(actor).filter(public_id=data.get("into", "").strip().upper()).first()
-        if into is None:
-            raise ValidationError(_("No request with this number in your area."))
-        services.request_merge(request=req, into=into, actor=actor)
-    elif action == "dispatch":
-        handler = User.objects.filter(pk=data.get("handler") or 0).first()
-        unit = req.grid.community.resident_units.filter(pk=data.get("unit") or 0).first()
-        services.request_dispatch(request=req, actor=actor, handler=handler, handler_unit=unit, note=note, public=public)
-    elif action == "alliance":
-        street_units = ResidentUnit.objects.filter(community__street_id=req.grid.street_id)
-        unit = street_units.filter(pk=data.get("unit") or 0).first()
-        if unit is None:
-            raise ValidationError({"unit": _("Choose the unit that takes charge.")})
-        try:
-            held_on = dt.date.fromisoformat(data.get("held_on", ""))
-        except ValueError as exc:
-            raise ValidationError({"held_on": _("Enter the meeting date.")}) from exc
-        services.alliance_meeting_assign(
-            request=req,
-            actor=actor,
-            held_on=held_on,
-            units=list(street_units.filter(pk__in=data.getlist("units"))),
-            attendees=data.get("attendees", ""),
-            decisions=note,
-            unit=unit,
-            responsible_person=data.get("responsible_person", ""),
-            public=public,
-        )
-    elif action == "long_term":
-        services.request_long_term(request=req, actor=actor, explanation=note)
-    elif action == "take":
-        services.request_take(request=req, actor=actor)
-    elif action == "return":
-        services.request_return(request=req, actor=actor, reason=note)
-    elif action == "progress":
-        services.request_progress(request=req, actor=actor, note=note, public=public)
-    elif action == "handle":
-        services.request_handle(request=req, actor=actor, result_note=note, photos=photos, public=public)
-    elif action == "extension_ask":
-        days = data.get("days", "")
-        services.request_extension_ask(request=req, actor=actor, days=int(days) if days.isdecimal() else 0, reason=note)
-    elif action == "extension_decide":
-        services.request_extension_decide(request=req, actor=actor, approve=data.get("approve") == "1", note=note)
-    elif action == "escalate":
-        services.request_escalate(request=req, actor=actor, reason=note, proposal=data.get("proposal", ""))
-    elif action == "verify":
-        services.request_verify(request=req, actor=actor, passed=data.get("passed") == "1", note=note, public=public)
-    elif action == "answer":
-        services.request_answer(request=req, actor=actor, answer_note=note)
-    elif action == "follow_up":
-        rating = data.get("rating", "")
-        services.request_follow_up(
-            request=req, actor=actor, rating=int(rating) if rating.isdecimal() else None, note=note, declined=data.get("declined") == "1", public=public
-        )
-    elif action == "withdraw":
-        services.request_withdraw(request=req, actor=actor, note=note, public=public)
-    req.refresh_from_db()
-    return req
+def action_perform(resident_request: ResidentRequest, *, actor, action: str, data) -> ResidentRequest:
+    """Validate one action's input and call its service; a ValidationError names the fields as the caller sent them."""
+    spec = ACTIONS[action]
+    form = spec.input(data=data, context={"resident_request": resident_request, "actor": actor})
+    if not form.is_valid():
+        raise ValidationError({field: _messages(errors) for field, errors in form.errors.items()})
+    try:
+        spec.service(resident_request=resident_request, actor=actor, **form.validated_data)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        # A service names its own argument (`reason`, `handler_unit`); the caller sent the input field (`note`, `unit`).
+        sent_as = {field.source: name for name, field in form.fields.items()}
+        raise ValidationError({sent_as.get(field, field): messages for field, messages in exc.message_dict.items()}) from exc
+    resident_request.refresh_from_db()
+    return resident_request

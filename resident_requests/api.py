@@ -2,17 +2,20 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from governance.api import ErrorSerializer
 from governance.roles import Capability
 from grids.models import Grid
-from resident_requests import selectors, services
-from resident_requests.actions import FormData, available_actions, perform
+from resident_requests import selectors
+from resident_requests.actions import ACTIONS, action_perform, available_actions
+from resident_requests.lifecycle import RequestAction
 from resident_requests.models import Category, ResidentRequest, TimelineEntry, Urgency
+from resident_requests.services.intake import IdempotencyConflict, request_submit
 
 
 class TimelineSerializer(serializers.ModelSerializer):
@@ -53,18 +56,34 @@ class RequestCreateSerializer(serializers.Serializer):
     anonymous = serializers.BooleanField(default=False)
 
 
-class ActionSerializer(serializers.Serializer):
-    action = serializers.CharField(help_text="One of the actions GET lists for this request now.")
-    note = serializers.CharField(required=False, allow_blank=True, help_text="Reason, result, answer or note, as the action needs.")
-    handler = serializers.IntegerField(required=False, help_text="dispatch: the user to dispatch to.")
-    unit = serializers.IntegerField(required=False, help_text="dispatch / alliance: the resident unit.")
-    rating = serializers.IntegerField(required=False, help_text="follow_up: 1-5.")
-    passed = serializers.CharField(required=False, help_text="verify: 1 passed, 0 back to the handler.")
-    approve = serializers.CharField(required=False, help_text="extension_decide: 1 approve, 0 refuse.")
-    days = serializers.CharField(required=False, help_text="extension_ask: working days.")
-    public = serializers.BooleanField(
-        default=False, help_text="Show the note on the resident's status page (居民可见). Answers, refusals and long-term explanations are always shown."
+class AvailableActionsSerializer(serializers.Serializer):
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=RequestAction.choices), help_text="The actions the caller may take now: POST /api/requests/{id}/{action}/."
     )
+
+
+ACTION_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="The input is not valid, or someone changed the request first; `extra.fields` names the fields."),
+    403: OpenApiResponse(ErrorSerializer, description="The action is not available to the caller on this request now."),
+    404: OpenApiResponse(ErrorSerializer, description="No such request in the caller's area."),
+}
+
+
+def action_route(name: RequestAction):
+    """POST /api/requests/{id}/<name>/: the action's own input serializer (shared with the page), answered with the request."""
+    spec = ACTIONS[name]
+
+    def route(self, request, pk=None):
+        req = selectors.request_get_for(request.user, pk)
+        if name not in available_actions(req, request.user):
+            raise PermissionDenied
+        return Response(RequestSerializer(action_perform(req, actor=request.user, action=name, data=request.data)).data)
+
+    # DRF finds the method by this name, so it must be the class attribute's: act_<name>, clear of APIView.dispatch.
+    route.__name__ = f"act_{name.value}"
+    route.__doc__ = spec.input.__doc__
+    routed = action(detail=True, methods=["post"], url_path=name.value, url_name=name.value.replace("_", "-"))(route)
+    return extend_schema(request=spec.input, responses={200: RequestSerializer, **ACTION_ERRORS})(routed)
 
 
 class IdempotencyKeyReused(APIException):
@@ -97,7 +116,7 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         number = values.pop("building", None)
         building = grid.buildings.filter(number=number).first() if number else None
         try:
-            created = services.request_submit(
+            created = request_submit(
                 actor=request.user,
                 source=ResidentRequest.Source.API,
                 grid=grid,
@@ -106,23 +125,34 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 caller=f"user:{request.user.pk}",
                 **values,
             )
-        except services.IdempotencyConflict as exc:
+        except IdempotencyConflict as exc:
             raise IdempotencyKeyReused(exc.messages[0]) from exc
         return Response(RequestCreatedSerializer(created).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ActionSerializer, responses={200: RequestSerializer})
-    @action(detail=True, methods=["get", "post"])
-    def act(self, request, pk=None):
-        """GET: the actions the caller may take now. POST: carry one out, exactly as on the request page."""
+    @extend_schema(responses={200: AvailableActionsSerializer, 404: OpenApiResponse(ErrorSerializer, description="No such request in the caller's area.")})
+    @action(detail=True, url_path="actions", url_name="actions")
+    def action_list(self, request, pk=None):
+        """The actions the caller may take now, each at its own route."""
         req = selectors.request_get_for(request.user, pk)
-        if request.method == "GET":
-            return Response({"actions": available_actions(req, request.user)})
-        data = ActionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        if data.validated_data["action"] not in available_actions(req, request.user):
-            raise PermissionDenied
-        req = perform(req, actor=request.user, action=data.validated_data["action"], data=FormData({**request.data, "public": data.validated_data["public"]}))
-        return Response(RequestSerializer(req).data)
+        return Response({"actions": available_actions(req, request.user)})
+
+    act_accept = action_route(RequestAction.ACCEPT)
+    act_refuse = action_route(RequestAction.REFUSE)
+    act_merge = action_route(RequestAction.MERGE)
+    act_dispatch = action_route(RequestAction.DISPATCH)
+    act_alliance = action_route(RequestAction.ALLIANCE)
+    act_long_term = action_route(RequestAction.LONG_TERM)
+    act_take = action_route(RequestAction.TAKE)
+    act_return = action_route(RequestAction.RETURN)
+    act_progress = action_route(RequestAction.PROGRESS)
+    act_handle = action_route(RequestAction.HANDLE)
+    act_extension_ask = action_route(RequestAction.EXTENSION_ASK)
+    act_escalate = action_route(RequestAction.ESCALATE)
+    act_extension_decide = action_route(RequestAction.EXTENSION_DECIDE)
+    act_verify = action_route(RequestAction.VERIFY)
+    act_answer = action_route(RequestAction.ANSWER)
+    act_follow_up = action_route(RequestAction.FOLLOW_UP)
+    act_withdraw = action_route(RequestAction.WITHDRAW)
 
     @extend_schema(responses=TimelineSerializer(many=True))
     @action(detail=True)

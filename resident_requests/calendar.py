@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from resident_requests.models import CalendarDay, TimeLimit
+
 MORNING = (dt.time(8, 30), dt.time(12, 0))
 AFTERNOON = (dt.time(14, 0), dt.time(17, 30))
 WINDOWS = (MORNING, AFTERNOON)
@@ -29,8 +31,6 @@ class Calendar:
 
 def calendar_for(start: dt.date, end: dt.date) -> Calendar:
     """The calendar rows between two dates, in one query."""
-    from resident_requests.models import CalendarDay
-
     rows = CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
     holidays = {day for day, kind in rows if kind == CalendarDay.Kind.HOLIDAY}
     workdays = {day for day, kind in rows if kind == CalendarDay.Kind.WORKDAY}
@@ -78,8 +78,6 @@ def add_natural_hours(start: dt.datetime, hours: float) -> dt.datetime:
 
 
 def deadline(start: dt.datetime, amount: float, unit: str, calendar: Calendar | None = None) -> dt.datetime:
-    from resident_requests.models import TimeLimit
-
     if unit == TimeLimit.Unit.WORKING_DAYS:
         return add_working_days(start, int(amount), calendar)
     if unit == TimeLimit.Unit.WORKING_HOURS:

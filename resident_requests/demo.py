@@ -14,7 +14,8 @@ from governance.roles import Role
 from households.models import Household
 from resident_requests import calendar
 from resident_requests.defaults import defaults_ensure
-from resident_requests.models import Category, HandlingLevel, ResidentRequest, Stage, Status, TimeLimit, TimelineEntry, Urgency
+from resident_requests.lifecycle import HandlingLevel, Stage, Status, TimelineAction
+from resident_requests.models import Category, ResidentRequest, TimeLimit, TimelineEntry, Urgency
 
 REQUESTS_PER_BUILDING = 6
 BATCH = 5000
@@ -77,7 +78,7 @@ def seed_requests(district_seeder, *, buildings) -> dict:
                 stage_deadline=due(created, urgency, Stage.ACCEPT),
             )
             req.created_at = created
-            path = ["submit"]
+            path = [TimelineAction.SUBMIT]
             accepted = created + dt.timedelta(hours=rng.uniform(0.5, 30))
             if age > 30:
                 outcome = rng.choices(["closed", "refused", "long_term", "withdrawn"], weights=[92, 3, 2, 3])[0]
@@ -90,7 +91,7 @@ def seed_requests(district_seeder, *, buildings) -> dict:
                 req.closed_at = accepted
                 req.answer_note = "不属于社区受理范围，已告知居民拨打12345" if outcome == "refused" else ""
                 req.stage, req.stage_deadline = "", None
-                path.append(outcome)
+                path.append(TimelineAction.REFUSE if outcome == "refused" else TimelineAction.WITHDRAW)
             else:
                 req.accepted_at = accepted
                 req.accepted_on_time = accepted <= req.stage_deadline
@@ -102,7 +103,7 @@ def seed_requests(district_seeder, *, buildings) -> dict:
                     handle_due,
                     handle_due,
                 )
-                path.append("accept")
+                path.append(TimelineAction.ACCEPT)
                 _advance(req, outcome, rng, worker, cadre, accepted, handle_due, due, path)
             if req.stage_deadline and req.stage_started_at:
                 req.remind_at = req.stage_started_at + (req.stage_deadline - req.stage_started_at) * 0.8
@@ -125,7 +126,7 @@ def seed_requests(district_seeder, *, buildings) -> dict:
                     action=action,
                     from_status=status,
                     to_status=to,
-                    level=HandlingLevel.GRID if action != "accept" else HandlingLevel.COMMUNITY,
+                    level=HandlingLevel.GRID if action != TimelineAction.ACCEPT else HandlingLevel.COMMUNITY,
                     public=action in PUBLIC_ACTIONS,
                 )
             )
@@ -135,12 +136,13 @@ def seed_requests(district_seeder, *, buildings) -> dict:
 
 
 ACTION_STATUS = {
-    "submit": Status.SUBMITTED, "accept": Status.ACCEPTED, "refused": Status.REFUSED, "withdrawn": Status.WITHDRAWN, "dispatch": Status.DISPATCHED,
-    "take": Status.TAKEN, "start": Status.IN_PROGRESS, "handle": Status.HANDLED, "verify": Status.VERIFIED, "answer": Status.ANSWERED,
-    "follow_up": Status.CLOSED, "long_term": Status.LONG_TERM,
+    TimelineAction.SUBMIT: Status.SUBMITTED, TimelineAction.ACCEPT: Status.ACCEPTED, TimelineAction.REFUSE: Status.REFUSED,
+    TimelineAction.WITHDRAW: Status.WITHDRAWN, TimelineAction.DISPATCH: Status.DISPATCHED, TimelineAction.TAKE: Status.TAKEN,
+    TimelineAction.START: Status.IN_PROGRESS, TimelineAction.HANDLE: Status.HANDLED, TimelineAction.VERIFY: Status.VERIFIED,
+    TimelineAction.ANSWER: Status.ANSWERED, TimelineAction.FOLLOW_UP: Status.CLOSED, TimelineAction.LONG_TERM: Status.LONG_TERM,
 }  # fmt: skip
 # As the services write them: staff notes are internal; the answer, refusal and long-term explanation are for the resident.
-PUBLIC_ACTIONS = {"submit", "refused", "answer", "follow_up", "long_term"}
+PUBLIC_ACTIONS = {TimelineAction.SUBMIT, TimelineAction.REFUSE, TimelineAction.ANSWER, TimelineAction.FOLLOW_UP, TimelineAction.LONG_TERM}
 ORDER = ["accepted", "dispatched", "taken", "in_progress", "handled", "verified", "answered", "closed"]
 
 
@@ -149,21 +151,21 @@ def _advance(req, outcome, rng, worker, cadre, accepted, handle_due, due, path) 
     if outcome == "long_term":
         req.status, req.stage, req.stage_deadline = Status.LONG_TERM, "", None
         req.answer_note = "需纳入老旧小区改造计划，已向居民解释，每月跟进"
-        path.append("long_term")
+        path.append(TimelineAction.LONG_TERM)
         return
     target = ORDER.index(outcome)
     moment = accepted
     if target >= 1:
         moment += dt.timedelta(hours=rng.uniform(0.2, 8))
         req.status, req.handler_id, req.dispatched_at = Status.DISPATCHED, worker, moment
-        path.append("dispatch")
+        path.append(TimelineAction.DISPATCH)
     if target >= 2:
         moment += dt.timedelta(hours=rng.uniform(0.1, 6))
         req.status = Status.TAKEN
-        path.append("take")
+        path.append(TimelineAction.TAKE)
     if target >= 3:
         req.status = Status.IN_PROGRESS
-        path.append("start")
+        path.append(TimelineAction.START)
     if target >= 4:
         # Most are handled in time; about one in eight runs late.
         late = rng.random() < 0.12
@@ -171,19 +173,19 @@ def _advance(req, outcome, rng, worker, cadre, accepted, handle_due, due, path) 
         req.status, req.handled_at, req.handled_on_time = Status.HANDLED, moment, not late
         req.result_note = "已现场处置完毕"
         req.rework_count = 1 if rng.random() < 0.04 else 0
-        path.append("handle")
+        path.append(TimelineAction.HANDLE)
     if target >= 5:
         moment += dt.timedelta(hours=rng.uniform(1, 20))
         answer_due = due(moment, req.urgency, Stage.ANSWER)
         req.status, req.stage, req.stage_started_at, req.stage_deadline = Status.VERIFIED, Stage.ANSWER, moment, answer_due
-        path.append("verify")
+        path.append(TimelineAction.VERIFY)
     if target >= 6:
         moment += dt.timedelta(hours=rng.uniform(1, 20))
         follow_due = due(moment, req.urgency, Stage.FOLLOW_UP)
         req.answered_on_time = moment <= req.stage_deadline
         req.status, req.answered_at, req.answer_note = Status.ANSWERED, moment, "已处理完毕，请您查看"
         req.stage, req.stage_started_at, req.stage_deadline = Stage.FOLLOW_UP, moment, follow_due
-        path.append("answer")
+        path.append(TimelineAction.ANSWER)
     if target >= 7:
         moment += dt.timedelta(days=rng.uniform(0.5, 6))
         req.followed_up_on_time = moment <= req.stage_deadline
@@ -192,6 +194,6 @@ def _advance(req, outcome, rng, worker, cadre, accepted, handle_due, due, path) 
             req.follow_up_declined = True
         else:
             req.rating = rng.choice(CLOSED_RATINGS)
-        path.append("follow_up")
+        path.append(TimelineAction.FOLLOW_UP)
     if req.handler_id is None and target >= 1:
         req.handler_id = cadre

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from resident_requests.models import Status
+from resident_requests.lifecycle import Status
 
 
 def _window(field: str, start: dt.datetime, end: dt.datetime) -> Q:

@@ -10,6 +10,7 @@ from governance.roles import Level
 from governance.scope import ScopedQuerySet
 from grids.models import Building, Grid
 from households.models import GRID_SCOPE, Household
+from resident_requests.lifecycle import ENDED, HandlingLevel, Stage, Status, TimelineAction
 
 
 class CalendarYear(models.Model):
@@ -70,13 +71,6 @@ class Urgency(models.TextChoices):
     LONG_TERM = "long_term", _("Explain and pursue long-term (解释说明并长期推进)")
 
 
-class Stage(models.TextChoices):
-    ACCEPT = "accept", _("Accept")
-    HANDLE = "handle", _("Handle")
-    ANSWER = "answer", _("Answer")
-    FOLLOW_UP = "follow_up", _("Follow-up")
-
-
 class TimeLimit(models.Model):
     """限时办结: per category (falling back to its parent, then to any category) and urgency, per stage."""
 
@@ -109,33 +103,6 @@ class TimeLimit(models.Model):
 
     def __str__(self):
         return f"{self.category or '*'} {self.get_urgency_display() or '*'} {self.get_stage_display()}: {self.amount} {self.get_unit_display()}"
-
-
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted, to dispatch")
-    REFUSED = "refused", _("Not accepted")
-    DISPATCHED = "dispatched", _("Dispatched")
-    TAKEN = "taken", _("Taken")
-    IN_PROGRESS = "in_progress", _("In progress")
-    HANDLED = "handled", _("Handled, to verify")
-    VERIFIED = "verified", _("Verified, to answer")
-    ANSWERED = "answered", _("Answered, to follow up")
-    CLOSED = "closed", _("Closed")
-    LONG_TERM = "long_term", _("Explained, kept open long-term")
-    MERGED = "merged", _("Merged as a duplicate")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class HandlingLevel(models.TextChoices):
-    GRID = "grid", _("Grid")
-    COMMUNITY = "community", _("Community")
-    STREET = "street", _("Street")
-    ALLIANCE = "alliance", _("Red-alliance meeting")
-    DISTRICT = "district", _("District")
-
-
-LADDER = [HandlingLevel.GRID, HandlingLevel.COMMUNITY, HandlingLevel.STREET, HandlingLevel.ALLIANCE, HandlingLevel.DISTRICT]
 
 
 def new_tracking_code() -> str:
@@ -234,7 +201,7 @@ class ResidentRequest(models.Model):
             models.Index(
                 fields=["status", "stage_deadline"],
                 name="request_sweep_idx",
-                condition=~Q(status__in=["closed", "refused", "merged", "withdrawn", "long_term"]),
+                condition=~Q(status__in=[*ENDED, Status.LONG_TERM]),
             ),
             models.Index(fields=["building", "category", "created_at"], name="request_duplicate_idx"),
             models.Index(fields=["remind_at"], name="request_remind_idx", condition=Q(reminded_at__isnull=True)),
@@ -277,7 +244,7 @@ class TimelineEntry(AppendOnly):
     request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="timeline", verbose_name=_("request"))
     at = models.DateTimeField(_("time"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by"))
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=TimelineAction.choices)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
     level = models.CharField(_("level"), max_length=10, choices=HandlingLevel.choices)

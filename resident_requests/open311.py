@@ -28,11 +28,11 @@ from core.throttle import over_limit
 from governance.roles import Capability
 from governance.scope import scope_for
 from households.selectors import household_by_token
-from resident_requests import services
-from resident_requests.models import Category, ResidentRequest, Status
+from resident_requests.lifecycle import ENDED, Status
+from resident_requests.models import Category, ResidentRequest
 from resident_requests.selectors import public_step
+from resident_requests.services.intake import IdempotencyConflict, request_submit
 
-CLOSED = [Status.CLOSED, Status.REFUSED, Status.MERGED, Status.WITHDRAWN]
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 POST_LIMIT_PER_ADDRESS = 10
@@ -75,7 +75,7 @@ def _request_row(req: ResidentRequest, in_scope: bool) -> dict:
     answer = req.answer_note if in_scope else ""
     row = {
         "service_request_id": req.public_id,
-        "status": "closed" if req.status in CLOSED else "open",
+        "status": "closed" if req.status in ENDED else "open",
         "status_notes": f"{public_step(req.status)}{'：' + answer if answer else ''}",
         "service_name": req.category.name,
         "service_code": req.category.code,
@@ -180,7 +180,7 @@ def requests_collection(request, fmt="json"):
     if "end_date" in moments:
         qs = qs.filter(created_at__lte=moments["end_date"])
     if params.get("status"):
-        qs = qs.filter(status__in=CLOSED) if params["status"] == "closed" else qs.exclude(status__in=CLOSED)
+        qs = qs.filter(status__in=ENDED) if params["status"] == "closed" else qs.exclude(status__in=ENDED)
     if not any(params.get(name) for name in ("service_request_id", "start_date", "end_date")):
         qs = qs.filter(created_at__gte=timezone.now() - dt.timedelta(days=90))
     try:
@@ -213,7 +213,7 @@ def _create(request, fmt: str):
     if over_limit(f"open311:ip:{address}", POST_LIMIT_PER_ADDRESS):
         return _error(request, fmt, 429, "too many requests from this address; try later")
     try:
-        created = services.request_submit(
+        created = request_submit(
             source=ResidentRequest.Source.API,
             category=category,
             description=data.get("description", ""),
@@ -225,7 +225,7 @@ def _create(request, fmt: str):
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             caller=f"open311:{address}",
         )
-    except services.IdempotencyConflict as exc:
+    except IdempotencyConflict as exc:
         return _error(request, fmt, 409, " ".join(exc.messages))
     except ValidationError as exc:
         return _error(request, fmt, 400, " ".join(exc.messages))

@@ -2,7 +2,8 @@
 
 from governance.roles import LEVEL_DEPTH, Capability, Level
 from governance.scope import scope_for
-from resident_requests.models import HandlingLevel, ResidentRequest
+from resident_requests.lifecycle import HandlingLevel
+from resident_requests.models import ResidentRequest
 
 # The tree level each rung of the ladder works at; the red-alliance meeting is the street's.
 HANDLING_NODE_LEVEL = {
@@ -14,21 +15,21 @@ HANDLING_NODE_LEVEL = {
 }
 
 
-def handling_depth(request: ResidentRequest) -> int:
+def handling_depth(resident_request: ResidentRequest) -> int:
     """How high the handling sits: the request's rung, or higher when the handler's own role over it is higher."""
-    ancestry = request.ancestry()
-    depths = [LEVEL_DEPTH[HANDLING_NODE_LEVEL[request.level]]]
-    if request.handler_id is not None:
-        held = scope_for(request.handler, Capability.HANDLE_REQUESTS).node_ids
+    ancestry = resident_request.ancestry()
+    depths = [LEVEL_DEPTH[HANDLING_NODE_LEVEL[resident_request.level]]]
+    if resident_request.handler_id is not None:
+        held = scope_for(resident_request.handler, Capability.HANDLE_REQUESTS).node_ids
         depths += [LEVEL_DEPTH[level] for level, ids in held.items() if ancestry.get(level) in ids]
     return min(depths)
 
 
-def can_decide_extension(request: ResidentRequest, user) -> bool:
+def can_decide_extension(resident_request: ResidentRequest, user) -> bool:
     """延期 is decided by a dispatcher strictly above the handling (never a peer, never the handler); a superuser aside."""
-    if user is None or user.pk == request.handler_id:
+    if user is None or user.pk == resident_request.handler_id:
         return False
-    depth = handling_depth(request)
-    ancestry = request.ancestry()
+    depth = handling_depth(resident_request)
+    ancestry = resident_request.ancestry()
     above = {level: ancestry.get(level) for level in Level.values if LEVEL_DEPTH[level] < depth}
     return scope_for(user, Capability.DISPATCH_REQUESTS).contains(above)

@@ -1,12 +1,14 @@
 """Reads of requests through the caller's scope: queues, boards, the request page."""
 
+import datetime as dt
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
-from resident_requests.models import HandlingLevel, RequestPhoto, ResidentRequest, Status
-from resident_requests.services import OPEN
+from resident_requests.lifecycle import OPEN, HandlingLevel, Status
+from resident_requests.models import RequestPhoto, ResidentRequest
 
 RELATED = ("category__parent", "grid", "building", "handler", "handler_unit")
 # The handling level a role works at, from the level of the node it holds.
@@ -57,6 +59,20 @@ def dispatch_board(user, *, status: str = "", category: int | None = None, grid:
 
 def overdue_for(user, now):
     return request_list_for(user).filter(status__in=OPEN, stage_deadline__lt=now).exclude(status=Status.LONG_TERM).order_by("stage_deadline")
+
+
+def possible_duplicates(resident_request: ResidentRequest):
+    """Same building and category, open, submitted in the last 7 days."""
+    if resident_request.building_id is None:
+        return ResidentRequest.objects.none()
+    since = resident_request.created_at - dt.timedelta(days=7)
+    return (
+        ResidentRequest.objects.filter(
+            building_id=resident_request.building_id, category_id=resident_request.category_id, status__in=OPEN, created_at__gte=since
+        )
+        .exclude(pk=resident_request.pk)
+        .order_by("created_at")
+    )
 
 
 def request_by_tracking_code(code: str):

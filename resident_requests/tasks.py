@@ -1,7 +1,9 @@
 from celery import shared_task
 from django.db import transaction
+from django.utils import timezone
 
-from resident_requests.services import requests_sweep
+from resident_requests.services.escalation import requests_sweep
+from resident_requests.services.notices import requests_long_term_review
 
 
 @shared_task(ignore_result=True)
@@ -18,8 +20,4 @@ def requests_sweep_task():
 @shared_task(ignore_result=True)
 def long_term_review_monthly():
     """On the 1st: remind cadres to review long-term requests (also `manage.py review_long_term`)."""
-    from django.utils import timezone
-
-    from resident_requests.services import requests_long_term_review
-
     requests_long_term_review(today=timezone.localdate())

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Q, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,20 +12,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.dates import dates_parse, days_window
+from governance import selectors as governance_selectors
 from governance.forms import form_add_service_errors
-from governance.models import Community, ResidentUnit, User
+from governance.models import Community, Membership, ResidentUnit, User
 from governance.public_forms import public_post_allowed
-from governance.roles import Capability, Role
+from governance.roles import ROLE_CAPABILITIES, Capability, Role
 from governance.scope import scope_for
 from grids.models import Grid
 from households import selectors as ledger
-from resident_requests import selectors, services
-from resident_requests.actions import ACTION_LABELS, INTERNAL_ONLY, PUBLIC_BY_NATURE, available_actions, perform
+from households.models import Visit
+from resident_requests import selectors
+from resident_requests.actions import ACTIONS, PUBLIC_BY_NATURE, action_perform, available_actions
+from resident_requests.figures import request_figures
 from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm
-from resident_requests.models import Category, ResidentRequest, Status
+from resident_requests.lifecycle import RequestAction, Status
+from resident_requests.models import Category, ResidentRequest
+from resident_requests.services.intake import request_submit
+from resident_requests.services.workflow import request_follow_up
 from volunteers.models import ReviewStatus, Skill, Volunteer
 
-S = Status
 PAGE_SIZE = 30
 # Sources where staff file on a resident's behalf: the resident learns the tracking code from them.
 RESIDENT_NOT_PRESENT = (ResidentRequest.Source.HOTLINE, ResidentRequest.Source.VISIT)
@@ -39,7 +45,7 @@ def board(request):
     if scope_for(request.user, Capability.DISPATCH_REQUESTS).is_empty:
         raise PermissionDenied
     status = request.GET.get("status", "")
-    if status and status not in S.values:
+    if status and status not in Status.values:
         status = ""
     grid = request.GET.get("grid", "")
     category = request.GET.get("category", "")
@@ -47,7 +53,7 @@ def board(request):
         request.user, status=status, grid=int(grid) if grid.isdecimal() else None, category=int(category) if category.isdecimal() else None
     )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
-    statuses = [(value, S(value).label) for value in (S.SUBMITTED, S.ACCEPTED, S.HANDLED, S.VERIFIED, S.ANSWERED)]
+    statuses = [(value, Status(value).label) for value in (Status.SUBMITTED, Status.ACCEPTED, Status.HANDLED, Status.VERIFIED, Status.ANSWERED)]
     filters = {
         "categories": Category.objects.filter(parent__isnull=True, active=True).order_by("sort_order"),
         "grids": Grid.objects.visible_to(request.user, Capability.DISPATCH_REQUESTS).only("id", "name").order_by("code")[:200],
@@ -98,7 +104,7 @@ def intake(request):
             building = grid.buildings.filter(number=data["building"]).first() if data["building"] else None
             if data["building"] and building is None:
                 raise ValidationError({"building": _("No building with this number in the grid.")})
-            created = services.request_submit(
+            created = request_submit(
                 actor=request.user,
                 source=data["source"],
                 category=data["category"],
@@ -135,8 +141,6 @@ def intake(request):
 
 
 def ledger_visit_for(user, pk: int):
-    from households.models import Visit
-
     visit = Visit.objects.visible_to(user, Capability.EDIT_LEDGER).select_related("household__building").filter(pk=pk).first()
     if visit is None:
         raise Http404
@@ -148,7 +152,7 @@ def ledger_visit_for(user, pk: int):
 def detail(request, pk, *, error=None, posted=None):
     req = selectors.request_get_for(request.user, pk)
     timeline = req.timeline.select_related("actor")
-    duplicates = services.possible_duplicates(req).select_related("category")[:10] if req.status == S.SUBMITTED else []
+    duplicates = selectors.possible_duplicates(req).select_related("category")[:10] if req.status == Status.SUBMITTED else []
     actions = available_actions(req, request.user)
     handlers, units, street_units, volunteer_handlers = [], [], [], []
     if "dispatch" in actions:
@@ -163,7 +167,8 @@ def detail(request, pk, *, error=None, posted=None):
         "timeline": timeline,
         "photos": req.photos.all(),
         "duplicates": duplicates,
-        "actions": [(name, ACTION_LABELS[name]) for name in actions],
+        # Each action's form shows the fields its input serializer takes (the API takes the same).
+        "actions": [(name, RequestAction(name).label, set(ACTIONS[name].input().fields)) for name in actions],
         "handlers": handlers,
         "units": units,
         "volunteer_handlers": volunteer_handlers,
@@ -174,7 +179,6 @@ def detail(request, pk, *, error=None, posted=None):
         "now": timezone.now(),
         "ratings": ResidentRequest.Rating.choices,
         "public_by_nature": PUBLIC_BY_NATURE,
-        "internal_only": INTERNAL_ONLY,
         # Only the cadre who filed a phone or visit case for the resident may read the code out again.
         "show_tracking_code": req.created_by_id == request.user.pk and req.source in RESIDENT_NOT_PRESENT,
         "error": error,
@@ -184,11 +188,6 @@ def detail(request, pk, *, error=None, posted=None):
 
 
 def _handler_memberships(req):
-    from django.db.models import Q
-
-    from governance.models import Membership
-    from governance.roles import ROLE_CAPABILITIES
-
     handling_roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.HANDLE_REQUESTS in caps]
     grid = req.grid
     return Membership.objects.filter(Q(grid_id=grid.pk) | Q(community_id=grid.community_id) | Q(street_id=grid.street_id), role__in=handling_roles)
@@ -196,8 +195,6 @@ def _handler_memberships(req):
 
 def _volunteers_by_skill(req):
     """The community's confirmed volunteers with an account, those of the request's grid first (党员接单)."""
-    from django.db.models import Case, IntegerField, When
-
     first = Case(When(grid_id=req.grid_id, then=0), default=1, output_field=IntegerField())
     return (
         Volunteer.objects.filter(community_id=req.grid.community_id, status=ReviewStatus.CONFIRMED, user__isnull=False)
@@ -212,12 +209,14 @@ def act(request, pk, action):
     req = selectors.request_get_for(request.user, pk)
     if action not in available_actions(req, request.user):
         raise PermissionDenied
+    data = request.POST.copy()
+    data.setlist("photos", request.FILES.getlist("photos"))
     try:
-        perform(req, actor=request.user, action=action, data=request.POST, photos=request.FILES.getlist("photos"))
+        action_perform(req, actor=request.user, action=action, data=data)
     except ValidationError as exc:
         text = " ".join(message for messages_ in getattr(exc, "message_dict", {"": exc.messages}).values() for message in messages_)
         return detail(request, pk, error=text, posted={"action": action, **request.POST.dict()})
-    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    messages.success(request, _("Done: %(action)s.") % {"action": RequestAction(action).label})
     return redirect("request-detail", pk=req.pk)
 
 
@@ -251,7 +250,7 @@ def _public_form(request, *, grid, community, household):
                     household.building if household else (target_grid.buildings.filter(number=data["building"]).first() if data.get("building") else None)
                 )
                 try:
-                    created = services.request_submit(
+                    created = request_submit(
                         source=ResidentRequest.Source.PUBLIC_FORM,
                         category=data["category"],
                         description=data["description"],
@@ -279,11 +278,11 @@ def public_track(request, code):
     if public is None:
         return render(request, "resident_requests/public_track.html", {"req": None, "code": code}, status=404)
     req = public["req"]
-    form = RatingForm(request.POST) if request.method == "POST" else RatingForm() if req.status == S.ANSWERED else None
+    form = RatingForm(request.POST) if request.method == "POST" else RatingForm() if req.status == Status.ANSWERED else None
     if request.method == "POST" and form.is_valid():
         try:
             # The service refuses a second rating of the same answer, whatever the form showed.
-            services.request_follow_up(request=req, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"])
+            request_follow_up(resident_request=req, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"])
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
@@ -293,9 +292,6 @@ def public_track(request, code):
 
 def figures(request):
     """受理率, 办结率 and the other rates for the user's area (or one node of it) over a period."""
-    from governance import selectors as governance_selectors
-    from resident_requests.figures import request_figures
-
     start, end = dates_parse(request.GET.get("from", ""), request.GET.get("to", ""), today=timezone.localdate())
     # Figures of the user's area only: requests dispatched to them by name (a volunteer) are not figures of theirs.
     if scope_for(request.user, Capability.VIEW_FIGURES).is_empty:

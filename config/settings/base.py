@@ -229,7 +229,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "RequestStatusEnum": "resident_requests.models.Status",
+        "RequestStatusEnum": "resident_requests.lifecycle.Status",
+        "RequestActionEnum": "resident_requests.lifecycle.RequestAction",
+        "TimelineActionEnum": "resident_requests.lifecycle.TimelineAction",
         "HouseholdStatusEnum": "households.models.Household.Status",
     },
 }

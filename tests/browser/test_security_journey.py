@@ -9,8 +9,8 @@ from PIL import Image
 from core.personal_data import decrypt
 from governance.models import User
 from households.models import Household
-from resident_requests import services
 from resident_requests.models import ResidentRequest
+from resident_requests.services.workflow import request_accept, request_answer, request_dispatch, request_handle, request_take, request_verify
 from tests.browser.conftest import no_horizontal_scroll, shoot
 from tests.browser.test_request_journey import log_in
 
@@ -41,12 +41,12 @@ def test_the_resident_follows_their_request_by_its_secret_code_and_rates_it_once
     code = phone.url.rstrip("/").rsplit("/", 1)[1]
     request = ResidentRequest.objects.get(tracking_code=code)
 
-    services.request_accept(request=request, actor=community1)
-    services.request_dispatch(request=request, actor=community1, handler=grid1, note=INTERNAL_NOTE)
-    services.request_take(request=request, actor=grid1)
-    services.request_handle(request=request, actor=grid1, result_note="已更换灯泡", photos=[jpeg()])
-    services.request_verify(request=request, actor=community1, passed=True, note=INTERNAL_NOTE)
-    services.request_answer(request=request, actor=community1, answer_note="楼道灯已修好，请您查看")
+    request_accept(resident_request=request, actor=community1)
+    request_dispatch(resident_request=request, actor=community1, handler=grid1, note=INTERNAL_NOTE)
+    request_take(resident_request=request, actor=grid1)
+    request_handle(resident_request=request, actor=grid1, result_note="已更换灯泡", photos=[jpeg()])
+    request_verify(resident_request=request, actor=community1, passed=True, note=INTERNAL_NOTE)
+    request_answer(resident_request=request, actor=community1, answer_note="楼道灯已修好，请您查看")
 
     phone.goto(f"{phone.base_url}/track/{code}/")
     page = phone.content()

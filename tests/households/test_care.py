@@ -13,6 +13,7 @@ from governance.models import User
 from households import services
 from households.care import visits_due_notify_all
 from households.models import Household
+from resident_requests.services.intake import request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -156,15 +157,12 @@ def test_care_pages_keep_a_constant_number_of_queries(login, persona):
 
 
 def test_the_map_colours_buildings_by_open_requests_too(login):
-    from resident_requests import services as request_services
     from resident_requests.models import Category
 
     grid = grid_of("grid1")
     building = grid.buildings.order_by("number").last()
     for index in range(3):
-        request_services.request_submit(
-            source="hotline", category=Category.objects.get(code="other"), description=f"第{index}件待办事项", grid=grid, building=building
-        )
+        request_submit(source="hotline", category=Category.objects.get(code="other"), description=f"第{index}件待办事项", grid=grid, building=building)
     response = login("grid1").get(reverse("situation-map", args=["grid", grid.pk]) + "?by=requests")
     tiles = {b.pk: (bucket, b.open_count) for group in response.context["grids"] for b, bucket in group["buildings"]}
     assert tiles[building.pk][0] == "many" and tiles[building.pk][1] >= 3

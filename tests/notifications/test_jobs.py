@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from governance.models import LinkageDuty, User
 from households.models import Household
-from resident_requests import services as requests
+from resident_requests.services.intake import request_submit
+from resident_requests.services.workflow import request_accept, request_dispatch, request_long_term
 from resident_requests.models import Category, ResidentRequest
 from volunteers import services as volunteers
 
@@ -23,10 +24,8 @@ def person(username: str) -> User:
 def handled_request() -> ResidentRequest:
     """A request of grid1's area, accepted by community1 and dispatched to grid1."""
     grid, cadre = person("grid1").memberships.get().grid, person("community1")
-    request = requests.request_submit(
-        source=ResidentRequest.Source.HOTLINE, category=Category.objects.get(code="property-3"), description="楼道灯坏了一周", grid=grid
-    )
-    return requests.request_dispatch(request=requests.request_accept(request=request, actor=cadre), actor=cadre, handler=person("grid1"))
+    request = request_submit(source=ResidentRequest.Source.HOTLINE, category=Category.objects.get(code="property-3"), description="楼道灯坏了一周", grid=grid)
+    return request_dispatch(resident_request=request_accept(resident_request=request, actor=cadre), actor=cadre, handler=person("grid1"))
 
 
 def linkage_duty_behind() -> User:
@@ -45,8 +44,8 @@ def request_due_and_request_overdue() -> User:
 
 def long_term_request() -> User:
     cadre = person("community1")
-    requests.request_long_term(
-        request=requests.request_accept(request=handled_request(), actor=cadre), actor=cadre, explanation="需纳入明年改造计划，已向居民说明"
+    request_long_term(
+        resident_request=request_accept(resident_request=handled_request(), actor=cadre), actor=cadre, explanation="需纳入明年改造计划，已向居民说明"
     )
     return cadre
 

@@ -2,8 +2,8 @@ import pytest
 
 from governance.models import User
 from households.models import Household
-from resident_requests import services
 from resident_requests.models import Category, ResidentRequest, Urgency
+from resident_requests.services.intake import request_submit
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def new_request(db):
     def make(username: str = "grid1", urgency: str = Urgency.SCHEDULED, code: str = "property-3") -> ResidentRequest:
         grid = User.objects.get(username=username).memberships.get().grid
         household = Household.objects.filter(grid=grid, status="active").order_by("id").first()
-        return services.request_submit(
+        return request_submit(
             source=ResidentRequest.Source.PUBLIC_FORM,
             category=Category.objects.get(code=code),
             urgency=urgency,

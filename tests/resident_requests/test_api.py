@@ -4,8 +4,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils.html import escape
+from drf_spectacular.generators import SchemaGenerator
 
+from governance.models import Community, ResidentUnit
 from households.models import Household
+from resident_requests.actions import ACTIONS
+from resident_requests.lifecycle import RequestAction, Status
 from resident_requests.models import Category, ResidentRequest
 
 pytestmark = pytest.mark.django_db
@@ -87,17 +93,18 @@ def test_open311_shows_descriptions_only_inside_the_callers_scope(client, login,
 def test_the_whole_loop_through_the_api(api, new_request, user):
     request = new_request()
     cadre, worker = api("community1"), api("grid1")
-    assert cadre.get(f"/api/requests/{request.pk}/act/").json()["actions"] == ["accept", "refuse", "merge", "withdraw"]
-    assert worker.post(f"/api/requests/{request.pk}/act/", {"action": "accept"}, format="json").status_code == 403
-    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "accept"}, format="json")
-    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "dispatch", "handler": user("grid1").pk}, format="json")
-    worker.post(f"/api/requests/{request.pk}/act/", {"action": "take"}, format="json")
-    refused = worker.post(f"/api/requests/{request.pk}/act/", {"action": "handle", "note": ""}, format="json")
-    assert refused.status_code == 400 and set(refused.json()) == {"message", "extra"}
-    worker.post(f"/api/requests/{request.pk}/act/", {"action": "handle", "note": "已修好"}, format="json")
-    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "verify", "passed": "1"}, format="json")
-    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "answer", "note": "已修好，请查看"}, format="json")
-    closed = cadre.post(f"/api/requests/{request.pk}/act/", {"action": "follow_up", "rating": 5}, format="json")
+    assert cadre.get(f"/api/requests/{request.pk}/actions/").json()["actions"] == ["accept", "refuse", "merge", "withdraw"]
+    assert worker.post(f"/api/requests/{request.pk}/accept/", {}, format="json").status_code == 403
+    cadre.post(f"/api/requests/{request.pk}/accept/", {}, format="json")
+    cadre.post(f"/api/requests/{request.pk}/dispatch/", {"handler": user("grid1").pk}, format="json")
+    worker.post(f"/api/requests/{request.pk}/take/", {}, format="json")
+    refused = worker.post(f"/api/requests/{request.pk}/handle/", {"note": ""}, format="json")
+    # The service's own message, on the field the caller sent (the service calls it result_note).
+    assert refused.status_code == 400 and set(refused.json()) == {"message", "extra"} and list(refused.json()["extra"]["fields"]) == ["note"]
+    worker.post(f"/api/requests/{request.pk}/handle/", {"note": "已修好"}, format="json")
+    assert cadre.post(f"/api/requests/{request.pk}/verify/", {"passed": True}, format="json").json()["status"] == "verified"
+    cadre.post(f"/api/requests/{request.pk}/answer/", {"note": "已修好，请查看"}, format="json")
+    closed = cadre.post(f"/api/requests/{request.pk}/follow_up/", {"rating": 5}, format="json")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
 
 
@@ -109,3 +116,61 @@ def test_open311_posts_over_the_hourly_limit_per_address_answer_429(client):
     refused = client.post("/open311/v2/requests.json", post, REMOTE_ADDR="10.3.1.1")
     assert refused.status_code == 429 and refused.json()[0]["code"] == 429
     assert client.post("/open311/v2/requests.json", post, REMOTE_ADDR="10.3.1.2").status_code == 201
+
+
+# What each action takes, as an integrator reads it in the OpenAPI schema.
+ACTION_FIELDS = {
+    "accept": {"note", "public"},
+    "refuse": {"note"},
+    "merge": {"into"},
+    "dispatch": {"handler", "unit", "note", "public"},
+    "alliance": {"held_on", "units", "attendees", "unit", "responsible_person", "note", "public"},
+    "long_term": {"note"},
+    "take": set(),
+    "return": {"note"},
+    "progress": {"note", "public"},
+    "handle": {"note", "photos", "public"},
+    "extension_ask": {"days", "note"},
+    "escalate": {"note", "proposal"},
+    "extension_decide": {"approve", "note"},
+    "verify": {"passed", "note", "public"},
+    "answer": {"note"},
+    "follow_up": {"rating", "note", "declined", "public"},
+    "withdraw": {"note", "public"},
+}
+
+
+def test_the_schema_documents_each_actions_own_route_fields_and_errors():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    assert set(ACTION_FIELDS) == set(RequestAction.values) == set(ACTIONS)
+    for name, fields in ACTION_FIELDS.items():
+        operation = schema["paths"][f"/api/requests/{{id}}/{name}/"]["post"]
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+        documented = set(components[body["$ref"].rsplit("/", 1)[1]]["properties"]) if body else set()
+        assert documented == fields, name
+        assert {"200", "400", "403", "404"} <= set(operation["responses"]), name
+    assert schema["paths"]["/api/requests/{id}/actions/"]["get"]["responses"]["200"]
+
+
+def test_the_page_and_the_api_refuse_a_unit_of_another_community_alike(api, login, new_request):
+    request = new_request()
+    cadre = api("community1")
+    cadre.post(f"/api/requests/{request.pk}/accept/", {}, format="json")
+    elsewhere = Community.objects.exclude(pk=request.grid.community_id).first()
+    unit = ResidentUnit.objects.create(community=elsewhere, name="别的社区的物业", kind=ResidentUnit.Kind.values[0])
+    answer = cadre.post(f"/api/requests/{request.pk}/dispatch/", {"unit": unit.pk}, format="json")
+    assert answer.status_code == 400 and list(answer.json()["extra"]["fields"]) == ["unit"]
+    page = login("community1").post(reverse("request-act", args=[request.pk, "dispatch"]), {"handler": "", "unit": unit.pk})
+    assert page.status_code == 400 and escape(answer.json()["extra"]["fields"]["unit"][0]) in page.content.decode()
+    request.refresh_from_db()
+    assert request.status == Status.ACCEPTED and request.handler_unit is None
+
+
+def test_merging_through_the_api_names_the_request_to_keep_by_its_number(api, new_request):
+    request, keep = new_request(), new_request()
+    cadre = api("community1")
+    unknown = cadre.post(f"/api/requests/{request.pk}/merge/", {"into": "NO-SUCH"}, format="json")
+    assert unknown.status_code == 400 and list(unknown.json()["extra"]["fields"]) == ["into"]
+    merged = cadre.post(f"/api/requests/{request.pk}/merge/", {"into": keep.public_id.lower()}, format="json")
+    assert merged.status_code == 200 and merged.json()["status"] == "merged"

@@ -8,8 +8,11 @@ from django.db import connection
 from django.utils import timezone
 
 from governance.models import User
-from resident_requests import services
-from resident_requests.models import ResidentRequest, Status
+from resident_requests.lifecycle import HANDLING, Status
+from resident_requests.models import ResidentRequest
+from resident_requests.services.escalation import requests_sweep
+from resident_requests.services.transition import Conflict
+from resident_requests.services.workflow import request_take
 from tests.conftest import seed_world
 
 pytestmark = [pytest.mark.flushes_db, pytest.mark.django_db(transaction=True)]
@@ -46,14 +49,14 @@ def overdue_requests():
         status=Status.IN_PROGRESS, stage="handle", stage_started_at=past - dt.timedelta(days=3), stage_deadline=past, level="grid"
     )
     # Every request the sweeps will find overdue, the demo's own overdue ones included.
-    overdue = ResidentRequest.objects.filter(status__in=services.HANDLING, stage="handle", stage_deadline__lt=timezone.now()).exclude(level="district")
+    overdue = ResidentRequest.objects.filter(status__in=HANDLING, stage="handle", stage_deadline__lt=timezone.now()).exclude(level="district")
     overdue.update(escalation_count=0)
     return list(overdue.values_list("pk", flat=True))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database for real concurrency")
 def test_two_sweeps_at_once_escalate_each_request_once(overdue_requests):
-    results, errors = run_together(lambda: services.requests_sweep(batch_size=100), lambda: services.requests_sweep(batch_size=100))
+    results, errors = run_together(lambda: requests_sweep(batch_size=100), lambda: requests_sweep(batch_size=100))
     assert not errors
     assert sum(result["escalated"] for result in results) == len(overdue_requests)
     counts = set(ResidentRequest.objects.filter(pk__in=overdue_requests).values_list("escalation_count", flat=True))
@@ -70,8 +73,8 @@ def test_two_takes_at_once_have_one_winner():
     ResidentRequest.objects.filter(pk=request.pk).update(status=Status.DISPATCHED, handler=None, handler_unit=None, dispatched_at=timezone.now())
     stale = [ResidentRequest.objects.get(pk=request.pk) for _ in range(2)]
     results, errors = run_together(
-        lambda: services.request_take(request=stale[0], actor=grid1), lambda: services.request_take(request=stale[1], actor=part_timer)
+        lambda: request_take(resident_request=stale[0], actor=grid1), lambda: request_take(resident_request=stale[1], actor=part_timer)
     )
     assert len(results) == 1 and len(errors) == 1
-    assert isinstance(errors[0], services.Conflict)
+    assert isinstance(errors[0], Conflict)
     assert ResidentRequest.objects.get(pk=request.pk).handler_id in (grid1.pk, part_timer.pk)

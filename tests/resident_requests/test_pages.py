@@ -11,8 +11,17 @@ from django.urls import reverse
 from PIL import Image
 
 from households.models import Household
-from resident_requests import services
-from resident_requests.models import Category, RequestPhoto, ResidentRequest, Status
+from resident_requests.lifecycle import Status
+from resident_requests.models import Category, RequestPhoto, ResidentRequest
+from resident_requests.services.workflow import (
+    request_accept,
+    request_answer,
+    request_dispatch,
+    request_follow_up,
+    request_handle,
+    request_take,
+    request_verify,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +103,9 @@ def test_a_retried_post_with_the_same_idempotency_key_makes_one_request(client):
 
 def test_resident_rates_on_the_status_page(client, new_request, user):
     community1, grid1 = user("community1"), user("grid1")
-    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1)
-    request = services.request_handle(request=services.request_take(request=request, actor=grid1), actor=grid1, result_note="已修好")
-    services.request_answer(request=services.request_verify(request=request, actor=community1, passed=True), actor=community1, answer_note="灯已修好")
+    request = request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1)
+    request = request_handle(resident_request=request_take(resident_request=request, actor=grid1), actor=grid1, result_note="已修好")
+    request_answer(resident_request=request_verify(resident_request=request, actor=community1, passed=True), actor=community1, answer_note="灯已修好")
     response = client.post(reverse("public-track", args=[request.tracking_code]), {"rating": 5, "note": "谢谢"})
     assert response.status_code == 302
     request.refresh_from_db()
@@ -165,12 +174,12 @@ def test_queue_and_board_query_counts_do_not_grow(login, new_request, user):
 
     community1 = user("community1")
     for _ in range(2):
-        services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
+        request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
         new_request()
     grid, community = login("grid1"), login("community1")
     before = (count(grid, reverse("request-queue")), count(community, reverse("request-board")), count(community, reverse("request-overdue")))
     for _ in range(5):
-        services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
+        request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
         new_request()
     assert (count(grid, reverse("request-queue")), count(community, reverse("request-board")), count(community, reverse("request-overdue"))) == before
 
@@ -179,11 +188,11 @@ def test_figures_equal_an_independent_count(login, new_request, user):
     from django.utils import timezone
 
     community1, grid1 = user("community1"), user("grid1")
-    closed = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1)
-    closed = services.request_handle(request=services.request_take(request=closed, actor=grid1), actor=grid1, result_note="已处理好")
-    closed = services.request_answer(request=services.request_verify(request=closed, actor=community1, passed=True), actor=community1, answer_note="已答复")
-    services.request_follow_up(request=closed, rating=ResidentRequest.Rating.FAIRLY_SATISFIED)
-    services.request_accept(request=new_request(), actor=community1)
+    closed = request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1)
+    closed = request_handle(resident_request=request_take(resident_request=closed, actor=grid1), actor=grid1, result_note="已处理好")
+    closed = request_answer(resident_request=request_verify(resident_request=closed, actor=community1, passed=True), actor=community1, answer_note="已答复")
+    request_follow_up(resident_request=closed, rating=ResidentRequest.Rating.FAIRLY_SATISFIED)
+    request_accept(resident_request=new_request(), actor=community1)
     new_request()
     rows = {row["key"]: row for row in login("community1").get(reverse("request-figures")).context["rows"]}
     # Independently, in Python over the community's records of this month.

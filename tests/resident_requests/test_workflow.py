@@ -7,76 +7,104 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from notifications.models import Notification
-from resident_requests import services
-from resident_requests.models import HandlingLevel, ResidentRequest, Stage, Status, TimelineEntry
+from resident_requests.lifecycle import TRANSITIONS, HandlingLevel, Stage, Status, TimelineAction
+from resident_requests.models import ResidentRequest, TimelineEntry
+from resident_requests.services.alliance import alliance_meeting_assign
+from resident_requests.services.escalation import request_escalate, requests_sweep
+from resident_requests.services.intake import request_submit
+from resident_requests.services.transition import Conflict, transition
+from resident_requests.services.workflow import (
+    request_accept,
+    request_answer,
+    request_dispatch,
+    request_extension_ask,
+    request_extension_decide,
+    request_follow_up,
+    request_handle,
+    request_long_term,
+    request_progress,
+    request_refuse,
+    request_return,
+    request_take,
+    request_verify,
+)
 
 pytestmark = pytest.mark.django_db
-S = Status
 
 
-@pytest.mark.parametrize("frm", list(S.values))
-@pytest.mark.parametrize("to", list(S.values))
+@pytest.mark.parametrize("frm", list(Status.values))
+@pytest.mark.parametrize("to", list(Status.values))
 def test_the_transition_table_is_enforced(new_request, frm, to):
     request = new_request()
     ResidentRequest.objects.filter(pk=request.pk).update(status=frm)
     request.refresh_from_db()
-    allowed = to in services.TRANSITIONS.get(frm, set())
+    allowed = to in TRANSITIONS.get(frm, set())
     if allowed:
-        moved = services._transition(request, to=to, actor=None, action="test")
+        moved = transition(request, to=to, actor=None, action=TimelineAction.NOTE)
         assert moved.status == to
         assert TimelineEntry.objects.filter(request=request, from_status=frm, to_status=to).exists()
     else:
         with pytest.raises(ValidationError):
-            services._transition(request, to=to, actor=None, action="test")
+            transition(request, to=to, actor=None, action=TimelineAction.NOTE)
         request.refresh_from_db()
         assert request.status == frm
 
 
 def test_the_whole_loop_with_deadlines_and_on_time_flags(new_request, user):
     request = new_request()
-    assert (request.status, request.stage) == (S.SUBMITTED, Stage.ACCEPT)
+    assert (request.status, request.stage) == (Status.SUBMITTED, Stage.ACCEPT)
     assert request.stage_deadline > timezone.now()
     community1, grid1 = user("community1"), user("grid1")
-    request = services.request_accept(request=request, actor=community1)
+    request = request_accept(resident_request=request, actor=community1)
     assert request.accepted_on_time is True and request.stage == Stage.HANDLE
-    request = services.request_dispatch(request=request, actor=community1, handler=grid1)
-    request = services.request_take(request=request, actor=grid1)
-    request = services.request_progress(request=request, actor=grid1, note="已联系物业")
-    request = services.request_handle(request=request, actor=grid1, result_note="已更换楼道灯")
+    request = request_dispatch(resident_request=request, actor=community1, handler=grid1)
+    request = request_take(resident_request=request, actor=grid1)
+    request = request_progress(resident_request=request, actor=grid1, note="已联系物业")
+    request = request_handle(resident_request=request, actor=grid1, result_note="已更换楼道灯")
     assert request.handled_on_time is True
     with pytest.raises(PermissionDenied):
-        services.request_verify(request=request, actor=grid1, passed=True)
-    request = services.request_verify(request=request, actor=community1, passed=True)
+        request_verify(resident_request=request, actor=grid1, passed=True)
+    request = request_verify(resident_request=request, actor=community1, passed=True)
     assert request.stage == Stage.ANSWER
-    request = services.request_answer(request=request, actor=community1, answer_note="楼道灯已修好，请您查看")
+    request = request_answer(resident_request=request, actor=community1, answer_note="楼道灯已修好，请您查看")
     assert request.stage == Stage.FOLLOW_UP
-    request = services.request_follow_up(request=request, rating=ResidentRequest.Rating.SATISFIED, note="很快")
-    assert request.status == S.CLOSED and request.followed_up_on_time is True and request.closed_at
+    request = request_follow_up(resident_request=request, rating=ResidentRequest.Rating.SATISFIED, note="很快")
+    assert request.status == Status.CLOSED and request.followed_up_on_time is True and request.closed_at
     actions = list(request.timeline.values_list("action", flat=True))
-    assert actions == ["submit", "accept", "dispatch", "take", "start", "handle", "verify", "answer", "follow_up"]
+    assert actions == [
+        TimelineAction.SUBMIT,
+        TimelineAction.ACCEPT,
+        TimelineAction.DISPATCH,
+        TimelineAction.TAKE,
+        TimelineAction.START,
+        TimelineAction.HANDLE,
+        TimelineAction.VERIFY,
+        TimelineAction.ANSWER,
+        TimelineAction.FOLLOW_UP,
+    ]
 
 
 def test_failed_check_is_rework_and_unsatisfied_rating_is_a_redo(new_request, user):
     community1, grid1 = user("community1"), user("grid1")
-    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1)
-    request = services.request_handle(request=services.request_take(request=request, actor=grid1), actor=grid1, result_note="已处理")
-    request = services.request_verify(request=request, actor=community1, passed=False, note="灯还是不亮")
-    assert request.status == S.IN_PROGRESS and request.rework_count == 1
-    request = services.request_handle(request=request, actor=grid1, result_note="换了开关")
-    request = services.request_answer(request=services.request_verify(request=request, actor=community1, passed=True), actor=community1, answer_note="已修复")
-    request = services.request_follow_up(request=request, actor=community1, rating=ResidentRequest.Rating.DISSATISFIED, note="晚上还是黑")
-    assert request.status == S.IN_PROGRESS and request.redo_count == 1 and request.handler == grid1
+    request = request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1)
+    request = request_handle(resident_request=request_take(resident_request=request, actor=grid1), actor=grid1, result_note="已处理")
+    request = request_verify(resident_request=request, actor=community1, passed=False, note="灯还是不亮")
+    assert request.status == Status.IN_PROGRESS and request.rework_count == 1
+    request = request_handle(resident_request=request, actor=grid1, result_note="换了开关")
+    request = request_answer(resident_request=request_verify(resident_request=request, actor=community1, passed=True), actor=community1, answer_note="已修复")
+    request = request_follow_up(resident_request=request, actor=community1, rating=ResidentRequest.Rating.DISSATISFIED, note="晚上还是黑")
+    assert request.status == Status.IN_PROGRESS and request.redo_count == 1 and request.handler == grid1
 
 
 def test_two_people_taking_at_once_give_one_winner(new_request, user):
     community1 = user("community1")
-    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1)
+    request = request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1)
     first_view = ResidentRequest.objects.get(pk=request.pk)
     second_view = ResidentRequest.objects.get(pk=request.pk)
-    services.request_take(request=first_view, actor=user("grid1"))
+    request_take(resident_request=first_view, actor=user("grid1"))
     gp = user("grid1").memberships.get().grid.memberships.get(role="grid_part_time").user
-    with pytest.raises(services.Conflict) as exc:
-        services.request_take(request=second_view, actor=gp)
+    with pytest.raises(Conflict) as exc:
+        request_take(resident_request=second_view, actor=gp)
     assert "刚刚" in str(exc.value) or "just" in str(exc.value)
     assert ResidentRequest.objects.get(pk=request.pk).handler == user("grid1")
 
@@ -84,74 +112,76 @@ def test_two_people_taking_at_once_give_one_winner(new_request, user):
 def test_refuse_needs_a_reason_and_grid_workers_cannot_accept(new_request, user):
     request = new_request()
     with pytest.raises(PermissionDenied):
-        services.request_accept(request=request, actor=user("grid1"))
+        request_accept(resident_request=request, actor=user("grid1"))
     with pytest.raises(ValidationError):
-        services.request_refuse(request=request, actor=user("community1"), reason="")
-    refused = services.request_refuse(request=request, actor=user("community1"), reason="不属于社区职责，已告知拨打12345")
-    assert refused.status == S.REFUSED and refused.answer_note
+        request_refuse(resident_request=request, actor=user("community1"), reason="")
+    refused = request_refuse(resident_request=request, actor=user("community1"), reason="不属于社区职责，已告知拨打12345")
+    assert refused.status == Status.REFUSED and refused.answer_note
 
 
 def test_outside_the_area_nobody_acts(new_request, user):
     request = new_request()
     for outsider in ("community2", "grid3"):
         with pytest.raises(PermissionDenied):
-            services.request_accept(request=request, actor=user(outsider))
+            request_accept(resident_request=request, actor=user(outsider))
 
 
 def test_return_only_within_two_working_days_of_dispatch(new_request, user):
     community1, grid1 = user("community1"), user("grid1")
-    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1)
+    request = request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1)
     ResidentRequest.objects.filter(pk=request.pk).update(dispatched_at=timezone.now() - dt.timedelta(days=10))
     request.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.request_return(request=request, actor=grid1, reason="不是本网格的楼")
+        request_return(resident_request=request, actor=grid1, reason="不是本网格的楼")
     ResidentRequest.objects.filter(pk=request.pk).update(dispatched_at=timezone.now())
     request.refresh_from_db()
-    request = services.request_return(request=request, actor=grid1, reason="不是本网格的楼")
-    assert request.status == S.ACCEPTED and request.returned_count == 1 and request.handler is None
+    request = request_return(resident_request=request, actor=grid1, reason="不是本网格的楼")
+    assert request.status == Status.ACCEPTED and request.returned_count == 1 and request.handler is None
 
 
 def test_extension_is_capped_and_approved_by_the_level_above(new_request, user):
     community1, grid1 = user("community1"), user("grid1")
-    request = services.request_take(
-        request=services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1),
+    request = request_take(
+        resident_request=request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1),
         actor=grid1,
     )
     with pytest.raises(ValidationError):
-        services.request_extension_ask(request=request, actor=grid1, days=request.category.max_extension_days + 1, reason="等配件")
+        request_extension_ask(resident_request=request, actor=grid1, days=request.category.max_extension_days + 1, reason="等配件")
     before = request.stage_deadline
-    request = services.request_extension_ask(request=request, actor=grid1, days=3, reason="等配件")
-    request = services.request_extension_decide(request=request, actor=community1, approve=True)
+    request = request_extension_ask(resident_request=request, actor=grid1, days=3, reason="等配件")
+    request = request_extension_decide(resident_request=request, actor=community1, approve=True)
     assert request.extension_days == 3 and request.stage_deadline > before + dt.timedelta(days=2)
 
 
 def test_manual_escalation_moves_up_one_rung_and_notifies(new_request, user):
     community1, grid1 = user("community1"), user("grid1")
-    request = services.request_take(
-        request=services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1),
+    request = request_take(
+        resident_request=request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1),
         actor=grid1,
     )
-    request = services.request_escalate(request=request, actor=grid1, reason="需要物业公司配合", proposal="召集物业协调")
-    assert (request.level, request.status, request.handler) == (HandlingLevel.COMMUNITY, S.ACCEPTED, None)
+    request = request_escalate(resident_request=request, actor=grid1, reason="需要物业公司配合", proposal="召集物业协调")
+    assert (request.level, request.status, request.handler) == (HandlingLevel.COMMUNITY, Status.ACCEPTED, None)
     assert Notification.objects.filter(user=community1, key__startswith="escalated-community").exists()
     # The grid keeps read access: the request is still in its subtree.
-    assert services.ResidentRequest.objects.visible_to(grid1).filter(pk=request.pk).exists()
+    assert ResidentRequest.objects.visible_to(grid1).filter(pk=request.pk).exists()
 
 
 def test_long_term_requests_are_explained_and_never_auto_escalated(new_request, user):
     community1 = user("community1")
-    request = services.request_long_term(
-        request=services.request_accept(request=new_request(), actor=community1), actor=community1, explanation="需纳入明年老旧小区改造计划，已向居民说明"
+    request = request_long_term(
+        resident_request=request_accept(resident_request=new_request(), actor=community1),
+        actor=community1,
+        explanation="需纳入明年老旧小区改造计划，已向居民说明",
     )
     ResidentRequest.objects.filter(pk=request.pk).update(stage_deadline=timezone.now() - dt.timedelta(days=30))
-    services.requests_sweep()
+    requests_sweep()
     request.refresh_from_db()
-    assert request.status == S.LONG_TERM and request.level == HandlingLevel.GRID
+    assert request.status == Status.LONG_TERM and request.level == HandlingLevel.GRID
 
 
 def test_sweep_reminds_at_80_percent_then_escalates_exactly_once(new_request, user, outbox, django_capture_on_commit_callbacks):
     community1 = user("community1")
-    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
+    request = request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=user("grid1"))
     start, due = request.stage_started_at, request.stage_deadline
     assert request.remind_at == start + (due - start) * 0.8
     # Move the clock of this request, not of the world: 85% of its time has passed.
@@ -160,35 +190,35 @@ def test_sweep_reminds_at_80_percent_then_escalates_exactly_once(new_request, us
         stage_started_at=now - dt.timedelta(hours=85), remind_at=now - dt.timedelta(hours=5), stage_deadline=now + dt.timedelta(hours=15)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.requests_sweep()["reminded"] == 1
+        assert requests_sweep()["reminded"] == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.requests_sweep()["reminded"] == 0
+        assert requests_sweep()["reminded"] == 0
     assert [n.user.username for n in outbox if n.key.startswith("remind-") and n.key.endswith(f":{request.pk}")] == ["grid1"]
     outbox.clear()
     ResidentRequest.objects.filter(pk=request.pk).update(stage_deadline=now - dt.timedelta(minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.requests_sweep()
+        first = requests_sweep()
     sent_by_first = len(outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.requests_sweep()
+        second = requests_sweep()
     # The community's cadres are told once; the second sweep sends nothing.
     assert len(outbox) == sent_by_first and [n.key.split(":")[0] for n in outbox if n.user == community1] == ["escalated-community"]
     request.refresh_from_db()
     assert (first["escalated"], second["escalated"]) == (1, 0)
     assert request.level == HandlingLevel.COMMUNITY and request.escalation_count == 1 and request.stage_deadline > now
-    assert request.timeline.filter(action="escalate").count() == 1
-    assert request.timeline.filter(action="remind").count() == 1
+    assert request.timeline.filter(action=TimelineAction.ESCALATE).count() == 1
+    assert request.timeline.filter(action=TimelineAction.REMIND).count() == 1
 
 
 def test_a_stale_sweep_does_not_escalate_twice(new_request, user):
     """Two sweeps that picked the same overdue request: the second finds its deadline moved and skips it."""
     community1 = user("community1")
-    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1)
+    request = request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1)
     ResidentRequest.objects.filter(pk=request.pk).update(stage_deadline=timezone.now() - dt.timedelta(hours=1))
     stale = ResidentRequest.objects.get(pk=request.pk)
-    services.requests_sweep()
-    with pytest.raises(services.Conflict):
-        services.request_escalate(request=stale, reason="stale")
+    requests_sweep()
+    with pytest.raises(Conflict):
+        request_escalate(resident_request=stale, reason="stale")
     assert ResidentRequest.objects.get(pk=request.pk).escalation_count == 1
 
 
@@ -204,8 +234,8 @@ def test_idempotency_key_makes_one_request(new_request, user):
         "idempotency_key": "abc-123",
         "caller": "user:1",
     }
-    first = services.request_submit(**kwargs)
-    second = services.request_submit(**kwargs)
+    first = request_submit(**kwargs)
+    second = request_submit(**kwargs)
     assert first.pk == second.pk
 
 
@@ -215,16 +245,16 @@ def test_the_ladder_up_to_the_red_alliance_meeting(new_request, user):
     from governance.models import ResidentUnit
 
     community1, grid1, street1 = user("community1"), user("grid1"), user("street1")
-    request = services.request_take(
-        request=services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=grid1),
+    request = request_take(
+        resident_request=request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1),
         actor=grid1,
     )
-    request = services.request_escalate(request=request, actor=grid1, reason="需要社区协调")
-    request = services.request_escalate(request=request, actor=community1, reason="涉及驻区单位", proposal="提交红色联盟会议")
+    request = request_escalate(resident_request=request, actor=grid1, reason="需要社区协调")
+    request = request_escalate(resident_request=request, actor=community1, reason="涉及驻区单位", proposal="提交红色联盟会议")
     assert request.level == HandlingLevel.STREET
     unit = ResidentUnit.objects.filter(community__street=request.grid.street).first()
-    request = services.alliance_meeting_assign(
-        request=request,
+    request = alliance_meeting_assign(
+        resident_request=request,
         actor=street1,
         held_on=dt.date.today(),
         units=[unit],
@@ -233,22 +263,22 @@ def test_the_ladder_up_to_the_red_alliance_meeting(new_request, user):
         unit=unit,
         responsible_person="李经理",
     )
-    assert (request.level, request.status, request.handler_unit, request.responsible_person) == (HandlingLevel.ALLIANCE, S.DISPATCHED, unit, "李经理")
+    assert (request.level, request.status, request.handler_unit, request.responsible_person) == (HandlingLevel.ALLIANCE, Status.DISPATCHED, unit, "李经理")
     assert request.meeting.units.filter(pk=unit.pk).exists()
     # The street cadre records the unit's steps, since the unit has no account.
-    request = services.request_take(request=request, actor=street1)
-    request = services.request_handle(request=request, actor=street1, result_note="物业已维修")
-    assert request.status == S.HANDLED
+    request = request_take(resident_request=request, actor=street1)
+    request = request_handle(resident_request=request, actor=street1, result_note="物业已维修")
+    assert request.status == Status.HANDLED
     with pytest.raises(PermissionDenied):
-        services.request_handle(request=request, actor=grid1, result_note="x")
+        request_handle(resident_request=request, actor=grid1, result_note="x")
 
 
 def test_long_term_requests_are_reviewed_monthly_once(new_request, user, outbox, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
     community1 = user("community1")
-    services.request_long_term(
-        request=services.request_accept(request=new_request(), actor=community1), actor=community1, explanation="需纳入明年改造计划，已向居民说明"
+    request_long_term(
+        resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, explanation="需纳入明年改造计划，已向居民说明"
     )
     outbox.clear()
     for _run in range(2):
@@ -267,14 +297,14 @@ def test_a_volunteer_chosen_by_skill_takes_handles_and_earns_points(new_request,
 
     community1, volunteer1 = user("community1"), user("volunteer1")
     profile = Volunteer.objects.get(user=volunteer1)
-    request = services.request_dispatch(request=services.request_accept(request=new_request(), actor=community1), actor=community1, handler=volunteer1)
+    request = request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=volunteer1)
     from resident_requests.selectors import my_queue, request_list_for
 
     assert request in my_queue(volunteer1) and request_list_for(volunteer1).count() == 1
-    request = services.request_handle(request=services.request_take(request=request, actor=volunteer1), actor=volunteer1, result_note="已上门修好水管")
+    request = request_handle(resident_request=request_take(resident_request=request, actor=volunteer1), actor=volunteer1, result_note="已上门修好水管")
     before = LedgerEntry.objects.filter(volunteer=profile, kind="request").count()
-    services.request_verify(request=request, actor=community1, passed=True)
+    request_verify(resident_request=request, actor=community1, passed=True)
     entries = LedgerEntry.objects.filter(volunteer=profile, kind="request")
     assert entries.count() == before + 1 and entries.first().points == 15
     with pytest.raises(PermissionDenied):
-        services.request_return(request=request, actor=volunteer1, reason="x")
+        request_return(resident_request=request, actor=volunteer1, reason="x")

@@ -10,8 +10,9 @@ from django.utils import timezone
 from governance.models import Membership, User
 from governance.roles import Role
 from households.models import Household
-from resident_requests import services as request_services
 from resident_requests.models import Category, ResidentRequest
+from resident_requests.services.intake import request_submit
+from resident_requests.services.workflow import request_accept, request_dispatch, request_extension_ask, request_extension_decide, request_take
 from tests.volunteers import conftest as volunteer_fixtures
 from tests.volunteers.test_services import make_activity
 from volunteers import services
@@ -105,7 +106,7 @@ def extension_waiting(*, handler: User, dispatcher: User) -> ResidentRequest:
     """A request of grid1 dispatched to `handler`, who took it and asks for 3 more days."""
     grid = User.objects.get(username="grid1").memberships.get().grid
     household = Household.objects.filter(grid=grid, status="active").order_by("id").first()
-    req = request_services.request_submit(
+    req = request_submit(
         source=ResidentRequest.Source.PUBLIC_FORM,
         category=Category.objects.get(code="property-3"),
         description="楼道灯坏了一周了",
@@ -113,10 +114,10 @@ def extension_waiting(*, handler: User, dispatcher: User) -> ResidentRequest:
         building=household.building,
         household=household,
     )
-    request_services.request_accept(request=req, actor=dispatcher)
-    request_services.request_dispatch(request=req, actor=dispatcher, handler=handler)
-    request_services.request_take(request=req, actor=handler)
-    return request_services.request_extension_ask(request=req, actor=handler, days=3, reason="等配件")
+    request_accept(resident_request=req, actor=dispatcher)
+    request_dispatch(resident_request=req, actor=dispatcher, handler=handler)
+    request_take(resident_request=req, actor=handler)
+    return request_extension_ask(resident_request=req, actor=handler, days=3, reason="等配件")
 
 
 def peer_cadre_of(user: User) -> User:
@@ -129,16 +130,16 @@ def test_attack_a_peer_cadre_of_the_same_community_approves_an_extension(api, lo
     community1 = User.objects.get(username="community1")
     req = extension_waiting(handler=community1, dispatcher=community1)
     peer = peer_cadre_of(community1)
-    response = api(peer.username).post(reverse("request-act", args=[req.pk]), {"action": "extension_decide", "approve": "1"}, format="json")
+    response = api(peer.username).post(reverse("request-extension-decide", args=[req.pk]), {"approve": "1"}, format="json")
     assert response.status_code == 403
-    assert "extension_decide" not in api(peer.username).get(reverse("request-act", args=[req.pk])).json()["actions"]
+    assert "extension_decide" not in api(peer.username).get(reverse("request-actions", args=[req.pk])).json()["actions"]
     assert login(peer.username).post(reverse("request-act", args=[req.pk, "extension_decide"]), {"approve": "1"}).status_code == 403
     with pytest.raises(PermissionDenied):
-        request_services.request_extension_decide(request=req, actor=peer, approve=True)
+        request_extension_decide(resident_request=req, actor=peer, approve=True)
     req.refresh_from_db()
     assert req.extension_days == 0 and req.extension_requested_days == 3
     # The street, one level above the community handling it, decides.
-    assert api("street1").post(reverse("request-act", args=[req.pk]), {"action": "extension_decide", "approve": "1"}, format="json").status_code == 200
+    assert api("street1").post(reverse("request-extension-decide", args=[req.pk]), {"approve": "1"}, format="json").status_code == 200
     req.refresh_from_db()
     assert req.extension_days == 3
 
@@ -146,9 +147,9 @@ def test_attack_a_peer_cadre_of_the_same_community_approves_an_extension(api, lo
 def test_a_grid_workers_extension_is_decided_by_the_community_not_a_neighbour(api):
     grid1 = User.objects.get(username="grid1")
     req = extension_waiting(handler=grid1, dispatcher=User.objects.get(username="community1"))
-    assert api("grid2").post(reverse("request-act", args=[req.pk]), {"action": "extension_decide", "approve": "1"}, format="json").status_code in (403, 404)
+    assert api("grid2").post(reverse("request-extension-decide", args=[req.pk]), {"approve": "1"}, format="json").status_code in (403, 404)
     req.refresh_from_db()
     assert req.extension_days == 0
-    assert api("community1").post(reverse("request-act", args=[req.pk]), {"action": "extension_decide", "approve": "1"}, format="json").status_code == 200
+    assert api("community1").post(reverse("request-extension-decide", args=[req.pk]), {"approve": "1"}, format="json").status_code == 200
     req.refresh_from_db()
     assert req.extension_days == 3

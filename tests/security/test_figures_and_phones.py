@@ -8,8 +8,8 @@ from core.personal_data import mask_phone
 from governance.models import Membership, ResidentUnit, User
 from households import services as ledger
 from households.models import Household
-from resident_requests import services
 from resident_requests.models import Category, ResidentRequest
+from resident_requests.services.intake import request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_attack_volunteer_chosen_as_handler_reads_the_households_visit_notes(api
     grid = node_of("grid1")
     household = Household.objects.filter(grid=grid, status="active").order_by("id").first()
     ledger.visit_record(actor=User.objects.get(username="grid1"), household=household, findings="身体状况良好，生活能自理-探针")
-    request = services.request_submit(
+    request = request_submit(
         source=ResidentRequest.Source.PUBLIC_FORM,
         category=Category.objects.get(code="property-3"),
         description="楼道灯坏了",
@@ -68,9 +68,9 @@ def test_attack_volunteer_chosen_as_handler_reads_the_households_visit_notes(api
         phone="13812345678",
     )
     cadre = api("community1")
-    assert cadre.post(f"/api/requests/{request.pk}/act/", {"action": "accept"}, format="json").status_code == 200
+    assert cadre.post(f"/api/requests/{request.pk}/accept/", {}, format="json").status_code == 200
     volunteer = User.objects.get(username="volunteer1")
-    assert cadre.post(f"/api/requests/{request.pk}/act/", {"action": "dispatch", "handler": volunteer.pk}, format="json").status_code == 200
+    assert cadre.post(f"/api/requests/{request.pk}/dispatch/", {"handler": volunteer.pk}, format="json").status_code == 200
     page = login("volunteer1").get(reverse("request-detail", args=[request.pk]))
     assert page.status_code == 200 and "探针" not in page.content.decode()
     assert "探针" not in api("volunteer1").get(f"/api/requests/{request.pk}/").content.decode()

@@ -12,8 +12,19 @@ from django.urls import reverse
 from PIL import Image
 
 from households.models import Household
-from resident_requests import services
-from resident_requests.models import Category, ResidentRequest, Status, TimelineEntry
+from resident_requests.lifecycle import Status, TimelineAction
+from resident_requests.models import Category, ResidentRequest, TimelineEntry
+from resident_requests.services.intake import request_add_photos
+from resident_requests.services.workflow import (
+    request_accept,
+    request_answer,
+    request_dispatch,
+    request_follow_up,
+    request_handle,
+    request_merge,
+    request_take,
+    request_verify,
+)
 from tests.resident_requests import conftest as requests_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +51,14 @@ def answered(new_request, user, *, handle_public: bool = False) -> ResidentReque
     """A resident's request taken through the loop by the pages' services, with internal notes at dispatch and check."""
     community1, grid1 = user("community1"), user("grid1")
     request = new_request()
-    services.request_add_photos(request=request, files=[photo("red")])
-    request = services.request_accept(request=request, actor=community1)
-    request = services.request_dispatch(request=request, actor=community1, handler=grid1, note=DISPATCH_NOTE)
-    request = services.request_take(request=request, actor=grid1)
+    request_add_photos(resident_request=request, files=[photo("red")])
+    request = request_accept(resident_request=request, actor=community1)
+    request = request_dispatch(resident_request=request, actor=community1, handler=grid1, note=DISPATCH_NOTE)
+    request = request_take(resident_request=request, actor=grid1)
     marked = {"public": True} if handle_public else {}
-    request = services.request_handle(request=request, actor=grid1, result_note="已更换灯具", photos=[photo("blue")], **marked)
-    request = services.request_verify(request=request, actor=community1, passed=True, note=VERIFY_NOTE)
-    return services.request_answer(request=request, actor=community1, answer_note=ANSWER)
+    request = request_handle(resident_request=request, actor=grid1, result_note="已更换灯具", photos=[photo("blue")], **marked)
+    request = request_verify(resident_request=request, actor=community1, passed=True, note=VERIFY_NOTE)
+    return request_answer(resident_request=request, actor=community1, answer_note=ANSWER)
 
 
 def open311_all(client) -> list[dict]:
@@ -101,13 +112,13 @@ def test_attack_a_second_rating_of_the_same_answer_is_refused_with_a_clear_messa
 def test_attack_two_ratings_sent_at_once_are_accepted_once_by_the_conditional_update(new_request, user):
     request = answered(new_request, user)
     first, second = ResidentRequest.objects.get(pk=request.pk), ResidentRequest.objects.get(pk=request.pk)
-    services.request_follow_up(request=first, rating=5)
+    request_follow_up(resident_request=first, rating=5)
     # The second still holds the page's "answered" status: only the conditional UPDATE can refuse it.
     assert second.status == Status.ANSWERED
     with pytest.raises(ValidationError, match="已经评价"):
-        services.request_follow_up(request=second, rating=1)
+        request_follow_up(resident_request=second, rating=1)
     request.refresh_from_db()
-    assert request.rating == 5 and request.redo_count == 0 and request.timeline.filter(action__in=["follow_up", "redo"]).count() == 1
+    assert request.rating == 5 and request.redo_count == 0 and request.timeline.filter(action__in=[TimelineAction.FOLLOW_UP, TimelineAction.REDO]).count() == 1
 
 
 def test_attack_staff_lists_and_other_peoples_pages_never_show_the_tracking_code(api, login, new_request, user):
@@ -132,7 +143,7 @@ def test_attack_staff_lists_and_other_peoples_pages_never_show_the_tracking_code
 def test_attack_merged_request_status_page_shows_no_other_request_code(client, new_request, user):
     community1 = user("community1")
     kept, duplicate = new_request(), new_request()
-    services.request_merge(request=duplicate, into=kept, actor=community1)
+    request_merge(resident_request=duplicate, into=kept, actor=community1)
     page = client.get(reverse("public-track", args=[duplicate.tracking_code])).content.decode()
     assert kept.tracking_code not in page and kept.public_id not in page
     assert "已合并" in page and "已收到" in page
@@ -162,11 +173,11 @@ def test_a_note_marked_for_the_resident_reaches_the_status_page_and_the_form_say
 def test_attack_api_action_note_is_internal_unless_public_is_true(api, client, new_request, user):
     request = new_request()
     cadre = api("community1")
-    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "accept"}, format="json")
-    cadre.post(f"/api/requests/{request.pk}/act/", {"action": "dispatch", "handler": user("grid1").pk, "note": DISPATCH_NOTE}, format="json")
+    cadre.post(f"/api/requests/{request.pk}/accept/", {}, format="json")
+    cadre.post(f"/api/requests/{request.pk}/dispatch/", {"handler": user("grid1").pk, "note": DISPATCH_NOTE}, format="json")
     worker = api("grid1")
-    worker.post(f"/api/requests/{request.pk}/act/", {"action": "take"}, format="json")
-    worker.post(f"/api/requests/{request.pk}/act/", {"action": "progress", "note": "已联系物业，明天上午更换", "public": True}, format="json")
+    worker.post(f"/api/requests/{request.pk}/take/", {}, format="json")
+    worker.post(f"/api/requests/{request.pk}/progress/", {"note": "已联系物业，明天上午更换", "public": True}, format="json")
     page = client.get(reverse("public-track", args=[request.tracking_code])).content.decode()
     assert DISPATCH_NOTE not in page and "已联系物业，明天上午更换" in page
     timeline = cadre.get(f"/api/requests/{request.pk}/timeline/").json()
@@ -245,8 +256,8 @@ def test_attack_notes_the_old_code_published_are_hidden_by_the_migration(client,
     migration = importlib.import_module("resident_requests.migrations.0005_security_public_id")
     request = new_request()
     old = {"request": request, "from_status": request.status, "to_status": request.status, "level": request.level, "public": True}
-    TimelineEntry.objects.create(action="dispatch", note=DISPATCH_NOTE, actor=user("community1"), **old)
-    TimelineEntry.objects.create(action="follow_up", note="居民自己的评价意见", **old)
+    TimelineEntry.objects.create(action=TimelineAction.DISPATCH, note=DISPATCH_NOTE, actor=user("community1"), **old)
+    TimelineEntry.objects.create(action=TimelineAction.FOLLOW_UP, note="居民自己的评价意见", **old)
     migration.hide_staff_notes(apps, None)
     page = client.get(reverse("public-track", args=[request.tracking_code])).content.decode()
     assert DISPATCH_NOTE not in page and "居民自己的评价意见" in page

@@ -35,10 +35,10 @@ def test_attack_non_numeric_id_on_every_api_detail_and_action_route_gives_no_500
     client = api("district")
     client.raise_request_exception = False
     paths = _detail_paths(bad_id)
-    assert any(path.endswith("/act/") for path in paths) and any(path.endswith("/reveal/") for path in paths)
+    assert any(path.endswith("/accept/") for path in paths) and any(path.endswith("/reveal/") for path in paths)
     for path in paths:
         for method in ("get", "post", "put", "patch", "delete"):
-            body = None if method == "get" else {"action": "accept", "reason": "检查一下", "note": "x"}
+            body = None if method == "get" else {"reason": "检查一下", "note": "x"}
             response = getattr(client, method)(path, body, format="json")
             assert response.status_code < 500, (method, path, response.status_code)
             assert response.status_code in (404, 405), (method, path, response.status_code)

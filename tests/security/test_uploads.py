@@ -16,8 +16,9 @@ from PIL import Image
 
 from governance.models import User
 from households.models import Household, Visit
-from resident_requests import services as request_services
 from resident_requests.models import Category, RequestPhoto, ResidentRequest
+from resident_requests.services.intake import request_submit
+from resident_requests.services.workflow import request_accept, request_dispatch, request_take
 from volunteers import services as volunteer_services
 from volunteers.models import Wish
 
@@ -146,7 +147,7 @@ def test_attack_bomb_through_the_staff_intake_page_is_a_form_error(login):
 def test_attack_bomb_as_a_handling_result_photo_is_refused(login, api):
     household = grid1_household()
     grid1 = User.objects.get(username="grid1")
-    req = request_services.request_submit(
+    req = request_submit(
         source=ResidentRequest.Source.PUBLIC_FORM,
         category=Category.objects.get(code="property-3"),
         description="楼道灯坏了一周了",
@@ -155,9 +156,9 @@ def test_attack_bomb_as_a_handling_result_photo_is_refused(login, api):
         household=household,
     )
     community1 = User.objects.get(username="community1")
-    request_services.request_accept(request=req, actor=community1)
-    request_services.request_dispatch(request=req, actor=community1, handler=grid1)
-    request_services.request_take(request=req, actor=grid1)
+    request_accept(resident_request=req, actor=community1)
+    request_dispatch(resident_request=req, actor=community1, handler=grid1)
+    request_take(resident_request=req, actor=grid1)
     response = login("grid1").post(reverse("request-act", args=[req.pk, "handle"]), {"note": "已更换灯泡", "photos": [small_bomb()]})
     assert response.status_code == 400
     assert "像素" in response.content.decode()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from resident_requests.services import requests_sweep
+from resident_requests.services.escalation import requests_sweep
 
 
 class Command(BaseCommand):

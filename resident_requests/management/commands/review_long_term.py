@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from resident_requests.services import requests_long_term_review
+from resident_requests.services.notices import requests_long_term_review
 
 
 class Command(BaseCommand):

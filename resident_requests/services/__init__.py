@@ -1,0 +1,1 @@
+"""Writes of the requests module, by concern: intake, workflow, deadlines, escalation, alliance, notices; transition is their core."""

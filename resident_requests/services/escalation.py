@@ -1,0 +1,120 @@
+"""Up the ladder: a person escalates a request they cannot solve, and the sweep reminds at 80% and escalates at the deadline."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from governance.roles import Capability
+from resident_requests import calendar
+from resident_requests.lifecycle import HANDLING, LADDER, HandlingLevel, Stage, Status, TimelineAction, next_level
+from resident_requests.models import ResidentRequest, TimeLimit, TimelineEntry
+from resident_requests.services.deadlines import CategoryKey, best_limit, reminder_time
+from resident_requests.services.notices import notify_escalations, notify_people, people_at_level
+from resident_requests.services.transition import require, timeline_record, transition
+
+
+@transaction.atomic
+def request_escalate(*, resident_request: ResidentRequest, actor=None, reason: str, proposal: str = "") -> ResidentRequest:
+    """Up one rung of the ladder with a fresh handling limit; the lower level keeps read access (same grid)."""
+    if actor is not None:
+        require(actor, Capability.HANDLE_REQUESTS, resident_request)
+        if len((reason or "").strip()) < 2:
+            raise ValidationError({"reason": _("Say why it cannot be solved at this level (at least 2 characters).")})
+    if resident_request.status not in HANDLING:
+        raise ValidationError(_("Only a request being handled can be escalated."))
+    target = next_level(resident_request.level)
+    if target is None:
+        raise ValidationError(_("The request is already at the district, the last rung."))
+    note = reason + (f"\n{_('Proposed solution')}: {proposal}" if proposal else "")
+    resident_request = transition(
+        resident_request,
+        to=Status.ACCEPTED,
+        actor=actor,
+        action=TimelineAction.ESCALATE,
+        note=note,
+        level=target,
+        handler=None,
+        handler_unit=None,
+        escalation_count=F("escalation_count") + 1,
+    )
+    notify_people(
+        people_at_level(resident_request, target),
+        resident_request=resident_request,
+        title=_("Request escalated to you: %(category)s") % {"category": resident_request.category.name},
+        key=f"escalated-{target}",
+    )
+    return resident_request
+
+
+def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> dict:
+    """催办 at 80% of the stage's time, escalation at the deadline; long-term and merged requests are skipped.
+
+    Work is claimed with conditional UPDATEs, so concurrent or retried sweeps act on each missed deadline
+    exactly once. Returns the counts and whether a full batch suggests more work is waiting.
+    """
+    now = now or timezone.now()
+    escalated = reminded = 0
+    overdue = ResidentRequest.objects.filter(status__in=HANDLING, stage=Stage.HANDLE, stage_deadline__lt=now).exclude(level=HandlingLevel.DISTRICT)
+    picked = list(overdue.order_by("stage_deadline").values_list("pk", "level", "category_id", "category__parent_id", "urgency")[:batch_size])
+    for level in LADDER[:-1]:
+        rows = [row for row in picked if row[1] == level]
+        if rows:
+            escalated += _escalate_batch(picked=rows, level=level, now=now)
+    due_reminders = ResidentRequest.objects.filter(
+        status__in=HANDLING, stage=Stage.HANDLE, remind_at__lte=now, reminded_at__isnull=True, stage_deadline__gte=now
+    )
+    for pk, due in list(due_reminders.order_by("remind_at").values_list("pk", "stage_deadline")[:batch_size]):
+        with transaction.atomic():
+            # Claim: only the sweep whose UPDATE matches sends this reminder.
+            if ResidentRequest.objects.filter(pk=pk, reminded_at__isnull=True, stage_deadline=due).update(reminded_at=now) != 1:
+                continue
+            resident_request = ResidentRequest.objects.select_related("category", "grid", "handler").get(pk=pk)
+            people = [resident_request.handler] if resident_request.handler else people_at_level(resident_request, resident_request.level)
+            title = _("Reminder (催办): %(category)s is due %(due)s") % {
+                "category": resident_request.category.name,
+                "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
+            }
+            notify_people(people, resident_request=resident_request, title=title, key=f"remind-{due.timestamp():.0f}")
+            timeline_record(resident_request, action=TimelineAction.REMIND)
+            reminded += 1
+    return {"reminded": reminded, "escalated": escalated, "more": len(picked) == batch_size or reminded == batch_size}
+
+
+def _escalate_batch(*, picked: list[tuple], level: str, now: dt.datetime) -> int:
+    """Escalate the overdue requests of one level together.
+
+    Requests sharing a time limit get the same new deadline, so each group is claimed and moved by one
+    conditional UPDATE: only rows still overdue at that level match, and the claim stamps them with this
+    sweep's own time, so a concurrent sweep can neither claim them again nor mistake them for its own.
+    Timeline rows and one notification per person follow in bulk.
+    """
+    target = next_level(level)
+    stamp = timezone.now()
+    limits = list(TimeLimit.objects.filter(stage=Stage.HANDLE))
+    cal = calendar.calendar_for(timezone.localdate(stamp), timezone.localdate(stamp) + dt.timedelta(days=120))
+    groups: dict[int, list[int]] = {}
+    for pk, _level, category_id, parent_id, urgency in picked:
+        limit = best_limit(limits, CategoryKey(category_id, parent_id), urgency)
+        groups.setdefault(limit.pk, []).append(pk)
+    by_pk = {limit.pk: limit for limit in limits}
+    with transaction.atomic():
+        for limit_pk, ids in groups.items():
+            due = calendar.deadline(stamp, by_pk[limit_pk].amount, by_pk[limit_pk].unit, cal)
+            ResidentRequest.objects.filter(pk__in=ids, level=level, status__in=HANDLING, stage=Stage.HANDLE, stage_deadline__lt=now).update(
+                status=Status.ACCEPTED, level=target, handler=None, handler_unit=None, escalation_count=F("escalation_count") + 1, stage_started_at=stamp,
+                stage_deadline=due, handle_deadline=due, remind_at=reminder_time(stamp, due), reminded_at=None, updated_at=stamp,
+            )  # fmt: skip
+        claimed = list(ResidentRequest.objects.filter(pk__in=[row[0] for row in picked], level=target, stage_started_at=stamp).select_related("grid"))
+        note = _("Deadline passed: escalated automatically.")
+        TimelineEntry.objects.bulk_create(
+            [
+                TimelineEntry(request=resident_request, action=TimelineAction.ESCALATE, to_status=Status.ACCEPTED, level=target, note=note)
+                for resident_request in claimed
+            ]
+        )
+        notify_escalations(claimed, target=target, stamp=stamp)
+    return len(claimed)

@@ -1,0 +1,153 @@
+"""Intake: a request submitted from any source, with its photos, once per Idempotency-Key."""
+
+import hashlib
+import hmac
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.images import image_clean, image_thumbnail
+from core.personal_data import PHONE_FIELDS, keyed_hash, phone_fields
+from governance.roles import Capability
+from governance.validators import normalize_mobile
+from resident_requests.lifecycle import HandlingLevel, Stage, Status, TimelineAction
+from resident_requests.models import IdempotencyKey, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
+from resident_requests.services.deadlines import reminder_time, stage_deadline
+from resident_requests.services.notices import notify_people, people_at_level
+from resident_requests.services.transition import require_at
+
+IDEMPOTENCY_REUSED = gettext_lazy("This Idempotency-Key was already used for a different submission. Send a new key with a new request.")
+MAX_PHOTOS = 9
+
+
+class IdempotencyConflict(ValidationError):
+    """An Idempotency-Key reused with another payload: answered 409, and never with the first request."""
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    actor=None,
+    source: str,
+    category,
+    description: str,
+    grid,
+    urgency: str = Urgency.SCHEDULED,
+    building=None,
+    household=None,
+    visit=None,
+    reporter_name: str = "",
+    phone: str = "",
+    anonymous: bool = False,
+    idempotency_key: str = "",
+    caller: str = "",
+    photos=(),
+) -> ResidentRequest:
+    """Create a request (from any source) with its photos.
+
+    A repeated Idempotency-Key returns the first request only to the same caller with the same payload (checked
+    after validation): two residents behind one address who pick the same key never get each other's request.
+    """
+    if actor is not None and source != ResidentRequest.Source.PUBLIC_FORM:
+        # Volunteers ("mobile grid workers") report in their community; staff in the area they handle.
+        capability = Capability.VIEW_HIERARCHY if source == ResidentRequest.Source.VOLUNTEER else Capability.HANDLE_REQUESTS
+        require_at(actor, capability, grid.ancestry())
+    if building is not None and building.grid_id != grid.pk:
+        raise ValidationError({"building": _("The building is not in this grid.")})
+    if household is not None and household.building_id != getattr(building, "pk", household.building_id):
+        raise ValidationError({"household": _("The household is not in this building.")})
+    description = (description or "").strip()
+    if len(description) < 5:
+        raise ValidationError({"description": _("Describe the problem in a few words (at least 5 characters).")})
+    number = normalize_mobile(phone) if phone else ""
+    if idempotency_key:
+        payload = _payload_hash(
+            source, category.pk, urgency, description, grid.pk, getattr(building, "pk", None), getattr(household, "pk", None), getattr(visit, "pk", None),
+            reporter_name, number, anonymous, photos=photos,
+        )  # fmt: skip
+        existing = _idempotent_replay(caller=caller, key=idempotency_key, payload=payload)
+        if existing is not None:
+            return existing
+    now = timezone.now()
+    resident_request = ResidentRequest(
+        source=source,
+        category=category,
+        urgency=urgency,
+        description=description[:2000],
+        grid=grid,
+        building=building or (household.building if household else None),
+        household=household,
+        visit=visit,
+        reporter_name="" if anonymous else reporter_name.strip()[:50],
+        **phone_fields(number),
+        anonymous=anonymous,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        stage=Stage.ACCEPT,
+        stage_started_at=now,
+    )
+    resident_request.stage_deadline = stage_deadline(resident_request, Stage.ACCEPT, now)
+    resident_request.remind_at = reminder_time(now, resident_request.stage_deadline)
+    resident_request.full_clean(exclude=PHONE_FIELDS)
+    resident_request.save()
+    TimelineEntry.objects.create(
+        request=resident_request,
+        actor=resident_request.created_by,
+        action=TimelineAction.SUBMIT,
+        to_status=Status.SUBMITTED,
+        level=resident_request.level,
+        note="",
+        public=True,
+    )
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(caller=caller, key=idempotency_key, payload_hash=payload, request=resident_request)
+        except IntegrityError as exc:
+            # The same key is being used by a concurrent submission that committed first; this one is rolled back.
+            raise IdempotencyConflict(IDEMPOTENCY_REUSED) from exc
+    request_add_photos(resident_request=resident_request, files=photos)
+    notify_people(
+        people_at_level(resident_request, HandlingLevel.COMMUNITY),
+        resident_request=resident_request,
+        title=_("New request to accept: %(category)s") % {"category": resident_request.category.name},
+        key="submitted",
+    )
+    return resident_request
+
+
+def _payload_hash(*values, photos=()) -> str:
+    """A keyed digest of what was submitted, photos included: it holds a phone number, so a plain hash would reveal it."""
+    digest = hashlib.sha256(repr(values).encode())
+    for upload in photos:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+    return keyed_hash(digest.hexdigest())
+
+
+def _idempotent_replay(*, caller: str, key: str, payload: str) -> ResidentRequest | None:
+    if not re.fullmatch(r"[\x21-\x7e]{1,100}", key):
+        raise ValidationError({"idempotency_key": _("An Idempotency-Key is 1 to 100 visible ASCII characters.")})
+    existing = IdempotencyKey.objects.filter(caller=caller, key=key).select_related("request").first()
+    if existing is None:
+        return None
+    if not hmac.compare_digest(existing.payload_hash, payload):
+        raise IdempotencyConflict(IDEMPOTENCY_REUSED)
+    return existing.request
+
+
+@transaction.atomic
+def request_add_photos(*, resident_request: ResidentRequest, files, kind: str = RequestPhoto.Kind.REPORT) -> list[RequestPhoto]:
+    """Up to nine photos a request; each checked by content, stripped of location data, with a thumbnail."""
+    files = list(files or [])
+    if resident_request.photos.count() + len(files) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("At most 9 photos per request.")})
+    photos = []
+    for index, upload in enumerate(files, start=1):
+        cleaned = image_clean(upload, name_prefix=f"request-{resident_request.pk}-{kind}-{index}")
+        photos.append(RequestPhoto.objects.create(request=resident_request, kind=kind, image=cleaned, thumbnail=image_thumbnail(cleaned)))
+    return photos
