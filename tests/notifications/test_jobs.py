@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from governance.models import LinkageDuty, User
 from households.models import Household
+from resident_requests.models import Category, ResidentRequest
 from resident_requests.services.intake import request_submit
 from resident_requests.services.workflow import request_accept, request_dispatch, request_long_term
-from resident_requests.models import Category, ResidentRequest
 from volunteers import services as volunteers
 
 pytestmark = pytest.mark.django_db
