@@ -38,7 +38,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("households.urls")),
     path("", include("resident_requests.urls")),
-    path("", include("volunteers.views")),
+    path("", include("volunteers.urls")),
     path("", include("grids.views")),
     path("", include("governance.views_dashboard")),
     path("", include("governance.views_lists")),

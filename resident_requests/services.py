@@ -453,19 +453,19 @@ def request_verify(*, request, actor, passed: bool, note: str = "", public: bool
 
 def _credit_volunteer(request: ResidentRequest, actor) -> None:
     """Confirmed handling by a volunteer earns points once (the check is the confirmation)."""
-    from volunteers.models import LedgerEntry, PointsRule, Volunteer
-    from volunteers.services import ledger_add
+    from volunteers.models import PointsEntry, PointsRule, Volunteer
+    from volunteers.services import points_add
 
     volunteer = Volunteer.objects.filter(user_id=request.handler_id).first() if request.handler_id else None
     # Entries written before requests had a public number start with the tracking code.
     credited = Q(note__startswith=request.public_id) | Q(note__startswith=request.tracking_code)
-    if volunteer is None or LedgerEntry.objects.filter(credited, volunteer=volunteer, kind=LedgerEntry.Kind.REQUEST).exists():
+    if volunteer is None or PointsEntry.objects.filter(credited, volunteer=volunteer, kind=PointsEntry.Kind.REQUEST).exists():
         return
-    rule = PointsRule.objects.filter(kind=LedgerEntry.Kind.REQUEST).first()
+    rule = PointsRule.objects.filter(kind=PointsEntry.Kind.REQUEST).first()
     if rule is not None:
-        ledger_add(
+        points_add(
             volunteer=volunteer,
-            kind=LedgerEntry.Kind.REQUEST,
+            kind=PointsEntry.Kind.REQUEST,
             points=rule.points_per_service,
             note=f"{request.public_id} {request.category.name}",
             actor=actor,
