@@ -1,5 +1,7 @@
 """One input form per volunteer action, shared by the pages and the API (volunteers/api.py documents each in OpenAPI)."""
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -92,6 +94,10 @@ class ReasonForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
 
+# Sign-up and cancellation close two hours before the start, so the organiser knows who comes.
+SIGNUP_CLOSES_BEFORE = dt.timedelta(hours=2)
+
+
 class ActivityForm(CommunityChoiceForm):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
     place = forms.CharField(label=gettext_lazy("Place"), max_length=100)
@@ -105,6 +111,12 @@ class ActivityForm(CommunityChoiceForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["organiser_unit"].queryset = selectors.resident_units_for(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_at"):
+            cleaned["signup_closes_at"] = cleaned["starts_at"] - SIGNUP_CLOSES_BEFORE
+        return cleaned
 
 
 class CheckinCodeForm(forms.Form):

@@ -51,16 +51,21 @@ def _confirmed_profile(user) -> Volunteer | None:
     return profile if profile is not None and profile.status == ReviewStatus.CONFIRMED else None
 
 
-def activity_list_for(user):
-    """Cadres see their area's activities; a confirmed volunteer those of their own community."""
+def _area_or_own_community(user, model, community_path: str, **offered):
+    """A cadre's area, else what a confirmed volunteer's own community offers (`offered` narrows it), else nothing."""
     managed = scope_for(user, Capability.MANAGE_HIERARCHY)
-    qs = Activity.objects.select_related("community", "organiser_unit").annotate(taken=Count("signups", filter=~Q(signups__status=Signup.Status.CANCELLED)))
     if not managed.is_empty:
-        return qs.filter(managed.q(Activity))
+        return model.objects.filter(managed.q(model))
     profile = _confirmed_profile(user)
     if profile is not None:
-        return qs.filter(community_id=profile.community_id)
-    return qs.none()
+        return model.objects.filter(**{community_path: profile.community_id}, **offered)
+    return model.objects.none()
+
+
+def activity_list_for(user):
+    """Cadres see their area's activities; a confirmed volunteer those of their own community."""
+    qs = _area_or_own_community(user, Activity, "community_id")
+    return qs.select_related("community", "organiser_unit").annotate(taken=Count("signups", filter=~Q(signups__status=Signup.Status.CANCELLED)))
 
 
 def activity_get_for(user, pk: int):
@@ -190,14 +195,7 @@ def member_figures(volunteer: Volunteer, *, start: dt.date, end: dt.date) -> dic
 
 def gift_list_for(user):
     """Cadres see their area's gifts; a confirmed volunteer those offered in their community; anyone else none."""
-    managed = scope_for(user, Capability.MANAGE_HIERARCHY)
-    if not managed.is_empty:
-        qs = Gift.objects.filter(managed.q(Gift))
-    elif (profile := _confirmed_profile(user)) is not None:
-        qs = Gift.objects.filter(merchant__community_id=profile.community_id, active=True)
-    else:
-        qs = Gift.objects.none()
-    return qs.select_related("merchant")
+    return _area_or_own_community(user, Gift, "merchant__community_id", active=True).select_related("merchant")
 
 
 def gift_get_for_redemption(user, pk: int) -> Gift:
@@ -225,13 +223,7 @@ def redemption_get_for(user, pk: int) -> Redemption:
 
 def post_list_for(user):
     """Cadres see their area's posts; a confirmed volunteer the open posts of their community; both with the claims not released."""
-    managed = scope_for(user, Capability.MANAGE_HIERARCHY)
-    if not managed.is_empty:
-        qs = ServicePost.objects.filter(managed.q(ServicePost))
-    elif (profile := _confirmed_profile(user)) is not None:
-        qs = ServicePost.objects.filter(community_id=profile.community_id, active=True)
-    else:
-        qs = ServicePost.objects.none()
+    qs = _area_or_own_community(user, ServicePost, "community_id", active=True)
     claims = Prefetch("claims", queryset=PostClaim.objects.exclude(status=PostClaim.Status.RELEASED).select_related("volunteer"))
     return qs.prefetch_related(claims)
 
@@ -259,5 +251,9 @@ def unit_get_for(user, pk) -> ReportingUnit:
     return get_in_scope_or_404(unit_list_for(user), pk=pk)
 
 
+def report_list_for(user):
+    return DualReport.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("volunteer", "unit", "community")
+
+
 def report_get_for(user, pk: int) -> DualReport:
-    return get_in_scope_or_404(DualReport.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("volunteer", "unit", "community"), pk=pk)
+    return get_in_scope_or_404(report_list_for(user), pk=pk)

@@ -45,6 +45,17 @@ def _act(request, form, perform) -> bool:
     return True
 
 
+def _submitted(request, form, perform):
+    """A page's own form posted and applied: the service's result, or None when invalid or refused (the errors are on the form)."""
+    if request.method != "POST" or form is None or not form.is_valid():
+        return None
+    try:
+        return perform(form.cleaned_data)
+    except ValidationError as exc:
+        form_add_service_errors(form, exc)
+        return None
+
+
 def me(request):
     """The volunteer's own page: hours this year, points, upcoming activities, linked households."""
     profile = selectors.profile_of(request.user)
@@ -67,27 +78,17 @@ def _register(request):
     if membership is None:
         raise PermissionDenied(_("Ask your community to register you as a volunteer."))
     form = forms.RegisterForm(request.POST or None, initial={"name": request.user.full_name, "phone": request.user.phone})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_register(actor=request.user, community=membership.community, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Registered; the community will confirm you and place you in a grid."))
-            return redirect("volunteer-me")
+    if _submitted(request, form, lambda data: services.volunteer_register(actor=request.user, community=membership.community, user=request.user, **data)):
+        messages.success(request, _("Registered; the community will confirm you and place you in a grid."))
+        return redirect("volunteer-me")
     return render(request, "volunteers/register.html", {"form": form, "community": membership.community})
 
 
 def activities(request):
     form = forms.ActivityForm(request.POST or None, user=request.user) if manages_volunteers(request.user) else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        data = form.cleaned_data
-        try:
-            activity = services.activity_publish(actor=request.user, signup_closes_at=data["starts_at"] - dt.timedelta(hours=2), **data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            return redirect("volunteer-activity", pk=activity.pk)
+    activity = _submitted(request, form, lambda data: services.activity_publish(actor=request.user, **data))
+    if activity is not None:
+        return redirect("volunteer-activity", pk=activity.pk)
     page = Paginator(selectors.activity_list_for(request.user).order_by("-starts_at"), 20).get_page(request.GET.get("page"))
     return render(request, "volunteers/activities.html", {"page": page, "form": form, "now": timezone.now()})
 
@@ -177,13 +178,9 @@ def desk(request):
     if not manages_volunteers(request.user):
         raise PermissionDenied
     form = forms.DeskRegisterForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            volunteer = services.volunteer_register(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            return redirect("volunteer-detail", pk=volunteer.pk)
+    volunteer = _submitted(request, form, lambda data: services.volunteer_register(actor=request.user, **data))
+    if volunteer is not None:
+        return redirect("volunteer-detail", pk=volunteer.pk)
     page = Paginator(selectors.volunteer_list_for(request.user).order_by("status", "name"), 30).get_page(request.GET.get("page"))
     return render(request, "volunteers/desk.html", {"page": page, "form": form})
 
@@ -219,14 +216,9 @@ def gifts(request):
     form = None
     if manages_volunteers(request.user):
         form = forms.GiftForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.gift_list(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form_add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("volunteer-gifts")
+        if _submitted(request, form, lambda data: services.gift_list(actor=request.user, **data)):
+            messages.success(request, _("Saved."))
+            return redirect("volunteer-gifts")
         waiting = selectors.redemptions_waiting_for(request.user)[:100]
     elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
         waiting = selectors.redemptions_waiting_for(request.user)[:20]
@@ -260,13 +252,8 @@ def wishes(request):
     if not manager and (profile is None or profile.status != ReviewStatus.CONFIRMED):
         raise PermissionDenied
     form = forms.CadreWishForm(request.POST or None, user=request.user) if manager else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            services.wish_post(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            return redirect("volunteer-wishes")
+    if _submitted(request, form, lambda data: services.wish_post(actor=request.user, **data)):
+        return redirect("volunteer-wishes")
     qs = selectors.wish_list_for(request.user).select_related("claimed_by", "claimed_unit").order_by("status", "-created_at")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     units = selectors.resident_units_for(request.user) if manager else []
@@ -329,13 +316,8 @@ def posts(request):
     form = None
     if manages_volunteers(request.user):
         form = forms.PostForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.post_publish(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form_add_service_errors(form, exc)
-            else:
-                return redirect("volunteer-posts")
+        if _submitted(request, form, lambda data: services.post_publish(actor=request.user, **data)):
+            return redirect("volunteer-posts")
     elif profile is None or profile.status != ReviewStatus.CONFIRMED:
         raise PermissionDenied
     page = Paginator(selectors.post_list_for(request.user).order_by("title"), 30).get_page(request.GET.get("page"))

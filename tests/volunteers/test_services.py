@@ -40,30 +40,22 @@ def test_known_credit_code_and_refusals():
 
 def test_unit_registers_and_the_community_confirms(user_of):
     community = user_of("community1").memberships.get().community
-    unit = services.unit_register(
-        actor=user_of("community1"),
-        community=community,
-        name="长安区税务局",
-        credit_code="91350100M000100Y43",
-        party_org_name="机关党支部",
-        contact_name="刘主任",
-        contact_phone="13800001111",
-        resources="会议室、法律咨询",
-    )
+    fields = {
+        "actor": user_of("community1"),
+        "community": community,
+        "name": "长安区税务局",
+        "credit_code": "91350100M000100Y43",
+        "party_org_name": "机关党支部",
+        "contact_name": "刘主任",
+        "contact_phone": "13800001111",
+        "resources": "会议室、法律咨询",
+    }
+    unit = services.unit_register(**fields)
     with pytest.raises(PermissionDenied):
         services.unit_review(actor=user_of("community2"), unit=unit, approve=True)
     assert services.unit_review(actor=user_of("community1"), unit=unit, approve=True).status == "confirmed"
     with pytest.raises(ValidationError):
-        services.unit_register(
-            actor=user_of("community1"),
-            community=community,
-            name="重复",
-            credit_code="91350100M000100Y43",
-            party_org_name="x",
-            contact_name="x",
-            contact_phone="13800001111",
-            resources="x",
-        )
+        services.unit_register(**{**fields, "name": "重复"})
 
 
 def test_one_plus_ten_proposal_and_links(fresh_member, user_of):

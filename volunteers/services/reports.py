@@ -22,15 +22,7 @@ def report_generate(*, actor, start: dt.date, end: dt.date, volunteer: Volunteer
     if volunteer is not None:
         figures = member_figures(volunteer, start=start, end=end)
         addressed = volunteer.party_branch or (volunteer.work_unit.party_org_name if volunteer.work_unit else "") or volunteer.work_unit_name
-        report = DualReport.objects.create(
-            kind=DualReport.Kind.MEMBER,
-            community=volunteer.community,
-            volunteer=volunteer,
-            period_start=start,
-            period_end=end,
-            figures=figures,
-            addressed_to=addressed[:100],
-        )
+        subject_fields = {"kind": DualReport.Kind.MEMBER, "community": volunteer.community, "volunteer": volunteer}
     else:
         members = [member_figures(member, start=start, end=end) for member in unit.members.filter(status=ReviewStatus.CONFIRMED)]
         figures = {
@@ -41,15 +33,9 @@ def report_generate(*, actor, start: dt.date, end: dt.date, volunteer: Volunteer
             "households": sum(m["households"] for m in members),
             "resources": unit.resources,
         }
-        report = DualReport.objects.create(
-            kind=DualReport.Kind.UNIT,
-            community=unit.community,
-            unit=unit,
-            period_start=start,
-            period_end=end,
-            figures=figures,
-            addressed_to=unit.party_org_name[:100],
-        )
+        addressed = unit.party_org_name
+        subject_fields = {"kind": DualReport.Kind.UNIT, "community": unit.community, "unit": unit}
+    report = DualReport.objects.create(**subject_fields, period_start=start, period_end=end, figures=figures, addressed_to=addressed[:100])
     audit_created(actor=actor, instance=report, kind=report.kind, period=f"{start.isoformat()}/{end.isoformat()}")
     return report
 
