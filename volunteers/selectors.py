@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from governance.models import Community, ResidentUnit
-from governance.roles import Capability
+from governance.roles import Capability, Role
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Grid
 from households.models import Household
@@ -44,6 +44,12 @@ def resident_unit_get_for(user, pk):
 
 def profile_of(user) -> Volunteer | None:
     return Volunteer.objects.filter(user=user).select_related("community", "grid").first() if user.is_authenticated else None
+
+
+def community_to_register_with(user) -> Community | None:
+    """Where a person holding the volunteer role registers: the community of that role."""
+    membership = user.memberships.filter(role=Role.VOLUNTEER).select_related("community").first()
+    return membership.community if membership is not None else None
 
 
 def _confirmed_profile(user) -> Volunteer | None:

@@ -64,7 +64,7 @@ def me(request):
     context = {
         "profile": profile,
         "summary": selectors.volunteer_summary(profile),
-        "history": Paginator(profile.points_entries.all(), 20).get_page(request.GET.get("page")),
+        "history": Paginator(selectors.points_entries_of(profile), 20).get_page(request.GET.get("page")),
         "signups": selectors.signups_upcoming_of(profile)[:10],
         "open_activities": selectors.activities_open_for(request.user)[:10],
         # Linked households as the ledger shows them to a volunteer: address only, no names, no phones.
@@ -74,14 +74,14 @@ def me(request):
 
 
 def _register(request):
-    membership = request.user.memberships.filter(role="volunteer").select_related("community").first()
-    if membership is None:
+    community = selectors.community_to_register_with(request.user)
+    if community is None:
         raise PermissionDenied(_("Ask your community to register you as a volunteer."))
     form = forms.RegisterForm(request.POST or None, initial={"name": request.user.full_name, "phone": request.user.phone})
-    if _submitted(request, form, lambda data: services.volunteer_register(actor=request.user, community=membership.community, user=request.user, **data)):
+    if _submitted(request, form, lambda data: services.volunteer_register(actor=request.user, community=community, user=request.user, **data)):
         messages.success(request, _("Registered; the community will confirm you and place you in a grid."))
         return redirect("volunteer-me")
-    return render(request, "volunteers/register.html", {"form": form, "community": membership.community})
+    return render(request, "volunteers/register.html", {"form": form, "community": community})
 
 
 def activities(request):
@@ -202,7 +202,7 @@ def volunteer_detail(request, pk):
     context = {
         "volunteer": volunteer,
         "grids": selectors.grids_of(volunteer),
-        "links": volunteer.links.select_related("household__building"),
+        "links": selectors.links_of(volunteer),
         "proposal": selectors.links_propose(volunteer) if volunteer.status == ReviewStatus.CONFIRMED else [],
         "summary": selectors.volunteer_summary(volunteer),
         "entries": selectors.points_entries_of(volunteer)[:30],
