@@ -8,6 +8,7 @@ from config.api import Router
 from governance import api as governance_api
 from households import api as households_api
 from resident_requests import api as requests_api
+from volunteers import api as volunteers_api
 
 router = Router()
 router.register("districts", governance_api.DistrictViewSet, basename="district")
@@ -23,6 +24,16 @@ router.register("residents", households_api.ResidentViewSet, basename="resident"
 router.register("visits", households_api.VisitViewSet, basename="visit")
 router.register("care-tags", households_api.CareTagViewSet, basename="care-tag")
 router.register("requests", requests_api.RequestViewSet, basename="request")
+router.register("volunteers", volunteers_api.VolunteerViewSet, basename="volunteer")
+router.register("volunteer-activities", volunteers_api.ActivityViewSet, basename="volunteer-activity")
+router.register("volunteer-signups", volunteers_api.SignupViewSet, basename="volunteer-signup")
+router.register("service-posts", volunteers_api.ServicePostViewSet, basename="service-post")
+router.register("post-claims", volunteers_api.PostClaimViewSet, basename="post-claim")
+router.register("wishes", volunteers_api.WishViewSet, basename="wish")
+router.register("gifts", volunteers_api.GiftViewSet, basename="gift")
+router.register("gift-redemptions", volunteers_api.RedemptionViewSet, basename="gift-redemption")
+router.register("points-entries", volunteers_api.PointsEntryViewSet, basename="points-entry")
+router.register("dual-reports", volunteers_api.DualReportViewSet, basename="dual-report")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -39,7 +50,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("households.urls")),
     path("", include("resident_requests.urls")),
-    path("", include("volunteers.views")),
+    path("", include("volunteers.urls")),
     path("", include("grids.views")),
     path("", include("governance.views_dashboard")),
     path("", include("governance.views_lists")),

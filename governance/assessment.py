@@ -49,7 +49,7 @@ def community_scores(communities, *, year: int) -> list[dict]:
     from households.models import Household
     from resident_requests.figures import figure_counts
     from resident_requests.models import ResidentRequest
-    from volunteers.models import LedgerEntry
+    from volunteers.models import PointsEntry
 
     plan = plan_for(year)
     weights = {i.key: i.weight for i in plan.indicators.all()}
@@ -67,7 +67,7 @@ def community_scores(communities, *, year: int) -> list[dict]:
         for row in ResidentRequest.objects.filter(grid__community__in=ids).values("grid__community").annotate(**figure_counts(start=start, end=end))
     }
     hours = dict(
-        LedgerEntry.objects.filter(volunteer__community__in=ids, created_at__gte=start, created_at__lt=end)
+        PointsEntry.objects.filter(volunteer__community__in=ids, created_at__gte=start, created_at__lt=end)
         .values("volunteer__community")
         .annotate(h=Sum("hours"))
         .values_list("volunteer__community", "h")

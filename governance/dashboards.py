@@ -35,7 +35,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     from resident_requests.figures import request_figures
     from resident_requests.lifecycle import OPEN, Status
     from resident_requests.models import ResidentRequest
-    from volunteers.models import LedgerEntry, PostClaim, ReportingUnit, ReviewStatus, Volunteer, Wish
+    from volunteers.models import PointsEntry, PostClaim, ReportingUnit, ReviewStatus, Volunteer, Wish
 
     level = node.LEVEL
     since, until = days_window(start, end)
@@ -70,8 +70,8 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
         else {"community": node.community_id}
     )
     volunteers = Volunteer.objects.filter(**by_community) if level != Level.GRID else Volunteer.objects.filter(grid=node)
-    ledger = LedgerEntry.objects.filter(volunteer__in=volunteers, created_at__gte=since, created_at__lt=until)
-    totals = ledger.aggregate(hours=Sum("hours"), points=Sum("points", filter=Q(points__gt=0)))
+    entries = PointsEntry.objects.filter(volunteer__in=volunteers, created_at__gte=since, created_at__lt=until)
+    totals = entries.aggregate(hours=Sum("hours"), points=Sum("points", filter=Q(points__gt=0)))
     data["volunteers"] = {
         "units": ReportingUnit.objects.filter(**by_community, status=ReviewStatus.CONFIRMED).count() if level != Level.GRID else 0,
         "members": volunteers.filter(status=ReviewStatus.CONFIRMED).count(),

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from governance.admin_mixins import DistrictTableAdmin, ReadOnlyScopedAdmin
 from governance.roles import Capability
-from volunteers.models import Activity, LedgerEntry, PointsRule, ReportingUnit, Volunteer
+from volunteers.models import Activity, PointsEntry, PointsRule, ReportingUnit, Volunteer
 
 
 @admin.register(PointsRule)
@@ -40,8 +40,8 @@ class ActivityAdmin(ReadOnlyScopedAdmin):
     exclude = ["secret"]
 
 
-@admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyScopedAdmin):
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ReadOnlyScopedAdmin):
     capability = Capability.MANAGE_HIERARCHY
     list_display = ["created_at", "volunteer", "kind", "hours", "points", "note"]
     list_filter = ["kind"]

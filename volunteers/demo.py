@@ -13,7 +13,7 @@ from governance.demo_names import mobile, person_name
 from governance.models import Community, Membership, User
 from households.models import Household
 from volunteers.defaults import points_rules_ensure
-from volunteers.models import Activity, HouseholdLink, LedgerEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer, Wish
+from volunteers.models import Activity, HouseholdLink, PointsEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer, Wish
 from volunteers.uscc import ALPHABET, uscc_check_char
 
 BATCH = 5000
@@ -177,14 +177,14 @@ def _activities(rng, communities, volunteers, cadre) -> int:
             )
     Signup.objects.bulk_create(signups, batch_size=BATCH)
     entries = [
-        LedgerEntry(
-            volunteer=s.volunteer, kind=LedgerEntry.Kind.ACTIVITY, hours=s.hours, points=Decimal("20.0"), note=s.activity.title, signup=s, created_by=cadre
+        PointsEntry(
+            volunteer=s.volunteer, kind=PointsEntry.Kind.ACTIVITY, hours=s.hours, points=Decimal("20.0"), note=s.activity.title, signup=s, created_by=cadre
         )
         for s in signups
     ]
-    LedgerEntry.objects.bulk_create(entries, batch_size=BATCH)
+    PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
     # A historical load: the entries carry the dates of the activities they pay for.
     for entry in entries:
         entry.created_at = entry.signup.activity.ends_at
-    LedgerEntry.objects.bulk_update(entries, ["created_at"], batch_size=BATCH)
+    PointsEntry.objects.bulk_update(entries, ["created_at"], batch_size=BATCH)
     return len(entries)

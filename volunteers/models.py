@@ -120,6 +120,9 @@ class HouseholdLink(models.Model):
     def __str__(self):
         return f"{self.volunteer} → {self.household_id}"
 
+    def ancestry(self):
+        return self.volunteer.ancestry()
+
 
 class PointsRule(models.Model):
     """How much a confirmed service is worth: points per hour of activity, or per service of a kind."""
@@ -138,8 +141,8 @@ class PointsRule(models.Model):
         return self.label
 
 
-class LedgerEntry(AppendOnly):
-    """The points passbook (积分存折): append-only; a correction is a reversal entry, never an edit."""
+class PointsEntry(AppendOnly):
+    """An entry of the points passbook (积分存折): append-only; a correction is a reversal entry, never an edit."""
 
     class Kind(models.TextChoices):
         ACTIVITY = "activity", _("Activity hours")
@@ -149,13 +152,13 @@ class LedgerEntry(AppendOnly):
         REDEEM = "redeem", _("Gift redeemed")
         REVERSAL = "reversal", _("Correction (reversal)")
 
-    volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="ledger", verbose_name=_("volunteer"))
+    volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="points_entries", verbose_name=_("volunteer"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2, default=0)
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=1)
     note = models.CharField(_("for"), max_length=200)
     reverses = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses"))
-    signup = models.OneToOneField("Signup", models.PROTECT, null=True, blank=True, related_name="ledger_entry", verbose_name=_("activity sign-up"))
+    signup = models.OneToOneField("Signup", models.PROTECT, null=True, blank=True, related_name="points_entry", verbose_name=_("activity sign-up"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
@@ -164,12 +167,17 @@ class LedgerEntry(AppendOnly):
     SCOPE_PATHS = {level: [f"volunteer__{lookup}" for lookup in lookups] for level, lookups in COMMUNITY_SCOPE.items()}
 
     class Meta:
-        verbose_name = _("ledger entry")
-        verbose_name_plural = _("points ledger")
+        # The table keeps its first name: "ledger" now means only the household ledger, in code and pages.
+        db_table = "volunteers_ledgerentry"
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points passbook")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.volunteer} {self.points:+}"
+
+    def ancestry(self):
+        return self.volunteer.ancestry()
 
 
 def new_secret() -> str:
@@ -244,6 +252,9 @@ class Signup(models.Model):
     def __str__(self):
         return f"{self.volunteer} · {self.activity}"
 
+    def ancestry(self):
+        return self.activity.ancestry()
+
 
 class Gift(models.Model):
     """A gift an alliance merchant (联盟商户, a resident unit accepting points) offers for points."""
@@ -279,7 +290,7 @@ class Redemption(models.Model):
 
     gift = models.ForeignKey(Gift, models.PROTECT, related_name="redemptions", verbose_name=_("gift"))
     volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="redemptions", verbose_name=_("volunteer"))
-    entry = models.OneToOneField(LedgerEntry, models.PROTECT, related_name="redemption", verbose_name=_("ledger entry"))
+    entry = models.OneToOneField(PointsEntry, models.PROTECT, related_name="redemption", verbose_name=_("points entry"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("confirmed by"))
@@ -292,6 +303,9 @@ class Redemption(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.gift}"
+
+    def ancestry(self):
+        return self.gift.ancestry()
 
 
 def new_wish_code() -> str:
@@ -394,6 +408,9 @@ class PostClaim(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.post}"
+
+    def ancestry(self):
+        return self.post.ancestry()
 
 
 class DualReport(models.Model):

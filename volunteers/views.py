@@ -1,55 +1,58 @@
-"""Volunteer pages: the volunteer's own page on the phone, activities with on-site check-in, and the community's desk."""
+"""Volunteer pages: the volunteer's own page on the phone, activities with on-site check-in, and the community's desk.
+
+Each action validates its input with its form from volunteers/forms.py (the API uses the same one), reads through
+volunteers/selectors.py (out of scope answers 404) and writes through volunteers/services.
+"""
 
 import datetime as dt
-from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.dates import previous_half_year, previous_year
 from core.files import file_response
 from core.qr import qr_svg
 from governance.forms import form_add_service_errors
-from governance.models import ResidentUnit
-from governance.public_forms import HONEYPOT, HoneypotField, public_post_allowed
-from governance.roles import Capability
-from governance.scope import get_in_scope_or_404, scope_for
-from grids.models import Grid
-from households.models import Household
-from volunteers import selectors, services
-from volunteers.models import Activity, DualReport, Gift, LedgerEntry, PostClaim, Redemption, ReportingUnit, ReviewStatus, ServicePost, Signup, Skill, Wish
+from governance.public_forms import HONEYPOT, public_post_allowed
+from households.selectors import household_by_token
+from volunteers import actions, forms, selectors, services
+from volunteers.models import ReviewStatus, Signup
+from volunteers.permissions import can_manage_volunteers, manages_volunteers
 
 
-class RegisterForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
-    phone = forms.CharField(label=gettext_lazy("Mobile number"), max_length=20)
-    is_party_member = forms.BooleanField(label=gettext_lazy("I am an in-service party member"), required=False, initial=True)
-    work_unit_name = forms.CharField(label=gettext_lazy("Work unit"), max_length=100, required=False)
-    party_branch = forms.CharField(label=gettext_lazy("Own party branch"), max_length=100, required=False)
-    skills = forms.MultipleChoiceField(label=gettext_lazy("Skills"), choices=Skill.choices, widget=forms.CheckboxSelectMultiple, required=False)
-    availability = forms.CharField(label=gettext_lazy("When are you free?"), max_length=100, required=False)
+def _act(request, form, perform) -> bool:
+    """Validate the action's form and apply it; invalid input and a service's refusal become the page's error message.
+
+    True when it went through. `form` is None for an action that takes no input; `perform` gets the cleaned data.
+    """
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return False
+    try:
+        perform(form.cleaned_data if form is not None else {})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    return True
 
 
-class ActivityForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=100)
-    starts_at = forms.DateTimeField(label=gettext_lazy("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=gettext_lazy("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    places = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=500)
-    skills = forms.MultipleChoiceField(label=gettext_lazy("Skills wanted"), choices=Skill.choices, widget=forms.CheckboxSelectMultiple, required=False)
-    description = forms.CharField(label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    organiser_unit = forms.ModelChoiceField(queryset=ResidentUnit.objects.none(), label=gettext_lazy("Organised by a resident unit (optional)"), required=False)
+def _submitted(request, form, perform):
+    """A page's own form posted and applied: the service's result, or None when invalid or refused (the errors are on the form)."""
+    if request.method != "POST" or form is None or not form.is_valid():
+        return None
+    try:
+        return perform(form.cleaned_data)
+    except ValidationError as exc:
+        form_add_service_errors(form, exc)
+        return None
 
 
 def me(request):
@@ -57,91 +60,74 @@ def me(request):
     profile = selectors.profile_of(request.user)
     if profile is None:
         return _register(request)
-    summary = selectors.volunteer_summary(profile)
-    history = Paginator(profile.ledger.all(), 20).get_page(request.GET.get("page"))
-    now = timezone.now()
-    signups = (
-        profile.signups.filter(activity__ends_at__gte=now)
-        .exclude(status=Signup.Status.CANCELLED)
-        .select_related("activity")
-        .order_by("activity__starts_at")[:10]
-    )
-    open_activities = selectors.activity_list_for(request.user).filter(signup_closes_at__gte=now, status=Activity.Status.PUBLISHED).order_by("starts_at")[:10]
-    # Linked households as the ledger shows them to a volunteer: address only, no names, no phones.
-    links = profile.links.select_related("household__building").order_by("household__building_id", "household__unit", "household__room")
-    context = {"profile": profile, "summary": summary, "history": history, "signups": signups, "open_activities": open_activities, "links": links}
+    context = {
+        "profile": profile,
+        "summary": selectors.volunteer_summary(profile),
+        "history": Paginator(selectors.points_entries_of(profile), 20).get_page(request.GET.get("page")),
+        "signups": selectors.signups_upcoming_of(profile)[:10],
+        "open_activities": selectors.activities_open_for(request.user)[:10],
+        # Linked households as the ledger shows them to a volunteer: address only, no names, no phones.
+        "links": selectors.links_of(profile),
+    }
     return render(request, "volunteers/me.html", context)
 
 
 def _register(request):
-    membership = request.user.memberships.filter(role="volunteer").select_related("community").first()
-    if membership is None:
+    community = selectors.community_to_register_with(request.user)
+    if community is None:
         raise PermissionDenied(_("Ask your community to register you as a volunteer."))
-    form = RegisterForm(request.POST or None, initial={"name": request.user.full_name, "phone": request.user.phone})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_register(community=membership.community, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Registered; the community will confirm you and place you in a grid."))
-            return redirect("volunteer-me")
-    return render(request, "volunteers/register.html", {"form": form, "community": membership.community})
+    form = forms.RegisterForm(request.POST or None, initial={"name": request.user.full_name, "phone": request.user.phone})
+    if _submitted(request, form, lambda data: services.volunteer_register(actor=request.user, community=community, user=request.user, **data)):
+        messages.success(request, _("Registered; the community will confirm you and place you in a grid."))
+        return redirect("volunteer-me")
+    return render(request, "volunteers/register.html", {"form": form, "community": community})
 
 
 def activities(request):
-    can_publish = not scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty
-    form = ActivityForm(request.POST or None) if can_publish else None
-    if form is not None:
-        form.fields["organiser_unit"].queryset = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).order_by("name")
-    if request.method == "POST" and form is not None and form.is_valid():
-        community = request.user.memberships.filter(community__isnull=False).select_related("community").first()
-        if community is None:
-            raise PermissionDenied
-        data = form.cleaned_data
-        try:
-            activity = services.activity_publish(
-                actor=request.user, community=community.community, signup_closes_at=data["starts_at"] - dt.timedelta(hours=2), **data
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            return redirect("volunteer-activity", pk=activity.pk)
+    form = forms.ActivityForm(request.POST or None, user=request.user) if manages_volunteers(request.user) else None
+    activity = _submitted(request, form, lambda data: services.activity_publish(actor=request.user, **data))
+    if activity is not None:
+        return redirect("volunteer-activity", pk=activity.pk)
     page = Paginator(selectors.activity_list_for(request.user).order_by("-starts_at"), 20).get_page(request.GET.get("page"))
     return render(request, "volunteers/activities.html", {"page": page, "form": form, "now": timezone.now()})
 
 
 def activity(request, pk):
     act = selectors.activity_get_for(request.user, pk)
+    manager = can_manage_volunteers(request.user, act.ancestry())
+    context = {
+        "activity": act,
+        "mine": selectors.signup_of(selectors.profile_of(request.user), act),
+        "manager": manager,
+        "signups": selectors.signups_of_activity(act) if manager else [],
+        "now": timezone.now(),
+    }
+    return render(request, "volunteers/activity.html", context)
+
+
+def _profile_or_403(request):
     profile = selectors.profile_of(request.user)
-    mine = act.signups.filter(volunteer=profile).first() if profile else None
-    manager = scope_for(request.user, Capability.MANAGE_HIERARCHY).contains(act.ancestry())
-    signups = act.signups.select_related("volunteer").order_by("created_at") if manager else []
-    return render(request, "volunteers/activity.html", {"activity": act, "mine": mine, "manager": manager, "signups": signups, "now": timezone.now()})
+    if profile is None:
+        raise PermissionDenied
+    return profile
 
 
 @require_POST
 def activity_signup(request, pk):
     act = selectors.activity_get_for(request.user, pk)
-    profile = selectors.profile_of(request.user)
-    if profile is None:
-        raise PermissionDenied
-    try:
-        if request.POST.get("cancel"):
-            services.signup_cancel(volunteer=profile, activity=act)
+    profile = _profile_or_403(request)
+    if request.POST.get("cancel"):
+        if _act(request, None, lambda _data: services.signup_cancel(volunteer=profile, activity=act)):
             messages.success(request, _("Your sign-up is cancelled."))
-        else:
-            services.signup_create(volunteer=profile, activity=act)
-            messages.success(request, _("You are signed up."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    elif _act(request, None, lambda _data: services.signup_create(volunteer=profile, activity=act)):
+        messages.success(request, _("You are signed up."))
     return redirect("volunteer-activity", pk=act.pk)
 
 
 def activity_code(request, pk):
     """The organiser's screen: the rotating QR code volunteers scan to check in and out."""
     act = selectors.activity_get_for(request.user, pk)
-    if not scope_for(request.user, Capability.MANAGE_HIERARCHY).contains(act.ancestry()):
+    if not can_manage_volunteers(request.user, act.ancestry()):
         raise PermissionDenied
     url = request.build_absolute_uri(reverse("volunteer-scan", args=[act.pk, services.checkin_code(act)]))
     return render(request, "volunteers/code.html", {"activity": act, "qr": qr_svg(url, box_size=10), "refresh": services.code_seconds_left()})
@@ -150,12 +136,9 @@ def activity_code(request, pk):
 def activity_scan(request, pk, code):
     """The address in the on-site QR code: the volunteer's phone opens it and confirms with one tap (a POST)."""
     act = selectors.activity_get_for(request.user, pk)
-    profile = selectors.profile_of(request.user)
-    if profile is None:
-        raise PermissionDenied
+    profile = _profile_or_403(request)
     if request.method != "POST":
-        mine = act.signups.filter(volunteer=profile).first()
-        return render(request, "volunteers/scan.html", {"activity": act, "mine": mine})
+        return render(request, "volunteers/scan.html", {"activity": act, "mine": selectors.signup_of(profile, act)})
     try:
         signup = services.signup_scan(volunteer=profile, activity=act, code=code)
     except ValidationError as exc:
@@ -167,9 +150,7 @@ def activity_scan(request, pk, code):
 
 @require_POST
 def signup_confirm(request, pk):
-    signup = Signup.objects.select_related("activity__community", "volunteer").filter(pk=pk).first()
-    if signup is None or not selectors.activity_list_for(request.user).filter(pk=signup.activity_id).exists():
-        raise PermissionDenied
+    signup = selectors.signup_get_for(request.user, pk)
     try:
         entry = services.signup_confirm(actor=request.user, signup=signup)
     except ValidationError as exc:
@@ -182,180 +163,107 @@ def signup_confirm(request, pk):
     return redirect("volunteer-activity", pk=signup.activity_id)
 
 
+@require_POST
+def signup_mark(request, pk):
+    signup = selectors.signup_get_for(request.user, pk)
+    _act(request, None, lambda _data: services.signup_mark(actor=request.user, signup=signup))
+    return redirect("volunteer-activity", pk=signup.activity_id)
+
+
 def desk(request):
     """The community's desk: registrations to confirm, members and their 1+10 links."""
-    if scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty:
+    if not manages_volunteers(request.user):
         raise PermissionDenied
-    form = RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
-        if membership is None:
-            raise PermissionDenied
-        try:
-            # Registered by the community on the member's behalf (no account needed to serve).
-            volunteer = services.volunteer_register(community=membership.community, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            return redirect("volunteer-detail", pk=volunteer.pk)
-    volunteers = selectors.volunteer_list_for(request.user).order_by("status", "name")
-    page = Paginator(volunteers, 30).get_page(request.GET.get("page"))
+    form = forms.DeskRegisterForm(request.POST or None, user=request.user)
+    volunteer = _submitted(request, form, lambda data: services.volunteer_register(actor=request.user, **data))
+    if volunteer is not None:
+        return redirect("volunteer-detail", pk=volunteer.pk)
+    page = Paginator(selectors.volunteer_list_for(request.user).order_by("status", "name"), 30).get_page(request.GET.get("page"))
     return render(request, "volunteers/desk.html", {"page": page, "form": form})
 
 
 def volunteer_detail(request, pk):
     volunteer = selectors.volunteer_get_for(request.user, pk)
-    grids = Grid.objects.filter(community=volunteer.community).order_by("sequence")
     if request.method == "POST":
-        try:
-            if "confirm" in request.POST:
-                services.volunteer_confirm(actor=request.user, volunteer=volunteer, grid=grids.get(pk=request.POST.get("grid")))
-            elif "link" in request.POST:
-                households = Household.objects.filter(pk__in=request.POST.getlist("households"), grid_id=volunteer.grid_id)
-                services.links_set(actor=request.user, volunteer=volunteer, households=households)
-        except (ValidationError, Grid.DoesNotExist) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [_("Choose a grid of the volunteer's community.")])))
+        if "confirm" in request.POST:
+            form = forms.VolunteerConfirmForm(request.POST, volunteer=volunteer)
+            done = _act(request, form, lambda data: services.volunteer_confirm(actor=request.user, volunteer=volunteer, grid=data["grid"]))
+        elif "link" in request.POST:
+            form = forms.LinksForm(request.POST, volunteer=volunteer)
+            done = _act(request, form, lambda data: services.links_set(actor=request.user, volunteer=volunteer, households=data["households"]))
         else:
+            done = True
+        if done:
             messages.success(request, _("Saved."))
         return redirect("volunteer-detail", pk=volunteer.pk)
     context = {
         "volunteer": volunteer,
-        "grids": grids,
-        "links": volunteer.links.select_related("household__building"),
-        "proposal": services.links_propose(volunteer) if volunteer.status == ReviewStatus.CONFIRMED else [],
+        "grids": selectors.grids_of(volunteer),
+        "links": selectors.links_of(volunteer),
+        "proposal": selectors.links_propose(volunteer) if volunteer.status == ReviewStatus.CONFIRMED else [],
         "summary": selectors.volunteer_summary(volunteer),
-        "ledger": volunteer.ledger.select_related("reversed_by")[:30],
+        "entries": selectors.points_entries_of(volunteer)[:30],
     }
     return render(request, "volunteers/volunteer.html", context)
-
-
-class GiftForm(forms.Form):
-    merchant = forms.ModelChoiceField(queryset=ResidentUnit.objects.none(), label=gettext_lazy("Alliance merchant"))
-    name = forms.CharField(label=gettext_lazy("Gift"), max_length=100)
-    points = forms.IntegerField(label=gettext_lazy("Points price"), min_value=1)
-    stock = forms.IntegerField(label=gettext_lazy("In stock"), min_value=0)
 
 
 def gifts(request):
     """Volunteers redeem points for gifts of the community's alliance merchants; cadres list gifts and record hand-overs."""
     profile = selectors.profile_of(request.user)
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
     form = None
-    if not managed.is_empty:
-        form = GiftForm(request.POST or None)
-        form.fields["merchant"].queryset = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).order_by("name")
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.gift_list(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form_add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("volunteer-gifts")
-        gift_qs = Gift.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)
-        waiting = Redemption.objects.filter(gift__in=gift_qs, status=Redemption.Status.WAITING).select_related("gift__merchant", "volunteer")[:100]
+    if manages_volunteers(request.user):
+        form = forms.GiftForm(request.POST or None, user=request.user)
+        if _submitted(request, form, lambda data: services.gift_list(actor=request.user, **data)):
+            messages.success(request, _("Saved."))
+            return redirect("volunteer-gifts")
+        waiting = selectors.redemptions_waiting_for(request.user)[:100]
     elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
-        gift_qs = Gift.objects.filter(merchant__community_id=profile.community_id, active=True)
-        waiting = profile.redemptions.select_related("gift__merchant")[:20]
+        waiting = selectors.redemptions_waiting_for(request.user)[:20]
     else:
         raise PermissionDenied
-    page = Paginator(gift_qs.select_related("merchant").order_by("points", "id"), 30).get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "waiting": waiting, "profile": profile, "balance": services.balance(profile) if profile else None}
+    page = Paginator(selectors.gift_list_for(request.user).order_by("points", "id"), 30).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "waiting": waiting, "profile": profile, "balance": selectors.points_balance(profile) if profile else None}
     return render(request, "volunteers/gifts.html", context)
 
 
 @require_POST
 def gift_redeem(request, pk):
-    profile = selectors.profile_of(request.user)
-    gift = Gift.objects.filter(pk=pk, merchant__community_id=getattr(profile, "community_id", None)).select_related("merchant").first()
-    if profile is None or gift is None:
-        raise PermissionDenied
-    try:
-        services.gift_redeem(volunteer=profile, gift=gift)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    profile = _profile_or_403(request)
+    gift = selectors.gift_get_for_redemption(request.user, pk)
+    if _act(request, None, lambda _data: services.gift_redeem(volunteer=profile, gift=gift)):
         messages.success(request, _("Redeemed: collect it at %(merchant)s.") % {"merchant": gift.merchant.name})
     return redirect("volunteer-gifts")
 
 
 @require_POST
 def redemption_hand_over(request, pk):
-    redemption = (
-        Redemption.objects.filter(pk=pk, gift__in=Gift.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)).select_related("gift__merchant").first()
-    )
-    if redemption is None:
-        raise PermissionDenied
-    try:
-        services.redemption_hand_over(actor=request.user, redemption=redemption)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    redemption = selectors.redemption_get_for(request.user, pk)
+    _act(request, None, lambda _data: services.redemption_hand_over(actor=request.user, redemption=redemption))
     return redirect("volunteer-gifts")
-
-
-class WishForm(forms.Form):
-    resident_name = forms.CharField(label=gettext_lazy("Your name"), max_length=50)
-    content = forms.CharField(label=gettext_lazy("Your small wish"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
-
-
-class PublicWishForm(WishForm):
-    website = HoneypotField()
 
 
 def wishes(request):
     """Volunteers: published wishes of their community (names masked) and their own claims. Cadres: the review desk."""
     profile = selectors.profile_of(request.user)
-    manager = not scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty
+    manager = manages_volunteers(request.user)
     if not manager and (profile is None or profile.status != ReviewStatus.CONFIRMED):
         raise PermissionDenied
-    qs = selectors.wish_list_for(request.user)
-    form = WishForm(request.POST or None) if manager else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
-        if membership is None:
-            raise PermissionDenied
-        try:
-            # A cadre posts the wish on a resident's behalf (a visit, a phone call).
-            services.wish_post(community=membership.community, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            return redirect("volunteer-wishes")
-    page = Paginator(qs.select_related("claimed_by", "claimed_unit").order_by("status", "-created_at"), 30).get_page(request.GET.get("page"))
-    units = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).order_by("name") if manager else []
+    form = forms.CadreWishForm(request.POST or None, user=request.user) if manager else None
+    if _submitted(request, form, lambda data: services.wish_post(actor=request.user, **data)):
+        return redirect("volunteer-wishes")
+    qs = selectors.wish_list_for(request.user).select_related("claimed_by", "claimed_unit").order_by("status", "-created_at")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    units = selectors.resident_units_for(request.user) if manager else []
     return render(request, "volunteers/wishes.html", {"page": page, "manager": manager, "profile": profile, "form": form, "units": units})
 
 
 @require_POST
 def wish_act(request, pk, action):
-    profile = selectors.profile_of(request.user)
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
-    wish = Wish.objects.filter(pk=pk).select_related("community").first()
-    visible = wish is not None and (managed.contains(wish.ancestry()) or (profile is not None and profile.community_id == wish.community_id))
-    if not visible:
+    if action not in actions.WISH_FORMS:
         raise PermissionDenied
-    note = request.POST.get("note", "")
-    try:
-        if action == "publish":
-            services.wish_review(actor=request.user, wish=wish, publish=True, note=note)
-        elif action == "refuse":
-            services.wish_review(actor=request.user, wish=wish, publish=False, note=note)
-        elif action == "claim" and request.POST.get("unit"):
-            unit = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).filter(pk=request.POST["unit"]).first()
-            if unit is None:
-                raise PermissionDenied
-            services.wish_claim(wish=wish, unit=unit, actor=request.user)
-        elif action == "claim":
-            services.wish_claim(wish=wish, volunteer=profile)
-        elif action == "fulfil":
-            services.wish_fulfil(wish=wish, note=note, volunteer=profile if wish.claimed_by_id else None, actor=request.user, photo=request.FILES.get("photo"))
-        elif action == "confirm":
-            services.wish_confirm(wish=wish, actor=request.user)
-        else:
-            raise PermissionDenied
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    wish = selectors.wish_get_for(request.user, pk)
+    form = actions.wish_form(action, request.user, request.POST, request.FILES)
+    if _act(request, form, lambda data: actions.wish_action(request.user, wish, action, data)):
         messages.success(request, _("Saved."))
     return redirect("volunteer-wishes")
 
@@ -363,12 +271,10 @@ def wish_act(request, pk, action):
 @login_not_required
 def public_wish(request, token):
     """A resident posts a small wish from the heart-link card."""
-    from households.selectors import household_by_token
-
     household = household_by_token(token)
     if household is None:
         raise Http404
-    form = PublicWishForm(request.POST or None)
+    form = forms.PublicWishForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and public_post_allowed(request, form, kind="wish"):
         data = {name: value for name, value in form.cleaned_data.items() if name != HONEYPOT}
         try:
@@ -388,139 +294,81 @@ def wish_photo(request, pk):
 @login_not_required
 def public_wish_photo(request, code):
     """The resident, holding the wish's code, sees how it was fulfilled."""
-    wish = Wish.objects.filter(code=code.upper()).only("photo").first()
-    if wish is None:
-        raise Http404
-    return file_response(wish.photo)
+    return file_response(selectors.wish_by_code(code, "photo").photo)
 
 
 @login_not_required
 def public_wish_status(request, code):
     """The resident follows the wish and confirms it came true; no volunteer's personal data is shown."""
-    wish = Wish.objects.filter(code=code.upper()).select_related("community").first()
-    if wish is None:
-        raise Http404
-    if request.method == "POST" and wish.status == Wish.Status.FULFILLED:
-        try:
-            services.wish_confirm(wish=wish)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+    wish = selectors.wish_by_code(code)
+    if request.method == "POST" and wish.status == wish.Status.FULFILLED:
+        _act(request, None, lambda _data: services.wish_confirm(wish=wish))
         return redirect("public-wish-status", code=wish.code)
     return render(request, "volunteers/public_wish_status.html", {"wish": wish})
-
-
-class PostForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Post"), max_length=100)
-    places = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=200)
-    description = forms.CharField(label=gettext_lazy("Duties"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 def posts(request):
     """Service posts (认领岗位): members claim and release; the community publishes, confirms and records duty."""
     profile = selectors.profile_of(request.user)
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
     form = None
-    if not managed.is_empty:
-        form = PostForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
-            if membership is None:
-                raise PermissionDenied
-            services.post_publish(actor=request.user, community=membership.community, **form.cleaned_data)
+    if manages_volunteers(request.user):
+        form = forms.PostForm(request.POST or None, user=request.user)
+        if _submitted(request, form, lambda data: services.post_publish(actor=request.user, **data)):
             return redirect("volunteer-posts")
-        qs = ServicePost.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)
-    elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
-        qs = ServicePost.objects.filter(community_id=profile.community_id, active=True)
-    else:
+    elif profile is None or profile.status != ReviewStatus.CONFIRMED:
         raise PermissionDenied
-    claims = models.Prefetch("claims", queryset=PostClaim.objects.exclude(status=PostClaim.Status.RELEASED).select_related("volunteer"))
-    page = Paginator(qs.prefetch_related(claims).order_by("title"), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.post_list_for(request.user).order_by("title"), 30).get_page(request.GET.get("page"))
     return render(request, "volunteers/posts.html", {"page": page, "form": form, "profile": profile})
 
 
 @require_POST
 def post_act(request, pk, action):
-    profile = selectors.profile_of(request.user)
-    try:
-        if action == "claim":
-            post = ServicePost.objects.filter(pk=pk, community_id=getattr(profile, "community_id", None)).first()
-            if post is None:
-                raise PermissionDenied
-            services.post_claim(volunteer=profile, post=post)
-        else:
-            claim = PostClaim.objects.select_related("post__community").filter(pk=pk).first()
-            if claim is None:
-                raise PermissionDenied
-            if action == "release" and profile is not None and claim.volunteer_id == profile.pk:
-                services.post_claim_release(claim=claim, volunteer=profile)
-            elif action == "release":
-                services.post_claim_release(claim=claim, actor=request.user)
-            elif action == "confirm":
-                services.post_claim_confirm(actor=request.user, claim=claim)
-            elif action == "duty":
-                try:
-                    hours = Decimal(request.POST.get("hours", ""))
-                except (ArithmeticError, ValueError) as exc:
-                    raise ValidationError(_("Enter the hours as a number.")) from exc
-                services.post_duty_record(actor=request.user, claim=claim, hours=hours)
-            else:
-                raise PermissionDenied
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if action == "claim":
+        profile = _profile_or_403(request)
+        post = selectors.post_get_for_claim(request.user, pk)
+        done = _act(request, None, lambda _data: services.post_claim(volunteer=profile, post=post))
+    elif action in ("release", "confirm", "duty"):
+        claim = selectors.claim_get_for(request.user, pk)
+        form = forms.DutyForm(request.POST) if action == "duty" else None
+        done = _act(request, form, lambda data: actions.claim_action(request.user, claim, action, data))
     else:
+        raise PermissionDenied
+    if done:
         messages.success(request, _("Saved."))
     return redirect("volunteer-posts")
 
 
-class UnitForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Unit name"), max_length=100)
-    credit_code = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=18)
-    party_org_name = forms.CharField(label=gettext_lazy("Party organisation"), max_length=100)
-    contact_name = forms.CharField(label=gettext_lazy("Contact person"), max_length=50)
-    contact_phone = forms.CharField(label=gettext_lazy("Contact phone"), max_length=20)
-    resources = forms.CharField(label=gettext_lazy("Resources offered"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
 def units(request):
     """Units that double-report (双报到): registration by the community, confirmation, annual reports."""
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
-    if managed.is_empty:
+    if not manages_volunteers(request.user):
         raise PermissionDenied
-    form = UnitForm(request.POST or None)
+    form = forms.UnitForm(request.POST or None, user=request.user)
     if request.method == "POST":
         action = request.POST.get("action", "register")
-        unit = ReportingUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).filter(pk=request.POST.get("unit") or 0).first()
         try:
             if action == "register" and form.is_valid():
-                membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
-                if membership is None:
-                    raise PermissionDenied
-                services.unit_register(community=membership.community, **form.cleaned_data)
-            elif action in ("confirm", "refuse") and unit is not None:
+                services.unit_register(actor=request.user, **form.cleaned_data)
+            elif action in ("confirm", "refuse", "report"):
+                unit = selectors.unit_get_for(request.user, request.POST.get("unit"))
+                if action == "report":
+                    start, end = previous_year(timezone.localdate())
+                    report = services.report_generate(actor=request.user, unit=unit, start=start, end=end)
+                    return redirect("volunteer-report", pk=report.pk)
                 services.unit_review(actor=request.user, unit=unit, approve=action == "confirm")
-            elif action == "report" and unit is not None:
-                start, end = previous_year(timezone.localdate())
-                report = services.report_generate(actor=request.user, unit=unit, start=start, end=end)
-                return redirect("volunteer-report", pk=report.pk)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
             if not form.errors:
                 return redirect("volunteer-units")
-    page = Paginator(
-        ReportingUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).select_related("community").order_by("status", "name"), 30
-    ).get_page(request.GET.get("page"))
+    page = Paginator(selectors.unit_list_for(request.user).order_by("status", "name"), 30).get_page(request.GET.get("page"))
     return render(request, "volunteers/units.html", {"page": page, "form": form})
 
 
 def report(request, pk):
     """A report as printed and sent (print to PDF from the browser), with the community's review."""
-    item = get_in_scope_or_404(DualReport.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).select_related("volunteer", "unit", "community"), pk=pk)
+    item = selectors.report_get_for(request.user, pk)
     if request.method == "POST":
-        try:
-            services.report_review(actor=request.user, report=item, note=request.POST.get("note", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        _act(request, forms.NoteForm(request.POST), lambda data: services.report_review(actor=request.user, report=item, note=data["note"]))
         return redirect("volunteer-report", pk=item.pk)
     return render(request, "volunteers/report.html", {"report": item})
 
@@ -537,66 +385,19 @@ def certificate(request, pk):
     """志愿服务证明 in the civil-affairs form: identity, hours, content, issuing organisation and date."""
     volunteer = selectors.volunteer_get_for(request.user, pk)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdecimal() else timezone.localdate().year
-    figures = services.member_figures(volunteer, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
-    activities = volunteer.ledger.filter(created_at__year=year, hours__gt=0).values_list("note", flat=True).distinct()[:20]
-    return render(
-        request,
-        "volunteers/certificate.html",
-        {"volunteer": volunteer, "figures": figures, "year": year, "activities": activities, "today": timezone.localdate()},
-    )
+    context = {
+        "volunteer": volunteer,
+        "figures": selectors.member_figures(volunteer, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)),
+        "year": year,
+        "activities": selectors.service_notes_of(volunteer, year),
+        "today": timezone.localdate(),
+    }
+    return render(request, "volunteers/certificate.html", context)
 
 
 @require_POST
-def signup_mark(request, pk):
-    signup = Signup.objects.select_related("activity__community").filter(pk=pk).first()
-    if signup is None or not selectors.activity_list_for(request.user).filter(pk=signup.activity_id).exists():
-        raise PermissionDenied
-    try:
-        services.signup_mark(actor=request.user, signup=signup)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("volunteer-activity", pk=signup.activity_id)
-
-
-@require_POST
-def ledger_correct(request, pk):
-    entry = LedgerEntry.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).select_related("volunteer__community").filter(pk=pk).first()
-    if entry is None:
-        raise PermissionDenied
-    try:
-        services.ledger_reverse(actor=request.user, entry=entry, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+def points_correct(request, pk):
+    entry = selectors.points_entry_get_for(request.user, pk)
+    if _act(request, forms.ReasonForm(request.POST), lambda data: services.points_reverse(actor=request.user, entry=entry, note=data["note"])):
         messages.success(request, _("Saved."))
     return redirect("volunteer-detail", pk=entry.volunteer_id)
-
-
-urlpatterns = [
-    path("volunteers/signups/<int:pk>/mark/", signup_mark, name="volunteer-signup-mark"),
-    path("volunteers/ledger/<int:pk>/correct/", ledger_correct, name="volunteer-ledger-correct"),
-    path("volunteers/units/", units, name="volunteer-units"),
-    path("volunteers/reports/<int:pk>/", report, name="volunteer-report"),
-    path("volunteers/<int:pk>/report/", member_report, name="volunteer-member-report"),
-    path("volunteers/<int:pk>/certificate/", certificate, name="volunteer-certificate"),
-    path("volunteers/posts/", posts, name="volunteer-posts"),
-    path("volunteers/posts/<int:pk>/<str:action>/", post_act, name="volunteer-post-act"),
-    path("volunteers/wishes/", wishes, name="volunteer-wishes"),
-    path("volunteers/wishes/<int:pk>/photo/", wish_photo, name="volunteer-wish-photo"),
-    path("volunteers/wishes/<int:pk>/<str:action>/", wish_act, name="volunteer-wish-act"),
-    path("r/<str:token>/wish/", public_wish, name="public-wish"),
-    path("wish/<str:code>/", public_wish_status, name="public-wish-status"),
-    path("wish/<str:code>/photo/", public_wish_photo, name="public-wish-photo"),
-    path("volunteers/gifts/", gifts, name="volunteer-gifts"),
-    path("volunteers/gifts/<int:pk>/redeem/", gift_redeem, name="volunteer-redeem"),
-    path("volunteers/redemptions/<int:pk>/hand-over/", redemption_hand_over, name="volunteer-hand-over"),
-    path("volunteers/me/", me, name="volunteer-me"),
-    path("volunteers/activities/", activities, name="volunteer-activities"),
-    path("volunteers/activities/<int:pk>/", activity, name="volunteer-activity"),
-    path("volunteers/activities/<int:pk>/signup/", activity_signup, name="volunteer-signup"),
-    path("volunteers/activities/<int:pk>/code/", activity_code, name="volunteer-code"),
-    path("volunteers/activities/<int:pk>/scan/<str:code>/", activity_scan, name="volunteer-scan"),
-    path("volunteers/signups/<int:pk>/confirm/", signup_confirm, name="volunteer-signup-confirm"),
-    path("volunteers/desk/", desk, name="volunteer-desk"),
-    path("volunteers/<int:pk>/", volunteer_detail, name="volunteer-detail"),
-]

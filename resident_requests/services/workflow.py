@@ -21,8 +21,8 @@ from resident_requests.permissions import can_decide_extension
 from resident_requests.services.deadlines import on_time, reminder_time
 from resident_requests.services.intake import request_add_photos
 from resident_requests.services.transition import Conflict, require, require_handler, timeline_record, transition
-from volunteers.models import LedgerEntry, PointsRule, ReviewStatus, Volunteer
-from volunteers.services import ledger_add
+from volunteers.models import PointsEntry, PointsRule, ReviewStatus, Volunteer
+from volunteers.services import points_add
 
 RETURN_WINDOW_WORKING_DAYS = 2
 RATED_ONCE = gettext_lazy("This answer has already been rated, thank you. If the problem comes back, please submit a new request.")
@@ -194,13 +194,13 @@ def _credit_volunteer(resident_request: ResidentRequest, actor) -> None:
     volunteer = Volunteer.objects.filter(user_id=resident_request.handler_id).first() if resident_request.handler_id else None
     # Entries written before requests had a public number start with the tracking code.
     credited = Q(note__startswith=resident_request.public_id) | Q(note__startswith=resident_request.tracking_code)
-    if volunteer is None or LedgerEntry.objects.filter(credited, volunteer=volunteer, kind=LedgerEntry.Kind.REQUEST).exists():
+    if volunteer is None or PointsEntry.objects.filter(credited, volunteer=volunteer, kind=PointsEntry.Kind.REQUEST).exists():
         return
-    rule = PointsRule.objects.filter(kind=LedgerEntry.Kind.REQUEST).first()
+    rule = PointsRule.objects.filter(kind=PointsEntry.Kind.REQUEST).first()
     if rule is not None:
-        ledger_add(
+        points_add(
             volunteer=volunteer,
-            kind=LedgerEntry.Kind.REQUEST,
+            kind=PointsEntry.Kind.REQUEST,
             points=rule.points_per_service,
             note=f"{resident_request.public_id} {resident_request.category.name}",
             actor=actor,

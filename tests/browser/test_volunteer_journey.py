@@ -6,7 +6,7 @@ from django.utils import timezone
 from governance.models import User
 from tests.browser.conftest import no_horizontal_scroll, shoot
 from tests.conftest import PASSWORD
-from volunteers import services
+from volunteers import selectors, services
 from volunteers.models import Signup, Volunteer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def test_volunteer_signs_up_checks_in_and_out_and_sees_hours_and_points(phone, b
         places=5,
         signup_closes_at=start + dt.timedelta(minutes=30),
     )
-    balance_before = services.balance(member)
+    balance_before = selectors.points_balance(member)
 
     phone.goto(phone.base_url + "/accounts/login/")
     phone.get_by_label("用户名或手机号").fill("volunteer1")
@@ -63,7 +63,7 @@ def test_volunteer_signs_up_checks_in_and_out_and_sees_hours_and_points(phone, b
 
     phone.goto(phone.base_url + "/volunteers/me/")
     signup = Signup.objects.get(activity=activity, volunteer=member)
-    assert signup.hours and signup.ledger_entry.points > 0
-    assert phone.locator('[data-figure="balance"]').inner_text().strip() == f"{balance_before + signup.ledger_entry.points:.1f}".rstrip("0").rstrip(".")
+    assert signup.hours and signup.points_entry.points > 0
+    assert phone.locator('[data-figure="balance"]').inner_text().strip() == f"{balance_before + signup.points_entry.points:.1f}".rstrip("0").rstrip(".")
     assert no_horizontal_scroll(phone)
     shoot(phone, "volunteer-me-360")

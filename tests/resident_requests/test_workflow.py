@@ -293,7 +293,7 @@ def test_long_term_requests_are_reviewed_monthly_once(new_request, user, outbox,
 
 
 def test_a_volunteer_chosen_by_skill_takes_handles_and_earns_points(new_request, user):
-    from volunteers.models import LedgerEntry, Volunteer
+    from volunteers.models import PointsEntry, Volunteer
 
     community1, volunteer1 = user("community1"), user("volunteer1")
     profile = Volunteer.objects.get(user=volunteer1)
@@ -302,9 +302,9 @@ def test_a_volunteer_chosen_by_skill_takes_handles_and_earns_points(new_request,
 
     assert request in my_queue(volunteer1) and request_list_for(volunteer1).count() == 1
     request = request_handle(resident_request=request_take(resident_request=request, actor=volunteer1), actor=volunteer1, result_note="已上门修好水管")
-    before = LedgerEntry.objects.filter(volunteer=profile, kind="request").count()
+    before = PointsEntry.objects.filter(volunteer=profile, kind="request").count()
     request_verify(resident_request=request, actor=community1, passed=True)
-    entries = LedgerEntry.objects.filter(volunteer=profile, kind="request")
+    entries = PointsEntry.objects.filter(volunteer=profile, kind="request")
     assert entries.count() == before + 1 and entries.first().points == 15
     with pytest.raises(PermissionDenied):
         request_return(resident_request=request, actor=volunteer1, reason="x")

@@ -8,8 +8,8 @@ from django.db import connection
 
 from governance.models import ResidentUnit, User
 from tests.conftest import seed_world
-from volunteers import services
-from volunteers.models import Gift, LedgerEntry, Volunteer
+from volunteers import selectors, services
+from volunteers.models import Gift, PointsEntry, Volunteer
 
 pytestmark = [pytest.mark.flushes_db, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def test_concurrent_redemptions_of_the_last_gift_give_one_success():
     community = cadre.memberships.get().community
     members = [Volunteer.objects.create(community=community, name=f"抢兑{index}", status="confirmed") for index in range(4)]
     for member in members:
-        services.ledger_add(volunteer=member, kind=LedgerEntry.Kind.ACTIVITY, points=Decimal(100), note="活动")
+        services.points_add(volunteer=member, kind=PointsEntry.Kind.ACTIVITY, points=Decimal(100), note="活动")
     gift = services.gift_list(actor=cadre, merchant=ResidentUnit.objects.filter(community=community).first(), name="最后一桶油", points=50, stock=1)
     barrier = threading.Barrier(len(members))
     outcomes = []
@@ -43,4 +43,4 @@ def test_concurrent_redemptions_of_the_last_gift_give_one_success():
         thread.join()
     assert outcomes.count("ok") == 1 and outcomes.count("ValidationError") == 3
     assert Gift.objects.get(pk=gift.pk).stock == 0
-    assert sum(services.balance(member) for member in members) == Decimal(350)
+    assert sum(selectors.points_balance(member) for member in members) == Decimal(350)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from governance.models import User
-from volunteers import services
-from volunteers.models import HouseholdLink, LedgerEntry, Signup, Volunteer
+from volunteers import selectors, services
+from volunteers.models import HouseholdLink, PointsEntry, Signup, Volunteer
 from volunteers.uscc import ALPHABET, uscc_check_char, uscc_normalize
 
 pytestmark = pytest.mark.django_db
@@ -40,32 +40,32 @@ def test_known_credit_code_and_refusals():
 
 def test_unit_registers_and_the_community_confirms(user_of):
     community = user_of("community1").memberships.get().community
-    unit = services.unit_register(
-        community=community,
-        name="长安区税务局",
-        credit_code="91350100M000100Y43",
-        party_org_name="机关党支部",
-        contact_name="刘主任",
-        contact_phone="13800001111",
-        resources="会议室、法律咨询",
-    )
+    fields = {
+        "actor": user_of("community1"),
+        "community": community,
+        "name": "长安区税务局",
+        "credit_code": "91350100M000100Y43",
+        "party_org_name": "机关党支部",
+        "contact_name": "刘主任",
+        "contact_phone": "13800001111",
+        "resources": "会议室、法律咨询",
+    }
+    unit = services.unit_register(**fields)
     with pytest.raises(PermissionDenied):
         services.unit_review(actor=user_of("community2"), unit=unit, approve=True)
     assert services.unit_review(actor=user_of("community1"), unit=unit, approve=True).status == "confirmed"
     with pytest.raises(ValidationError):
-        services.unit_register(
-            community=community, name="重复", credit_code="91350100M000100Y43", party_org_name="x", contact_name="x", contact_phone="13800001111", resources="x"
-        )
+        services.unit_register(**{**fields, "name": "重复"})
 
 
 def test_one_plus_ten_proposal_and_links(fresh_member, user_of):
     member = fresh_member
-    proposal = services.links_propose(member)
+    proposal = selectors.links_propose(member)
     assert len(proposal) == 10 and all(h.grid_id == member.grid_id for h in proposal)
     assert not HouseholdLink.objects.filter(household__in=proposal).exists()
     services.links_set(actor=user_of("community1"), volunteer=member, households=proposal)
     assert HouseholdLink.objects.filter(volunteer=member).count() == 10
-    again = services.links_propose(member)
+    again = selectors.links_propose(member)
     assert not {h.pk for h in again} & {h.pk for h in proposal}
     other = Volunteer.objects.create(community=member.community, grid=member.grid, name="另一位", status="confirmed")
     with pytest.raises(ValidationError):
@@ -74,13 +74,13 @@ def test_one_plus_ten_proposal_and_links(fresh_member, user_of):
 
 def test_the_balance_never_goes_negative_and_corrections_are_reversals(fresh_member, user_of):
     member = fresh_member
-    entry = services.ledger_add(volunteer=member, kind=LedgerEntry.Kind.WISH, points=Decimal(20), note="微心愿")
+    entry = services.points_add(volunteer=member, kind=PointsEntry.Kind.WISH, points=Decimal(20), note="微心愿")
     with pytest.raises(ValidationError):
-        services.ledger_add(volunteer=member, kind=LedgerEntry.Kind.REDEEM, points=Decimal(-21), note="兑换")
-    reversal = services.ledger_reverse(actor=user_of("community1"), entry=entry, note="重复记录")
-    assert reversal.points == -20 and services.balance(member) == 0
+        services.points_add(volunteer=member, kind=PointsEntry.Kind.REDEEM, points=Decimal(-21), note="兑换")
+    reversal = services.points_reverse(actor=user_of("community1"), entry=entry, note="重复记录")
+    assert reversal.points == -20 and selectors.points_balance(member) == 0
     with pytest.raises(ValidationError):
-        services.ledger_reverse(actor=user_of("community1"), entry=entry, note="再次")
+        services.points_reverse(actor=user_of("community1"), entry=entry, note="再次")
     with pytest.raises(TypeError):
         entry.delete()
 
@@ -102,18 +102,18 @@ class LedgerProperty(TestCase):
         for action, amount in steps:
             try:
                 if action == "earn":
-                    services.ledger_add(volunteer=volunteer, kind=LedgerEntry.Kind.ACTIVITY, points=Decimal(amount), note="earn")
+                    services.points_add(volunteer=volunteer, kind=PointsEntry.Kind.ACTIVITY, points=Decimal(amount), note="earn")
                 elif action == "redeem":
-                    services.ledger_add(volunteer=volunteer, kind=LedgerEntry.Kind.REDEEM, points=Decimal(-amount), note="redeem")
+                    services.points_add(volunteer=volunteer, kind=PointsEntry.Kind.REDEEM, points=Decimal(-amount), note="redeem")
                 else:
-                    last = LedgerEntry.objects.filter(volunteer=volunteer).exclude(kind=LedgerEntry.Kind.REVERSAL).filter(reversed_by__isnull=True).first()
+                    last = PointsEntry.objects.filter(volunteer=volunteer).exclude(kind=PointsEntry.Kind.REVERSAL).filter(reversed_by__isnull=True).first()
                     if last is not None:
-                        services.ledger_add(volunteer=volunteer, kind=LedgerEntry.Kind.REVERSAL, points=-last.points, note="fix", reverses=last)
+                        services.points_add(volunteer=volunteer, kind=PointsEntry.Kind.REVERSAL, points=-last.points, note="fix", reverses=last)
             except ValidationError:
                 pass
-            total = services.balance(volunteer)
+            total = selectors.points_balance(volunteer)
             assert total >= 0
-            assert total == sum((e.points for e in LedgerEntry.objects.filter(volunteer=volunteer)), Decimal(0))
+            assert total == sum((e.points for e in PointsEntry.objects.filter(volunteer=volunteer)), Decimal(0))
 
 
 def make_activity(community, actor, *, starts_in=dt.timedelta(minutes=-10), hours=2, places=5):
@@ -181,10 +181,10 @@ def test_redeeming_debits_points_takes_stock_and_is_handed_over(fresh_member, us
         services.gift_redeem(volunteer=fresh_member, gift=gift)
     gift.refresh_from_db()
     assert gift.stock == 1
-    services.ledger_add(volunteer=fresh_member, kind=LedgerEntry.Kind.ACTIVITY, points=Decimal(50), note="活动")
+    services.points_add(volunteer=fresh_member, kind=PointsEntry.Kind.ACTIVITY, points=Decimal(50), note="活动")
     redemption = services.gift_redeem(volunteer=fresh_member, gift=gift)
     gift.refresh_from_db()
-    assert gift.stock == 0 and services.balance(fresh_member) == 20
+    assert gift.stock == 0 and selectors.points_balance(fresh_member) == 20
     with pytest.raises(ValidationError):
         services.gift_redeem(volunteer=fresh_member, gift=gift)
     services.redemption_hand_over(actor=cadre, redemption=redemption)

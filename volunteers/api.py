@@ -1,0 +1,383 @@
+"""The volunteer actions over the API: each takes the same form as its page (documented here as its input schema) and calls the same service."""
+
+import functools
+
+from django import forms as django_forms
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from volunteers import actions, forms, selectors, services
+from volunteers.models import Activity, DualReport, Gift, PointsEntry, PostClaim, Redemption, ServicePost, Signup, Volunteer, Wish
+
+
+def _input_field(field: django_forms.Field) -> serializers.Field:
+    """The schema of one form field; the form itself still validates, so the page and the API accept exactly the same."""
+    common = {"required": field.required, "help_text": field.help_text or None}
+    if isinstance(field, django_forms.ModelMultipleChoiceField):
+        return serializers.ListField(child=serializers.IntegerField(), **common)
+    if isinstance(field, django_forms.ModelChoiceField):
+        return serializers.IntegerField(**common)
+    if isinstance(field, django_forms.MultipleChoiceField):
+        return serializers.MultipleChoiceField(choices=field.choices, **common)
+    if isinstance(field, django_forms.BooleanField):
+        return serializers.BooleanField(**common)
+    if isinstance(field, django_forms.DateTimeField):
+        return serializers.DateTimeField(**common)
+    if isinstance(field, django_forms.DecimalField):
+        return serializers.DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places, **common)
+    if isinstance(field, django_forms.IntegerField):
+        return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value, **common)
+    if isinstance(field, django_forms.FileField):
+        return serializers.FileField(**common)
+    return serializers.CharField(max_length=getattr(field, "max_length", None), allow_blank=not field.required, **common)
+
+
+@functools.cache
+def form_input(form_class) -> type[serializers.Serializer]:
+    """The OpenAPI input of an action, read off the form the page uses."""
+    fields = {name: _input_field(field) for name, field in form_class.base_fields.items() if not getattr(field, "honeypot", False)}
+    return type(f"{form_class.__name__.removesuffix('Form')}Input", (serializers.Serializer,), fields)
+
+
+def _valid(form) -> dict:
+    """The form's cleaned data, or the API's 400 with the form's messages per field."""
+    if not form.is_valid():
+        raise serializers.ValidationError({("non_field_errors" if name == "__all__" else name): list(errors) for name, errors in form.errors.items()})
+    return form.cleaned_data
+
+
+def _profile(request) -> Volunteer:
+    """The caller's volunteer profile, asked for after the object's lookup (404 first): anyone else gets 403, as on the pages."""
+    profile = selectors.profile_of(request.user)
+    if profile is None:
+        raise PermissionDenied
+    return profile
+
+
+class FormCreateMixin:
+    """POST to the list: the page's form validates, the feature's service writes; the answer is the new row as the list shows it."""
+
+    create_form: type[django_forms.Form]
+    create_service = None
+
+    def create(self, request):
+        data = _valid(self.create_form(request.data, user=request.user))
+        created = self.create_service(actor=request.user, **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data, status=status.HTTP_201_CREATED)
+
+
+def form_create(form_class, service):
+    """Give a viewset its POST to the list through the page's form and the service, documented with the form's fields."""
+
+    def decorate(viewset):
+        viewset.create_form, viewset.create_service = form_class, staticmethod(service)
+        return extend_schema_view(create=extend_schema(request=form_input(form_class), responses={201: viewset.serializer_class}))(viewset)
+
+    return decorate
+
+
+class VolunteerSerializer(serializers.ModelSerializer):
+    link_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Volunteer
+        fields = ["id", "name", "community", "grid", "phone_masked", "is_party_member", "work_unit", "skills", "availability", "status", "link_count"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    taken = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "community",
+            "organiser_unit",
+            "title",
+            "description",
+            "place",
+            "starts_at",
+            "ends_at",
+            "places",
+            "taken",
+            "skills",
+            "signup_closes_at",
+            "status",
+        ]
+
+
+class SignupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Signup
+        fields = ["id", "activity", "volunteer", "status", "checked_in_at", "checked_out_at", "hours"]
+
+
+class PointsEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PointsEntry
+        fields = ["id", "volunteer", "kind", "hours", "points", "note", "reverses", "created_at"]
+
+
+class ServicePostSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServicePost
+        fields = ["id", "community", "title", "description", "places", "active"]
+
+
+class PostClaimSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PostClaim
+        fields = ["id", "post", "volunteer", "status", "created_at"]
+
+
+class WishSerializer(serializers.ModelSerializer):
+    """The resident's name is masked for everyone on the API, as on the volunteers' board."""
+
+    class Meta:
+        model = Wish
+        fields = ["id", "community", "masked_name", "content", "status", "review_note", "claimed_by", "claimed_unit", "fulfilment_note", "published_at"]
+
+
+class GiftSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Gift
+        fields = ["id", "merchant", "name", "points", "stock", "active"]
+
+
+class RedemptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Redemption
+        fields = ["id", "gift", "volunteer", "status", "handed_over_at", "created_at"]
+
+
+class DualReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DualReport
+        fields = ["id", "kind", "community", "volunteer", "unit", "period_start", "period_end", "figures", "addressed_to", "status", "review_note"]
+
+
+@form_create(forms.DeskRegisterForm, services.volunteer_register)
+class VolunteerViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
+    """Members and residents registered with the community (双报到): registration on their behalf, confirmation and placing, 1+10 links."""
+
+    serializer_class = VolunteerSerializer
+
+    def get_queryset(self):
+        return selectors.volunteer_list_for(self.request.user).order_by("status", "name")
+
+    def _answer(self, volunteer, code=status.HTTP_200_OK):
+        return Response(VolunteerSerializer(selectors.volunteer_get_for(self.request.user, volunteer.pk)).data, status=code)
+
+    @extend_schema(request=form_input(forms.VolunteerConfirmForm), responses=VolunteerSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        volunteer = self.get_object()
+        data = _valid(forms.VolunteerConfirmForm(request.data, volunteer=volunteer))
+        return self._answer(services.volunteer_confirm(actor=request.user, volunteer=volunteer, grid=data["grid"]))
+
+    @extend_schema(request=form_input(forms.LinksForm), responses=VolunteerSerializer)
+    @action(detail=True, methods=["post"])
+    def links(self, request, pk=None):
+        volunteer = self.get_object()
+        data = _valid(forms.LinksForm(request.data, volunteer=volunteer))
+        services.links_set(actor=request.user, volunteer=volunteer, households=data["households"])
+        return self._answer(volunteer)
+
+
+@form_create(forms.ActivityForm, services.activity_publish)
+class ActivityViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
+    """Activities: published by the community; volunteers sign up, cancel and check in and out with the on-site code."""
+
+    serializer_class = ActivitySerializer
+
+    def get_queryset(self):
+        return selectors.activity_list_for(self.request.user).order_by("-starts_at")
+
+    @extend_schema(request=None, responses=SignupSerializer)
+    @action(detail=True, methods=["post"])
+    def signup(self, request, pk=None):
+        activity = self.get_object()
+        return Response(SignupSerializer(services.signup_create(volunteer=_profile(request), activity=activity)).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        activity = self.get_object()
+        services.signup_cancel(volunteer=_profile(request), activity=activity)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=form_input(forms.CheckinCodeForm), responses=SignupSerializer)
+    @action(detail=True, methods=["post"])
+    def scan(self, request, pk=None):
+        """Check in with the first scan of the organiser's current code, out with a later one."""
+        activity = self.get_object()
+        data = _valid(forms.CheckinCodeForm(request.data))
+        return Response(SignupSerializer(services.signup_scan(volunteer=_profile(request), activity=activity, code=data["code"])).data)
+
+
+class SignupViewSet(viewsets.GenericViewSet):
+    """The organiser checks a volunteer in or out by hand and confirms the hours into points."""
+
+    serializer_class = SignupSerializer
+
+    def get_object(self):
+        return selectors.signup_get_for(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=None, responses=SignupSerializer)
+    @action(detail=True, methods=["post"])
+    def mark(self, request, pk=None):
+        return Response(SignupSerializer(services.signup_mark(actor=request.user, signup=self.get_object())).data)
+
+    @extend_schema(request=None, responses=PointsEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return Response(PointsEntrySerializer(services.signup_confirm(actor=request.user, signup=self.get_object())).data)
+
+
+@form_create(forms.PostForm, services.post_publish)
+class ServicePostViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
+    """Service posts (认领岗位): published by the community, claimed by confirmed members."""
+
+    serializer_class = ServicePostSerializer
+
+    def get_queryset(self):
+        return selectors.post_list_for(self.request.user).order_by("title")
+
+    @extend_schema(request=None, responses=PostClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        post = selectors.post_get_for_claim(request.user, pk)
+        return Response(PostClaimSerializer(services.post_claim(volunteer=_profile(request), post=post)).data)
+
+
+class PostClaimViewSet(viewsets.GenericViewSet):
+    """A claim of a post: confirmed or released by the community, released by its holder, duty recorded as points."""
+
+    serializer_class = PostClaimSerializer
+
+    def get_object(self):
+        return selectors.claim_get_for(self.request.user, self.kwargs["pk"])
+
+    def _act(self, name: str, form_class=None):
+        claim = self.get_object()
+        data = _valid(form_class(self.request.data)) if form_class is not None else {}
+        result = actions.claim_action(self.request.user, claim, name, data)
+        claim.refresh_from_db()
+        return result, claim
+
+    @extend_schema(request=None, responses=PostClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return Response(PostClaimSerializer(self._act("confirm")[1]).data)
+
+    @extend_schema(request=None, responses=PostClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        return Response(PostClaimSerializer(self._act("release")[1]).data)
+
+    @extend_schema(request=form_input(forms.DutyForm), responses=PointsEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def duty(self, request, pk=None):
+        return Response(PointsEntrySerializer(self._act("duty", forms.DutyForm)[0]).data)
+
+
+@form_create(forms.CadreWishForm, services.wish_post)
+class WishViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
+    """Micro-wishes (微心愿): the review desk for cadres, the board for volunteers."""
+
+    serializer_class = WishSerializer
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        return selectors.wish_list_for(self.request.user).order_by("status", "-created_at")
+
+    def _act(self, name: str):
+        wish = selectors.wish_get_for(self.request.user, self.kwargs["pk"])
+        form = actions.wish_form(name, self.request.user, self.request.data, self.request.FILES)
+        return Response(WishSerializer(actions.wish_action(self.request.user, wish, name, _valid(form) if form is not None else {})).data)
+
+    @extend_schema(request=form_input(forms.NoteForm), responses=WishSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._act("publish")
+
+    @extend_schema(request=form_input(forms.NoteForm), responses=WishSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        return self._act("refuse")
+
+    @extend_schema(request=form_input(forms.WishClaimForm), responses=WishSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        return self._act("claim")
+
+    @extend_schema(
+        request={"multipart/form-data": form_input(forms.WishFulfilForm), "application/json": form_input(forms.WishFulfilForm)}, responses=WishSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def fulfil(self, request, pk=None):
+        return self._act("fulfil")
+
+    @extend_schema(request=None, responses=WishSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._act("confirm")
+
+
+@form_create(forms.GiftForm, services.gift_list)
+class GiftViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
+    """Alliance merchants' gifts: listed by the community, redeemed for points by its confirmed volunteers."""
+
+    serializer_class = GiftSerializer
+
+    def get_queryset(self):
+        return selectors.gift_list_for(self.request.user).order_by("points", "id")
+
+    @extend_schema(request=None, responses=RedemptionSerializer)
+    @action(detail=True, methods=["post"])
+    def redeem(self, request, pk=None):
+        gift = selectors.gift_get_for_redemption(request.user, pk)
+        return Response(RedemptionSerializer(services.gift_redeem(volunteer=_profile(request), gift=gift)).data)
+
+
+class RedemptionViewSet(viewsets.GenericViewSet):
+    serializer_class = RedemptionSerializer
+
+    @extend_schema(request=None, responses=RedemptionSerializer)
+    @action(detail=True, methods=["post"], url_path="hand-over")
+    def hand_over(self, request, pk=None):
+        redemption = selectors.redemption_get_for(request.user, pk)
+        return Response(RedemptionSerializer(services.redemption_hand_over(actor=request.user, redemption=redemption)).data)
+
+
+class PointsEntryViewSet(viewsets.GenericViewSet):
+    """The points passbook's entries: a correction is a reversal entry."""
+
+    serializer_class = PointsEntrySerializer
+
+    @extend_schema(request=form_input(forms.ReasonForm), responses=PointsEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        entry = selectors.points_entry_get_for(request.user, pk)
+        data = _valid(forms.ReasonForm(request.data))
+        return Response(PointsEntrySerializer(services.points_reverse(actor=request.user, entry=entry, note=data["note"])).data)
+
+
+class DualReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Dual reports (双报告), reviewed by the community before they are sent."""
+
+    serializer_class = DualReportSerializer
+
+    def get_queryset(self):
+        return selectors.report_list_for(self.request.user)
+
+    @extend_schema(request=form_input(forms.NoteForm), responses=DualReportSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        report = self.get_object()
+        data = _valid(forms.NoteForm(request.data))
+        return Response(DualReportSerializer(services.report_review(actor=request.user, report=report, note=data["note"])).data)
