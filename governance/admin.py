@@ -285,7 +285,7 @@ class NotificationAdmin(admin.ModelAdmin):
 class ThreeListsAdmin(ReadOnlyScopedAdmin):
     """The three lists are kept on their page (with history); the back office reads them."""
 
-    capability = Capability.MANAGE_HIERARCHY
+    capability = Capability.MANAGE_LISTS
 
 
 class IndicatorInline(admin.TabularInline):
@@ -304,10 +304,10 @@ class AssessmentPlanAdmin(admin.ModelAdmin):
         return request.user.is_superuser or bool(scope_for(request.user, Capability.MANAGE_HIERARCHY).node_ids.get("district"))
 
     def has_module_permission(self, request):
-        return has_capability(request.user, Capability.VIEW_AUDIT)
+        return has_capability(request.user, Capability.VIEW_OVERSIGHT)
 
     def has_view_permission(self, request, obj=None):
-        return has_capability(request.user, Capability.VIEW_AUDIT)
+        return has_capability(request.user, Capability.VIEW_OVERSIGHT)
 
     def has_add_permission(self, request):
         return self._district(request)
@@ -321,6 +321,6 @@ class AssessmentPlanAdmin(admin.ModelAdmin):
 
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(ReadOnlyScopedAdmin):
-    capability = Capability.VIEW_AUDIT
+    capability = Capability.VIEW_OVERSIGHT
     list_display = ["title", "month", "created_at"]
     date_hierarchy = "month"

@@ -13,11 +13,11 @@ from grids.models import Grid
 
 
 def assessment_page(request):
-    if scope_for(request.user, Capability.VIEW_AUDIT).is_empty:
+    if scope_for(request.user, Capability.VIEW_OVERSIGHT).is_empty:
         raise PermissionDenied
     year = int(request.GET["year"]) if request.GET.get("year", "").isdecimal() else timezone.localdate().year
-    communities = list(Community.objects.visible_to(request.user, Capability.VIEW_AUDIT).order_by("code"))
-    grids = Grid.objects.visible_to(request.user, Capability.VIEW_AUDIT)
+    communities = list(Community.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT).order_by("code"))
+    grids = Grid.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT)
     plan = assessment.plan_for(year)
     context = {
         "year": year,

@@ -13,16 +13,16 @@ from governance.scope import get_in_scope_or_404, scope_for
 
 
 def archive(request):
-    if scope_for(request.user, Capability.VIEW_AUDIT).is_empty:
+    if scope_for(request.user, Capability.VIEW_OVERSIGHT).is_empty:
         raise PermissionDenied
-    page = Paginator(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_AUDIT).select_related("district", "street", "community"), 30).get_page(
+    page = Paginator(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT).select_related("district", "street", "community"), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "governance/reports.html", {"page": page})
 
 
 def download(request, pk, kind):
-    report = get_in_scope_or_404(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_AUDIT), pk=pk)
+    report = get_in_scope_or_404(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT), pk=pk)
     if kind not in ("pdf", "xlsx"):
         raise Http404
     return file_response(getattr(report, kind), attachment=True, filename=f"{report.title}.{kind}")

@@ -33,7 +33,7 @@ def household_list(request):
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     sensitive_scope = scope_for(request.user, Capability.VIEW_SENSITIVE)
     rows = [(household, [tag for tag in household.tags.all() if not tag.sensitive or sensitive_scope.contains(household.ancestry())]) for household in page]
-    return render(request, "households/household_list.html", {"form": form, "page": page, "rows": rows, "query": request.GET.urlencode()})
+    return render(request, "households/household_list.html", {"form": form, "page": page, "rows": rows})
 
 
 def building_households(request, pk):

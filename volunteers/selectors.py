@@ -15,7 +15,7 @@ def profile_of(user) -> Volunteer | None:
 def activity_list_for(user):
     """Cadres see their area's activities; a confirmed volunteer those of their own community."""
     profile = profile_of(user)
-    managed = scope_for(user, Capability.MANAGE_HIERARCHY)
+    managed = scope_for(user, Capability.MANAGE_VOLUNTEERS)
     qs = Activity.objects.select_related("community", "organiser_unit").annotate(taken=Count("signups", filter=~Q(signups__status=Signup.Status.CANCELLED)))
     if not managed.is_empty:
         return qs.filter(managed.q(Activity))
@@ -30,7 +30,7 @@ def activity_get_for(user, pk: int):
 
 def wish_list_for(user):
     """Cadres see their area's wishes; a confirmed volunteer the published ones of their community and their own claims."""
-    managed = scope_for(user, Capability.MANAGE_HIERARCHY)
+    managed = scope_for(user, Capability.MANAGE_VOLUNTEERS)
     if not managed.is_empty:
         return Wish.objects.filter(managed.q(Wish))
     profile = profile_of(user)
@@ -44,7 +44,7 @@ def wish_get_for(user, pk: int):
 
 
 def volunteer_list_for(user):
-    return Volunteer.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("community", "grid", "work_unit").annotate(link_count=Count("links"))
+    return Volunteer.objects.visible_to(user, Capability.MANAGE_VOLUNTEERS).select_related("community", "grid", "work_unit").annotate(link_count=Count("links"))
 
 
 def volunteer_get_for(user, pk: int):

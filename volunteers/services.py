@@ -29,8 +29,7 @@ LINKS_PER_MEMBER = 10
 
 
 def _require_manager(actor, ancestry: dict) -> None:
-    # The community's cadres manage its volunteers; the capability is the one that manages the hierarchy there.
-    if actor is None or not scope_for(actor, Capability.MANAGE_HIERARCHY).contains(ancestry):
+    if actor is None or not scope_for(actor, Capability.MANAGE_VOLUNTEERS).contains(ancestry):
         raise PermissionDenied(_("Only the community's cadres can do this."))
 
 

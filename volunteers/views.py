@@ -91,10 +91,10 @@ def _register(request):
 
 
 def activities(request):
-    can_publish = not scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty
+    can_publish = not scope_for(request.user, Capability.MANAGE_VOLUNTEERS).is_empty
     form = ActivityForm(request.POST or None) if can_publish else None
     if form is not None:
-        form.fields["organiser_unit"].queryset = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).order_by("name")
+        form.fields["organiser_unit"].queryset = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS).order_by("name")
     if request.method == "POST" and form is not None and form.is_valid():
         community = request.user.memberships.filter(community__isnull=False).select_related("community").first()
         if community is None:
@@ -116,7 +116,7 @@ def activity(request, pk):
     act = selectors.activity_get_for(request.user, pk)
     profile = selectors.profile_of(request.user)
     mine = act.signups.filter(volunteer=profile).first() if profile else None
-    manager = scope_for(request.user, Capability.MANAGE_HIERARCHY).contains(act.ancestry())
+    manager = scope_for(request.user, Capability.MANAGE_VOLUNTEERS).contains(act.ancestry())
     signups = act.signups.select_related("volunteer").order_by("created_at") if manager else []
     return render(request, "volunteers/activity.html", {"activity": act, "mine": mine, "manager": manager, "signups": signups, "now": timezone.now()})
 
@@ -142,7 +142,7 @@ def activity_signup(request, pk):
 def activity_code(request, pk):
     """The organiser's screen: the rotating QR code volunteers scan to check in and out."""
     act = selectors.activity_get_for(request.user, pk)
-    if not scope_for(request.user, Capability.MANAGE_HIERARCHY).contains(act.ancestry()):
+    if not scope_for(request.user, Capability.MANAGE_VOLUNTEERS).contains(act.ancestry()):
         raise PermissionDenied
     url = request.build_absolute_uri(reverse("volunteer-scan", args=[act.pk, services.checkin_code(act)]))
     # The SVG is made here from our own URL, never from user input.
@@ -187,7 +187,7 @@ def signup_confirm(request, pk):
 
 def desk(request):
     """The community's desk: registrations to confirm, members and their 1+10 links."""
-    if scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty:
+    if scope_for(request.user, Capability.MANAGE_VOLUNTEERS).is_empty:
         raise PermissionDenied
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -242,11 +242,11 @@ class GiftForm(forms.Form):
 def gifts(request):
     """Volunteers redeem points for gifts of the community's alliance merchants; cadres list gifts and record hand-overs."""
     profile = selectors.profile_of(request.user)
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
+    managed = scope_for(request.user, Capability.MANAGE_VOLUNTEERS)
     form = None
     if not managed.is_empty:
         form = GiftForm(request.POST or None)
-        form.fields["merchant"].queryset = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).order_by("name")
+        form.fields["merchant"].queryset = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS).order_by("name")
         if request.method == "POST" and form.is_valid():
             try:
                 services.gift_list(actor=request.user, **form.cleaned_data)
@@ -255,7 +255,7 @@ def gifts(request):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("volunteer-gifts")
-        gift_qs = Gift.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)
+        gift_qs = Gift.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS)
         waiting = Redemption.objects.filter(gift__in=gift_qs, status=Redemption.Status.WAITING).select_related("gift__merchant", "volunteer")[:100]
     elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
         gift_qs = Gift.objects.filter(merchant__community_id=profile.community_id, active=True)
@@ -285,7 +285,7 @@ def gift_redeem(request, pk):
 @require_POST
 def redemption_hand_over(request, pk):
     redemption = (
-        Redemption.objects.filter(pk=pk, gift__in=Gift.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)).select_related("gift__merchant").first()
+        Redemption.objects.filter(pk=pk, gift__in=Gift.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS)).select_related("gift__merchant").first()
     )
     if redemption is None:
         raise PermissionDenied
@@ -308,7 +308,7 @@ class PublicWishForm(WishForm):
 def wishes(request):
     """Volunteers: published wishes of their community (names masked) and their own claims. Cadres: the review desk."""
     profile = selectors.profile_of(request.user)
-    manager = not scope_for(request.user, Capability.MANAGE_HIERARCHY).is_empty
+    manager = not scope_for(request.user, Capability.MANAGE_VOLUNTEERS).is_empty
     if not manager and (profile is None or profile.status != ReviewStatus.CONFIRMED):
         raise PermissionDenied
     qs = selectors.wish_list_for(request.user)
@@ -325,14 +325,14 @@ def wishes(request):
         else:
             return redirect("volunteer-wishes")
     page = Paginator(qs.select_related("claimed_by", "claimed_unit").order_by("status", "-created_at"), 30).get_page(request.GET.get("page"))
-    units = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).order_by("name") if manager else []
+    units = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS).order_by("name") if manager else []
     return render(request, "volunteers/wishes.html", {"page": page, "manager": manager, "profile": profile, "form": form, "units": units})
 
 
 @require_POST
 def wish_act(request, pk, action):
     profile = selectors.profile_of(request.user)
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
+    managed = scope_for(request.user, Capability.MANAGE_VOLUNTEERS)
     wish = Wish.objects.filter(pk=pk).select_related("community").first()
     visible = wish is not None and (managed.contains(wish.ancestry()) or (profile is not None and profile.community_id == wish.community_id))
     if not visible:
@@ -344,7 +344,7 @@ def wish_act(request, pk, action):
         elif action == "refuse":
             services.wish_review(actor=request.user, wish=wish, publish=False, note=note)
         elif action == "claim" and request.POST.get("unit"):
-            unit = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).filter(pk=request.POST["unit"]).first()
+            unit = ResidentUnit.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS).filter(pk=request.POST["unit"]).first()
             if unit is None:
                 raise PermissionDenied
             services.wish_claim(wish=wish, unit=unit, actor=request.user)
@@ -421,7 +421,7 @@ class PostForm(forms.Form):
 def posts(request):
     """Service posts (认领岗位): members claim and release; the community publishes, confirms and records duty."""
     profile = selectors.profile_of(request.user)
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
+    managed = scope_for(request.user, Capability.MANAGE_VOLUNTEERS)
     form = None
     if not managed.is_empty:
         form = PostForm(request.POST or None)
@@ -431,7 +431,7 @@ def posts(request):
                 raise PermissionDenied
             services.post_publish(actor=request.user, community=membership.community, **form.cleaned_data)
             return redirect("volunteer-posts")
-        qs = ServicePost.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY)
+        qs = ServicePost.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS)
     elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
         qs = ServicePost.objects.filter(community_id=profile.community_id, active=True)
     else:
@@ -496,13 +496,13 @@ def _period(kind: str) -> tuple[dt.date, dt.date]:
 
 def units(request):
     """Units that double-report (双报到): registration by the community, confirmation, annual reports."""
-    managed = scope_for(request.user, Capability.MANAGE_HIERARCHY)
+    managed = scope_for(request.user, Capability.MANAGE_VOLUNTEERS)
     if managed.is_empty:
         raise PermissionDenied
     form = UnitForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action", "register")
-        unit = ReportingUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).filter(pk=request.POST.get("unit") or 0).first()
+        unit = ReportingUnit.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS).filter(pk=request.POST.get("unit") or 0).first()
         try:
             if action == "register" and form.is_valid():
                 membership = request.user.memberships.filter(community__isnull=False).select_related("community").first()
@@ -521,14 +521,16 @@ def units(request):
             if not form.errors:
                 return redirect("volunteer-units")
     page = Paginator(
-        ReportingUnit.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).select_related("community").order_by("status", "name"), 30
+        ReportingUnit.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS).select_related("community").order_by("status", "name"), 30
     ).get_page(request.GET.get("page"))
     return render(request, "volunteers/units.html", {"page": page, "form": form})
 
 
 def report(request, pk):
     """A report as printed and sent (print to PDF from the browser), with the community's review."""
-    item = get_in_scope_or_404(DualReport.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).select_related("volunteer", "unit", "community"), pk=pk)
+    item = get_in_scope_or_404(
+        DualReport.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS).select_related("volunteer", "unit", "community"), pk=pk
+    )
     if request.method == "POST":
         try:
             services.report_review(actor=request.user, report=item, note=request.POST.get("note", ""))
@@ -573,7 +575,7 @@ def signup_mark(request, pk):
 
 @require_POST
 def ledger_correct(request, pk):
-    entry = LedgerEntry.objects.visible_to(request.user, Capability.MANAGE_HIERARCHY).select_related("volunteer__community").filter(pk=pk).first()
+    entry = LedgerEntry.objects.visible_to(request.user, Capability.MANAGE_VOLUNTEERS).select_related("volunteer__community").filter(pk=pk).first()
     if entry is None:
         raise PermissionDenied
     try:

@@ -129,3 +129,13 @@ def test_api_grant_and_revoke(api, persona):
     response = api("grid2").post("/api/memberships/", {"username": "volunteer1", "role": Role.GRID_PART_TIME, "node_id": grid.pk}, format="json")
     assert response.status_code == 403
     assert set(response.json()) == {"message", "extra"}
+
+
+@pytest.mark.parametrize(
+    ("username", "feature"),
+    [("community1", "volunteer-wishes"), ("community1", "volunteer-desk"), ("street1", "request-figures"), ("volunteer1", "volunteer-posts")],
+)
+def test_home_links_to_the_features_instead_of_announcing_them(login, username, feature):
+    body = login(username).get(reverse("home")).content.decode()
+    assert f'href="{reverse(feature)}"' in body
+    assert "即将上线" not in body
