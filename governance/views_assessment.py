@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
 from governance import assessment
@@ -27,6 +26,3 @@ def assessment_page(request):
         "workers": assessment.worker_scores(grids, year=year),
     }
     return render(request, "governance/assessment.html", context)
-
-
-urlpatterns = [path("assessment/", assessment_page, name="assessment")]

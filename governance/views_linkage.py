@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,6 +88,3 @@ def _act(request, mine) -> None:
         messages.info(request, _("Request %(code)s registered.") % {"code": created.public_id})
     else:
         raise PermissionDenied
-
-
-urlpatterns = [path("linkage/", linkage_page, name="linkage")]

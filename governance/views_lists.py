@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,6 +72,3 @@ def _act(request) -> None:
         lists.project_update(actor=user, project=project, status=post.get("status", ""), result=post.get("result", ""))
     else:
         raise PermissionDenied
-
-
-urlpatterns = [path("lists/", three_lists, name="three-lists")]

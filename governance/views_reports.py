@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
 
 from governance.files import file_response
 from governance.models import MonthlyReport
@@ -26,9 +25,3 @@ def download(request, pk, kind):
     if kind not in ("pdf", "xlsx"):
         raise Http404
     return file_response(getattr(report, kind), attachment=True, filename=f"{report.title}.{kind}")
-
-
-urlpatterns = [
-    path("reports/", archive, name="report-archive"),
-    path("reports/<int:pk>/<str:kind>/", download, name="report-download"),
-]

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -137,15 +137,3 @@ def notification_list(request):
 def notification_read(request, pk):
     Notification.objects.filter(user=request.user, pk=pk, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notification-list")
-
-
-urlpatterns = [
-    path("visits/due/", visits_due, name="visits-due"),
-    path("coverage/<str:level>/<int:pk>/", coverage, name="coverage"),
-    path("households/<int:pk>/card/", household_card, name="household-card"),
-    path("buildings/<int:pk>/cards/", building_cards, name="building-cards"),
-    path("r/<str:token>/", public_household, name="public-household"),
-    path("map/<str:level>/<int:pk>/", situation_map, name="situation-map"),
-    path("notifications/", notification_list, name="notification-list"),
-    path("notifications/<int:pk>/read/", notification_read, name="notification-read"),
-]

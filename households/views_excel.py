@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -177,13 +177,3 @@ def ledger_export_form(request):
     _export_scope_q(request.user)
     can_reveal = not scope_for(request.user, Capability.REVEAL_PERSONAL).is_empty
     return render(request, "households/excel_export.html", {"form": PurposeForm(), "query": request.GET.urlencode(), "can_reveal": can_reveal})
-
-
-urlpatterns = [
-    path("template/", ledger_template, name="ledger-template"),
-    path("import/", ledger_import_view, name="ledger-import"),
-    path("import/<int:pk>/", ledger_import_result, name="ledger-import-result"),
-    path("import/<int:pk>/problems.xlsx", ledger_import_errors, name="ledger-import-errors"),
-    path("export/", ledger_export, name="ledger-export"),
-    path("export/full/", ledger_export_form, name="ledger-export-full"),
-]
