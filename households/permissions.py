@@ -27,7 +27,3 @@ def birth_date_scope(user) -> Scope:
 
 def can_see_birth_date(user, ancestry: dict) -> bool:
     return birth_date_scope(user).contains(ancestry)
-
-
-def can_export(user) -> bool:
-    return not scope_for(user, Capability.EXPORT_LEDGER).is_empty
