@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record
 from governance.models import AuditEntry, Community, LinkageDuty, LinkageRecord
-from governance.permissions import can_manage_node
+from governance.permissions import can_record_joint_meeting
 
 Kind = LinkageDuty.Kind
 Record = LinkageRecord.Kind
@@ -22,7 +22,7 @@ def linkage_record(
 ) -> LinkageRecord:
     """A leader records their own visit or contact; a community's cadre records the joint meeting."""
     if kind == Record.JOINT_MEETING:
-        if not can_manage_node(actor, community.ancestry()):
+        if not can_record_joint_meeting(actor, community.ancestry()):
             raise PermissionDenied(_("The community's cadres record its joint meetings."))
     elif duty is None or duty.user_id != actor.pk or duty.community_id != community.pk:
         raise PermissionDenied(_("Record visits and contacts for your own linkage duties."))

@@ -6,13 +6,13 @@ from django.utils import timezone
 
 from governance import assessment
 from governance.models import Community
+from governance.permissions import can_see_oversight
 from governance.roles import Capability
-from governance.scope import scope_for
 from grids.models import Grid
 
 
 def assessment_page(request):
-    if scope_for(request.user, Capability.VIEW_OVERSIGHT).is_empty:
+    if not can_see_oversight(request.user):
         raise PermissionDenied
     year = int(request.GET["year"]) if request.GET.get("year", "").isdecimal() else timezone.localdate().year
     communities = list(Community.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT).order_by("code"))

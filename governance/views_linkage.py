@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from governance import linkage
 from governance.models import Community, LinkageDuty, LinkageRecord, ResidentUnit
+from governance.permissions import can_record_joint_meeting, can_see_all_linkage
 from governance.roles import Capability
 from governance.scope import scope_for
 
@@ -17,7 +18,7 @@ from governance.scope import scope_for
 def linkage_page(request):
     user = request.user
     mine = LinkageDuty.objects.filter(user=user).select_related("community")
-    viewer = not scope_for(user, Capability.VIEW_LINKAGE).is_empty
+    viewer = can_see_all_linkage(user)
     if not viewer and not mine.exists():
         raise PermissionDenied
     if request.method == "POST":
@@ -36,7 +37,7 @@ def linkage_page(request):
         "state": linkage.compliance(duties, communities),
         "mine": mine,
         "records": LinkageRecord.objects.filter(community__in=communities).select_related("community", "duty__user")[:30],
-        "meeting_communities": [c for c in communities if scope_for(user, Capability.MANAGE_LINKAGE).contains(c.ancestry())],
+        "meeting_communities": [c for c in communities if can_record_joint_meeting(user, c.ancestry())],
         "units": ResidentUnit.objects.visible_to(user, Capability.MANAGE_LINKAGE).order_by("name")[:200],
         "categories": Category.objects.filter(parent__isnull=True, active=True).order_by("sort_order"),
         "can_make_requests": not scope_for(user, Capability.HANDLE_REQUESTS).is_empty,

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from governance import lists
 from governance.models import Community, DemandItem, ListCategory, Project, ResidentUnit, ResourceItem
+from governance.permissions import has_capability
 from governance.roles import Capability
-from governance.scope import scope_for
 
 LIMIT = 200
 
@@ -22,7 +22,7 @@ class ItemForm(forms.Form):
 
 def three_lists(request):
     user = request.user
-    if scope_for(user, Capability.MANAGE_LISTS).is_empty:
+    if not has_capability(user, Capability.MANAGE_LISTS):
         raise PermissionDenied
     if request.method == "POST":
         try:

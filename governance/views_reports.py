@@ -7,12 +7,13 @@ from django.shortcuts import render
 
 from governance.files import file_response
 from governance.models import MonthlyReport
+from governance.permissions import can_see_oversight
 from governance.roles import Capability
-from governance.scope import get_in_scope_or_404, scope_for
+from governance.scope import get_in_scope_or_404
 
 
 def archive(request):
-    if scope_for(request.user, Capability.VIEW_OVERSIGHT).is_empty:
+    if not can_see_oversight(request.user):
         raise PermissionDenied
     page = Paginator(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT).select_related("district", "street", "community"), 30).get_page(
         request.GET.get("page")
