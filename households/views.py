@@ -16,15 +16,14 @@ from governance.services import DailyLimitReached, personal_data_reveal
 from households import selectors, services
 from households.forms import ArchiveForm, HouseholdFilterForm, HouseholdForm, ResidentForm, VisitForm
 from households.models import Resident
-from households.permissions import can_edit, can_reveal, can_see_birth_date, can_see_sensitive
+from households.permissions import can_edit, can_reveal, can_see_birth_date, can_see_sensitive, can_see_sensitive_anywhere
 
 PAGE_SIZE = 30
 
 
 def household_list(request):
     grids = governance_selectors.node_list_for(request.user, Level.GRID).select_related(None).only("id", "name")[:200]
-    sensitive_anywhere = not scope_for(request.user, Capability.VIEW_SENSITIVE).is_empty
-    form = HouseholdFilterForm(request.GET or None, grids=grids, sensitive_ok=sensitive_anywhere)
+    form = HouseholdFilterForm(request.GET or None, grids=grids, sensitive_ok=can_see_sensitive_anywhere(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     building = request.GET.get("building", "")
     households = selectors.household_search(
