@@ -237,7 +237,7 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
 class ThreeListsAdmin(ReadOnlyScopedAdmin):
     """The three lists are kept on their page (with history); the back office reads them."""
 
-    capability = Capability.MANAGE_HIERARCHY
+    capability = Capability.MANAGE_LISTS
 
 
 class IndicatorInline(admin.TabularInline):
@@ -251,12 +251,12 @@ class AssessmentPlanAdmin(DistrictTableAdmin):
 
     list_display = ["year", "min_requests"]
     inlines = [IndicatorInline]
-    view_capability = Capability.VIEW_AUDIT
+    view_capability = Capability.VIEW_OVERSIGHT
     deletable = False
 
 
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(ReadOnlyScopedAdmin):
-    capability = Capability.VIEW_AUDIT
+    capability = Capability.VIEW_OVERSIGHT
     list_display = ["title", "month", "created_at"]
     date_hierarchy = "month"

@@ -64,16 +64,16 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
         "ages": ages,
         "overdue": [{**row, "stage_deadline": timezone.localtime(row["stage_deadline"]).strftime("%Y-%m-%d %H:%M")} for row in overdue],
     }
-    by_community = (
-        {THROUGH_COMMUNITY[level]: getattr(node, "community_id", None) if level == Level.GRID else node.pk}
-        if level != Level.GRID
-        else {"community": node.community_id}
-    )
-    volunteers = Volunteer.objects.filter(**by_community) if level != Level.GRID else Volunteer.objects.filter(grid=node)
+    # A grid counts the volunteers placed in it; reporting units belong to communities, so a grid has none.
+    if level == Level.GRID:
+        volunteers, units = Volunteer.objects.filter(grid=node), ReportingUnit.objects.none()
+    else:
+        volunteers = Volunteer.objects.filter(**{THROUGH_COMMUNITY[level]: node.pk})
+        units = ReportingUnit.objects.filter(**{THROUGH_COMMUNITY[level]: node.pk})
     entries = PointsEntry.objects.filter(volunteer__in=volunteers, created_at__gte=since, created_at__lt=until)
     totals = entries.aggregate(hours=Sum("hours"), points=Sum("points", filter=Q(points__gt=0)))
     data["volunteers"] = {
-        "units": ReportingUnit.objects.filter(**by_community, status=ReviewStatus.CONFIRMED).count() if level != Level.GRID else 0,
+        "units": units.filter(status=ReviewStatus.CONFIRMED).count(),
         "members": volunteers.filter(status=ReviewStatus.CONFIRMED).count(),
         "hours": float(totals["hours"] or 0),
         "points": float(totals["points"] or 0),
@@ -103,7 +103,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     months = sorted({*submitted, *closed, *visits})
     data["trend"] = [
         {
-            "month": timezone.localtime(m).strftime("%Y-%m") if timezone.is_aware(m) else m.strftime("%Y-%m"),
+            "month": timezone.localtime(m).strftime("%Y-%m"),
             "submitted": submitted.get(m, 0),
             "closed": closed.get(m, 0),
             "visits": visits.get(m, 0),

@@ -1,6 +1,6 @@
 """The demo district: deterministic, realistic names and codes, bulk-inserted.
 
-small: 2 streets, 4 communities, 12 grids, 60 buildings. district: the scale of DOMAIN.md
+small: 2 streets, 4 communities, 12 grids, 60 buildings. district: the scale of a real district
 (8 streets, 50 communities, 500 grids, 10,000 buildings). Later modules add their own data on top.
 """
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.dates import month_start, quarter_start, week_start
 from governance.audit import audit_record
 from governance.models import AuditEntry, Community, LinkageDuty, LinkageRecord, Membership
-from governance.permissions import can_manage_node
+from governance.permissions import can_record_joint_meeting
 from governance.roles import Role
 from notifications.models import Notification
 from notifications.services import notification_send
@@ -27,7 +27,7 @@ def linkage_record(
 ) -> LinkageRecord:
     """A leader records their own visit or contact; a community's cadre records the joint meeting."""
     if kind == Record.JOINT_MEETING:
-        if not can_manage_node(actor, community.ancestry()):
+        if not can_record_joint_meeting(actor, community.ancestry()):
             raise PermissionDenied(_("The community's cadres record its joint meetings."))
     elif duty is None or duty.user_id != actor.pk or duty.community_id != community.pk:
         raise PermissionDenied(_("Record visits and contacts for your own linkage duties."))

@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record
 from governance.models import AuditEntry, DemandItem, Project, ResourceItem
-from governance.permissions import can_manage_node
+from governance.permissions import can_keep_lists
 
 
 def _require(actor, ancestry) -> None:
-    if not can_manage_node(actor, ancestry):
+    if not can_keep_lists(actor, ancestry):
         raise PermissionDenied(_("Only the community's cadres can do this."))
 
 

@@ -36,6 +36,11 @@ class Capability(models.TextChoices):
     MANAGE_HIERARCHY = "manage_hierarchy", _("Create and edit nodes and resident units")
     MANAGE_PEOPLE = "manage_people", _("Create users and grant roles")
     VIEW_AUDIT = "view_audit", _("Read the audit log")
+    VIEW_OVERSIGHT = "view_oversight", _("See the oversight pages: the dashboard menu, the assessment and the monthly reports")
+    VIEW_LINKAGE = "view_linkage", _("See every linkage duty and who is behind")
+    MANAGE_LINKAGE = "manage_linkage", _("Record joint meetings with resident units")
+    MANAGE_LISTS = "manage_lists", _("Keep the three lists: resources, demands and projects")
+    MANAGE_VOLUNTEERS = "manage_volunteers", _("Keep volunteers, activities, service posts, micro-wishes, gifts and double reporting")
     USE_BACK_OFFICE = "use_back_office", _("Use the back office")
     VIEW_LEDGER = "view_ledger", _("See the household ledger")
     EDIT_LEDGER = "edit_ledger", _("Keep the household ledger and record visits")
@@ -88,7 +93,20 @@ _STAFF = {
     Capability.HANDLE_REQUESTS,
     Capability.VIEW_FIGURES,
 }
-_MANAGERS = _STAFF | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.VIEW_AUDIT, Capability.EXPORT_LEDGER, Capability.DISPATCH_REQUESTS}
+# Those who oversee the district's work: audit, assessment, monthly reports and everyone's linkage duties.
+_OVERSEERS = {Capability.VIEW_AUDIT, Capability.VIEW_OVERSIGHT, Capability.VIEW_LINKAGE}
+# Those who run a community's work: its tree and people, volunteers, the three lists and joint meetings.
+_ORGANISERS = {
+    Capability.MANAGE_HIERARCHY,
+    Capability.MANAGE_PEOPLE,
+    Capability.MANAGE_VOLUNTEERS,
+    Capability.MANAGE_LISTS,
+    Capability.MANAGE_LINKAGE,
+    Capability.VIEW_LINKAGE,
+    Capability.EXPORT_LEDGER,
+    Capability.DISPATCH_REQUESTS,
+}
+_MANAGERS = _STAFF | _OVERSEERS | _ORGANISERS
 # Those who know the households by name: the grid's workers and the community's cadres (PIPL: need to know).
 _CARERS = {Capability.EDIT_LEDGER, Capability.VIEW_SENSITIVE, Capability.REVEAL_PERSONAL}
 
@@ -96,9 +114,9 @@ ROLE_CAPABILITIES = {
     Role.DISTRICT_ORG: _MANAGERS | {Capability.VIEW_ACCESS_LOG},
     # The street oversees its communities' reveals and exports too.
     Role.STREET_CADRE: _MANAGERS | {Capability.VIEW_ACCESS_LOG},
-    Role.FIRST_SECRETARY: _STAFF | {Capability.VIEW_AUDIT, Capability.DISPATCH_REQUESTS},
+    Role.FIRST_SECRETARY: _STAFF | _OVERSEERS | {Capability.DISPATCH_REQUESTS},
     Role.COMMUNITY_SECRETARY: _MANAGERS | _CARERS,
-    Role.COMMUNITY_CADRE: _STAFF | _CARERS | {Capability.MANAGE_HIERARCHY, Capability.MANAGE_PEOPLE, Capability.EXPORT_LEDGER, Capability.DISPATCH_REQUESTS},
+    Role.COMMUNITY_CADRE: _STAFF | _CARERS | _ORGANISERS,
     Role.GRID_LEADER: _STAFF | _CARERS,
     Role.GRID_WORKER: _STAFF | _CARERS,
     Role.GRID_PART_TIME: _STAFF | {Capability.EDIT_LEDGER},
@@ -109,7 +127,3 @@ ROLE_CAPABILITIES = {
 
 # Roles a node can hold only once: one full-time worker and one leader per grid, one head per building.
 SINGLE_HOLDER_ROLES = {Role.GRID_WORKER, Role.GRID_LEADER, Role.BUILDING_HEAD}
-
-
-def roles_with(capability: str) -> set[str]:
-    return {role for role, caps in ROLE_CAPABILITIES.items() if capability in caps}

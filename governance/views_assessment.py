@@ -2,22 +2,21 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 
 from governance import assessment
 from governance.models import Community
+from governance.permissions import can_see_oversight
 from governance.roles import Capability
-from governance.scope import scope_for
 from grids.models import Grid
 
 
 def assessment_page(request):
-    if scope_for(request.user, Capability.VIEW_AUDIT).is_empty:
+    if not can_see_oversight(request.user):
         raise PermissionDenied
     year = int(request.GET["year"]) if request.GET.get("year", "").isdecimal() else timezone.localdate().year
-    communities = list(Community.objects.visible_to(request.user, Capability.VIEW_AUDIT).order_by("code"))
-    grids = Grid.objects.visible_to(request.user, Capability.VIEW_AUDIT)
+    communities = list(Community.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT).order_by("code"))
+    grids = Grid.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT)
     plan = assessment.plan_for(year)
     context = {
         "year": year,
@@ -27,6 +26,3 @@ def assessment_page(request):
         "workers": assessment.worker_scores(grids, year=year),
     }
     return render(request, "governance/assessment.html", context)
-
-
-urlpatterns = [path("assessment/", assessment_page, name="assessment")]

@@ -2,7 +2,6 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 
 from core.dates import PERIODS, period_bounds
@@ -53,10 +52,3 @@ def dashboard_export(request, level, pk):
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="dashboard-{level}-{pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     return response
-
-
-urlpatterns = [
-    path("dashboard/", dashboard_root, name="dashboard-root"),
-    path("dashboard/<str:level>/<int:pk>/", dashboard, name="dashboard"),
-    path("dashboard/<str:level>/<int:pk>/export.xlsx", dashboard_export, name="dashboard-export"),
-]

@@ -5,12 +5,12 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance import linkage
 from governance.models import Community, LinkageDuty, LinkageRecord, ResidentUnit
+from governance.permissions import can_record_joint_meeting, can_see_all_linkage
 from governance.roles import Capability
 from governance.scope import scope_for
 
@@ -18,7 +18,7 @@ from governance.scope import scope_for
 def linkage_page(request):
     user = request.user
     mine = LinkageDuty.objects.filter(user=user).select_related("community")
-    viewer = not scope_for(user, Capability.VIEW_AUDIT).is_empty or not scope_for(user, Capability.MANAGE_HIERARCHY).is_empty
+    viewer = can_see_all_linkage(user)
     if not viewer and not mine.exists():
         raise PermissionDenied
     if request.method == "POST":
@@ -37,8 +37,8 @@ def linkage_page(request):
         "state": linkage.compliance(duties, communities),
         "mine": mine,
         "records": LinkageRecord.objects.filter(community__in=communities).select_related("community", "duty__user")[:30],
-        "meeting_communities": [c for c in communities if scope_for(user, Capability.MANAGE_HIERARCHY).contains(c.ancestry())],
-        "units": ResidentUnit.objects.visible_to(user, Capability.MANAGE_HIERARCHY).order_by("name")[:200],
+        "meeting_communities": [c for c in communities if can_record_joint_meeting(user, c.ancestry())],
+        "units": ResidentUnit.objects.visible_to(user, Capability.MANAGE_LINKAGE).order_by("name")[:200],
         "categories": Category.objects.filter(parent__isnull=True, active=True).order_by("sort_order"),
         "can_make_requests": not scope_for(user, Capability.HANDLE_REQUESTS).is_empty,
         "today": timezone.localdate(),
@@ -64,10 +64,10 @@ def _act(request, mine) -> None:
             problems=post.get("problems", ""),
         )
     elif action == "meeting":
-        community = Community.objects.visible_to(user, Capability.MANAGE_HIERARCHY).filter(pk=post.get("community") or 0).first()
+        community = Community.objects.visible_to(user, Capability.MANAGE_LINKAGE).filter(pk=post.get("community") or 0).first()
         if community is None:
             raise PermissionDenied
-        units = ResidentUnit.objects.visible_to(user, Capability.MANAGE_HIERARCHY).filter(pk__in=post.getlist("units"))
+        units = ResidentUnit.objects.visible_to(user, Capability.MANAGE_LINKAGE).filter(pk__in=post.getlist("units"))
         linkage.linkage_record(
             actor=user,
             community=community,
@@ -89,6 +89,3 @@ def _act(request, mine) -> None:
         messages.info(request, _("Request %(code)s registered.") % {"code": created.public_id})
     else:
         raise PermissionDenied
-
-
-urlpatterns = [path("linkage/", linkage_page, name="linkage")]

@@ -4,14 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance import lists
 from governance.models import Community, DemandItem, ListCategory, Project, ResidentUnit, ResourceItem
+from governance.permissions import has_capability
 from governance.roles import Capability
-from governance.scope import scope_for
 
 LIMIT = 200
 
@@ -23,7 +22,7 @@ class ItemForm(forms.Form):
 
 def three_lists(request):
     user = request.user
-    if scope_for(user, Capability.MANAGE_HIERARCHY).is_empty:
+    if not has_capability(user, Capability.MANAGE_LISTS):
         raise PermissionDenied
     if request.method == "POST":
         try:
@@ -33,14 +32,14 @@ def three_lists(request):
         else:
             messages.success(request, _("Saved."))
         return redirect("three-lists")
-    demands = list(DemandItem.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("community__street", "project")[:LIMIT])
+    demands = list(DemandItem.objects.visible_to(user, Capability.MANAGE_LISTS).select_related("community__street", "project")[:LIMIT])
     suggestions = lists.match_suggestions(demands)
     context = {
-        "resources": ResourceItem.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("unit")[:LIMIT],
+        "resources": ResourceItem.objects.visible_to(user, Capability.MANAGE_LISTS).select_related("unit")[:LIMIT],
         "demands": [(demand, suggestions.get(demand.pk, [])) for demand in demands],
-        "projects": Project.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("demand", "resource__unit")[:LIMIT],
-        "units": ResidentUnit.objects.visible_to(user, Capability.MANAGE_HIERARCHY).order_by("name"),
-        "communities": Community.objects.visible_to(user, Capability.MANAGE_HIERARCHY).order_by("name"),
+        "projects": Project.objects.visible_to(user, Capability.MANAGE_LISTS).select_related("demand", "resource__unit")[:LIMIT],
+        "units": ResidentUnit.objects.visible_to(user, Capability.MANAGE_LISTS).order_by("name"),
+        "communities": Community.objects.visible_to(user, Capability.MANAGE_LISTS).order_by("name"),
         "categories": ListCategory.choices,
         "statuses": Project.Status.choices,
     }
@@ -51,28 +50,25 @@ def _act(request) -> None:
     user, post = request.user, request.POST
     action = post.get("action")
     if action == "resource":
-        unit = ResidentUnit.objects.visible_to(user, Capability.MANAGE_HIERARCHY).filter(pk=post.get("unit") or 0).first()
+        unit = ResidentUnit.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("unit") or 0).first()
         if unit is None:
             raise PermissionDenied
         lists.resource_add(actor=user, unit=unit, category=post.get("category", ""), description=post.get("description", ""))
     elif action == "demand":
-        community = Community.objects.visible_to(user, Capability.MANAGE_HIERARCHY).filter(pk=post.get("community") or 0).first()
+        community = Community.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("community") or 0).first()
         if community is None:
             raise PermissionDenied
         lists.demand_add(actor=user, community=community, category=post.get("category", ""), description=post.get("description", ""))
     elif action == "project":
-        demand = DemandItem.objects.visible_to(user, Capability.MANAGE_HIERARCHY).filter(pk=post.get("demand") or 0).first()
-        resource = ResourceItem.objects.visible_to(user, Capability.MANAGE_HIERARCHY).filter(pk=post.get("resource") or 0).first()
+        demand = DemandItem.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("demand") or 0).first()
+        resource = ResourceItem.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("resource") or 0).first()
         if demand is None or resource is None:
             raise PermissionDenied
         lists.project_create(actor=user, demand=demand, resource=resource, owner=post.get("owner", ""), plan=post.get("plan", ""))
     elif action == "status":
-        project = Project.objects.visible_to(user, Capability.MANAGE_HIERARCHY).filter(pk=post.get("project") or 0).first()
+        project = Project.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("project") or 0).first()
         if project is None:
             raise PermissionDenied
         lists.project_update(actor=user, project=project, status=post.get("status", ""), result=post.get("result", ""))
     else:
         raise PermissionDenied
-
-
-urlpatterns = [path("lists/", three_lists, name="three-lists")]

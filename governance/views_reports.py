@@ -4,31 +4,25 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
 
 from core.files import file_response
 from governance.models import MonthlyReport
+from governance.permissions import can_see_oversight
 from governance.roles import Capability
-from governance.scope import get_in_scope_or_404, scope_for
+from governance.scope import get_in_scope_or_404
 
 
 def archive(request):
-    if scope_for(request.user, Capability.VIEW_AUDIT).is_empty:
+    if not can_see_oversight(request.user):
         raise PermissionDenied
-    page = Paginator(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_AUDIT).select_related("district", "street", "community"), 30).get_page(
+    page = Paginator(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT).select_related("district", "street", "community"), 30).get_page(
         request.GET.get("page")
     )
     return render(request, "governance/reports.html", {"page": page})
 
 
 def download(request, pk, kind):
-    report = get_in_scope_or_404(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_AUDIT), pk=pk)
+    report = get_in_scope_or_404(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT), pk=pk)
     if kind not in ("pdf", "xlsx"):
         raise Http404
     return file_response(getattr(report, kind), attachment=True, filename=f"{report.title}.{kind}")
-
-
-urlpatterns = [
-    path("reports/", archive, name="report-archive"),
-    path("reports/<int:pk>/<str:kind>/", download, name="report-download"),
-]

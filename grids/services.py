@@ -7,14 +7,13 @@ from django.utils.translation import gettext as _
 
 from governance.audit import audit_record
 from governance.models import AuditEntry
-from governance.roles import Capability
-from governance.scope import scope_for
 from grids.models import Patrol
+from grids.permissions import can_end_patrol, can_patrol
 
 
 @transaction.atomic
 def patrol_start(*, actor, grid) -> Patrol:
-    if not scope_for(actor, Capability.HANDLE_REQUESTS).contains(grid.ancestry()):
+    if not can_patrol(actor, grid):
         raise PermissionDenied(_("You can patrol only your own grid."))
     try:
         with transaction.atomic():
@@ -27,7 +26,7 @@ def patrol_start(*, actor, grid) -> Patrol:
 
 @transaction.atomic
 def patrol_end(*, actor, patrol: Patrol, notes: str) -> Patrol:
-    if patrol.worker_id != actor.pk:
+    if not can_end_patrol(actor, patrol):
         raise PermissionDenied(_("Only who started the patrol can end it."))
     now = timezone.now()
     if Patrol.objects.filter(pk=patrol.pk, ended_at__isnull=True).update(ended_at=now, notes=notes.strip()) != 1:

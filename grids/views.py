@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -71,10 +70,3 @@ def patrol_end(request, pk):
         minutes = int((patrol.ended_at - patrol.started_at) / dt.timedelta(minutes=1))
         messages.success(request, _("Patrol recorded: %(minutes)d minutes.") % {"minutes": minutes})
     return redirect("today")
-
-
-urlpatterns = [
-    path("today/", today, name="today"),
-    path("today/patrol/start/", patrol_start, name="patrol-start"),
-    path("today/patrol/<int:pk>/end/", patrol_end, name="patrol-end"),
-]

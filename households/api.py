@@ -14,7 +14,7 @@ from governance.scope import scope_for
 from governance.services import personal_data_purpose_clean, personal_data_reveal
 from households import selectors, services
 from households.models import CareTag, Household, Resident, Visit
-from households.permissions import birth_date_scope
+from households.permissions import birth_date_scope, can_see_sensitive_anywhere
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -235,6 +235,6 @@ class CareTagViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         tags = CareTag.objects.filter(active=True)
-        if scope_for(self.request.user, Capability.VIEW_SENSITIVE).is_empty:
+        if not can_see_sensitive_anywhere(self.request.user):
             tags = tags.filter(sensitive=False)
         return tags

@@ -1,4 +1,4 @@
-"""The key-care groups of DOMAIN.md, seeded by a migration and re-ensured by the demo seed."""
+"""The key-care groups (重点人群) grid workers visit on a cadence, seeded by a migration (which keeps its own copy) and re-ensured by the demo seed."""
 
 # The district extends or retires tags in the back office; these are the starting set.
 DEFAULT_TAGS = [

@@ -1,5 +1,5 @@
 """Demo ledger on top of the demo district: ten households a building, about 2.5 residents each, the
-key-care groups of DOMAIN.md in realistic shares, and a year of visits (weekly for key-care households).
+key-care groups (重点人群) in realistic shares, and a year of visits (weekly for key-care households).
 
 At district scale that is 100,000 households, about 250,000 residents and some 700,000 visits,
 bulk-inserted with precomputed encrypted, hashed and masked columns.

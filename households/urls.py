@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from households import views
+from households import views, views_care, views_excel
 
 urlpatterns = [
     path("households/", views.household_list, name="household-list"),
@@ -15,6 +15,16 @@ urlpatterns = [
     path("households/<int:pk>/reveal/", views.household_reveal, name="household-reveal"),
     path("residents/<int:pk>/reveal/", views.resident_reveal, name="resident-reveal"),
     path("buildings/<int:pk>/households/", views.building_households, name="building-households"),
-    path("households/excel/", include("households.views_excel")),
-    path("", include("households.views_care")),
+    path("households/excel/template/", views_excel.ledger_template, name="ledger-template"),
+    path("households/excel/import/", views_excel.ledger_import_view, name="ledger-import"),
+    path("households/excel/import/<int:pk>/", views_excel.ledger_import_result, name="ledger-import-result"),
+    path("households/excel/import/<int:pk>/problems.xlsx", views_excel.ledger_import_errors, name="ledger-import-errors"),
+    path("households/excel/export/", views_excel.ledger_export, name="ledger-export"),
+    path("households/excel/export/full/", views_excel.ledger_export_form, name="ledger-export-full"),
+    path("visits/due/", views_care.visits_due, name="visits-due"),
+    path("coverage/<str:level>/<int:pk>/", views_care.coverage, name="coverage"),
+    path("households/<int:pk>/card/", views_care.household_card, name="household-card"),
+    path("buildings/<int:pk>/cards/", views_care.building_cards, name="building-cards"),
+    path("r/<str:token>/", views_care.public_household, name="public-household"),
+    path("map/<str:level>/<int:pk>/", views_care.situation_map, name="situation-map"),
 ]

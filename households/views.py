@@ -16,15 +16,14 @@ from governance.services import DailyLimitReached, personal_data_reveal
 from households import selectors, services
 from households.forms import ArchiveForm, HouseholdFilterForm, HouseholdForm, ResidentForm, VisitForm
 from households.models import Resident
-from households.permissions import can_edit, can_reveal, can_see_birth_date, can_see_sensitive
+from households.permissions import can_edit, can_reveal, can_see_birth_date, can_see_sensitive, can_see_sensitive_anywhere
 
 PAGE_SIZE = 30
 
 
 def household_list(request):
     grids = governance_selectors.node_list_for(request.user, Level.GRID).select_related(None).only("id", "name")[:200]
-    sensitive_anywhere = not scope_for(request.user, Capability.VIEW_SENSITIVE).is_empty
-    form = HouseholdFilterForm(request.GET or None, grids=grids, sensitive_ok=sensitive_anywhere)
+    form = HouseholdFilterForm(request.GET or None, grids=grids, sensitive_ok=can_see_sensitive_anywhere(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     building = request.GET.get("building", "")
     households = selectors.household_search(
@@ -33,7 +32,7 @@ def household_list(request):
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     sensitive_scope = scope_for(request.user, Capability.VIEW_SENSITIVE)
     rows = [(household, [tag for tag in household.tags.all() if not tag.sensitive or sensitive_scope.contains(household.ancestry())]) for household in page]
-    return render(request, "households/household_list.html", {"form": form, "page": page, "rows": rows, "query": request.GET.urlencode()})
+    return render(request, "households/household_list.html", {"form": form, "page": page, "rows": rows})
 
 
 def building_households(request, pk):

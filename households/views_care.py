@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from core.qr import qr_svg
@@ -117,13 +117,3 @@ def situation_map(request, level, pk):
         bucket = "none" if value == 0 else "few" if value <= 2 else "many"
         grids.setdefault(building.grid_id, {"grid": building.grid, "buildings": []})["buildings"].append((building, bucket))
     return render(request, "households/care_map.html", {"node": node, "level": level, "grids": list(grids.values()), "by": by})
-
-
-urlpatterns = [
-    path("visits/due/", visits_due, name="visits-due"),
-    path("coverage/<str:level>/<int:pk>/", coverage, name="coverage"),
-    path("households/<int:pk>/card/", household_card, name="household-card"),
-    path("buildings/<int:pk>/cards/", building_cards, name="building-cards"),
-    path("r/<str:token>/", public_household, name="public-household"),
-    path("map/<str:level>/<int:pk>/", situation_map, name="situation-map"),
-]

@@ -4,10 +4,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from households.excel import EXPORT_FIELDS, MAX_ROWS, errors_workbook, export_wo
 from households.forms import HouseholdFilterForm
 from households.imports import import_building_for, import_grids_for, import_run_get_for, ledger_import, ledger_import_refuse
 from households.models import Household
+from households.permissions import can_edit_anywhere, can_reveal_anywhere, can_see_sensitive_anywhere, export_scope_q
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 20000
@@ -35,7 +35,7 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 
 def _require_editor(user) -> None:
-    if scope_for(user, Capability.EDIT_LEDGER).is_empty:
+    if not can_edit_anywhere(user):
         raise PermissionDenied(_("Your role does not allow changing this household."))
 
 
@@ -100,28 +100,15 @@ def ledger_import_errors(request, pk):
     return _xlsx(errors_workbook(run.errors), f"import-{run.pk}-problems.xlsx")
 
 
-def _export_scope_q(user) -> Q:
-    """Households the user may export: where they export or keep the ledger (seeing a household is not enough)."""
-    scopes = [scope for scope in (scope_for(user, Capability.EXPORT_LEDGER), scope_for(user, Capability.EDIT_LEDGER)) if not scope.is_empty]
-    if not scopes:
-        raise PermissionDenied(_("Your role does not allow exporting the ledger."))
-    if any(scope.unrestricted for scope in scopes):
-        return Q()
-    predicate = scopes[0].q(Household)
-    for scope in scopes[1:]:
-        predicate |= scope.q(Household)
-    return predicate
-
-
 def _filtered(request):
     """The household list page's filters, read the same way, narrowed to where the user may export.
 
     An invalid filter (e.g. a sensitive tag the user may not filter by) refuses the export instead of dropping the filter.
     """
     user = request.user
-    export_q = _export_scope_q(user)
+    export_q = export_scope_q(user)
     grids = governance_selectors.node_list_for(user, Level.GRID).select_related(None).only("id", "name")
-    form = HouseholdFilterForm(request.GET, grids=grids, sensitive_ok=not scope_for(user, Capability.VIEW_SENSITIVE).is_empty)
+    form = HouseholdFilterForm(request.GET, grids=grids, sensitive_ok=can_see_sensitive_anywhere(user))
     if not form.is_valid():
         return None
     building = request.GET.get("building", "")
@@ -174,16 +161,6 @@ def ledger_export(request):
 
 def ledger_export_form(request):
     """The page asking for the reason of a full export; without the right to reveal it says so instead."""
-    _export_scope_q(request.user)
-    can_reveal = not scope_for(request.user, Capability.REVEAL_PERSONAL).is_empty
+    export_scope_q(request.user)
+    can_reveal = can_reveal_anywhere(request.user)
     return render(request, "households/excel_export.html", {"form": PurposeForm(), "query": request.GET.urlencode(), "can_reveal": can_reveal})
-
-
-urlpatterns = [
-    path("template/", ledger_template, name="ledger-template"),
-    path("import/", ledger_import_view, name="ledger-import"),
-    path("import/<int:pk>/", ledger_import_result, name="ledger-import-result"),
-    path("import/<int:pk>/problems.xlsx", ledger_import_errors, name="ledger-import-errors"),
-    path("export/", ledger_export, name="ledger-export"),
-    path("export/full/", ledger_export_form, name="ledger-export-full"),
-]

@@ -1,7 +1,9 @@
 """Starting data of the requests module: the category tree, the time-limit table and the official calendar.
 
-Used by the data migration and re-ensured by the demo seed (a flushed test database loses migration data).
+Seeded by a data migration (which keeps its own copy) and re-ensured by the demo seed (a flushed test database loses migration data).
 """
+
+from django.apps import apps
 
 CATEGORIES = [
     ("urban", "城市建设", ["违章建设", "道路破损", "老旧小区改造"]),
@@ -65,10 +67,7 @@ def calendar_import(year_model, day_model) -> list[int]:
     return years
 
 
-def defaults_ensure(apps=None) -> None:
-    from django.apps import apps as live_apps
-
-    registry = apps or live_apps
-    categories_ensure(registry.get_model("resident_requests", "Category"))
-    time_limits_ensure(registry.get_model("resident_requests", "TimeLimit"))
-    calendar_import(registry.get_model("resident_requests", "CalendarYear"), registry.get_model("resident_requests", "CalendarDay"))
+def defaults_ensure() -> None:
+    categories_ensure(apps.get_model("resident_requests", "Category"))
+    time_limits_ensure(apps.get_model("resident_requests", "TimeLimit"))
+    calendar_import(apps.get_model("resident_requests", "CalendarYear"), apps.get_model("resident_requests", "CalendarDay"))

@@ -237,7 +237,7 @@ def _create(request, fmt: str):
     return _render(request, fmt, "service_requests", "request", [row], status=201)
 
 
-def _both(route: str, view, name: str):
+def with_formats(route: str, view, name: str):
     """Each resource answers with and without a format suffix (.json, .xml)."""
     return [path(f"{route}.<str:fmt>", _checked(view), name=f"{name}-fmt"), path(route, view, name=name)]
 
@@ -249,12 +249,3 @@ def _checked(view):
         return view(request, *args, fmt=fmt, **kwargs)
 
     return csrf_exempt(login_not_required(wrapper))
-
-
-urlpatterns = [
-    *_both("discovery", discovery, "open311-discovery"),
-    *_both("services", service_list, "open311-services"),
-    *_both("services/<str:code>", service_definition, "open311-service"),
-    *_both("requests", requests_collection, "open311-requests"),
-    *_both("requests/<str:code>", request_item, "open311-request"),
-]

@@ -1,6 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
-from resident_requests import views, views_photos
+from resident_requests import open311, views, views_photos
+
+open311_urlpatterns = [
+    *open311.with_formats("discovery", open311.discovery, "open311-discovery"),
+    *open311.with_formats("services", open311.service_list, "open311-services"),
+    *open311.with_formats("services/<str:code>", open311.service_definition, "open311-service"),
+    *open311.with_formats("requests", open311.requests_collection, "open311-requests"),
+    *open311.with_formats("requests/<str:code>", open311.request_item, "open311-request"),
+]
 
 urlpatterns = [
     path("requests/", views.queue, name="request-queue"),
@@ -15,4 +23,5 @@ urlpatterns = [
     path("c/<str:code>/report/", views.public_community_form, name="public-community-report"),
     path("track/<str:code>/", views.public_track, name="public-track"),
     path("track/<str:code>/photos/<int:photo_pk>/<str:variant>/", views_photos.public_photo, name="public-track-photo"),
+    path("open311/v2/", include(open311_urlpatterns)),
 ]

@@ -35,7 +35,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def persona(db):
+def user(db):
+    """The persona fixture: `user("grid1")` is that persona's account."""
+
     def get(username: str) -> User:
         return User.objects.get(username=username)
 
@@ -43,23 +45,22 @@ def persona(db):
 
 
 @pytest.fixture
-def login(client, persona):
+def login(client, user):
     def as_(username: str):
-        user = persona(username)
-        client.force_login(user)
+        client.force_login(user(username))
         return client
 
     return as_
 
 
 @pytest.fixture
-def api(persona):
+def api(user):
     from rest_framework.test import APIClient
 
     def as_(username: str | None):
         client = APIClient()
         if username:
-            client.force_authenticate(persona(username))
+            client.force_authenticate(user(username))
         return client
 
     return as_
@@ -78,11 +79,3 @@ def outbox(settings):
 def pytest_collection_modifyitems(config, items):
     # Tests that commit for real flush the database when they end, so they run after everything that reads the seed.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None or item.get_closest_marker("flushes_db") is not None)
-
-
-@pytest.fixture
-def user(db):
-    def get(username: str) -> User:
-        return User.objects.get(username=username)
-
-    return get

@@ -13,7 +13,7 @@ class PointsRuleAdmin(DistrictTableAdmin):
 
 @admin.register(ReportingUnit)
 class ReportingUnitAdmin(ReadOnlyScopedAdmin):
-    capability = Capability.MANAGE_HIERARCHY
+    capability = Capability.MANAGE_VOLUNTEERS
     list_display = ["name", "credit_code", "community", "party_org_name", "status"]
     list_filter = ["status"]
     search_fields = ["name", "credit_code"]
@@ -22,7 +22,7 @@ class ReportingUnitAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(ReadOnlyScopedAdmin):
-    capability = Capability.MANAGE_HIERARCHY
+    capability = Capability.MANAGE_VOLUNTEERS
     list_display = ["name", "community", "grid", "phone_masked", "is_party_member", "status"]
     list_filter = ["status", "is_party_member"]
     search_fields = ["name", "phone_masked"]
@@ -32,7 +32,7 @@ class VolunteerAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyScopedAdmin):
-    capability = Capability.MANAGE_HIERARCHY
+    capability = Capability.MANAGE_VOLUNTEERS
     list_display = ["title", "community", "starts_at", "places", "status"]
     list_filter = ["status"]
     search_fields = ["title", "place"]
@@ -42,7 +42,7 @@ class ActivityAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(PointsEntry)
 class PointsEntryAdmin(ReadOnlyScopedAdmin):
-    capability = Capability.MANAGE_HIERARCHY
+    capability = Capability.MANAGE_VOLUNTEERS
     list_display = ["created_at", "volunteer", "kind", "hours", "points", "note"]
     list_filter = ["kind"]
     search_fields = ["volunteer__name", "note"]

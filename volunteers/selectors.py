@@ -32,11 +32,11 @@ LINKS_PER_MEMBER = 10
 
 def communities_managed_by(user):
     """The communities in which the user may manage volunteers: a community cadre's own, every community of a street cadre's street."""
-    return Community.objects.visible_to(user, Capability.MANAGE_HIERARCHY).order_by("street_id", "name")
+    return Community.objects.visible_to(user, Capability.MANAGE_VOLUNTEERS).order_by("street_id", "name")
 
 
 def resident_units_for(user):
-    return ResidentUnit.objects.visible_to(user, Capability.MANAGE_HIERARCHY).order_by("name")
+    return ResidentUnit.objects.visible_to(user, Capability.MANAGE_VOLUNTEERS).order_by("name")
 
 
 def resident_unit_get_for(user, pk):
@@ -60,7 +60,7 @@ def _confirmed_profile(user) -> Volunteer | None:
 
 def _area_or_own_community(user, model, community_path: str, **offered):
     """A cadre's area, else what a confirmed volunteer's own community offers (`offered` narrows it), else nothing."""
-    managed = scope_for(user, Capability.MANAGE_HIERARCHY)
+    managed = scope_for(user, Capability.MANAGE_VOLUNTEERS)
     if not managed.is_empty:
         return model.objects.filter(managed.q(model))
     profile = _confirmed_profile(user)
@@ -103,7 +103,7 @@ def signup_get_for(user, pk: int) -> Signup:
 
 def wish_list_for(user):
     """Cadres see their area's wishes; a confirmed volunteer the published ones of their community and their own claims."""
-    managed = scope_for(user, Capability.MANAGE_HIERARCHY)
+    managed = scope_for(user, Capability.MANAGE_VOLUNTEERS)
     if not managed.is_empty:
         return Wish.objects.filter(managed.q(Wish))
     profile = _confirmed_profile(user)
@@ -123,7 +123,7 @@ def wish_by_code(code: str, *fields: str) -> Wish:
 
 
 def volunteer_list_for(user):
-    return Volunteer.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("community", "grid", "work_unit").annotate(link_count=Count("links"))
+    return Volunteer.objects.visible_to(user, Capability.MANAGE_VOLUNTEERS).select_related("community", "grid", "work_unit").annotate(link_count=Count("links"))
 
 
 def volunteer_get_for(user, pk: int):
@@ -167,7 +167,7 @@ def points_entries_of(volunteer: Volunteer):
 
 
 def points_entry_get_for(user, pk: int) -> PointsEntry:
-    return get_in_scope_or_404(PointsEntry.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("volunteer__community"), pk=pk)
+    return get_in_scope_or_404(PointsEntry.objects.visible_to(user, Capability.MANAGE_VOLUNTEERS).select_related("volunteer__community"), pk=pk)
 
 
 def volunteer_summary(volunteer: Volunteer) -> dict:
@@ -211,7 +211,7 @@ def gift_get_for_redemption(user, pk: int) -> Gift:
 
 def redemptions_waiting_for(user):
     """Gifts to hand over in a cadre's area, or the volunteer's own redemptions."""
-    managed = scope_for(user, Capability.MANAGE_HIERARCHY)
+    managed = scope_for(user, Capability.MANAGE_VOLUNTEERS)
     if not managed.is_empty:
         return Redemption.objects.filter(gift__in=Gift.objects.filter(managed.q(Gift)), status=Redemption.Status.WAITING).select_related(
             "gift__merchant", "volunteer"
@@ -222,7 +222,7 @@ def redemptions_waiting_for(user):
 
 def redemption_get_for(user, pk: int) -> Redemption:
     return get_in_scope_or_404(
-        Redemption.objects.filter(gift__in=Gift.objects.visible_to(user, Capability.MANAGE_HIERARCHY)).select_related("gift__merchant"), pk=pk
+        Redemption.objects.filter(gift__in=Gift.objects.visible_to(user, Capability.MANAGE_VOLUNTEERS)).select_related("gift__merchant"), pk=pk
     )
 
 
@@ -242,14 +242,14 @@ def post_get_for_claim(user, pk: int) -> ServicePost:
 def claim_get_for(user, pk: int) -> PostClaim:
     """A claim in a cadre's area, or the volunteer's own."""
     profile = profile_of(user)
-    visible = Q(post__in=ServicePost.objects.visible_to(user, Capability.MANAGE_HIERARCHY))
+    visible = Q(post__in=ServicePost.objects.visible_to(user, Capability.MANAGE_VOLUNTEERS))
     if profile is not None:
         visible |= Q(volunteer=profile)
     return get_in_scope_or_404(PostClaim.objects.filter(visible).select_related("post__community", "volunteer"), pk=pk)
 
 
 def unit_list_for(user):
-    return ReportingUnit.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("community")
+    return ReportingUnit.objects.visible_to(user, Capability.MANAGE_VOLUNTEERS).select_related("community")
 
 
 def unit_get_for(user, pk) -> ReportingUnit:
@@ -257,7 +257,7 @@ def unit_get_for(user, pk) -> ReportingUnit:
 
 
 def report_list_for(user):
-    return DualReport.objects.visible_to(user, Capability.MANAGE_HIERARCHY).select_related("volunteer", "unit", "community")
+    return DualReport.objects.visible_to(user, Capability.MANAGE_VOLUNTEERS).select_related("volunteer", "unit", "community")
 
 
 def report_get_for(user, pk: int) -> DualReport:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import seed_world
+from tests.conftest import PASSWORD, seed_world
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -52,3 +52,16 @@ def shoot(page, name: str) -> None:
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def log_in(page, username: str, *, base_url: str = "", password: str = PASSWORD, lands_on: str = "/", screenshot: str = "") -> None:
+    """The one login step of every browser test: fill the login form (opening it unless already there) and wait for the landing page."""
+    base_url = base_url or page.base_url
+    if "/accounts/login/" not in page.url:
+        page.goto(base_url + "/accounts/login/")
+    page.get_by_label("用户名或手机号").fill(username)
+    page.get_by_label("密码").fill(password)
+    if screenshot:
+        shoot(page, screenshot)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(lands_on if lands_on.startswith("**") else base_url + lands_on)

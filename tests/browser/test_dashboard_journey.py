@@ -1,8 +1,7 @@
 import pytest
 
 from governance.models import User
-from tests.browser.conftest import shoot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,11 +10,7 @@ def test_district_drills_down_to_a_grid_and_exports(phone, browser, live_server)
     grid = User.objects.get(username="grid1").memberships.get().grid
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名或手机号").fill("district")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/")
+    log_in(page, "district", base_url=live_server.url)
     page.get_by_role("link", name="统计看板").click()
     page.get_by_role("link", name=grid.street.name).click()
     page.get_by_role("link", name=grid.community.name).click()

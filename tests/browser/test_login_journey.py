@@ -1,8 +1,7 @@
 import pytest
 
 from governance.models import User
-from tests.browser.conftest import no_horizontal_scroll, shoot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, no_horizontal_scroll, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,11 +10,7 @@ def test_grid_worker_logs_in_on_a_phone_and_reaches_the_grid_home(phone):
     grid = User.objects.get(username="grid1").memberships.get().grid
     phone.goto(phone.base_url + "/")
     assert "/accounts/login/" in phone.url
-    phone.get_by_label("用户名或手机号").fill("grid1")
-    phone.get_by_label("密码").fill(PASSWORD)
-    shoot(phone, "login-360")
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url(phone.base_url + "/")
+    log_in(phone, "grid1", screenshot="login-360")
     assert phone.get_by_role("link", name=grid.name).is_visible()
     assert "专职网格员" in phone.content()
     assert no_horizontal_scroll(phone)

@@ -7,18 +7,9 @@ from PIL import Image
 from governance.models import User
 from households.models import Household
 from resident_requests.models import ResidentRequest
-from tests.browser.conftest import no_horizontal_scroll, shoot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, no_horizontal_scroll, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def act(page, label, note=None):

@@ -11,8 +11,7 @@ from governance.models import User
 from households.models import Household
 from resident_requests.models import ResidentRequest
 from resident_requests.services.workflow import request_accept, request_answer, request_dispatch, request_handle, request_take, request_verify
-from tests.browser.conftest import no_horizontal_scroll, shoot
-from tests.browser.test_request_journey import log_in
+from tests.browser.conftest import log_in, no_horizontal_scroll, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,11 +96,7 @@ def test_a_cadre_reveals_with_a_purpose_and_resets_a_workers_password_at_the_des
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     worker = context.new_page()
-    worker.goto(f"{live_server.url}/accounts/login/")
-    worker.get_by_label("用户名或手机号").fill("grid1")
-    worker.get_by_label("密码").fill(temporary)
-    worker.get_by_role("button", name="登录").click()
-    worker.wait_for_url("**/accounts/password/**")
+    log_in(worker, "grid1", base_url=live_server.url, password=temporary, lands_on="**/accounts/password/**")
     worker.goto(f"{live_server.url}/today/")
     assert "/accounts/password/" in worker.url
     context.close()

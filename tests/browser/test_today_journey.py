@@ -2,18 +2,13 @@ import pytest
 
 from grids.models import Patrol
 from resident_requests.models import Category, ResidentRequest
-from tests.browser.conftest import no_horizontal_scroll, shoot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, no_horizontal_scroll, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_grid1_starts_a_patrol_and_reports_a_problem_on_a_phone(phone):
-    phone.goto(phone.base_url + "/accounts/login/")
-    phone.get_by_label("用户名或手机号").fill("grid1")
-    phone.get_by_label("密码").fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url(phone.base_url + "/")
+    log_in(phone, "grid1")
     phone.get_by_role("link", name="今日工作").click()
     phone.get_by_role("button", name="开始巡查").click()
     assert Patrol.objects.filter(worker__username="grid1", ended_at__isnull=True).exists()

@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from governance.models import User
 from households.models import Household
-from tests.browser.conftest import no_horizontal_scroll, shoot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, no_horizontal_scroll, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,11 +15,7 @@ def test_grid_worker_records_a_visit_and_sees_it_in_coverage(phone):
     # The household not visited for the longest time, so the visit changes the 30-day figure.
     household = Household.objects.filter(grid=grid, status="active").order_by("last_visited_at", "id").first()
 
-    phone.goto(phone.base_url + "/accounts/login/")
-    phone.get_by_label("用户名或手机号").fill("grid1")
-    phone.get_by_label("密码").fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url(phone.base_url + "/")
+    log_in(phone, "grid1")
 
     phone.goto(f"{phone.base_url}/org/grid/{grid.pk}/")
     phone.get_by_role("link", name=household.building.name).click()

@@ -4,8 +4,7 @@ import pytest
 from django.utils import timezone
 
 from governance.models import User
-from tests.browser.conftest import no_horizontal_scroll, shoot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, no_horizontal_scroll, shoot
 from volunteers import selectors, services
 from volunteers.models import Signup, Volunteer
 
@@ -28,11 +27,7 @@ def test_volunteer_signs_up_checks_in_and_out_and_sees_hours_and_points(phone, b
     )
     balance_before = selectors.points_balance(member)
 
-    phone.goto(phone.base_url + "/accounts/login/")
-    phone.get_by_label("用户名或手机号").fill("volunteer1")
-    phone.get_by_label("密码").fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url(phone.base_url + "/")
+    log_in(phone, "volunteer1")
     phone.get_by_role("link", name="我的志愿服务").click()
     phone.get_by_role("link", name="家电义务维修").click()
     phone.get_by_role("button", name="报名").click()
@@ -52,11 +47,7 @@ def test_volunteer_signs_up_checks_in_and_out_and_sees_hours_and_points(phone, b
 
     organiser = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = organiser.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名或手机号").fill("community1")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/")
+    log_in(page, "community1", base_url=live_server.url)
     page.goto(f"{live_server.url}/volunteers/activities/{activity.pk}/")
     page.get_by_role("button", name="确认时长").click()
     organiser.close()

@@ -10,8 +10,8 @@ from grids.models import Building, Grid
 pytestmark = pytest.mark.django_db
 
 
-def test_editing_a_grid_in_the_back_office_is_audited(login, persona):
-    grid = persona("grid1").memberships.get().grid
+def test_editing_a_grid_in_the_back_office_is_audited(login, user):
+    grid = user("grid1").memberships.get().grid
     client = login("community1")
     url = reverse("admin:grids_grid_change", args=[grid.pk])
     form = client.get(url).context["adminform"].form
@@ -22,23 +22,23 @@ def test_editing_a_grid_in_the_back_office_is_audited(login, persona):
     grid.refresh_from_db()
     assert grid.name == "幸福第1网格(东)"
     entry = AuditEntry.objects.filter(object_id=str(grid.pk), content_type__model="grid").latest("at")
-    assert entry.actor == persona("community1")
+    assert entry.actor == user("community1")
     assert entry.action == AuditEntry.Action.UPDATE
     assert entry.changes["name"][1] == "幸福第1网格(东)"
     assert entry.changes["boundary"][1] == "和平路以东"
     assert entry.community_id == grid.community_id
 
 
-def test_grid_worker_cannot_edit_its_grid_in_the_back_office(login, persona):
-    grid = persona("grid1").memberships.get().grid
+def test_grid_worker_cannot_edit_its_grid_in_the_back_office(login, user):
+    grid = user("grid1").memberships.get().grid
     client = login("grid1")
     response = client.post(reverse("admin:grids_grid_change", args=[grid.pk]), {"name": "x"})
     assert response.status_code == 403
     assert Grid.objects.get(pk=grid.pk).name != "x"
 
 
-def test_creating_a_building_through_the_back_office_derives_nothing_wrong_and_is_audited(login, persona):
-    grid = persona("grid1").memberships.get().grid
+def test_creating_a_building_through_the_back_office_derives_nothing_wrong_and_is_audited(login, user):
+    grid = user("grid1").memberships.get().grid
     response = login("community1").post(
         reverse("admin:grids_building_add"),
         {
@@ -58,16 +58,16 @@ def test_creating_a_building_through_the_back_office_derives_nothing_wrong_and_i
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, object_id=str(building.pk), building=building.pk, grid=grid.pk).exists()
 
 
-def test_a_node_cannot_move_to_another_parent(persona):
+def test_a_node_cannot_move_to_another_parent(user):
     from django.core.exceptions import ValidationError
 
     from governance.services import node_save
 
-    grid = persona("grid1").memberships.get().grid
-    other = persona("grid3").memberships.get().grid
+    grid = user("grid1").memberships.get().grid
+    other = user("grid3").memberships.get().grid
     grid.community_id = other.community_id
     with pytest.raises(ValidationError):
-        node_save(actor=persona("district"), instance=grid)
+        node_save(actor=user("district"), instance=grid)
 
 
 def test_the_audit_log_refuses_edits_and_deletes():
@@ -87,14 +87,14 @@ def test_the_database_refuses_to_rewrite_history():
         cursor.execute("UPDATE governance_auditentry SET object_repr = 'x' WHERE id = %s", [entry.pk])
 
 
-def test_audit_log_page_is_scoped(login, persona):
-    grid1 = persona("grid1").memberships.get().grid
-    grid3 = persona("grid3").memberships.get().grid
+def test_audit_log_page_is_scoped(login, user):
+    grid1 = user("grid1").memberships.get().grid
+    grid3 = user("grid3").memberships.get().grid
     from governance.services import node_save
 
     for grid, name in ((grid1, "改名甲"), (grid3, "改名乙")):
         grid.name = name
-        node_save(actor=persona("district"), instance=grid)
+        node_save(actor=user("district"), instance=grid)
     body = login("community1").get(reverse("audit-list")).content.decode()
     assert "改名甲" in body
     assert "改名乙" not in body

@@ -18,8 +18,8 @@ def test_login_with_username_lands_on_home(client):
     assert response["Location"] == reverse("home")
 
 
-def test_login_with_mobile_number(client, persona):
-    phone = persona("grid1").phone
+def test_login_with_mobile_number(client, user):
+    phone = user("grid1").phone
     response = post_login(client, f"+86{phone}", PASSWORD)
     assert response.status_code == 302
     assert client.get(reverse("home")).context["user"].username == "grid1"
@@ -69,7 +69,7 @@ def test_api_needs_authentication_in_the_error_shape(api):
     assert set(response.json()) == {"message", "extra"}
 
 
-def test_api_token_login(api, persona):
+def test_api_token_login(api, user):
     client = api(None)
     response = client.post("/api/auth/token/", {"username": "grid1", "password": PASSWORD}, format="json")
     assert response.status_code == 200

@@ -10,25 +10,25 @@ from grids.models import Building, Grid
 pytestmark = pytest.mark.django_db
 
 
-def grid_of(persona, username):
-    return persona(username).memberships.get().grid
+def grid_of(user, username):
+    return user(username).memberships.get().grid
 
 
-def test_community_cadre_adds_a_part_time_worker_to_its_grid(login, persona):
-    grid = grid_of(persona, "grid1")
+def test_community_cadre_adds_a_part_time_worker_to_its_grid(login, user):
+    grid = grid_of(user, "grid1")
     client = login("community1")
     response = client.post(
         reverse("person-create", kwargs={"level": "grid", "pk": grid.pk}),
         {"username": "newpart", "full_name": "赵新", "phone": "+86 139 0000 1111", "password": "s3cure-pass-1", "role": Role.GRID_PART_TIME},
     )
     assert response.status_code == 302
-    user = User.objects.get(username="newpart")
-    assert user.phone == "13900001111"
-    assert user.check_password("s3cure-pass-1")
-    assert user.memberships.get().grid == grid
+    created = User.objects.get(username="newpart")
+    assert created.phone == "13900001111"
+    assert created.check_password("s3cure-pass-1")
+    assert created.memberships.get().grid == grid
     entries = AuditEntry.objects.filter(object_repr__contains="赵新")
     assert {e.action for e in entries} == {AuditEntry.Action.CREATE, AuditEntry.Action.GRANT}
-    assert all(e.actor == persona("community1") and e.grid_id == grid.pk for e in entries)
+    assert all(e.actor == user("community1") and e.grid_id == grid.pk for e in entries)
     # The new worker logs in by mobile number, replaces the password the cadre chose, and lands on the grid's home.
     client.logout()
     assert client.post(reverse("login"), {"username": "13900001111", "password": "s3cure-pass-1"}).status_code == 302
@@ -38,8 +38,8 @@ def test_community_cadre_adds_a_part_time_worker_to_its_grid(login, persona):
     assert grid.name in client.get(reverse("home")).content.decode()
 
 
-def test_a_grid_keeps_a_single_full_time_worker(login, persona):
-    grid = grid_of(persona, "grid1")
+def test_a_grid_keeps_a_single_full_time_worker(login, user):
+    grid = grid_of(user, "grid1")
     response = login("community1").post(
         reverse("person-create", kwargs={"level": "grid", "pk": grid.pk}),
         {"username": "second", "full_name": "钱二", "phone": "", "password": "s3cure-pass-1", "role": Role.GRID_WORKER},
@@ -49,8 +49,8 @@ def test_a_grid_keeps_a_single_full_time_worker(login, persona):
     assert not User.objects.filter(username="second").exists()
 
 
-def test_roles_higher_than_ones_own_are_not_offered_nor_accepted(login, persona):
-    community = persona("community1").memberships.get().community
+def test_roles_higher_than_ones_own_are_not_offered_nor_accepted(login, user):
+    community = user("community1").memberships.get().community
     client = login("community1")
     url = reverse("person-create", kwargs={"level": "community", "pk": community.pk})
     offered = {value for value, _label in client.get(url).context["form"].fields["role"].choices}
@@ -60,8 +60,8 @@ def test_roles_higher_than_ones_own_are_not_offered_nor_accepted(login, persona)
     assert not User.objects.filter(username="fs").exists()
 
 
-def test_street_cadre_may_appoint_a_first_secretary(login, persona):
-    community = persona("community1").memberships.get().community
+def test_street_cadre_may_appoint_a_first_secretary(login, user):
+    community = user("community1").memberships.get().community
     response = login("street1").post(
         reverse("person-create", kwargs={"level": "community", "pk": community.pk}),
         {"username": "fs", "full_name": "孙书记", "password": "s3cure-pass-1", "role": Role.FIRST_SECRETARY},
@@ -70,26 +70,26 @@ def test_street_cadre_may_appoint_a_first_secretary(login, persona):
     assert Membership.objects.get(user__username="fs").community == community
 
 
-def test_grid_worker_cannot_manage_people(login, persona):
-    grid = grid_of(persona, "grid1")
+def test_grid_worker_cannot_manage_people(login, user):
+    grid = grid_of(user, "grid1")
     client = login("grid1")
     assert client.get(reverse("person-create", kwargs={"level": "grid", "pk": grid.pk})).status_code == 403
     building = Building.objects.filter(grid=grid).first()
     assert client.get(reverse("role-grant", kwargs={"level": "building", "pk": building.pk})).status_code == 403
 
 
-def test_cannot_grant_in_a_neighbouring_community(login, persona):
-    other_grid = grid_of(persona, "grid3")
+def test_cannot_grant_in_a_neighbouring_community(login, user):
+    other_grid = grid_of(user, "grid3")
     response = login("community1").get(reverse("person-create", kwargs={"level": "grid", "pk": other_grid.pk}))
     assert response.status_code == 404
 
 
-def test_grant_an_existing_account_and_revoke_it(login, persona):
-    building = Building.objects.filter(grid=grid_of(persona, "grid1"), number=2).get()
+def test_grant_an_existing_account_and_revoke_it(login, user):
+    building = Building.objects.filter(grid=grid_of(user, "grid1"), number=2).get()
     client = login("community1")
     response = client.post(
         reverse("role-grant", kwargs={"level": "building", "pk": building.pk}),
-        {"identifier": persona("volunteer1").phone, "role": Role.UNIT_HEAD, "unit_label": "2单元"},
+        {"identifier": user("volunteer1").phone, "role": Role.UNIT_HEAD, "unit_label": "2单元"},
     )
     assert response.status_code == 302
     membership = Membership.objects.get(user__username="volunteer1", role=Role.UNIT_HEAD)
@@ -97,11 +97,11 @@ def test_grant_an_existing_account_and_revoke_it(login, persona):
     response = client.post(reverse("role-revoke", kwargs={"pk": membership.pk}))
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.REVOKE, building=building, actor=persona("community1")).exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.REVOKE, building=building, actor=user("community1")).exists()
 
 
-def test_unit_head_needs_a_unit(login, persona):
-    building = Building.objects.filter(grid=grid_of(persona, "grid1"), number=3).get()
+def test_unit_head_needs_a_unit(login, user):
+    building = Building.objects.filter(grid=grid_of(user, "grid1"), number=3).get()
     response = login("community1").post(
         reverse("role-grant", kwargs={"level": "building", "pk": building.pk}), {"identifier": "volunteer1", "role": Role.UNIT_HEAD}
     )
@@ -109,14 +109,14 @@ def test_unit_head_needs_a_unit(login, persona):
     assert "unit_label" in response.context["form"].errors
 
 
-def test_revoking_outside_scope_is_404(login, persona):
-    membership = persona("grid3").memberships.get()
+def test_revoking_outside_scope_is_404(login, user):
+    membership = user("grid3").memberships.get()
     assert login("community1").post(reverse("role-revoke", kwargs={"pk": membership.pk})).status_code == 404
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_api_grant_and_revoke(api, persona):
-    grid = grid_of(persona, "grid2")
+def test_api_grant_and_revoke(api, user):
+    grid = grid_of(user, "grid2")
     client = api("community1")
     response = client.post("/api/memberships/", {"username": "volunteer1", "role": Role.GRID_PART_TIME, "node_id": grid.pk}, format="json")
     assert response.status_code == 201, response.json()
@@ -129,3 +129,13 @@ def test_api_grant_and_revoke(api, persona):
     response = api("grid2").post("/api/memberships/", {"username": "volunteer1", "role": Role.GRID_PART_TIME, "node_id": grid.pk}, format="json")
     assert response.status_code == 403
     assert set(response.json()) == {"message", "extra"}
+
+
+@pytest.mark.parametrize(
+    ("username", "feature"),
+    [("community1", "volunteer-wishes"), ("community1", "volunteer-desk"), ("street1", "request-figures"), ("volunteer1", "volunteer-posts")],
+)
+def test_home_links_to_the_features_instead_of_announcing_them(login, username, feature):
+    body = login(username).get(reverse("home")).content.decode()
+    assert f'href="{reverse(feature)}"' in body
+    assert "即将上线" not in body

@@ -19,21 +19,21 @@ def query_count(client, url: str) -> int:
     return len(ctx)
 
 
-def grow(persona, start: int) -> None:
+def grow(user, start: int) -> None:
     """More children, role holders and audit rows under community1 and grid1, written through services."""
-    actor = persona("district")
-    grid = persona("grid1").memberships.get().grid
+    actor = user("district")
+    grid = user("grid1").memberships.get().grid
     for number in range(start, start + 8):
         node_save(actor=actor, instance=Building(grid=grid, number=number, name=f"加建{number}号楼"))
     for sequence in range(start, start + 4):
         node_save(actor=actor, instance=Grid(community=grid.community, sequence=sequence, name=f"新增第{sequence}网格"))
     for index in range(start, start + 4):
-        user = User.objects.create_user(f"extra{index}", password="x")
-        membership_grant(actor=actor, user=user, role=Role.GRID_PART_TIME, node=grid)
+        extra = User.objects.create_user(f"extra{index}", password="x")
+        membership_grant(actor=actor, user=extra, role=Role.GRID_PART_TIME, node=grid)
 
 
-def urls(persona) -> list[str]:
-    grid = persona("grid1").memberships.get().grid
+def urls(user) -> list[str]:
+    grid = user("grid1").memberships.get().grid
     return [
         "/",
         f"/org/community/{grid.community_id}/",
@@ -53,21 +53,21 @@ def urls(persona) -> list[str]:
     ]
 
 
-def test_list_query_counts_do_not_grow_with_rows(login, persona):
+def test_list_query_counts_do_not_grow_with_rows(login, user):
     # Start from non-empty lists (an empty page skips its fetch), then triple them.
-    grow(persona, 100)
+    grow(user, 100)
     client = login("community1")
-    before = {url: query_count(client, url) for url in urls(persona)}
-    grow(persona, 200)
-    grow(persona, 300)
+    before = {url: query_count(client, url) for url in urls(user)}
+    grow(user, 200)
+    grow(user, 300)
     client = login("community1")
-    after = {url: query_count(client, url) for url in urls(persona)}
+    after = {url: query_count(client, url) for url in urls(user)}
     assert after == before
 
 
-def test_grid_page_query_count(login, persona, django_assert_num_queries):
+def test_grid_page_query_count(login, user, django_assert_num_queries):
     client = login("community1")
-    grid = persona("grid1").memberships.get().grid
+    grid = user("grid1").memberships.get().grid
     # session, user, memberships (scope), the grid, counts of buildings and central households,
     # the page of buildings, the count for its paginator, breadcrumbs' street and district, role holders,
     # the unread notifications in the header.

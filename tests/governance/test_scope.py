@@ -1,4 +1,4 @@
-"""Each persona sees exactly its subtree through pages, admin and API; outside answers 404."""
+"""Each user sees exactly its subtree through pages, admin and API; outside answers 404."""
 
 import pytest
 from django.urls import reverse
@@ -15,7 +15,7 @@ API = {Level.STREET: "/api/streets/", Level.COMMUNITY: "/api/communities/", Leve
 
 
 def expected_ids(username: str, level: str) -> set[int]:
-    """Computed from the records without the scope module: walk the persona's memberships by hand."""
+    """Computed from the records without the scope module: walk the user's memberships by hand."""
     from governance.models import Membership
 
     ids = set()
@@ -111,18 +111,18 @@ def test_volunteer_has_no_back_office(login):
     assert response.status_code == 403
 
 
-def test_hierarchy_browser_starts_at_the_personas_own_node(login, persona):
+def test_hierarchy_browser_starts_at_the_personas_own_node(login, user):
     response = login("community1").get(reverse("org-root"))
-    community = persona("community1").memberships.get().community
+    community = user("community1").memberships.get().community
     assert response.status_code == 302
     assert response["Location"] == reverse("org-node", kwargs={"level": "community", "pk": community.pk})
 
 
-def test_node_page_shows_counts_and_role_holders(login, persona):
-    community = persona("community1").memberships.get().community
+def test_node_page_shows_counts_and_role_holders(login, user):
+    community = user("community1").memberships.get().community
     response = login("street1").get(reverse("org-node", kwargs={"level": "community", "pk": community.pk}))
     body = response.content.decode()
     assert response.context["counts"] == {"grids": 3, "buildings": 15, "central_households": 9}
-    assert persona("community1").full_name in body
+    assert user("community1").full_name in body
     for grid in community.grids.all():
         assert grid.name in body

@@ -56,12 +56,12 @@ def independent_coverage(households, today):
 
 
 @pytest.mark.parametrize(("username", "level"), [("community1", "community"), ("grid1", "grid")])
-def test_coverage_figures_equal_the_records(login, persona, username, level):
-    membership = persona(username).memberships.get()
+def test_coverage_figures_equal_the_records(login, user, username, level):
+    membership = user(username).memberships.get()
     node = membership.node
     # A visit now and a household moving out, so the figures have something to move.
     household = Household.objects.filter(**{level: node} if level == "grid" else {"grid__community": node}, status="active").first()
-    services.visit_record(actor=persona("grid1") if level == "grid" else persona("community1"), household=household)
+    services.visit_record(actor=user("grid1") if level == "grid" else user("community1"), household=household)
     today = timezone.localdate()
     response = login(username).get(reverse("coverage", args=[level, node.pk]))
     households = list(Household.objects.filter(**{"grid": node} if level == "grid" else {"grid__community": node}))
@@ -74,19 +74,19 @@ def test_coverage_figures_equal_the_records(login, persona, username, level):
         assert {key: row[key] for key in expected} == expected
 
 
-def test_coverage_of_an_empty_grid_is_zero(login, persona):
+def test_coverage_of_an_empty_grid_is_zero(login, user):
     from governance.services import node_save
     from grids.models import Grid
 
-    community = persona("community1").memberships.get().community
-    empty = node_save(actor=persona("community1"), instance=Grid(community=community, sequence=77, name="新建空网格"))
+    community = user("community1").memberships.get().community
+    empty = node_save(actor=user("community1"), instance=Grid(community=community, sequence=77, name="新建空网格"))
     figures = login("community1").get(reverse("coverage", args=["grid", empty.pk])).context["figures"]
     assert figures["registered"] == 0 and figures["visited_30"] == 0 and figures["key_care_total"] == 0
 
 
 @pytest.mark.parametrize("name", ["coverage", "situation-map"])
-def test_community2_gets_404_for_community1(login, persona, name):
-    community = persona("community1").memberships.get().community
+def test_community2_gets_404_for_community1(login, user, name):
+    community = user("community1").memberships.get().community
     assert login("community2").get(reverse(name, args=["community", community.pk])).status_code == 404
 
 
@@ -107,10 +107,10 @@ def test_reminders_once_a_day_through_the_channel(outbox, django_capture_on_comm
     assert [n.key for n in outbox if n.user.username == "grid1"] == [f"visits-due:{today.isoformat()}"]
 
 
-def test_card_shows_the_grid_worker_and_a_qr_code(login, persona):
+def test_card_shows_the_grid_worker_and_a_qr_code(login, user):
     household = Household.objects.filter(grid=grid_of("grid1"), status="active").first()
     body = login("grid1").get(reverse("household-card", args=[household.pk])).content.decode()
-    worker = persona("grid1")
+    worker = user("grid1")
     assert worker.full_name in body and worker.phone in body
     assert "<svg" in body and household.grid.community.name in body
 
@@ -125,7 +125,7 @@ def test_public_card_page_needs_no_login_and_shows_no_household_data(client):
     assert client.get(reverse("public-household", args=["not-a-token"])).status_code == 404
 
 
-def test_map_colours_buildings_by_key_care_households(login, persona):
+def test_map_colours_buildings_by_key_care_households(login, user):
     grid = grid_of("grid1")
     building = grid.buildings.order_by("number").first()
     Household.objects.filter(building=building).update(key_care=True)
@@ -138,7 +138,7 @@ def test_map_colours_buildings_by_key_care_households(login, persona):
         assert tiles[other.pk] == ("none" if expected == 0 else "few" if expected <= 2 else "many")
 
 
-def test_care_pages_keep_a_constant_number_of_queries(login, persona):
+def test_care_pages_keep_a_constant_number_of_queries(login, user):
     grid = grid_of("grid1")
     community = grid.community
     client = login("community1")
@@ -149,7 +149,7 @@ def test_care_pages_keep_a_constant_number_of_queries(login, persona):
         reverse("building-cards", args=[grid.buildings.first().pk]),
     ]
     before = [count_queries(client, url) for url in urls]
-    actor = persona("community1")
+    actor = user("community1")
     building = grid.buildings.first()
     for room in range(1, 6):
         services.household_create(actor=actor, building=building, unit=9, floor=room, room=f"9{room}01")

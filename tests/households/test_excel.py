@@ -69,9 +69,9 @@ def exported(response) -> list[list]:
 
 
 @pytest.fixture
-def ledger(persona):
+def ledger(user):
     """Two households of grid1's first building made through the services, with known ID numbers and phones."""
-    actor = persona("grid1")
+    actor = user("grid1")
     building = grid_of("grid1").buildings.order_by("number").first()
     living_alone = CareTag.objects.get(code="living_alone")
     made = []
@@ -173,7 +173,7 @@ def test_one_bad_row_in_a_large_file_imports_nothing(login):
     assert [cell.value for cell in report[2]] == [1002, "身份证号", "身份证号校验位不正确，请逐位核对。"]
 
 
-def test_duplicates_in_the_file_and_in_the_database_are_reported(login, ledger, persona):
+def test_duplicates_in_the_file_and_in_the_database_are_reported(login, ledger, user):
     grid = grid_of("grid1")
     elsewhere = Resident.objects.filter(household__grid=grid_of("grid3")).exclude(id_number_enc="").first()
     rows = [
@@ -204,7 +204,7 @@ def test_rows_of_one_household_must_agree(login):
     assert [(row, column) for row, column, _problem in latest_run().errors] == [(3, "与户主关系"), (4, "楼层"), (5, "性别"), (6, "楼栋编号")]
 
 
-def test_import_outside_scope_answers_404_and_writes_nothing(login, persona):
+def test_import_outside_scope_answers_404_and_writes_nothing(login, user):
     runs = ImportRun.objects.count()
     file = xlsx([person(1, "801", "x", id_for(10))])
     assert login("grid1").post(reverse("ledger-import"), {"grid": grid_of("grid2").pk, "file": file}).status_code == 404
@@ -212,8 +212,8 @@ def test_import_outside_scope_answers_404_and_writes_nothing(login, persona):
     assert login("grid1").post(reverse("ledger-import"), {"grid": Grid.objects.get(name="外区第1网格").pk, "file": file}).status_code == 404
     assert ImportRun.objects.count() == runs
     with pytest.raises(PermissionDenied):
-        ledger_import(actor=persona("grid1"), grid=grid_of("grid2"), rows=[(2, person(1, "801", "x", id_for(10)))])
-    run = ImportRun.objects.create(user=persona("grid1"), grid=grid_of("grid1"), file_name="x.xlsx", status=ImportRun.Status.FAILED)
+        ledger_import(actor=user("grid1"), grid=grid_of("grid2"), rows=[(2, person(1, "801", "x", id_for(10)))])
+    run = ImportRun.objects.create(user=user("grid1"), grid=grid_of("grid1"), file_name="x.xlsx", status=ImportRun.Status.FAILED)
     assert login("community2").get(reverse("ledger-import-result", args=[run.pk])).status_code == 404
     assert login("community2").get(reverse("ledger-import-errors", args=[run.pk])).status_code == 404
     assert login("community1").get(reverse("ledger-import-result", args=[run.pk])).status_code == 200
@@ -299,7 +299,7 @@ def test_export_refuses_filters_and_people_it_should(login):
     assert page.status_code == 200 and not page.context["can_reveal"]
 
 
-def test_export_query_count_does_not_grow_with_rows(login, ledger, persona):
+def test_export_query_count_does_not_grow_with_rows(login, ledger, user):
     client = login("community1")
     url = reverse("ledger-export") + f"?building={ledger[0][0].building_id}"
 
@@ -309,7 +309,7 @@ def test_export_query_count_does_not_grow_with_rows(login, ledger, persona):
         return len(ctx), len(rows)
 
     small, small_rows = count()
-    actor = persona("grid1")
+    actor = user("grid1")
     tag = CareTag.objects.get(code="living_alone")
     for index in range(6):
         household = services.household_create(actor=actor, building=ledger[0][0].building, unit=9, floor=2, room=f"95{index}", tags=[tag])

@@ -45,21 +45,21 @@ def test_nothing_is_sent_when_the_writing_transaction_rolls_back(outbox, django_
     assert outbox == [] and not Notification.objects.filter(key="t:1").exists()
 
 
-def test_a_password_reset_by_governance_reaches_the_person_through_the_channels(persona, outbox, django_capture_on_commit_callbacks):
+def test_a_password_reset_by_governance_reaches_the_person_through_the_channels(user, outbox, django_capture_on_commit_callbacks):
     from governance.services import user_password_reset
 
     with django_capture_on_commit_callbacks(execute=True):
-        user_password_reset(actor=persona("community1"), user=persona("grid1"))
+        user_password_reset(actor=user("community1"), user=user("grid1"))
     assert [(n.user.username, n.key.startswith("password-reset-")) for n in outbox] == [("grid1", True)]
 
 
-def test_the_inbox_lists_ones_own_notifications_and_marks_only_them_read(login, persona):
-    mine = Notification.objects.create(user=persona("grid1"), key="t:1", title="给网格员一的通知")
-    theirs = Notification.objects.create(user=persona("grid2"), key="t:1", title="给网格员二的通知")
+def test_the_inbox_lists_ones_own_notifications_and_marks_only_them_read(login, user):
+    mine = Notification.objects.create(user=user("grid1"), key="t:1", title="给网格员一的通知")
+    theirs = Notification.objects.create(user=user("grid2"), key="t:1", title="给网格员二的通知")
     client = login("grid1")
     assert reverse("notification-list") == "/notifications/"
     page = client.get(reverse("notification-list")).content.decode()
-    unread = Notification.objects.filter(user=persona("grid1"), read_at__isnull=True).count()
+    unread = Notification.objects.filter(user=user("grid1"), read_at__isnull=True).count()
     assert "给网格员一的通知" in page and "给网格员二的通知" not in page and f"data-unread>{unread}<" in page
     client.post(reverse("notification-read", args=[theirs.pk]))
     assert client.post(reverse("notification-read", args=[mine.pk]))["Location"] == reverse("notification-list")

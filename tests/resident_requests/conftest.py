@@ -26,11 +26,3 @@ def new_request(db):
         )
 
     return make
-
-
-@pytest.fixture
-def user():
-    def get(username: str) -> User:
-        return User.objects.get(username=username)
-
-    return get

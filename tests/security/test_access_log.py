@@ -20,7 +20,7 @@ def residents_of(username, count: int) -> list[Resident]:
     return list(Resident.objects.filter(household__grid=node_of(username), moved_out_on__isnull=True).exclude(id_number_enc="").order_by("id")[:count])
 
 
-def test_attack_exports_are_invisible_to_the_district_and_the_street(login, persona):
+def test_attack_exports_are_invisible_to_the_district_and_the_street(login, user):
     grid = node_of("grid1")
     export = reverse("ledger-export")
     assert login("community1").get(f"{export}?grid={grid.pk}").status_code == 200
@@ -31,12 +31,12 @@ def test_attack_exports_are_invisible_to_the_district_and_the_street(login, pers
     assert [entry.unmasked for entry in entries] == [False, True, False]
     assert entries[1].purpose == "correction" and entries[1].community_id == entries[2].community_id == grid.community_id
     for reader in ("district", "street1"):
-        assert set(access_log_for(persona(reader)).filter(kind="export")) >= set(entries)
+        assert set(access_log_for(user(reader)).filter(kind="export")) >= set(entries)
         page = login(reader).get(f"{LOG}?kind__exact=export")
         assert page.status_code == 200 and page.context["cl"].result_count >= 3
         for entry in entries:
             assert login(reader).get(reverse("admin:governance_personaldatalog_change", args=[entry.pk])).status_code == 200
-    assert not access_log_for(persona("community2")).exists()
+    assert not access_log_for(user("community2")).exists()
     assert login("community2").get(LOG).status_code == 403
 
 

@@ -48,8 +48,8 @@ def grid1_resident() -> Resident:
 # Row 2: account takeover through the back office.
 
 
-def test_attack_street_cadre_sets_grid_worker_password_in_back_office_and_reveals_ids_fails(login, persona, api):
-    grid1 = persona("grid1")
+def test_attack_street_cadre_sets_grid_worker_password_in_back_office_and_reveals_ids_fails(login, user, api):
+    grid1 = user("grid1")
     street1 = login("street1")
     response = street1.post(f"/admin/governance/user/{grid1.pk}/password/", {"password1": TAKEOVER, "password2": TAKEOVER})
     grid1.refresh_from_db()
@@ -68,15 +68,15 @@ def test_attack_street_cadre_sets_grid_worker_password_in_back_office_and_reveal
     assert not PersonalDataLog.objects.filter(object_id=str(resident.pk), reason="takeover test").exists()
 
 
-def test_attack_even_an_allowed_manager_cannot_set_a_password_in_the_back_office(login, persona):
-    grid1 = persona("grid1")
+def test_attack_even_an_allowed_manager_cannot_set_a_password_in_the_back_office(login, user):
+    grid1 = user("grid1")
     response = login("community1").post(f"/admin/governance/user/{grid1.pk}/password/", {"password1": TAKEOVER, "password2": TAKEOVER})
     assert response.status_code == 302
     grid1.refresh_from_db()
     assert not grid1.check_password(TAKEOVER) and not grid1.must_change_password
 
 
-def test_attack_reset_of_someone_with_an_extra_capability_the_manager_lacks_is_refused(login, persona, api):
+def test_attack_reset_of_someone_with_an_extra_capability_the_manager_lacks_is_refused(login, user, api):
     part_time = Membership.objects.filter(role=Role.GRID_PART_TIME, grid__memberships__user__username="grid1").select_related("user").get()
     part_time.extra_capabilities = [Capability.VIEW_ACCESS_LOG]
     part_time.save(update_fields=["extra_capabilities"])
@@ -89,8 +89,8 @@ def test_attack_reset_of_someone_with_an_extra_capability_the_manager_lacks_is_r
     assert api("district").post(f"/api/users/{target.pk}/password-reset/").status_code == 403
 
 
-def test_reset_through_the_service_is_audited_notified_one_time_and_ends_sessions_and_tokens(client, login, persona, api):
-    grid1 = persona("grid1")
+def test_reset_through_the_service_is_audited_notified_one_time_and_ends_sessions_and_tokens(client, login, user, api):
+    grid1 = user("grid1")
     old_token = token_for("grid1")
     client.force_login(grid1)
     assert client.get(reverse("home")).status_code == 200
@@ -98,7 +98,7 @@ def test_reset_through_the_service_is_audited_notified_one_time_and_ends_session
     from django.test import Client
 
     manager = Client()
-    manager.force_login(persona("community1"))
+    manager.force_login(user("community1"))
     response = manager.post(reverse("person-password-reset", kwargs={"pk": grid1.pk}))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     temporary = re.search(r'data-testid="temporary-password">([^<]+)<', response.content.decode()).group(1)
@@ -107,7 +107,7 @@ def test_reset_through_the_service_is_audited_notified_one_time_and_ends_session
 
     grid1.refresh_from_db()
     assert grid1.check_password(temporary) and grid1.must_change_password
-    entry = AuditEntry.objects.get(object_id=str(grid1.pk), actor=persona("community1"), changes__password=[None, "reset"])
+    entry = AuditEntry.objects.get(object_id=str(grid1.pk), actor=user("community1"), changes__password=[None, "reset"])
     assert entry.grid_id == grid1.memberships.get().grid_id
     assert Notification.objects.filter(user=grid1, key__startswith="password-reset-").exists()
     # The old session and the old token are dead.
@@ -130,21 +130,21 @@ def test_reset_through_the_service_is_audited_notified_one_time_and_ends_session
     assert AuditEntry.objects.filter(object_id=str(grid1.pk), actor=grid1, changes__password=[None, "changed"]).exists()
 
 
-def test_api_reset_answers_the_temporary_password_once_and_refuses_out_of_scope_and_self(api, persona):
-    grid1 = persona("grid1")
+def test_api_reset_answers_the_temporary_password_once_and_refuses_out_of_scope_and_self(api, user):
+    grid1 = user("grid1")
     response = api("community1").post(f"/api/users/{grid1.pk}/password-reset/")
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     body = response.json()
     grid1.refresh_from_db()
     assert grid1.check_password(body["temporary_password"]) and body["must_change_password"]
     assert api("community2").post(f"/api/users/{grid1.pk}/password-reset/").status_code == 404
-    community1 = persona("community1")
+    community1 = user("community1")
     assert api("community1").post(f"/api/users/{community1.pk}/password-reset/").status_code == 403
 
 
-def test_attack_old_token_keeps_working_after_own_password_change_fails(client, persona):
+def test_attack_old_token_keeps_working_after_own_password_change_fails(client, user):
     key = token_for("grid2")
-    client.force_login(persona("grid2"))
+    client.force_login(user("grid2"))
     response = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "n3w-Passw0rd!", "new_password2": "n3w-Passw0rd!"})
     assert response.status_code == 302
     assert token_client(key).get("/api/me/").status_code in (401, 403)
@@ -162,8 +162,8 @@ def test_attack_token_used_long_after_it_was_issued_is_refused():
     assert fresh != key and token_client(fresh).get("/api/me/").status_code == 200
 
 
-def test_attack_tokens_of_deactivated_or_roleless_accounts_survive_fails(login, api, persona):
-    grid2 = persona("grid2")
+def test_attack_tokens_of_deactivated_or_roleless_accounts_survive_fails(login, api, user):
+    grid2 = user("grid2")
     token_for("grid2")
     response = login("community1").post(
         f"/admin/governance/user/{grid2.pk}/change/", {"full_name": grid2.full_name, "phone": grid2.phone or "", "is_active": "", **inline_management()}
@@ -171,7 +171,7 @@ def test_attack_tokens_of_deactivated_or_roleless_accounts_survive_fails(login, 
     assert response.status_code == 302
     assert not Token.objects.filter(user=grid2).exists()
 
-    volunteer = persona("volunteer1")
+    volunteer = user("volunteer1")
     token_for("volunteer1")
     [membership] = volunteer.memberships.all()
     assert api("community1").delete(f"/api/memberships/{membership.pk}/").status_code == 204
@@ -184,8 +184,8 @@ def inline_management() -> dict:
 
 
 @pytest.mark.parametrize("weak", ["12345678", "password", "abc"])
-def test_attack_manager_creates_account_with_weak_initial_password_fails(login, persona, weak):
-    grid = persona("grid1").memberships.get().grid
+def test_attack_manager_creates_account_with_weak_initial_password_fails(login, user, weak):
+    grid = user("grid1").memberships.get().grid
     response = login("community1").post(
         reverse("person-create", kwargs={"level": "grid", "pk": grid.pk}),
         {"username": "weakling", "full_name": "钱弱", "phone": "", "password": weak, "role": Role.GRID_PART_TIME},
@@ -229,8 +229,8 @@ def test_locked_token_endpoint_says_until_when_in_chinese(api):
 # Row 9 / 23: revoking roles.
 
 
-def test_attack_district_revokes_its_own_only_role_fails(api, login, persona):
-    membership = persona("district").memberships.get()
+def test_attack_district_revokes_its_own_only_role_fails(api, login, user):
+    membership = user("district").memberships.get()
     response = api("district").delete(f"/api/memberships/{membership.pk}/")
     assert response.status_code == 403 and "自己的角色" in response.json()["message"]
     login("district").post(reverse("role-revoke", kwargs={"pk": membership.pk}))
@@ -238,13 +238,13 @@ def test_attack_district_revokes_its_own_only_role_fails(api, login, persona):
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_attack_peer_revokes_a_role_of_equal_rank_fails(api, persona):
-    district = persona("district").memberships.get().district
+def test_attack_peer_revokes_a_role_of_equal_rank_fails(api, user):
+    district = user("district").memberships.get().district
     peer = User.objects.create_user("district2", password=PASSWORD)
     Membership.objects.create(user=peer, role=Role.DISTRICT_ORG, district=district)
-    membership = persona("district").memberships.get()
+    membership = user("district").memberships.get()
     assert api("district2").delete(f"/api/memberships/{membership.pk}/").status_code == 403
-    community = persona("community1").memberships.get().community
+    community = user("community1").memberships.get().community
     cadre = Membership.objects.get(role=Role.COMMUNITY_CADRE, community=community).user
     second = Membership.objects.create(user=User.objects.create_user("cadre2", password=PASSWORD), role=Role.COMMUNITY_CADRE, community=community)
     assert api(cadre.username).delete(f"/api/memberships/{second.pk}/").status_code == 403
@@ -253,17 +253,17 @@ def test_attack_peer_revokes_a_role_of_equal_rank_fails(api, persona):
     assert api("community1").delete(f"/api/memberships/{second.pk}/").status_code == 204
 
 
-def test_only_a_superuser_revokes_the_last_district_role(api, persona):
-    membership = persona("district").memberships.get()
+def test_only_a_superuser_revokes_the_last_district_role(api, user):
+    membership = user("district").memberships.get()
     root = User.objects.create_superuser("root", password=PASSWORD)
     assert api("street1").delete(f"/api/memberships/{membership.pk}/").status_code in (403, 404)
     assert api(root.username).delete(f"/api/memberships/{membership.pk}/").status_code == 204
 
 
-def test_revoke_button_only_for_roles_the_viewer_may_revoke(login, persona):
-    community = persona("community1").memberships.get().community
+def test_revoke_button_only_for_roles_the_viewer_may_revoke(login, user):
+    community = user("community1").memberships.get().community
     page = login("community1").get(reverse("org-node", kwargs={"level": "community", "pk": community.pk})).content.decode()
-    own = persona("community1").memberships.get()
+    own = user("community1").memberships.get()
     cadre = Membership.objects.get(role=Role.COMMUNITY_CADRE, community=community)
     assert reverse("role-revoke", kwargs={"pk": own.pk}) not in page
     assert reverse("role-revoke", kwargs={"pk": cadre.pk}) in page
@@ -272,9 +272,9 @@ def test_revoke_button_only_for_roles_the_viewer_may_revoke(login, persona):
 # Row 23(b): the grant form as an oracle of accounts anywhere in the district.
 
 
-def test_attack_grant_form_tells_whether_an_account_exists_elsewhere_fails(api, login, persona):
-    grid = persona("grid2").memberships.get().grid
-    elsewhere = persona("grid3")
+def test_attack_grant_form_tells_whether_an_account_exists_elsewhere_fails(api, login, user):
+    grid = user("grid2").memberships.get().grid
+    elsewhere = user("grid3")
     client = api("community1")
 
     def grant(identifier):

@@ -39,24 +39,24 @@ def part_time_worker(grid) -> str:
     return Membership.objects.filter(role=Role.GRID_PART_TIME, grid=grid).select_related("user").first().user.username
 
 
-def household_of(persona, username: str) -> Household:
-    return Household.objects.filter(grid=persona(username).memberships.get().grid, status=Household.Status.ACTIVE).order_by("id").first()
+def household_of(user, username: str) -> Household:
+    return Household.objects.filter(grid=user(username).memberships.get().grid, status=Household.Status.ACTIVE).order_by("id").first()
 
 
 @pytest.fixture
-def target(persona):
+def target(user):
     """A resident entered by the grid worker (so the audit log has its creation), plus a history row in the format written
     before the fix (birth date, the old mask, a digest), as an existing database holds them."""
     resident, _warnings = services.resident_create(
-        actor=persona("grid1"),
-        household=household_of(persona, "grid1"),
+        actor=user("grid1"),
+        household=household_of(user, "grid1"),
         id_number=ID_NUMBER,
         name="测试老人",
         relation=Resident.Relation.PARENT,
         income="dibao",
     )
     AuditEntry.objects.create(
-        actor=persona("grid1"),
+        actor=user("grid1"),
         action=AuditEntry.Action.UPDATE,
         content_type=ContentType.objects.get_for_model(Resident),
         object_id=str(resident.pk),
@@ -174,13 +174,13 @@ def test_the_migration_remasks_stored_masks_of_the_old_format(target):
 
 
 @pytest.mark.parametrize(("who", "tag"), [("district", "disabled"), ("street1", "disabled"), ("part-time grid worker", "low_income")])
-def test_attack_list_households_by_sensitive_tag_without_view_sensitive_is_refused(login, api, persona, who, tag):
-    grid = persona("grid1").memberships.get().grid
+def test_attack_list_households_by_sensitive_tag_without_view_sensitive_is_refused(login, api, user, who, tag):
+    grid = user("grid1").memberships.get().grid
     username = part_time_worker(grid) if who == "part-time grid worker" else who
     tagged = Household.objects.filter(status=Household.Status.ACTIVE, tag_links__tag__code=tag) | Household.objects.filter(
         status=Household.Status.ACTIVE, residents__tag_links__tag__code=tag
     )
-    in_scope = tagged.visible_to(persona(username), Capability.VIEW_LEDGER).distinct()
+    in_scope = tagged.visible_to(user(username), Capability.VIEW_LEDGER).distinct()
     assert in_scope.exists()
     assert api(username).get(f"/api/households/?tag={tag}").json()["count"] == 0
     # Those who may see the tag still filter by it.
@@ -188,9 +188,9 @@ def test_attack_list_households_by_sensitive_tag_without_view_sensitive_is_refus
     assert api(carer).get(f"/api/households/?tag={tag}").json()["count"] > 0
 
 
-def test_a_sensitive_tag_filters_only_where_the_user_may_see_it(api, persona):
+def test_a_sensitive_tag_filters_only_where_the_user_may_see_it(api, user):
     """A community cadre who is also a street cadre filters the whole street by a plain tag, by a sensitive one only at home."""
-    street1, community1 = persona("street1"), persona("community1").memberships.get().community
+    street1, community1 = user("street1"), user("community1").memberships.get().community
     Membership.objects.create(user=street1, role=Role.COMMUNITY_CADRE, community=community1)
     found = api("street1").get("/api/households/?tag=disabled&page_size=200").json()["results"]
     assert found and {row["grid"] for row in found} <= set(community1.grids.values_list("pk", flat=True))
@@ -218,10 +218,10 @@ def test_attack_filter_audit_changes_in_the_back_office_is_refused(login, target
     assert response.status_code == 400
 
 
-def test_attack_group_residents_by_audit_digest_is_impossible(login, api, persona):
+def test_attack_group_residents_by_audit_digest_is_impossible(login, api, user):
     """The review's steps: community1 adds three members (income dibao, dibao, normal; health serious, healthy, healthy),
     street1 reads the audit log."""
-    household = household_of(persona, "grid1")
+    household = household_of(user, "grid1")
     client = login("community1")
     people = [("甲", "dibao", "serious", "肢体残疾 三级"), ("乙", "dibao", "healthy", ""), ("丙", "normal", "healthy", "")]
     for name, income, health, disability in people:

@@ -20,14 +20,6 @@ def member(db):
 
 
 @pytest.fixture
-def user_of(db):
-    def get(username: str) -> User:
-        return User.objects.get(username=username)
-
-    return get
-
-
-@pytest.fixture
 def fresh_member(db):
     """A newly registered and confirmed member of community1, placed in grid2's grid, with no history."""
     community1 = User.objects.get(username="community1")

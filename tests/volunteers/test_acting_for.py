@@ -26,9 +26,9 @@ def _activity_post(community=None) -> dict:
     return {**data, "community": community.pk} if community is not None else data
 
 
-def test_a_street_cadre_chooses_any_community_of_its_street(login, user_of):
-    street = user_of("street1").memberships.get().street
-    communities = list(selectors.communities_managed_by(user_of("street1")))
+def test_a_street_cadre_chooses_any_community_of_its_street(login, user):
+    street = user("street1").memberships.get().street
+    communities = list(selectors.communities_managed_by(user("street1")))
     assert len(communities) > 1 and {c.street_id for c in communities} == {street.pk}
     client = login("street1")
     form = client.get(reverse("volunteer-activities")).context["form"]
@@ -46,14 +46,14 @@ def test_a_street_cadre_chooses_any_community_of_its_street(login, user_of):
     assert Volunteer.objects.filter(name="街道登记", community=second).exists()
 
 
-def test_a_community_cadre_acts_for_its_own_community_without_choosing(login, user_of):
-    community = user_of("community1").memberships.get().community
+def test_a_community_cadre_acts_for_its_own_community_without_choosing(login, user):
+    community = user("community1").memberships.get().community
     client = login("community1")
     assert "community" not in client.get(reverse("volunteer-activities")).context["form"].fields
     client.post(reverse("volunteer-activities"), _activity_post(community=None))
     assert Activity.objects.get(title="街道志愿日").community == community
     # Another community's id is not a choice: the community cadre still acts for its own.
-    other = user_of("community2").memberships.get().community
+    other = user("community2").memberships.get().community
     client.post(reverse("volunteer-activities"), {**_activity_post(other), "title": "越权"})
     assert Activity.objects.get(title="越权").community == community
 
@@ -63,8 +63,8 @@ def _audited(instance, actor) -> bool:
     return AuditEntry.objects.filter(content_type=content_type, object_id=str(instance.pk), actor=actor).exists()
 
 
-def test_every_person_s_volunteer_action_leaves_an_audit_row(member, user_of, login):
-    cadre = user_of("community1")
+def test_every_person_s_volunteer_action_leaves_an_audit_row(member, user, login):
+    cadre = user("community1")
     start = timezone.now() - dt.timedelta(minutes=5)
     activity = services.activity_publish(
         actor=cadre, community=member.community, title="审计活动", place="x", starts_at=start, ends_at=start + dt.timedelta(hours=1), places=2,

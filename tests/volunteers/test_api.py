@@ -12,8 +12,8 @@ from volunteers.models import Activity, PointsEntry, PostClaim, Wish
 pytestmark = pytest.mark.django_db
 
 
-def test_a_street_cadre_publishes_an_activity_for_a_community_it_chooses(api, user_of):
-    communities = list(selectors.communities_managed_by(user_of("street1")))
+def test_a_street_cadre_publishes_an_activity_for_a_community_it_chooses(api, user):
+    communities = list(selectors.communities_managed_by(user("street1")))
     start = timezone.now() + dt.timedelta(days=2)
     payload = {"title": "API活动", "place": "广场", "starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=1)).isoformat(), "places": 3}
     missing = api("street1").post("/api/volunteer-activities/", payload, format="json")
@@ -41,8 +41,8 @@ def test_a_wish_goes_from_the_desk_to_the_volunteer_and_back_through_the_api(api
     assert AuditEntry.objects.filter(object_id=str(pk), content_type__model="wish").count() == 5
 
 
-def test_post_claims_and_duty_through_the_api(api, member, user_of):
-    post = services.post_publish(actor=user_of("community1"), community=member.community, title="API岗位", places=1)
+def test_post_claims_and_duty_through_the_api(api, member, user):
+    post = services.post_publish(actor=user("community1"), community=member.community, title="API岗位", places=1)
     claimed = api("volunteer1").post(f"/api/service-posts/{post.pk}/claim/", format="json")
     assert claimed.status_code == 200 and claimed.json()["status"] == PostClaim.Status.CLAIMED
     claim = claimed.json()["id"]

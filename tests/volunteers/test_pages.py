@@ -38,10 +38,10 @@ def test_the_community_desk_is_scoped(login, member):
     assert login("grid1").get(reverse("volunteer-desk")).status_code == 403
 
 
-def test_sign_up_scan_and_confirm_through_the_pages(login, member, user_of):
+def test_sign_up_scan_and_confirm_through_the_pages(login, member, user):
     start = timezone.now() - dt.timedelta(minutes=5)
     activity = services.activity_publish(
-        actor=user_of("community1"),
+        actor=user("community1"),
         community=member.community,
         title="义务维修",
         place="党群服务中心",
@@ -70,7 +70,7 @@ def test_sign_up_scan_and_confirm_through_the_pages(login, member, user_of):
     assert signup.points_entry.points == signup.hours * 10
 
 
-def test_volunteer_lists_keep_a_constant_number_of_queries(member, user_of):
+def test_volunteer_lists_keep_a_constant_number_of_queries(member, user):
     def count(client, url):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url).status_code == 200
@@ -79,14 +79,14 @@ def test_volunteer_lists_keep_a_constant_number_of_queries(member, user_of):
     from django.test import Client
 
     volunteer, cadre = Client(), Client()
-    volunteer.force_login(user_of("volunteer1"))
-    cadre.force_login(user_of("community1"))
+    volunteer.force_login(user("volunteer1"))
+    cadre.force_login(user("community1"))
     urls = [(volunteer, reverse("volunteer-me")), (volunteer, reverse("volunteer-activities")), (cadre, reverse("volunteer-desk"))]
     before = [count(client, url) for client, url in urls]
     start = timezone.now() + dt.timedelta(days=2)
     for index in range(4):
         activity = services.activity_publish(
-            actor=user_of("community1"),
+            actor=user("community1"),
             community=member.community,
             title=f"活动{index}",
             place="x",
@@ -95,16 +95,16 @@ def test_volunteer_lists_keep_a_constant_number_of_queries(member, user_of):
             places=5,
         )
         services.signup_create(volunteer=member, activity=activity)
-        services.volunteer_register(actor=user_of("community1"), community=member.community, name=f"志愿者{index}", phone=f"1370000{index:04d}")
+        services.volunteer_register(actor=user("community1"), community=member.community, name=f"志愿者{index}", phone=f"1370000{index:04d}")
     assert [count(client, url) for client, url in urls] == before
     assert User.objects.filter(username="volunteer1").exists()
 
 
-def test_gifts_page_for_volunteers_and_cadres(login, member, user_of):
+def test_gifts_page_for_volunteers_and_cadres(login, member, user):
     from governance.models import ResidentUnit
 
     merchant = ResidentUnit.objects.filter(community=member.community).first()
-    gift = services.gift_list(actor=user_of("community1"), merchant=merchant, name="电影票", points=10, stock=2)
+    gift = services.gift_list(actor=user("community1"), merchant=merchant, name="电影票", points=10, stock=2)
     volunteer = login("volunteer1")
     assert gift in volunteer.get(reverse("volunteer-gifts")).context["page"].object_list
     volunteer.post(reverse("volunteer-redeem", args=[gift.pk]))
@@ -117,7 +117,7 @@ def test_gifts_page_for_volunteers_and_cadres(login, member, user_of):
     assert login("grid1").get(reverse("volunteer-gifts")).status_code == 403
 
 
-def test_a_wish_from_the_card_to_the_points(client, login, member, user_of, outbox, django_capture_on_commit_callbacks):
+def test_a_wish_from_the_card_to_the_points(client, login, member, user, outbox, django_capture_on_commit_callbacks):
     import datetime as dt
 
     from django.core.management import call_command
@@ -136,7 +136,7 @@ def test_a_wish_from_the_card_to_the_points(client, login, member, user_of, outb
     for _run in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             call_command("remind_unclaimed_wishes")
-    assert [n.user for n in outbox if n.key == f"wish-unclaimed:{wish.pk}"].count(user_of("community1")) == 1
+    assert [n.user for n in outbox if n.key == f"wish-unclaimed:{wish.pk}"].count(user("community1")) == 1
     volunteer = login("volunteer1")
     board = volunteer.get(reverse("volunteer-wishes")).content.decode()
     assert "想要一个看报纸的放大镜" in board and "张秀英" not in board and "张**" in board
@@ -149,11 +149,11 @@ def test_a_wish_from_the_card_to_the_points(client, login, member, user_of, outb
     assert PointsEntry.objects.filter(volunteer=member, kind="wish").count() == before + 1
 
 
-def test_two_volunteers_cannot_both_claim_a_wish(member, user_of):
+def test_two_volunteers_cannot_both_claim_a_wish(member, user):
     from volunteers.models import Volunteer, Wish
 
     wish = services.wish_post(community=member.community, resident_name="李", content="需要有人陪同就医")
-    services.wish_review(actor=user_of("community1"), wish=wish, publish=True)
+    services.wish_review(actor=user("community1"), wish=wish, publish=True)
     other = Volunteer.objects.create(community=member.community, name="另一名志愿者", status="confirmed")
     stale = Wish.objects.get(pk=wish.pk)
     services.wish_claim(wish=wish, volunteer=member)
@@ -164,10 +164,10 @@ def test_two_volunteers_cannot_both_claim_a_wish(member, user_of):
     assert Wish.objects.get(pk=wish.pk).claimed_by == member
 
 
-def test_service_posts_claimed_confirmed_on_duty_and_released(login, member, user_of):
+def test_service_posts_claimed_confirmed_on_duty_and_released(login, member, user):
     from volunteers.models import PointsEntry, PostClaim
 
-    post = services.post_publish(actor=user_of("community1"), community=member.community, title="线上楼栋长", places=1)
+    post = services.post_publish(actor=user("community1"), community=member.community, title="线上楼栋长", places=1)
     volunteer, cadre = login("volunteer1"), None
     volunteer.post(reverse("volunteer-post-act", args=[post.pk, "claim"]))
     claim = PostClaim.objects.get(post=post, volunteer=member)
@@ -175,8 +175,8 @@ def test_service_posts_claimed_confirmed_on_duty_and_released(login, member, use
     cadre.post(reverse("volunteer-post-act", args=[claim.pk, "confirm"]))
     cadre.post(reverse("volunteer-post-act", args=[claim.pk, "duty"]), {"hours": "2"})
     assert PointsEntry.objects.filter(volunteer=member, kind="post").first().points == 20
-    other = services.volunteer_register(actor=user_of("community1"), community=member.community, name="晚来的", phone="13766667777")
-    other = services.volunteer_confirm(actor=user_of("community1"), volunteer=other, grid=member.grid)
+    other = services.volunteer_register(actor=user("community1"), community=member.community, name="晚来的", phone="13766667777")
+    other = services.volunteer_confirm(actor=user("community1"), volunteer=other, grid=member.grid)
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
@@ -186,7 +186,7 @@ def test_service_posts_claimed_confirmed_on_duty_and_released(login, member, use
     assert services.post_claim(volunteer=other, post=post).status == "claimed"
 
 
-def test_member_report_and_certificate_come_from_the_records(login, member, user_of):
+def test_member_report_and_certificate_come_from_the_records(login, member, user):
     import datetime as dt
 
     from volunteers.models import DualReport
@@ -200,14 +200,14 @@ def test_member_report_and_certificate_come_from_the_records(login, member, user
     assert report.figures["households"] == member.links.count()
     cadre.post(reverse("volunteer-report", args=[report.pk]), {"note": "表现突出"})
     report.refresh_from_db()
-    assert report.status == "reviewed" and report.reviewed_by == user_of("community1")
+    assert report.status == "reviewed" and report.reviewed_by == user("community1")
     assert login("community2").get(reverse("volunteer-report", args=[report.pk])).status_code == 404
     year = dt.date.today().year
     certificate = login("community1").get(reverse("volunteer-certificate", args=[member.pk]) + f"?year={year}").content.decode()
     assert member.name in certificate and selectors.member_figures(member, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))["hours"] in certificate
 
 
-def test_units_register_with_a_valid_credit_code_and_report_yearly(login, user_of):
+def test_units_register_with_a_valid_credit_code_and_report_yearly(login, user):
     from volunteers.models import DualReport, ReportingUnit
 
     cadre = login("community1")
@@ -243,7 +243,7 @@ def test_units_register_with_a_valid_credit_code_and_report_yearly(login, user_o
     assert report.addressed_to == "医院党委" and report.figures["members"] == 0
 
 
-def test_links_show_on_the_household_page_and_the_desk_registers_members(login, member, user_of):
+def test_links_show_on_the_household_page_and_the_desk_registers_members(login, member, user):
     from volunteers.models import Volunteer
 
     link = member.links.select_related("household").first()
@@ -253,14 +253,14 @@ def test_links_show_on_the_household_page_and_the_desk_registers_members(login, 
     assert response["Location"] == reverse("volunteer-detail", args=[created.pk]) and created.status == "pending"
 
 
-def test_wishes_posts_and_gifts_lists_keep_a_constant_number_of_queries(member, user_of):
+def test_wishes_posts_and_gifts_lists_keep_a_constant_number_of_queries(member, user):
     from django.test import Client
 
     from governance.models import ResidentUnit
 
-    cadre_user = user_of("community1")
+    cadre_user = user("community1")
     volunteer, cadre = Client(), Client()
-    volunteer.force_login(user_of("volunteer1"))
+    volunteer.force_login(user("volunteer1"))
     cadre.force_login(cadre_user)
 
     def grow(index):
@@ -283,12 +283,12 @@ def test_wishes_posts_and_gifts_lists_keep_a_constant_number_of_queries(member, 
     assert [count(client, url) for client, url in urls] == before
 
 
-def test_the_organiser_checks_in_by_hand_and_corrects_the_ledger(login, member, user_of):
+def test_the_organiser_checks_in_by_hand_and_corrects_the_ledger(login, member, user):
     import datetime as dt
 
     start = timezone.now() - dt.timedelta(minutes=20)
     activity = services.activity_publish(
-        actor=user_of("community1"),
+        actor=user("community1"),
         community=member.community,
         title="手工签到",
         place="x",

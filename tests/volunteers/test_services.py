@@ -38,10 +38,10 @@ def test_known_credit_code_and_refusals():
             uscc_normalize(bad)
 
 
-def test_unit_registers_and_the_community_confirms(user_of):
-    community = user_of("community1").memberships.get().community
+def test_unit_registers_and_the_community_confirms(user):
+    community = user("community1").memberships.get().community
     fields = {
-        "actor": user_of("community1"),
+        "actor": user("community1"),
         "community": community,
         "name": "长安区税务局",
         "credit_code": "91350100M000100Y43",
@@ -52,35 +52,35 @@ def test_unit_registers_and_the_community_confirms(user_of):
     }
     unit = services.unit_register(**fields)
     with pytest.raises(PermissionDenied):
-        services.unit_review(actor=user_of("community2"), unit=unit, approve=True)
-    assert services.unit_review(actor=user_of("community1"), unit=unit, approve=True).status == "confirmed"
+        services.unit_review(actor=user("community2"), unit=unit, approve=True)
+    assert services.unit_review(actor=user("community1"), unit=unit, approve=True).status == "confirmed"
     with pytest.raises(ValidationError):
         services.unit_register(**{**fields, "name": "重复"})
 
 
-def test_one_plus_ten_proposal_and_links(fresh_member, user_of):
+def test_one_plus_ten_proposal_and_links(fresh_member, user):
     member = fresh_member
     proposal = selectors.links_propose(member)
     assert len(proposal) == 10 and all(h.grid_id == member.grid_id for h in proposal)
     assert not HouseholdLink.objects.filter(household__in=proposal).exists()
-    services.links_set(actor=user_of("community1"), volunteer=member, households=proposal)
+    services.links_set(actor=user("community1"), volunteer=member, households=proposal)
     assert HouseholdLink.objects.filter(volunteer=member).count() == 10
     again = selectors.links_propose(member)
     assert not {h.pk for h in again} & {h.pk for h in proposal}
     other = Volunteer.objects.create(community=member.community, grid=member.grid, name="另一位", status="confirmed")
     with pytest.raises(ValidationError):
-        services.links_set(actor=user_of("community1"), volunteer=other, households=proposal[:1])
+        services.links_set(actor=user("community1"), volunteer=other, households=proposal[:1])
 
 
-def test_the_balance_never_goes_negative_and_corrections_are_reversals(fresh_member, user_of):
+def test_the_balance_never_goes_negative_and_corrections_are_reversals(fresh_member, user):
     member = fresh_member
     entry = services.points_add(volunteer=member, kind=PointsEntry.Kind.WISH, points=Decimal(20), note="微心愿")
     with pytest.raises(ValidationError):
         services.points_add(volunteer=member, kind=PointsEntry.Kind.REDEEM, points=Decimal(-21), note="兑换")
-    reversal = services.points_reverse(actor=user_of("community1"), entry=entry, note="重复记录")
+    reversal = services.points_reverse(actor=user("community1"), entry=entry, note="重复记录")
     assert reversal.points == -20 and selectors.points_balance(member) == 0
     with pytest.raises(ValidationError):
-        services.points_reverse(actor=user_of("community1"), entry=entry, note="再次")
+        services.points_reverse(actor=user("community1"), entry=entry, note="再次")
     with pytest.raises(TypeError):
         entry.delete()
 
@@ -130,8 +130,8 @@ def make_activity(community, actor, *, starts_in=dt.timedelta(minutes=-10), hour
     )
 
 
-def test_check_in_and_out_with_the_rotating_code_then_confirm_hours(member, user_of, monkeypatch):
-    cadre = user_of("community1")
+def test_check_in_and_out_with_the_rotating_code_then_confirm_hours(member, user, monkeypatch):
+    cadre = user("community1")
     activity = make_activity(member.community, cadre)
     services.signup_create(volunteer=member, activity=activity)
     with pytest.raises(ValidationError):
@@ -158,8 +158,8 @@ def test_check_in_and_out_with_the_rotating_code_then_confirm_hours(member, user
         services.signup_confirm(actor=cadre, signup=signup)
 
 
-def test_sign_up_respects_places_and_the_cut_off(member, user_of):
-    cadre = user_of("community1")
+def test_sign_up_respects_places_and_the_cut_off(member, user):
+    cadre = user("community1")
     full = make_activity(member.community, cadre, places=1)
     other = Volunteer.objects.create(community=member.community, grid=member.grid, name="先报名的", status="confirmed")
     services.signup_create(volunteer=other, activity=full)
@@ -170,11 +170,11 @@ def test_sign_up_respects_places_and_the_cut_off(member, user_of):
         services.signup_create(volunteer=member, activity=closed)
 
 
-def test_redeeming_debits_points_takes_stock_and_is_handed_over(fresh_member, user_of):
+def test_redeeming_debits_points_takes_stock_and_is_handed_over(fresh_member, user):
     from governance.models import ResidentUnit
     from volunteers.models import Gift, Redemption
 
-    cadre = user_of("community1")
+    cadre = user("community1")
     merchant = ResidentUnit.objects.filter(community=fresh_member.community).first()
     gift = services.gift_list(actor=cadre, merchant=merchant, name="洗衣液", points=30, stock=1)
     with pytest.raises(ValidationError):
