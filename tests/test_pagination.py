@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from households.models import Household
-from resident_requests import services
 from resident_requests.models import Category, ResidentRequest, Urgency
+from resident_requests.services.intake import request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_the_ledger_export_links_carry_the_filters_but_not_the_page(login, user)
 def submit(grid, count: int) -> None:
     household = Household.objects.filter(grid=grid, status=Household.Status.ACTIVE).order_by("id").first()
     for number in range(count):
-        services.request_submit(
+        request_submit(
             source=ResidentRequest.Source.PUBLIC_FORM,
             category=Category.objects.get(code="property-3"),
             urgency=Urgency.SCHEDULED,
