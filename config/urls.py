@@ -24,6 +24,8 @@ router.register("visits", households_api.VisitViewSet, basename="visit")
 router.register("care-tags", households_api.CareTagViewSet, basename="care-tag")
 router.register("requests", requests_api.RequestViewSet, basename="request")
 
+handler400 = "governance.views.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Anyone, logged in or not, may choose the language of the pages.

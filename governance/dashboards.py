@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from governance.params import period_bounds
 from governance.roles import Level
 
 CACHE_SECONDS = 600
@@ -24,20 +25,6 @@ CHILD = {
     Level.STREET: (Level.COMMUNITY, "grid__community", "grid__community__name"),
     Level.COMMUNITY: (Level.GRID, "grid", "grid__name"),
 }
-
-
-def period_bounds(period: str, today: dt.date, start: str = "", end: str = "") -> tuple[dt.date, dt.date]:
-    if period == "custom":
-        try:
-            first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-        except ValueError:
-            return today.replace(day=1), today
-        return (first, last) if first <= last else (last, first)
-    if period == "year":
-        return today.replace(month=1, day=1), today
-    if period == "quarter":
-        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
-    return today.replace(day=1), today
 
 
 def _aware(day: dt.date) -> dt.datetime:

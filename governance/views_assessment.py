@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from governance import assessment
 from governance.models import Community
+from governance.params import query_year
 from governance.roles import Capability
 from governance.scope import scope_for
 from grids.models import Grid
@@ -15,7 +16,7 @@ from grids.models import Grid
 def assessment_page(request):
     if scope_for(request.user, Capability.VIEW_AUDIT).is_empty:
         raise PermissionDenied
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdecimal() else timezone.localdate().year
+    year = query_year(request.GET, default=timezone.localdate().year)
     communities = list(Community.objects.visible_to(request.user, Capability.VIEW_AUDIT).order_by("code"))
     grids = Grid.objects.visible_to(request.user, Capability.VIEW_AUDIT)
     plan = assessment.plan_for(year)

@@ -6,19 +6,15 @@ from django.urls import path
 from django.utils import timezone
 
 from governance import dashboards, selectors
+from governance.params import PERIODS, query_period
 from governance.roles import Level
-
-PERIODS = ["month", "quarter", "year", "custom"]
 
 
 def _node_and_period(request, level, pk):
     if level not in Level.values or level == Level.BUILDING:
         raise Http404
     node = selectors.node_get_for(request.user, level, pk)
-    period = request.GET.get("period", "month")
-    period = period if period in PERIODS else "month"
-    start, end = dashboards.period_bounds(period, timezone.localdate(), request.GET.get("from", ""), request.GET.get("to", ""))
-    return node, period, start, end
+    return node, *query_period(request.GET, today=timezone.localdate())
 
 
 def dashboard_root(request):

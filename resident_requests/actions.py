@@ -1,6 +1,7 @@
 """The actions of the request page and of the API: which a user may take now, and carrying one out."""
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -80,7 +81,11 @@ class FormData:
 
     def get(self, key: str, default=""):
         value = self.data.get(key, default)
-        return default if value is None else str(value) if not isinstance(value, list) else default
+        text = default if value is None else str(value) if not isinstance(value, list) else default
+        # PostgreSQL cannot compare or store NUL; forms refuse it in the middleware, JSON values here.
+        if "\x00" in text:
+            raise ValidationError({key: _("The text sent contains a NUL control character; please type it again.")})
+        return text
 
     def getlist(self, key: str) -> list:
         value = self.data.get(key, [])
@@ -92,6 +97,18 @@ class FormData:
 PUBLIC_BY_NATURE = {"refuse", "answer", "long_term"}
 # Notes addressed to colleagues only (the level above, the dispatcher): never offered to the resident.
 INTERNAL_ONLY = {"return", "escalate", "extension_ask", "extension_decide"}
+
+
+def _posted_id(data, key: str) -> int | None:
+    """None when the field is empty; otherwise the id, where anything but ASCII digits is 0 and, like an unknown id, matches no row."""
+    value = data.get(key, "").strip()
+    if value == "":
+        return None
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else 0
+
+
+def _posted_ids(data, key: str) -> list[int]:
+    return [int(value) for value in map(str, data.getlist(key)) if re.fullmatch(r"[0-9]{1,18}", value)]
 
 
 def _flag(data, key: str) -> bool:
@@ -115,12 +132,18 @@ def perform(req: ResidentRequest, *, actor, action: str, data, photos=()) -> Res
             raise ValidationError(_("No request with this number in your area."))
         services.request_merge(request=req, into=into, actor=actor)
     elif action == "dispatch":
-        handler = User.objects.filter(pk=data.get("handler") or 0).first()
-        unit = req.grid.community.resident_units.filter(pk=data.get("unit") or 0).first()
+        handler_id, unit_id = _posted_id(data, "handler"), _posted_id(data, "unit")
+        handler = User.objects.filter(pk=handler_id).first() if handler_id is not None else None
+        if handler_id is not None and handler is None:
+            # The service's answer for a person outside the area, so that the answer never tells whether an account exists.
+            raise ValidationError({"handler": _("This person cannot handle requests in this area.")})
+        unit = req.grid.community.resident_units.filter(pk=unit_id).first() if unit_id is not None else None
+        if unit_id is not None and unit is None:
+            raise ValidationError({"handler_unit": _("The resident unit must be in the request's community.")})
         services.request_dispatch(request=req, actor=actor, handler=handler, handler_unit=unit, note=note, public=public)
     elif action == "alliance":
         street_units = ResidentUnit.objects.filter(community__street_id=req.grid.street_id)
-        unit = street_units.filter(pk=data.get("unit") or 0).first()
+        unit = street_units.filter(pk=_posted_id(data, "unit") or 0).first()
         if unit is None:
             raise ValidationError({"unit": _("Choose the unit that takes charge.")})
         try:
@@ -131,7 +154,7 @@ def perform(req: ResidentRequest, *, actor, action: str, data, photos=()) -> Res
             request=req,
             actor=actor,
             held_on=held_on,
-            units=list(street_units.filter(pk__in=data.getlist("units"))),
+            units=list(street_units.filter(pk__in=_posted_ids(data, "units"))),
             attendees=data.get("attendees", ""),
             decisions=note,
             unit=unit,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from governance.forms import form_add_service_errors
 from governance.models import Community, ResidentUnit, User
+from governance.params import query_date_range
 from governance.roles import Capability, Role
 from governance.scope import scope_for
 from grids.models import Grid
@@ -317,11 +318,7 @@ def figures(request):
     from resident_requests.figures import request_figures
 
     today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("from", "")) if request.GET.get("from") else today.replace(day=1)
-        end = dt.date.fromisoformat(request.GET.get("to", "")) if request.GET.get("to") else today
-    except ValueError:
-        start, end = today.replace(day=1), today
+    start, end = query_date_range(request.GET, default_start=today.replace(day=1), default_end=today)
     requests = selectors.request_list_for(request.user)
     node = None
     level, pk = request.GET.get("level", ""), request.GET.get("pk", "")

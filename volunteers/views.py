@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from governance.forms import form_add_service_errors
 from governance.models import ResidentUnit
+from governance.params import query_year
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Grid
@@ -533,7 +534,7 @@ def member_report(request, pk):
 def certificate(request, pk):
     """志愿服务证明 in the civil-affairs form: identity, hours, content, issuing organisation and date."""
     volunteer = selectors.volunteer_get_for(request.user, pk)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdecimal() else timezone.localdate().year
+    year = query_year(request.GET, default=timezone.localdate().year)
     figures = services.member_figures(volunteer, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
     activities = volunteer.ledger.filter(created_at__year=year, hours__gt=0).values_list("note", flat=True).distinct()[:20]
     return render(
