@@ -15,6 +15,9 @@ from governance.services import DailyLimitReached
 class Router(DefaultRouter):
     """Object ids in API paths are integers: any other value is a 404 from the URL resolver, never a failed lookup."""
 
+    # No ".json" suffix routes: they handed a `format` argument to actions that take none (a 500); ?format= remains.
+    include_format_suffixes = False
+
     def get_lookup_regex(self, viewset, lookup_prefix=""):
         lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
         return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{getattr(viewset, 'lookup_value_regex', '[0-9]+')})"

@@ -35,6 +35,8 @@ router.register("gift-redemptions", volunteers_api.RedemptionViewSet, basename="
 router.register("points-entries", volunteers_api.PointsEntryViewSet, basename="points-entry")
 router.register("dual-reports", volunteers_api.DualReportViewSet, basename="dual-report")
 
+handler400 = "governance.views.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Anyone, logged in or not, may choose the language of the pages.

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-PERIODS = ["month", "quarter", "year", "custom"]
+PERIODS = ("month", "quarter", "year", "custom")
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -64,23 +64,8 @@ def year_window(year: int) -> tuple[dt.datetime, dt.datetime]:
     return days_window(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
-def dates_parse(first: str, last: str, *, today: dt.date) -> tuple[dt.date, dt.date]:
-    """ISO dates from a query string: an empty first is the month's first day, an empty last is today; an unreadable one gives the month so far."""
-    try:
-        start = dt.date.fromisoformat(first) if first else month_start(today)
-        end = dt.date.fromisoformat(last) if last else today
-    except ValueError:
-        return month_start(today), today
-    return start, end
-
-
-def period_bounds(period: str, today: dt.date, start: str = "", end: str = "") -> tuple[dt.date, dt.date]:
-    """The days of a named period up to today (month, quarter, year) or of a custom one given in either order; the month so far otherwise."""
-    if period == "custom":
-        if not (start and end):
-            return month_start(today), today
-        first, last = dates_parse(start, end, today=today)
-        return (first, last) if first <= last else (last, first)
+def period_bounds(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days of a named period up to today: this month, quarter or year."""
     if period == "year":
         return year_start(today), today
     if period == "quarter":

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.params import BadQuery
+
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Every page needs login; views opt out with @login_not_required.
@@ -59,3 +61,22 @@ class UploadLimitMiddleware:
         if request.path.startswith(("/api/", "/open311/")):
             return JsonResponse({"message": message, "extra": {}}, status=413)
         return render(request, "413.html", {"message": message}, status=413)
+
+
+class RefuseNulCharactersMiddleware:
+    """No path, query parameter or posted form field may contain a NUL character: a 400 in the user's language.
+
+    PostgreSQL cannot store or compare text containing NUL, so such a value reaching any filter or save would be a 500.
+    Forms and API serializers refuse it field by field; this covers every value read straight from the path (tracking
+    codes, card tokens), request.GET or request.POST, wherever it is read. JSON bodies are left to the API's serializers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        posted = request.POST if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data") else {}
+        values = [request.path_info] + [text for params in (request.GET, posted) for key in params for text in (key, *params.getlist(key))]
+        if any("\x00" in text for text in values):
+            raise BadQuery(_("The text sent contains a NUL control character; please type it again."))
+        return self.get_response(request)

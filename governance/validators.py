@@ -5,7 +5,8 @@ from django.core.validators import RegexValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+# [0-9], not \d: \d also matches full-width and other scripts' digits, which would be stored, hashed and texted as typed.
+MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9][0-9]{9})$")
 
 
 def normalize_mobile(value: str) -> str:
@@ -22,4 +23,4 @@ def validate_mobile(value: str) -> None:
 
 
 def digits_validator(length: int) -> RegexValidator:
-    return RegexValidator(rf"^\d{{{length}}}$", format_lazy(_("Enter exactly {n} digits."), n=length), code="digits")
+    return RegexValidator(rf"^[0-9]{{{length}}}$", format_lazy(_("Enter exactly {n} digits."), n=length), code="digits")

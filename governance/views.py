@@ -9,8 +9,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
+from core.params import BadQuery
 from governance import selectors
 from governance.forms import PersonCreateForm, RoleGrantForm, form_add_service_errors
 from governance.permissions import can_reset_password, can_revoke, grantable_roles, has_capability
@@ -222,3 +224,12 @@ def healthz(request):
         status["broker"] = f"error: {type(exc).__name__}"
     healthy = all(value == "ok" for value in status.values())
     return JsonResponse({"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503)
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """400: says what was wrong when the message is ours (BadQuery), nothing about any other bad request; the API keeps its error shape."""
+    message = str(exception) if isinstance(exception, BadQuery) else _("The request could not be understood.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": message, "extra": {}}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

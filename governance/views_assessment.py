@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.params import query_year
 from governance import assessment
 from governance.models import Community
 from governance.permissions import can_see_oversight
@@ -14,7 +15,7 @@ from grids.models import Grid
 def assessment_page(request):
     if not can_see_oversight(request.user):
         raise PermissionDenied
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdecimal() else timezone.localdate().year
+    year = query_year(request.GET, default=timezone.localdate().year)
     communities = list(Community.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT).order_by("code"))
     grids = Grid.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT)
     plan = assessment.plan_for(year)

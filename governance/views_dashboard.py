@@ -4,7 +4,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from core.dates import PERIODS, period_bounds
+from core.dates import PERIODS
+from core.params import query_period
 from governance import dashboards, selectors
 from governance.roles import Capability, Level
 
@@ -13,10 +14,7 @@ def _node_and_period(request, level, pk):
     if level not in Level.values or level == Level.BUILDING:
         raise Http404
     node = selectors.figures_node_get_for(request.user, level, pk)
-    period = request.GET.get("period", "month")
-    period = period if period in PERIODS else "month"
-    start, end = period_bounds(period, timezone.localdate(), request.GET.get("from", ""), request.GET.get("to", ""))
-    return node, period, start, end
+    return node, *query_period(request.GET, today=timezone.localdate())
 
 
 def dashboard_root(request):

@@ -288,7 +288,7 @@ class Checked:
 
 def _building_number(text: str) -> int | None:
     """“3”, “3号楼”, “3栋”, “3幢” all mean building 3 of the grid."""
-    match = re.fullmatch(r"(\d{1,5})\s*(号楼|号|栋|幢|楼)?", text)
+    match = re.fullmatch(r"([0-9]{1,5})\s*(号楼|号|栋|幢|楼)?", text)
     return int(match.group(1)) if match else None
 
 
@@ -303,7 +303,7 @@ def _date(text: str) -> dt.date | None:
 
 
 def _integer(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"-?\d{1,4}", text) else None
+    return int(text) if re.fullmatch(r"-?[0-9]{1,4}", text) else None
 
 
 def validate_rows(rows, *, buildings: dict[int, object], only_building=None, sensitive_ok: bool) -> Checked:

@@ -70,11 +70,12 @@ def check_char(first17: str) -> str:
 def parse_id_number(raw: str) -> IdInfo:
     """Validate and decode a number; raise ValidationError with a message in the user's language."""
     number = re.sub(r"\s", "", raw or "").upper()
-    if re.fullmatch(r"\d{17}[\dX]", number):
+    # ASCII digits only: \d would take "１３０１…" and store a number that no hash or check ever matches again.
+    if re.fullmatch(r"[0-9]{17}[0-9X]", number):
         legacy = False
         birth = number[6:14]
         sex_digit = int(number[16])
-    elif re.fullmatch(r"\d{15}", number):
+    elif re.fullmatch(r"[0-9]{15}", number):
         legacy = True
         birth = "19" + number[6:12]
         sex_digit = int(number[14])

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.dates import dates_parse, days_window
+from core.dates import days_window, month_start
+from core.params import query_date_range
 from governance import selectors as governance_selectors
 from governance.forms import form_add_service_errors
 from governance.models import Community, Membership, ResidentUnit, User
@@ -292,7 +293,8 @@ def public_track(request, code):
 
 def figures(request):
     """受理率, 办结率 and the other rates for the user's area (or one node of it) over a period."""
-    start, end = dates_parse(request.GET.get("from", ""), request.GET.get("to", ""), today=timezone.localdate())
+    today = timezone.localdate()
+    start, end = query_date_range(request.GET, default_start=month_start(today), default_end=today)
     # Figures of the user's area only: requests dispatched to them by name (a volunteer) are not figures of theirs.
     if scope_for(request.user, Capability.VIEW_FIGURES).is_empty:
         raise PermissionDenied

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.dates import previous_half_year, previous_year
 from core.files import file_response
+from core.params import query_year
 from core.qr import qr_svg
 from governance.forms import form_add_service_errors
 from governance.public_forms import HONEYPOT, public_post_allowed
@@ -384,7 +385,7 @@ def member_report(request, pk):
 def certificate(request, pk):
     """志愿服务证明 in the civil-affairs form: identity, hours, content, issuing organisation and date."""
     volunteer = selectors.volunteer_get_for(request.user, pk)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdecimal() else timezone.localdate().year
+    year = query_year(request.GET, default=timezone.localdate().year)
     context = {
         "volunteer": volunteer,
         "figures": selectors.member_figures(volunteer, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)),

@@ -50,30 +50,8 @@ TODAY = D(2025, 5, 20)
 
 
 @pytest.mark.parametrize(
-    ("first", "last", "expected"),
-    [
-        ("", "", (D(2025, 5, 1), TODAY)),
-        ("2025-01-01", "", (D(2025, 1, 1), TODAY)),
-        ("", "2025-05-10", (D(2025, 5, 1), D(2025, 5, 10))),
-        ("2025-02-01", "2025-01-01", (D(2025, 2, 1), D(2025, 1, 1))),
-        ("2025-13-01", "2025-05-10", (D(2025, 5, 1), TODAY)),
-    ],
+    ("period", "expected"),
+    [("month", (D(2025, 5, 1), TODAY)), ("quarter", (D(2025, 4, 1), TODAY)), ("year", (D(2025, 1, 1), TODAY))],
 )
-def test_query_dates_default_to_the_month_so_far(first, last, expected):
-    assert dates.dates_parse(first, last, today=TODAY) == expected
-
-
-@pytest.mark.parametrize(
-    ("period", "start", "end", "expected"),
-    [
-        ("month", "", "", (D(2025, 5, 1), TODAY)),
-        ("quarter", "", "", (D(2025, 4, 1), TODAY)),
-        ("year", "", "", (D(2025, 1, 1), TODAY)),
-        ("unknown", "", "", (D(2025, 5, 1), TODAY)),
-        ("custom", "2025-03-31", "2025-03-01", (D(2025, 3, 1), D(2025, 3, 31))),
-        ("custom", "2025-03-01", "", (D(2025, 5, 1), TODAY)),
-        ("custom", "2025-03-01", "nonsense", (D(2025, 5, 1), TODAY)),
-    ],
-)
-def test_dashboard_periods(period, start, end, expected):
-    assert dates.period_bounds(period, TODAY, start, end) == expected
+def test_named_periods_run_up_to_today(period, expected):
+    assert dates.period_bounds(period, TODAY) == expected

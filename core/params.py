@@ -1,0 +1,61 @@
+"""Query-string parameters of the pages (year, date, date range, period), parsed in one strict way.
+
+A missing or empty parameter takes the page's default. A present but unusable one (year 0, 2026-13-45, "²", an unknown
+period) raises BadQuery, a 400 whose message, in the user's language, says what to enter: never a 500 from building a
+date, and never a silent switch to other figures than the ones asked for. Years and dates stay within FIRST_YEAR and
+LAST_YEAR, so the day after the last date and its conversion to UTC always exist.
+"""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext as _
+
+from core.dates import PERIODS, month_start, period_bounds
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class BadQuery(BadRequest):
+    """A query parameter the page cannot use. The message is ours and in the user's language, so the 400 page shows it."""
+
+
+def query_year(params, *, default: int, name: str = "year") -> int:
+    value = params.get(name, "")
+    if value == "":
+        return default
+    # ASCII digits only: str.isdecimal() also accepts "２０２６" and other scripts' digits.
+    if not re.fullmatch(r"[0-9]{4}", value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        raise BadQuery(_("The year must be a number from %(first)d to %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR})
+    return int(value)
+
+
+def query_date(params, name: str, *, default: dt.date) -> dt.date:
+    value = params.get(name, "")
+    if value == "":
+        return default
+    try:
+        # fromisoformat alone would also take "20260101" and week dates; the pattern keeps to what the date inputs send.
+        day = dt.date.fromisoformat(value) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) else None
+    except ValueError:
+        day = None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadQuery(_("Enter dates as YYYY-MM-DD, from %(first)d-01-01 to %(last)d-12-31.") % {"first": FIRST_YEAR, "last": LAST_YEAR})
+    return day
+
+
+def query_date_range(params, *, default_start: dt.date, default_end: dt.date) -> tuple[dt.date, dt.date]:
+    """The `from` and `to` dates, in order whichever way round they were entered."""
+    start, end = query_date(params, "from", default=default_start), query_date(params, "to", default=default_end)
+    return (start, end) if start <= end else (end, start)
+
+
+def query_period(params, *, today: dt.date) -> tuple[str, dt.date, dt.date]:
+    """The period selector: a named period up to today, or custom `from`/`to` dates (this month where left empty)."""
+    period = params.get("period", "") or "month"
+    if period not in PERIODS:
+        raise BadQuery(_("Choose the period from the list: this month, this quarter, this year or custom dates."))
+    if period == "custom":
+        return period, *query_date_range(params, default_start=month_start(today), default_end=today)
+    return period, *period_bounds(period, today)
