@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
-from governance import params
+from core import params
 from governance.models import AuditEntry, Membership, MonthlyReport, Notification, ResidentUnit, User
 from governance.validators import digits_validator, normalize_mobile
 from grids.models import Patrol

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0010_security_must_change_password'),
+        ('governance', '0013_arch_job_capabilities'),
     ]
 
     operations = [
