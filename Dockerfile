@@ -18,6 +18,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml ./
 COPY config ./config
+COPY demo ./demo
 COPY governance ./governance
 COPY grids ./grids
 COPY households ./households

@@ -69,12 +69,12 @@ def main() -> int:
     from django.core.management import call_command
     from django.test import Client
 
-    from governance import demo
+    from demo.seed import demo_seed
     from governance.models import User
 
     call_command("migrate", "--noinput", verbosity=0)
     started = time.monotonic()
-    result = demo.seed(scale="district", password=PASSWORD, seed=1)
+    result = demo_seed(scale="district", password=PASSWORD, seed=1)
     if result is not None:
         print(f"{'seed_demo --scale district':<44} {time.monotonic() - started:7.1f} s    {result}", flush=True)
         # Fresh bulk loads have no planner statistics yet; autovacuum would gather them later.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from governance import demo
+from demo.seed import demo_seed
 from governance.models import Community, District, Membership, Street, User
 from governance.roles import Role
 from grids.models import Building, Grid
@@ -24,7 +24,7 @@ def _seed_outside_district() -> None:
 
 
 def seed_world() -> None:
-    if demo.seed(scale="small", password=PASSWORD, seed=1) is not None:
+    if demo_seed(scale="small", password=PASSWORD, seed=1) is not None:
         _seed_outside_district()
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "households",
     "resident_requests",
     "volunteers",
+    "demo",
 ]
 
 MIDDLEWARE = [

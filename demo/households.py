@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from core.personal_data import id_number_fields, phone_fields
-from governance.demo_names import mobile, person_name
+from demo.names import mobile, person_name
 from governance.models import Membership
 from governance.roles import Role
 from households.care_tags import default_tags_ensure

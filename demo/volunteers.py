@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.personal_data import phone_fields
-from governance.demo_names import mobile, person_name
+from demo.names import mobile, person_name
 from governance.models import Community, Membership, User
 from households.models import Household
 from volunteers.defaults import points_rules_ensure

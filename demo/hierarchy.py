@@ -1,20 +1,20 @@
 """The demo district: deterministic, realistic names and codes, bulk-inserted.
 
 small: 2 streets, 4 communities, 12 grids, 60 buildings. district: the scale of a real district
-(8 streets, 50 communities, 500 grids, 10,000 buildings). Later modules add their own data on top.
+(8 streets, 50 communities, 500 grids, 10,000 buildings). demo/seed.py adds each app's data on top.
 """
 
 import datetime as dt
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from demo.names import mobile, person_name
 from governance.audit import audit_record
-from governance.demo_names import mobile, person_name
 from governance.models import AuditEntry, Community, District, LinkageDuty, LinkageRecord, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, CentralHousehold, Grid
@@ -79,8 +79,6 @@ UNIT_TEMPLATES = [
     ("{c}供电营业所", ResidentUnit.Kind.COMPANY, "党支部"),
 ]
 
-LATER_SEEDERS = ["households.demo.seed_ledger", "resident_requests.demo.seed_requests", "volunteers.demo.seed_volunteers"]
-
 # Demo accounts, the same in both scales (README lists them).
 DEMO_ACCOUNTS = ["district", "street1", "community1", "community2", "grid1", "grid2", "grid3", "volunteer1"]
 
@@ -97,7 +95,7 @@ class DemoSeeder:
         return User(username=username, full_name=full_name or person_name(self.rng), phone=mobile(self.rng, self.phones), password=self.password_hash)
 
     @transaction.atomic
-    def run(self) -> dict:
+    def run(self, *, later: Sequence[Callable[..., dict]]) -> dict:
         scale = self.scale
         district = District.objects.create(name=DISTRICT_NAME, code=DISTRICT_CODE, party_org_name="中共长安区委员会")
         streets = Street.objects.bulk_create(
@@ -191,8 +189,8 @@ class DemoSeeder:
                 )
         ResidentUnit.objects.bulk_create(units)
         self._people(district, streets, communities, grids, buildings)
-        # Later modules add their demo data on top of the district, in this order.
-        extras = {key: value for path in LATER_SEEDERS for key, value in import_string(path)(self, buildings=buildings).items()}
+        # Each app's demo data goes on top of the district, in the given order, in the same transaction.
+        extras = {key: value for seeder in later for key, value in seeder(self, buildings=buildings).items()}
         audit_record(
             actor=None,
             action=AuditEntry.Action.CREATE,
@@ -260,10 +258,3 @@ class DemoSeeder:
             if self.rng.random() < 0.6
         ]
         LinkageRecord.objects.bulk_create(records)
-
-
-def seed(*, scale: str, password: str, seed: int = 1, log=print) -> dict | None:
-    """Load the demo district unless it is there already; a second run adds nothing."""
-    if District.objects.filter(code=DISTRICT_CODE).exists():
-        return None
-    return DemoSeeder(scale=scale, password=password, seed=seed, log=log).run()

@@ -3,7 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from governance import demo
+from demo.hierarchy import DEMO_ACCOUNTS, SCALES
+from demo.seed import demo_seed
 
 DEBUG_PASSWORD = "demo12345"
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     help = "Load the demo district (small, or the full district scale); a second run adds nothing."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=sorted(demo.SCALES), default="small")
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
         parser.add_argument("--password", help="Password of every demo account (defaults to a demo value only when DEBUG is on).")
         parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same district.")
 
@@ -22,10 +23,10 @@ class Command(BaseCommand):
                 raise CommandError("--password is required when DEBUG is off.")
             password = DEBUG_PASSWORD
         started = time.monotonic()
-        result = demo.seed(scale=scale, password=password, seed=seed)
+        result = demo_seed(scale=scale, password=password, seed=seed)
         if result is None:
             self.stdout.write("The demo district is already loaded; nothing added.")
             return
         figures = ", ".join(f"{value} {key}" for key, value in result.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded {scale}: {figures} in {time.monotonic() - started:.1f}s."))
-        self.stdout.write(f"Demo accounts: {', '.join(demo.DEMO_ACCOUNTS)}.")
+        self.stdout.write(f"Demo accounts: {', '.join(DEMO_ACCOUNTS)}.")
