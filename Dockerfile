@@ -18,6 +18,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml ./
 COPY config ./config
+COPY core ./core
 COPY demo ./demo
 COPY governance ./governance
 COPY grids ./grids
