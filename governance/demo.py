@@ -15,9 +15,10 @@ from django.utils.module_loading import import_string
 
 from governance.audit import audit_record
 from governance.demo_names import mobile, person_name
-from governance.models import AuditEntry, Community, District, LinkageDuty, LinkageRecord, Membership, ResidentUnit, Street, User
+from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, CentralHousehold, Grid
+from party_building.models import LinkageDuty, LinkageRecord
 
 DISTRICT_CODE = "130102"
 DISTRICT_NAME = "长安区"

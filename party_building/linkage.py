@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 
 from core.dates import month_start, quarter_start, week_start
 from governance.audit import audit_record
-from governance.models import AuditEntry, Community, LinkageDuty, LinkageRecord, Membership
-from governance.permissions import can_record_joint_meeting
+from governance.models import AuditEntry, Community, Membership
 from governance.roles import Role
 from notifications.models import Notification
 from notifications.services import notification_send
+from party_building.models import LinkageDuty, LinkageRecord
+from party_building.permissions import can_record_joint_meeting
+from resident_requests.models import ResidentRequest
+from resident_requests.services.intake import request_submit
 
 Kind = LinkageDuty.Kind
 Record = LinkageRecord.Kind
@@ -53,9 +56,6 @@ def linkage_record(
 
 def linkage_problem_to_request(*, actor, record: LinkageRecord, problem: str, category):
     """A problem raised at a visit or meeting becomes a request of the community, in one step."""
-    from resident_requests.models import ResidentRequest
-    from resident_requests.services.intake import request_submit
-
     if problem.strip() not in [line.strip() for line in record.problems.splitlines()]:
         raise ValidationError(_("Choose one of the problems recorded."))
     grid = record.community.grids.order_by("sequence").first()

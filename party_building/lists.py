@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record
-from governance.models import AuditEntry, DemandItem, Project, ResourceItem
-from governance.permissions import can_keep_lists
+from governance.models import AuditEntry
+from party_building.models import DemandItem, Project, ResourceItem
+from party_building.permissions import can_keep_lists
 
 
 def _require(actor, ancestry) -> None:

@@ -6,8 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.dates import period_bounds
-from governance import dashboards, lists
-from governance.models import DemandItem, Project, ResidentUnit, ResourceItem
+from governance import dashboards
+from governance.models import ResidentUnit
+from party_building import lists
+from party_building.models import DemandItem, Project, ResourceItem
 
 pytestmark = pytest.mark.django_db
 
