@@ -20,16 +20,13 @@ from party_building.permissions import can_record_joint_meeting
 from resident_requests.models import ResidentRequest
 from resident_requests.services.intake import request_submit
 
-Kind = LinkageDuty.Kind
-Record = LinkageRecord.Kind
-
 
 @transaction.atomic
 def linkage_record(
     *, actor, community: Community, kind: str, held_on: dt.date, people: str, topics: str, problems: str = "", duty: LinkageDuty | None = None, units=()
 ) -> LinkageRecord:
     """A leader records their own visit or contact; a community's cadre records the joint meeting."""
-    if kind == Record.JOINT_MEETING:
+    if kind == LinkageRecord.Kind.JOINT_MEETING:
         if not can_record_joint_meeting(actor, community.ancestry()):
             raise PermissionDenied(_("The community's cadres record its joint meetings."))
     elif duty is None or duty.user_id != actor.pk or duty.community_id != community.pk:
@@ -77,21 +74,21 @@ def compliance(duties, communities, *, today: dt.date | None = None) -> dict:
     last = {
         row["pk"]: row
         for row in duties.annotate(
-            last_visit=Max("records__held_on", filter=Q(records__kind=Record.VISIT)),
-            last_contact=Max("records__held_on", filter=Q(records__kind__in=[Record.CONTACT, Record.VISIT])),
+            last_visit=Max("records__held_on", filter=Q(records__kind=LinkageRecord.Kind.VISIT)),
+            last_contact=Max("records__held_on", filter=Q(records__kind__in=[LinkageRecord.Kind.CONTACT, LinkageRecord.Kind.VISIT])),
         ).values("pk", "last_visit", "last_contact")
     }
     behind = []
     for duty in duties.select_related("user", "community"):
         row = last[duty.pk]
-        if duty.kind == Kind.DISTRICT_LEADER and not (row["last_visit"] and row["last_visit"] >= quarter_start(today)):
+        if duty.kind == LinkageDuty.Kind.DISTRICT_LEADER and not (row["last_visit"] and row["last_visit"] >= quarter_start(today)):
             behind.append((duty, _("no visit this quarter")))
-        elif duty.kind == Kind.STREET_LEADER and not (row["last_contact"] and row["last_contact"] >= this_week):
+        elif duty.kind == LinkageDuty.Kind.STREET_LEADER and not (row["last_contact"] and row["last_contact"] >= this_week):
             behind.append((duty, _("no contact this week")))
-        elif duty.kind == Kind.STREET_LEADER and not (row["last_visit"] and row["last_visit"] >= today - dt.timedelta(days=14)):
+        elif duty.kind == LinkageDuty.Kind.STREET_LEADER and not (row["last_visit"] and row["last_visit"] >= today - dt.timedelta(days=14)):
             behind.append((duty, _("no visit in the last two weeks")))
     met = set(
-        LinkageRecord.objects.filter(community__in=communities, kind=Record.JOINT_MEETING, held_on__gte=month_start(today)).values_list(
+        LinkageRecord.objects.filter(community__in=communities, kind=LinkageRecord.Kind.JOINT_MEETING, held_on__gte=month_start(today)).values_list(
             "community_id", flat=True
         )
     )

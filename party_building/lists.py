@@ -21,6 +21,7 @@ def resource_add(*, actor, unit, category: str, description: str) -> ResourceIte
     item = ResourceItem(unit=unit, category=category, description=description.strip())
     item.full_clean()
     item.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=item, changes={"description": [None, item.description]})
     return item
 
 
@@ -30,6 +31,7 @@ def demand_add(*, actor, community, category: str, description: str) -> DemandIt
     item = DemandItem(community=community, category=category, description=description.strip())
     item.full_clean()
     item.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=item, changes={"description": [None, item.description]})
     return item
 
 
