@@ -24,6 +24,7 @@ COPY governance ./governance
 COPY grids ./grids
 COPY households ./households
 COPY notifications ./notifications
+COPY party_building ./party_building
 COPY resident_requests ./resident_requests
 COPY volunteers ./volunteers
 RUN pip install --no-cache-dir .

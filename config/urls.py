@@ -52,5 +52,6 @@ urlpatterns = [
     path("", include("households.urls")),
     path("", include("resident_requests.urls")),
     path("", include("volunteers.urls")),
+    path("", include("party_building.urls")),
     path("", include("grids.urls")),
 ]

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from demo.names import mobile, person_name
 from governance.audit import audit_record
-from governance.models import AuditEntry, Community, District, LinkageDuty, LinkageRecord, Membership, ResidentUnit, Street, User
+from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, CentralHousehold, Grid
+from party_building.models import LinkageDuty, LinkageRecord
 
 DISTRICT_CODE = "130102"
 DISTRICT_NAME = "长安区"

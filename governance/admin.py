@@ -15,15 +15,12 @@ from governance.models import (
     AssessmentPlan,
     AuditEntry,
     Community,
-    DemandItem,
     District,
     Indicator,
     Membership,
     MonthlyReport,
     PersonalDataLog,
-    Project,
     ResidentUnit,
-    ResourceItem,
     Street,
     User,
 )
@@ -231,13 +228,6 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
 
     def get_queryset(self, request):
         return selectors.access_log_for(request.user)
-
-
-@admin.register(ResourceItem, DemandItem, Project)
-class ThreeListsAdmin(ReadOnlyScopedAdmin):
-    """The three lists are kept on their page (with history); the back office reads them."""
-
-    capability = Capability.MANAGE_LISTS
 
 
 class IndicatorInline(admin.TabularInline):

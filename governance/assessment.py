@@ -12,8 +12,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.dates import year_window
-from governance.models import AssessmentPlan, Indicator, LinkageDuty
+from governance.models import AssessmentPlan, Indicator
 from governance.roles import Role
+from party_building.models import LinkageDuty
 
 RATE_KEYS = {Indicator.Key.ACCEPTANCE, Indicator.Key.ON_TIME, Indicator.Key.SATISFACTION}
 DEFAULT_WEIGHTS = {

@@ -170,7 +170,7 @@ def dashboards_refresh_all(*, today: dt.date | None = None) -> int:
 
 def _lists(node) -> dict:
     """三张清单 counts of the node's communities."""
-    from governance.models import DemandItem, Project, ResourceItem
+    from party_building.models import DemandItem, Project, ResourceItem
 
     if node.LEVEL == Level.GRID:
         return {"resources": 0, "demands": 0, "projects": 0, "done": 0}
@@ -186,8 +186,9 @@ def _lists(node) -> dict:
 
 def _linkage(node) -> dict:
     """包联 compliance of the node's communities."""
-    from governance.linkage import compliance
-    from governance.models import Community, LinkageDuty
+    from governance.models import Community
+    from party_building.linkage import compliance
+    from party_building.models import LinkageDuty
 
     if node.LEVEL == Level.GRID:
         return {"duties": 0, "behind": 0, "no_meeting": 0}

@@ -17,14 +17,6 @@ def dashboards_refresh():
 
 
 @shared_task(ignore_result=True)
-def linkage_weekly():
-    """Mondays: remind leaders behind on their linkage duty and communities without a joint meeting (also `manage.py remind_linkage`)."""
-    from governance.linkage import linkage_remind
-
-    linkage_remind()
-
-
-@shared_task(ignore_result=True)
 def monthly_reports():
     """On the 1st: the past month's reports (also `manage.py monthly_reports`)."""
     from governance.reports import monthly_reports_generate

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from governance import views, views_assessment, views_dashboard, views_linkage, views_lists, views_reports
+from governance import views, views_assessment, views_dashboard, views_reports
 from governance.forms import LoginForm
 
 urlpatterns = [
@@ -22,8 +22,6 @@ urlpatterns = [
     path("dashboard/", views_dashboard.dashboard_root, name="dashboard-root"),
     path("dashboard/<str:level>/<int:pk>/", views_dashboard.dashboard, name="dashboard"),
     path("dashboard/<str:level>/<int:pk>/export.xlsx", views_dashboard.dashboard_export, name="dashboard-export"),
-    path("lists/", views_lists.three_lists, name="three-lists"),
-    path("linkage/", views_linkage.linkage_page, name="linkage"),
     path("assessment/", views_assessment.assessment_page, name="assessment"),
     path("reports/", views_reports.archive, name="report-archive"),
     path("reports/<int:pk>/<str:kind>/", views_reports.download, name="report-download"),

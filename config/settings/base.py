@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "households",
     "resident_requests",
     "volunteers",
+    "party_building",
     "demo",
 ]
 
@@ -193,7 +194,7 @@ CELERY_BEAT_SCHEDULE = {
     "governance-housekeeping": {"task": "governance.tasks.housekeeping", "schedule": 3600.0},
     "governance-dashboards": {"task": "governance.tasks.dashboards_refresh", "schedule": 300.0},
     "governance-monthly-reports": {"task": "governance.tasks.monthly_reports", "schedule": crontab(day_of_month=1, hour=6, minute=0)},
-    "governance-linkage": {"task": "governance.tasks.linkage_weekly", "schedule": crontab(day_of_week=1, hour=8, minute=0)},
+    "party-building-linkage": {"task": "party_building.tasks.linkage_weekly", "schedule": crontab(day_of_week=1, hour=8, minute=0)},
     "households-visits-due": {"task": "households.tasks.visits_due_daily", "schedule": crontab(hour=7, minute=30)},
     "requests-sweep": {"task": "resident_requests.tasks.requests_sweep_task", "schedule": 300.0},
     "volunteers-unclaimed-wishes": {"task": "volunteers.tasks.wishes_unclaimed_daily", "schedule": crontab(hour=8, minute=30)},

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from governance.models import LinkageDuty, User
+from governance.models import User
 from households.models import Household
+from party_building.models import LinkageDuty
 from resident_requests.models import Category, ResidentRequest
 from resident_requests.services.intake import request_submit
 from resident_requests.services.workflow import request_accept, request_dispatch, request_long_term

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance import linkage
-from governance.models import Community, LinkageDuty, LinkageRecord, ResidentUnit
-from governance.permissions import can_record_joint_meeting, can_see_all_linkage
+from governance.models import Community, ResidentUnit
 from governance.roles import Capability
 from governance.scope import scope_for
+from party_building import linkage
+from party_building.models import LinkageDuty, LinkageRecord
+from party_building.permissions import can_record_joint_meeting, can_see_all_linkage
+from resident_requests.models import Category
 
 
 def linkage_page(request):
@@ -31,8 +33,6 @@ def linkage_page(request):
         return redirect("linkage")
     duties = LinkageDuty.objects.visible_to(user, Capability.VIEW_HIERARCHY) if viewer else mine
     communities = list(Community.objects.visible_to(user, Capability.VIEW_HIERARCHY).order_by("code")[:100]) if viewer else [d.community for d in mine]
-    from resident_requests.models import Category
-
     context = {
         "state": linkage.compliance(duties, communities),
         "mine": mine,
@@ -43,7 +43,7 @@ def linkage_page(request):
         "can_make_requests": not scope_for(user, Capability.HANDLE_REQUESTS).is_empty,
         "today": timezone.localdate(),
     }
-    return render(request, "governance/linkage.html", context)
+    return render(request, "party_building/linkage.html", context)
 
 
 def _act(request, mine) -> None:
@@ -79,8 +79,6 @@ def _act(request, mine) -> None:
             units=list(units),
         )
     elif action == "to_request":
-        from resident_requests.models import Category
-
         record = LinkageRecord.objects.visible_to(user, Capability.HANDLE_REQUESTS).filter(pk=post.get("record") or 0).first()
         category = Category.objects.filter(pk=post.get("category") or 0).first()
         if record is None or category is None:

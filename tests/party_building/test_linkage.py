@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import linkage
-from governance.models import AuditEntry, LinkageDuty
+from governance.models import AuditEntry
+from party_building import linkage
+from party_building.models import LinkageDuty
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.dates import period_bounds
-from governance import dashboards, lists
-from governance.models import DemandItem, Project, ResidentUnit, ResourceItem
+from governance import dashboards
+from governance.models import AuditEntry, ResidentUnit
+from party_building import lists
+from party_building.models import DemandItem, Project, ResourceItem
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +22,7 @@ def test_a_demand_is_matched_with_a_resource_and_becomes_a_project(login, user):
     client.post(reverse("three-lists"), {"action": "demand", "community": community.pk, "category": "venue", "description": "老年活动需要场地"})
     demand = DemandItem.objects.get(description="老年活动需要场地")
     resource = ResourceItem.objects.get(description="会议室每周开放一次")
+    assert AuditEntry.objects.filter(object_id__in=[str(demand.pk), str(resource.pk)], content_type__app_label="party_building").count() == 2
     suggestions = client.get(reverse("three-lists")).context["demands"]
     assert resource in dict(suggestions)[demand]
     client.post(reverse("three-lists"), {"action": "project", "demand": demand.pk, "resource": resource.pk, "owner": "王书记", "plan": "每周三下午开放"})

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 
 from core.dates import month_start, quarter_start, week_start
 from governance.audit import audit_record
-from governance.models import AuditEntry, Community, LinkageDuty, LinkageRecord, Membership
-from governance.permissions import can_record_joint_meeting
+from governance.models import AuditEntry, Community, Membership
 from governance.roles import Role
 from notifications.models import Notification
 from notifications.services import notification_send
-
-Kind = LinkageDuty.Kind
-Record = LinkageRecord.Kind
+from party_building.models import LinkageDuty, LinkageRecord
+from party_building.permissions import can_record_joint_meeting
+from resident_requests.models import ResidentRequest
+from resident_requests.services.intake import request_submit
 
 
 @transaction.atomic
@@ -26,7 +26,7 @@ def linkage_record(
     *, actor, community: Community, kind: str, held_on: dt.date, people: str, topics: str, problems: str = "", duty: LinkageDuty | None = None, units=()
 ) -> LinkageRecord:
     """A leader records their own visit or contact; a community's cadre records the joint meeting."""
-    if kind == Record.JOINT_MEETING:
+    if kind == LinkageRecord.Kind.JOINT_MEETING:
         if not can_record_joint_meeting(actor, community.ancestry()):
             raise PermissionDenied(_("The community's cadres record its joint meetings."))
     elif duty is None or duty.user_id != actor.pk or duty.community_id != community.pk:
@@ -53,9 +53,6 @@ def linkage_record(
 
 def linkage_problem_to_request(*, actor, record: LinkageRecord, problem: str, category):
     """A problem raised at a visit or meeting becomes a request of the community, in one step."""
-    from resident_requests.models import ResidentRequest
-    from resident_requests.services.intake import request_submit
-
     if problem.strip() not in [line.strip() for line in record.problems.splitlines()]:
         raise ValidationError(_("Choose one of the problems recorded."))
     grid = record.community.grids.order_by("sequence").first()
@@ -77,21 +74,21 @@ def compliance(duties, communities, *, today: dt.date | None = None) -> dict:
     last = {
         row["pk"]: row
         for row in duties.annotate(
-            last_visit=Max("records__held_on", filter=Q(records__kind=Record.VISIT)),
-            last_contact=Max("records__held_on", filter=Q(records__kind__in=[Record.CONTACT, Record.VISIT])),
+            last_visit=Max("records__held_on", filter=Q(records__kind=LinkageRecord.Kind.VISIT)),
+            last_contact=Max("records__held_on", filter=Q(records__kind__in=[LinkageRecord.Kind.CONTACT, LinkageRecord.Kind.VISIT])),
         ).values("pk", "last_visit", "last_contact")
     }
     behind = []
     for duty in duties.select_related("user", "community"):
         row = last[duty.pk]
-        if duty.kind == Kind.DISTRICT_LEADER and not (row["last_visit"] and row["last_visit"] >= quarter_start(today)):
+        if duty.kind == LinkageDuty.Kind.DISTRICT_LEADER and not (row["last_visit"] and row["last_visit"] >= quarter_start(today)):
             behind.append((duty, _("no visit this quarter")))
-        elif duty.kind == Kind.STREET_LEADER and not (row["last_contact"] and row["last_contact"] >= this_week):
+        elif duty.kind == LinkageDuty.Kind.STREET_LEADER and not (row["last_contact"] and row["last_contact"] >= this_week):
             behind.append((duty, _("no contact this week")))
-        elif duty.kind == Kind.STREET_LEADER and not (row["last_visit"] and row["last_visit"] >= today - dt.timedelta(days=14)):
+        elif duty.kind == LinkageDuty.Kind.STREET_LEADER and not (row["last_visit"] and row["last_visit"] >= today - dt.timedelta(days=14)):
             behind.append((duty, _("no visit in the last two weeks")))
     met = set(
-        LinkageRecord.objects.filter(community__in=communities, kind=Record.JOINT_MEETING, held_on__gte=month_start(today)).values_list(
+        LinkageRecord.objects.filter(community__in=communities, kind=LinkageRecord.Kind.JOINT_MEETING, held_on__gte=month_start(today)).values_list(
             "community_id", flat=True
         )
     )

@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from governance.audit import audit_record
-from governance.models import AuditEntry, DemandItem, Project, ResourceItem
-from governance.permissions import can_keep_lists
+from governance.models import AuditEntry
+from party_building.models import DemandItem, Project, ResourceItem
+from party_building.permissions import can_keep_lists
 
 
 def _require(actor, ancestry) -> None:
@@ -20,6 +21,7 @@ def resource_add(*, actor, unit, category: str, description: str) -> ResourceIte
     item = ResourceItem(unit=unit, category=category, description=description.strip())
     item.full_clean()
     item.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=item, changes={"description": [None, item.description]})
     return item
 
 
@@ -29,6 +31,7 @@ def demand_add(*, actor, community, category: str, description: str) -> DemandIt
     item = DemandItem(community=community, category=category, description=description.strip())
     item.full_clean()
     item.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=item, changes={"description": [None, item.description]})
     return item
 
 

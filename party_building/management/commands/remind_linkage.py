@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from governance.linkage import linkage_remind
+from party_building.linkage import linkage_remind
 
 
 class Command(BaseCommand):

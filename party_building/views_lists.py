@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance import lists
-from governance.models import Community, DemandItem, ListCategory, Project, ResidentUnit, ResourceItem
+from governance.models import Community, ResidentUnit
 from governance.permissions import has_capability
 from governance.roles import Capability
+from party_building import lists
+from party_building.models import DemandItem, ListCategory, Project, ResourceItem
 
 LIMIT = 200
 
@@ -43,7 +44,7 @@ def three_lists(request):
         "categories": ListCategory.choices,
         "statuses": Project.Status.choices,
     }
-    return render(request, "governance/three_lists.html", context)
+    return render(request, "party_building/three_lists.html", context)
 
 
 def _act(request) -> None:
