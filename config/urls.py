@@ -51,4 +51,6 @@ urlpatterns = [
     path("", include("resident_requests.urls")),
     path("", include("volunteers.urls")),
     path("", include("grids.urls")),
+    path("", include("oversight.urls")),
+    path("", include("workbench.urls")),
 ]

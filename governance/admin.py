@@ -10,16 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from core.personal_data import mask_phone
 from governance import selectors
-from governance.admin_mixins import CapabilityAdmin, DistrictTableAdmin, NodeAdmin, ReadOnlyScopedAdmin, ScopedAdmin
+from governance.admin_mixins import CapabilityAdmin, NodeAdmin, ReadOnlyScopedAdmin, ScopedAdmin
 from governance.models import (
-    AssessmentPlan,
     AuditEntry,
     Community,
     DemandItem,
     District,
-    Indicator,
     Membership,
-    MonthlyReport,
     PersonalDataLog,
     Project,
     ResidentUnit,
@@ -238,25 +235,3 @@ class ThreeListsAdmin(ReadOnlyScopedAdmin):
     """The three lists are kept on their page (with history); the back office reads them."""
 
     capability = Capability.MANAGE_LISTS
-
-
-class IndicatorInline(admin.TabularInline):
-    model = Indicator
-    extra = 0
-
-
-@admin.register(AssessmentPlan)
-class AssessmentPlanAdmin(DistrictTableAdmin):
-    """The district sets each year's indicators and weights."""
-
-    list_display = ["year", "min_requests"]
-    inlines = [IndicatorInline]
-    view_capability = Capability.VIEW_OVERSIGHT
-    deletable = False
-
-
-@admin.register(MonthlyReport)
-class MonthlyReportAdmin(ReadOnlyScopedAdmin):
-    capability = Capability.VIEW_OVERSIGHT
-    list_display = ["title", "month", "created_at"]
-    date_hierarchy = "month"

@@ -9,24 +9,8 @@ def housekeeping():
 
 
 @shared_task(ignore_result=True)
-def dashboards_refresh():
-    """Every 5 minutes: recompute the cached dashboard figures (also `manage.py refresh_dashboards`)."""
-    from governance.dashboards import dashboards_refresh_all
-
-    dashboards_refresh_all()
-
-
-@shared_task(ignore_result=True)
 def linkage_weekly():
     """Mondays: remind leaders behind on their linkage duty and communities without a joint meeting (also `manage.py remind_linkage`)."""
     from governance.linkage import linkage_remind
 
     linkage_remind()
-
-
-@shared_task(ignore_result=True)
-def monthly_reports():
-    """On the 1st: the past month's reports (also `manage.py monthly_reports`)."""
-    from governance.reports import monthly_reports_generate
-
-    monthly_reports_generate()

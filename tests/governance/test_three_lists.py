@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.dates import period_bounds
-from governance import dashboards, lists
+from governance import lists
 from governance.models import DemandItem, Project, ResidentUnit, ResourceItem
+from oversight import dashboards
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.dates import PERIODS, period_bounds
-from governance import dashboards, selectors
+from governance import selectors
 from governance.roles import Capability, Level
+from oversight import dashboards
 
 
 def _node_and_period(request, level, pk):
@@ -41,7 +42,7 @@ def dashboard(request, level, pk):
         "periods": PERIODS,
         "query": request.GET.urlencode(),
     }
-    return render(request, "governance/dashboard.html", context)
+    return render(request, "oversight/dashboard.html", context)
 
 
 def dashboard_export(request, level, pk):
