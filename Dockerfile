@@ -24,9 +24,11 @@ COPY governance ./governance
 COPY grids ./grids
 COPY households ./households
 COPY notifications ./notifications
+COPY oversight ./oversight
 COPY party_building ./party_building
 COPY resident_requests ./resident_requests
 COPY volunteers ./volunteers
+COPY workbench ./workbench
 RUN pip install --no-cache-dir .
 COPY . .
 COPY --from=assets /build/node_modules ./node_modules

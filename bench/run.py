@@ -153,8 +153,8 @@ def dashboards_cold_and_warm(client, ids) -> None:
     from django.utils import timezone
 
     from core.dates import period_bounds
-    from governance import dashboards
     from governance.models import Community, District
+    from oversight import dashboards
 
     start, end = period_bounds("month", timezone.localdate())
     for name, node in (

@@ -54,4 +54,6 @@ urlpatterns = [
     path("", include("volunteers.urls")),
     path("", include("party_building.urls")),
     path("", include("grids.urls")),
+    path("", include("oversight.urls")),
+    path("", include("workbench.urls")),
 ]

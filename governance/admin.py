@@ -10,15 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from core.personal_data import mask_phone
 from governance import selectors
-from governance.admin_mixins import CapabilityAdmin, DistrictTableAdmin, NodeAdmin, ReadOnlyScopedAdmin, ScopedAdmin
+from governance.admin_mixins import CapabilityAdmin, NodeAdmin, ScopedAdmin
 from governance.models import (
-    AssessmentPlan,
     AuditEntry,
     Community,
     District,
-    Indicator,
     Membership,
-    MonthlyReport,
     PersonalDataLog,
     ResidentUnit,
     Street,
@@ -228,25 +225,3 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
 
     def get_queryset(self, request):
         return selectors.access_log_for(request.user)
-
-
-class IndicatorInline(admin.TabularInline):
-    model = Indicator
-    extra = 0
-
-
-@admin.register(AssessmentPlan)
-class AssessmentPlanAdmin(DistrictTableAdmin):
-    """The district sets each year's indicators and weights."""
-
-    list_display = ["year", "min_requests"]
-    inlines = [IndicatorInline]
-    view_capability = Capability.VIEW_OVERSIGHT
-    deletable = False
-
-
-@admin.register(MonthlyReport)
-class MonthlyReportAdmin(ReadOnlyScopedAdmin):
-    capability = Capability.VIEW_OVERSIGHT
-    list_display = ["title", "month", "created_at"]
-    date_hierarchy = "month"

@@ -1,11 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from governance import views, views_assessment, views_dashboard, views_reports
+from governance import views
 from governance.forms import LoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
@@ -19,10 +18,4 @@ urlpatterns = [
     path("people/<int:pk>/password/reset/", views.person_password_reset, name="person-password-reset"),
     path("audit/", views.audit_list, name="audit-list"),
     path("healthz", views.healthz, name="healthz"),
-    path("dashboard/", views_dashboard.dashboard_root, name="dashboard-root"),
-    path("dashboard/<str:level>/<int:pk>/", views_dashboard.dashboard, name="dashboard"),
-    path("dashboard/<str:level>/<int:pk>/export.xlsx", views_dashboard.dashboard_export, name="dashboard-export"),
-    path("assessment/", views_assessment.assessment_page, name="assessment"),
-    path("reports/", views_reports.archive, name="report-archive"),
-    path("reports/<int:pk>/<str:kind>/", views_reports.download, name="report-download"),
 ]

@@ -16,7 +16,7 @@ from core.params import BadQuery
 from governance import selectors
 from governance.forms import PersonCreateForm, RoleGrantForm, form_add_service_errors
 from governance.permissions import can_reset_password, can_revoke, grantable_roles, has_capability
-from governance.roles import ROLE_LEVEL, ROLE_RANK, Capability, Level
+from governance.roles import ROLE_LEVEL, Capability, Level
 from governance.services import membership_grant, membership_revoke, user_create, user_password_change, user_password_reset
 
 PAGE_SIZE = 30
@@ -26,41 +26,6 @@ def _level_or_404(level: str) -> str:
     if level not in Level.values:
         raise Http404
     return level
-
-
-def home(request):
-    """Each role lands on its own home: the highest role the user holds decides which one."""
-    memberships = list(selectors.membership_list_for(request.user).filter(user=request.user))
-    memberships.sort(key=lambda m: -ROLE_RANK[m.role])
-    primary = memberships[0] if memberships else None
-    level = primary.level if primary else None
-    context = {"memberships": memberships, "primary": primary, "level": level}
-    if primary is not None:
-        node = primary.node
-        context["node"] = node
-        context["counts"] = selectors.node_counts(node)
-        children = selectors.child_list_for(request.user, node)
-        context["children"] = children[:12] if children is not None else None
-        context.update(_ledger_summary(request.user))
-    return render(request, "governance/home.html", context)
-
-
-def _ledger_summary(user) -> dict:
-    """Coverage of the user's area and their visits due, for roles that keep the ledger."""
-    from households import selectors as ledger
-
-    if not has_capability(user, Capability.VIEW_LEDGER):
-        return {}
-    from resident_requests import selectors as requests
-
-    summary = {"coverage": ledger.coverage(ledger.household_list_for(user))}
-    if has_capability(user, Capability.EDIT_LEDGER):
-        summary["due_count"] = ledger.visits_due_for(user).count()
-    if has_capability(user, Capability.HANDLE_REQUESTS):
-        summary["queue_count"] = requests.my_queue(user).count()
-    if has_capability(user, Capability.DISPATCH_REQUESTS):
-        summary["board_count"] = requests.dispatch_board(user).count()
-    return summary
 
 
 def org_root(request):

@@ -3,7 +3,6 @@ from django.urls import path
 from grids import views
 
 urlpatterns = [
-    path("today/", views.today, name="today"),
     path("today/patrol/start/", views.patrol_start, name="patrol-start"),
     path("today/patrol/<int:pk>/end/", views.patrol_end, name="patrol-end"),
 ]

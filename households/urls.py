@@ -22,9 +22,7 @@ urlpatterns = [
     path("households/excel/export/", views_excel.ledger_export, name="ledger-export"),
     path("households/excel/export/full/", views_excel.ledger_export_form, name="ledger-export-full"),
     path("visits/due/", views_care.visits_due, name="visits-due"),
-    path("coverage/<str:level>/<int:pk>/", views_care.coverage, name="coverage"),
     path("households/<int:pk>/card/", views_care.household_card, name="household-card"),
     path("buildings/<int:pk>/cards/", views_care.building_cards, name="building-cards"),
     path("r/<str:token>/", views_care.public_household, name="public-household"),
-    path("map/<str:level>/<int:pk>/", views_care.situation_map, name="situation-map"),
 ]

@@ -15,7 +15,6 @@ urlpatterns = [
     path("requests/board/", views.board, name="request-board"),
     path("requests/overdue/", views.overdue, name="request-overdue"),
     path("requests/new/", views.intake, name="request-intake"),
-    path("requests/figures/", views.figures, name="request-figures"),
     path("requests/<int:pk>/", views.detail, name="request-detail"),
     path("requests/<int:pk>/act/<str:action>/", views.act, name="request-act"),
     path("requests/<int:pk>/photos/<int:photo_pk>/<str:variant>/", views_photos.photo, name="request-photo"),

@@ -11,9 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.dates import days_window, month_start
-from core.params import query_date_range
-from governance import selectors as governance_selectors
 from governance.forms import form_add_service_errors
 from governance.models import Community, Membership, ResidentUnit, User
 from governance.public_forms import public_post_allowed
@@ -24,7 +21,6 @@ from households import selectors as ledger
 from households.models import Visit
 from resident_requests import selectors
 from resident_requests.actions import ACTIONS, PUBLIC_BY_NATURE, action_perform, available_actions
-from resident_requests.figures import request_figures
 from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm
 from resident_requests.lifecycle import RequestAction, Status
 from resident_requests.models import Category, ResidentRequest
@@ -289,24 +285,3 @@ def public_track(request, code):
         else:
             return redirect("public-track", code=req.tracking_code)
     return render(request, "resident_requests/public_track.html", {**public, "form": form}, status=400 if form is not None and form.errors else 200)
-
-
-def figures(request):
-    """受理率, 办结率 and the other rates for the user's area (or one node of it) over a period."""
-    today = timezone.localdate()
-    start, end = query_date_range(request.GET, default_start=month_start(today), default_end=today)
-    # Figures of the user's area only: requests dispatched to them by name (a volunteer) are not figures of theirs.
-    if scope_for(request.user, Capability.VIEW_FIGURES).is_empty:
-        raise PermissionDenied
-    requests = ResidentRequest.objects.visible_to(request.user, Capability.VIEW_FIGURES)
-    node = None
-    level, pk = request.GET.get("level", ""), request.GET.get("pk", "")
-    if level in NODE_FILTER and pk.isdecimal():
-        node = governance_selectors.figures_node_get_for(request.user, level, int(pk))
-        requests = requests.filter(**{NODE_FILTER[level]: node})
-    since, until = days_window(start, end)
-    rows = request_figures(requests, start=since, end=until)
-    return render(request, "resident_requests/figures.html", {"rows": rows, "start": start, "end": end, "node": node})
-
-
-NODE_FILTER = {"district": "grid__district", "street": "grid__street", "community": "grid__community", "grid": "grid"}

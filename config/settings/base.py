@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "resident_requests",
     "volunteers",
     "party_building",
+    "oversight",
+    "workbench",
     "demo",
 ]
 
@@ -192,8 +194,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job is listed here, and each is also a management command.
 CELERY_BEAT_SCHEDULE = {
     "governance-housekeeping": {"task": "governance.tasks.housekeeping", "schedule": 3600.0},
-    "governance-dashboards": {"task": "governance.tasks.dashboards_refresh", "schedule": 300.0},
-    "governance-monthly-reports": {"task": "governance.tasks.monthly_reports", "schedule": crontab(day_of_month=1, hour=6, minute=0)},
+    "oversight-dashboards": {"task": "oversight.tasks.dashboards_refresh", "schedule": 300.0},
+    "oversight-monthly-reports": {"task": "oversight.tasks.monthly_reports", "schedule": crontab(day_of_month=1, hour=6, minute=0)},
     "party-building-linkage": {"task": "party_building.tasks.linkage_weekly", "schedule": crontab(day_of_week=1, hour=8, minute=0)},
     "households-visits-due": {"task": "households.tasks.visits_due_daily", "schedule": crontab(hour=7, minute=30)},
     "requests-sweep": {"task": "resident_requests.tasks.requests_sweep_task", "schedule": 300.0},

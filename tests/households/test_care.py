@@ -1,4 +1,4 @@
-"""Visits due, coverage figures, reminders, heart-link cards, the public card page and the situation map."""
+"""Visits due, reminders, heart-link cards and the public card page."""
 
 import datetime as dt
 
@@ -13,7 +13,6 @@ from governance.models import User
 from households import services
 from households.care import visits_due_notify_all
 from households.models import Household
-from resident_requests.services.intake import request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +25,13 @@ def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
+
+
+def assert_queries_constant_as_households_grow(client, actor, building, urls) -> None:
+    before = [count_queries(client, url) for url in urls]
+    for room in range(1, 6):
+        services.household_create(actor=actor, building=building, unit=9, floor=room, room=f"9{room}01")
+    assert [count_queries(client, url) for url in urls] == before
 
 
 def test_visits_due_lists_own_grid_only_with_overdue_highlighted(login):
@@ -41,53 +47,6 @@ def test_visits_due_lists_own_grid_only_with_overdue_highlighted(login):
     body = response.content.decode()
     assert body.count("list-group-item-danger") == 1
     assert not any(household.grid_id != grid.pk for household in listed)
-
-
-def independent_coverage(households, today):
-    now = timezone.now()
-    active = [h for h in households if h.status == "active"]
-    return {
-        "registered": len(active),
-        "visited_30": sum(1 for h in active if h.last_visited_at and h.last_visited_at >= now - dt.timedelta(days=30)),
-        "visited_90": sum(1 for h in active if h.last_visited_at and h.last_visited_at >= now - dt.timedelta(days=90)),
-        "key_care_total": sum(1 for h in active if h.key_care),
-        "key_care_on_time": sum(1 for h in active if h.key_care and h.next_visit_due and h.next_visit_due >= today),
-    }
-
-
-@pytest.mark.parametrize(("username", "level"), [("community1", "community"), ("grid1", "grid")])
-def test_coverage_figures_equal_the_records(login, user, username, level):
-    membership = user(username).memberships.get()
-    node = membership.node
-    # A visit now and a household moving out, so the figures have something to move.
-    household = Household.objects.filter(**{level: node} if level == "grid" else {"grid__community": node}, status="active").first()
-    services.visit_record(actor=user("grid1") if level == "grid" else user("community1"), household=household)
-    today = timezone.localdate()
-    response = login(username).get(reverse("coverage", args=[level, node.pk]))
-    households = list(Household.objects.filter(**{"grid": node} if level == "grid" else {"grid__community": node}))
-    figures = response.context["figures"]
-    assert {key: figures[key] for key in independent_coverage(households, today)} == independent_coverage(households, today)
-    rows = {row["id"]: row for row in response.context["rows"]}
-    child_key = "building_id" if level == "grid" else "grid_id"
-    for child_id, row in rows.items():
-        expected = independent_coverage([h for h in households if getattr(h, child_key) == child_id], today)
-        assert {key: row[key] for key in expected} == expected
-
-
-def test_coverage_of_an_empty_grid_is_zero(login, user):
-    from governance.services import node_save
-    from grids.models import Grid
-
-    community = user("community1").memberships.get().community
-    empty = node_save(actor=user("community1"), instance=Grid(community=community, sequence=77, name="新建空网格"))
-    figures = login("community1").get(reverse("coverage", args=["grid", empty.pk])).context["figures"]
-    assert figures["registered"] == 0 and figures["visited_30"] == 0 and figures["key_care_total"] == 0
-
-
-@pytest.mark.parametrize("name", ["coverage", "situation-map"])
-def test_community2_gets_404_for_community1(login, user, name):
-    community = user("community1").memberships.get().community
-    assert login("community2").get(reverse(name, args=["community", community.pk])).status_code == 404
 
 
 def test_batch_cards_outside_scope_404(login):
@@ -125,44 +84,11 @@ def test_public_card_page_needs_no_login_and_shows_no_household_data(client):
     assert client.get(reverse("public-household", args=["not-a-token"])).status_code == 404
 
 
-def test_map_colours_buildings_by_key_care_households(login, user):
-    grid = grid_of("grid1")
-    building = grid.buildings.order_by("number").first()
-    Household.objects.filter(building=building).update(key_care=True)
-    response = login("grid1").get(reverse("situation-map", args=["grid", grid.pk]))
-    tiles = {b.pk: bucket for group in response.context["grids"] for b, bucket in group["buildings"]}
-    assert tiles[building.pk] == "many"
-    others = Household.objects.filter(grid=grid, status="active", key_care=True).exclude(building=building)
-    for other in grid.buildings.exclude(pk=building.pk):
-        expected = others.filter(building=other).count()
-        assert tiles[other.pk] == ("none" if expected == 0 else "few" if expected <= 2 else "many")
-
-
 def test_care_pages_keep_a_constant_number_of_queries(login, user):
     grid = grid_of("grid1")
-    community = grid.community
     client = login("community1")
     urls = [
         reverse("visits-due"),
-        reverse("coverage", args=["community", community.pk]),
-        reverse("situation-map", args=["community", community.pk]),
         reverse("building-cards", args=[grid.buildings.first().pk]),
     ]
-    before = [count_queries(client, url) for url in urls]
-    actor = user("community1")
-    building = grid.buildings.first()
-    for room in range(1, 6):
-        services.household_create(actor=actor, building=building, unit=9, floor=room, room=f"9{room}01")
-    assert [count_queries(client, url) for url in urls] == before
-
-
-def test_the_map_colours_buildings_by_open_requests_too(login):
-    from resident_requests.models import Category
-
-    grid = grid_of("grid1")
-    building = grid.buildings.order_by("number").last()
-    for index in range(3):
-        request_submit(source="hotline", category=Category.objects.get(code="other"), description=f"第{index}件待办事项", grid=grid, building=building)
-    response = login("grid1").get(reverse("situation-map", args=["grid", grid.pk]) + "?by=requests")
-    tiles = {b.pk: (bucket, b.open_count) for group in response.context["grids"] for b, bucket in group["buildings"]}
-    assert tiles[building.pk][0] == "many" and tiles[building.pk][1] >= 3
+    assert_queries_constant_as_households_grow(client, user("community1"), grid.buildings.first(), urls)

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.dates import period_bounds
-from governance import dashboards
 from governance.models import AuditEntry, ResidentUnit
+from oversight import dashboards
 from party_building import lists
 from party_building.models import DemandItem, Project, ResourceItem
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from PIL import Image
 
 from governance.models import User
-from governance.reports import monthly_report_generate
 from households.models import Household, Visit
+from oversight.reports import monthly_report_generate
 from resident_requests.models import Category, RequestPhoto, ResidentRequest
 from volunteers import services as volunteer_services
 from volunteers.models import Wish

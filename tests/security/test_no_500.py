@@ -11,12 +11,13 @@ from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
 from core import params
-from governance.models import AuditEntry, Membership, MonthlyReport, ResidentUnit, User
+from governance.models import AuditEntry, Membership, ResidentUnit, User
 from governance.validators import digits_validator, normalize_mobile
 from grids.models import Patrol
 from households.idcard import parse_id_number
 from households.models import CareTag, Household, ImportRun, Resident, Visit
 from notifications.models import Notification
+from oversight.models import MonthlyReport
 from resident_requests.models import Category, RequestPhoto, ResidentRequest, Status
 from resident_requests.services.workflow import request_accept
 from tests.resident_requests import conftest as requests_fixtures

@@ -12,11 +12,11 @@ from openpyxl import Workbook, load_workbook
 
 from core.personal_data import decrypt
 from governance.models import PersonalDataLog, User
-from governance.reports import monthly_report_generate
 from governance.services import node_save
 from households.excel import header_row
 from households.idcard import check_char
 from households.models import Household, ImportRun, Resident
+from oversight.reports import monthly_report_generate
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.dates import period_bounds
-from governance import dashboards
 from governance.models import User
 from households.models import Household
+from oversight import dashboards
 from resident_requests.models import ResidentRequest
 from resident_requests.services.intake import request_submit
 

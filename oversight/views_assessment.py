@@ -5,11 +5,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.params import query_year
-from governance import assessment
 from governance.models import Community
 from governance.permissions import can_see_oversight
 from governance.roles import Capability
 from grids.models import Grid
+from oversight import assessment
 
 
 def assessment_page(request):
@@ -26,4 +26,4 @@ def assessment_page(request):
         "communities": assessment.community_scores(communities, year=year),
         "workers": assessment.worker_scores(grids, year=year),
     }
-    return render(request, "governance/assessment.html", context)
+    return render(request, "oversight/assessment.html", context)

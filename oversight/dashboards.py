@@ -6,15 +6,27 @@ minutes, so the pages read at most five-minute-old data and say "as of" when.
 """
 
 import datetime as dt
+import io
 
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from core import xlsx
 from core.dates import day_start, days_window, month_start, period_bounds
+from governance.models import Community, District, Street
 from governance.roles import Level
+from households.models import Household, Visit
+from households.selectors import coverage
+from oversight.figures import request_figures
+from party_building.linkage import compliance
+from party_building.models import DemandItem, LinkageDuty, Project, ResourceItem
+from resident_requests.lifecycle import OPEN, Status
+from resident_requests.models import ResidentRequest
+from volunteers.models import PointsEntry, PostClaim, ReportingUnit, ReviewStatus, Volunteer, Wish
 
 CACHE_SECONDS = 600
 FRESH_SECONDS = 300
@@ -30,13 +42,6 @@ CHILD = {
 
 def compute(node, start: dt.date, end: dt.date) -> dict:
     """All figures of one node and period."""
-    from households.models import Household, Visit
-    from households.selectors import coverage
-    from resident_requests.figures import request_figures
-    from resident_requests.lifecycle import OPEN, Status
-    from resident_requests.models import ResidentRequest
-    from volunteers.models import PointsEntry, PostClaim, ReportingUnit, ReviewStatus, Volunteer, Wish
-
     level = node.LEVEL
     since, until = days_window(start, end)
     by_grid = {THROUGH_GRID[level]: node.pk}
@@ -155,8 +160,6 @@ def dashboard_refresh(*, node, start: dt.date, end: dt.date) -> tuple[dict, dt.d
 
 def dashboards_refresh_all(*, today: dt.date | None = None) -> int:
     """The 5-minute job: the district, streets and communities, for this month and this year."""
-    from governance.models import Community, District, Street
-
     today = today or timezone.localdate()
     refreshed = 0
     for model in (District, Street, Community):
@@ -170,8 +173,6 @@ def dashboards_refresh_all(*, today: dt.date | None = None) -> int:
 
 def _lists(node) -> dict:
     """三张清单 counts of the node's communities."""
-    from party_building.models import DemandItem, Project, ResourceItem
-
     if node.LEVEL == Level.GRID:
         return {"resources": 0, "demands": 0, "projects": 0, "done": 0}
     where = THROUGH_COMMUNITY[node.LEVEL]
@@ -186,10 +187,6 @@ def _lists(node) -> dict:
 
 def _linkage(node) -> dict:
     """包联 compliance of the node's communities."""
-    from governance.models import Community
-    from party_building.linkage import compliance
-    from party_building.models import LinkageDuty
-
     if node.LEVEL == Level.GRID:
         return {"duties": 0, "behind": 0, "no_meeting": 0}
     where = THROUGH_COMMUNITY[node.LEVEL]
@@ -202,11 +199,6 @@ def _linkage(node) -> dict:
 
 def figures_workbook(data: dict) -> bytes:
     """Every table of a dashboard in one workbook, a sheet each (the page's export and the monthly report)."""
-    import io
-
-    from django.utils.translation import gettext as _
-    from openpyxl import Workbook
-
     book = Workbook(write_only=True)
     sheets = [
         (_("Coverage"), [(_("Figure"), _("Count"))] + [(key, value) for key, value in data["coverage"].items()]),

@@ -10,8 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.dates import previous_month
-from governance.models import MonthlyReport
-from governance.reports import monthly_report_generate
+from oversight.models import MonthlyReport
+from oversight.reports import monthly_report_generate
 
 pytestmark = pytest.mark.django_db
 

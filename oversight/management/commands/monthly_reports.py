@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from governance.reports import monthly_reports_generate
+from oversight.reports import monthly_reports_generate
 
 
 class Command(BaseCommand):

@@ -6,10 +6,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from core.files import file_response
-from governance.models import MonthlyReport
 from governance.permissions import can_see_oversight
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404
+from oversight.models import MonthlyReport
 
 
 def archive(request):
@@ -18,7 +18,7 @@ def archive(request):
     page = Paginator(MonthlyReport.objects.visible_to(request.user, Capability.VIEW_OVERSIGHT).select_related("district", "street", "community"), 30).get_page(
         request.GET.get("page")
     )
-    return render(request, "governance/reports.html", {"page": page})
+    return render(request, "oversight/reports.html", {"page": page})
 
 
 def download(request, pk, kind):

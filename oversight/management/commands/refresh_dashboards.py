@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from governance.dashboards import dashboards_refresh_all
+from oversight.dashboards import dashboards_refresh_all
 
 
 class Command(BaseCommand):

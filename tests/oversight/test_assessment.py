@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import assessment
-from governance.models import Community, Indicator
+from governance.models import Community
 from households.models import Household
+from oversight import assessment
+from oversight.models import Indicator
 
 pytestmark = pytest.mark.django_db
 

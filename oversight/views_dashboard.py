@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from core.dates import PERIODS
 from core.params import query_period
-from governance import dashboards, selectors
+from governance import selectors
 from governance.roles import Capability, Level
+from oversight import dashboards
 
 
 def _node_and_period(request, level, pk):
@@ -39,7 +40,7 @@ def dashboard(request, level, pk):
         "periods": PERIODS,
         "query": request.GET.urlencode(),
     }
-    return render(request, "governance/dashboard.html", context)
+    return render(request, "oversight/dashboard.html", context)
 
 
 def dashboard_export(request, level, pk):

@@ -12,9 +12,14 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.dates import year_window
-from governance.models import AssessmentPlan, Indicator
+from governance.models import Membership
 from governance.roles import Role
+from households.models import Household
+from oversight.figures import figure_counts
+from oversight.models import AssessmentPlan, Indicator
 from party_building.models import LinkageDuty
+from resident_requests.models import ResidentRequest
+from volunteers.models import PointsEntry
 
 RATE_KEYS = {Indicator.Key.ACCEPTANCE, Indicator.Key.ON_TIME, Indicator.Key.SATISFACTION}
 DEFAULT_WEIGHTS = {
@@ -46,23 +51,38 @@ def _score(values: dict, weights: dict, *, rates_ok: bool):
     return round(sum(used[key] * weights[key] for key in used) / total, 1) if total else None
 
 
-def community_scores(communities, *, year: int) -> list[dict]:
-    from households.models import Household
-    from resident_requests.figures import figure_counts
-    from resident_requests.models import ResidentRequest
-    from volunteers.models import PointsEntry
+def _visit_figures_by(key: str, **where) -> dict:
+    """Active households grouped by `key`: how many, visited in 90 days, key-care, key-care visited within their cadence."""
+    now, today = timezone.now(), timezone.localdate()
+    rows = (
+        Household.objects.filter(status="active", **where)
+        .values(key)
+        .annotate(
+            n=Count("pk"),
+            visited=Count("pk", filter=Q(last_visited_at__gte=now - dt.timedelta(days=90))),
+            key=Count("pk", filter=Q(key_care=True)),
+            key_ok=Count("pk", filter=Q(key_care=True, next_visit_due__gte=today)),
+        )
+    )
+    return {row[key]: row for row in rows}
 
+
+def _shared_values(homes: dict, requests: dict) -> dict:
+    """The indicators communities and grid workers share, from one row of household and one of request figures."""
+    return {
+        Indicator.Key.VISIT_COVERAGE: _pct(homes.get("visited", 0), homes.get("n", 0)),
+        Indicator.Key.KEY_CARE: _pct(homes.get("key_ok", 0), homes.get("key", 0)),
+        Indicator.Key.ON_TIME: _pct(requests.get("on_time", 0), requests.get("due", 0)),
+        Indicator.Key.SATISFACTION: _pct(requests.get("satisfied", 0), requests.get("rated", 0)),
+    }
+
+
+def community_scores(communities, *, year: int) -> list[dict]:
     plan = plan_for(year)
     weights = {i.key: i.weight for i in plan.indicators.all()}
     start, end = year_window(year)
-    now, today = timezone.now(), timezone.localdate()
     ids = [c.pk for c in communities]
-    homes = {
-        row["grid__community"]: row
-        for row in Household.objects.filter(grid__community__in=ids, status="active").values("grid__community").annotate(
-            n=Count("pk"), visited=Count("pk", filter=Q(last_visited_at__gte=now - dt.timedelta(days=90))), key=Count("pk", filter=Q(key_care=True)), key_ok=Count("pk", filter=Q(key_care=True, next_visit_due__gte=today))
-        )
-    }  # fmt: skip
+    homes = _visit_figures_by("grid__community", grid__community__in=ids)
     reqs = {
         row["grid__community"]: row
         for row in ResidentRequest.objects.filter(grid__community__in=ids).values("grid__community").annotate(**figure_counts(start=start, end=end))
@@ -83,11 +103,8 @@ def community_scores(communities, *, year: int) -> list[dict]:
     for community in communities:
         h, r = homes.get(community.pk, {}), reqs.get(community.pk, {})
         values = {
-            Indicator.Key.VISIT_COVERAGE: _pct(h.get("visited", 0), h.get("n", 0)),
-            Indicator.Key.KEY_CARE: _pct(h.get("key_ok", 0), h.get("key", 0)),
+            **_shared_values(h, r),
             Indicator.Key.ACCEPTANCE: _pct(r.get("accepted", 0), r.get("submitted", 0)),
-            Indicator.Key.ON_TIME: _pct(r.get("on_time", 0), r.get("due", 0)),
-            Indicator.Key.SATISFACTION: _pct(r.get("satisfied", 0), r.get("rated", 0)),
             Indicator.Key.VOLUNTEER_HOURS: round(100 * per_household[community.pk] / best, 1),
             Indicator.Key.LINKAGE: _pct(visited_duties.get(community.pk, 0), duties.get(community.pk, 0)),
         }
@@ -106,11 +123,6 @@ def community_scores(communities, *, year: int) -> list[dict]:
 
 def worker_scores(grids, *, year: int) -> list[dict]:
     """Full-time grid workers: their grid's visit figures and the requests they handled."""
-    from governance.models import Membership
-    from households.models import Household
-    from resident_requests.figures import figure_counts
-    from resident_requests.models import ResidentRequest
-
     plan = plan_for(year)
     weights = {
         i.key: i.weight
@@ -118,14 +130,8 @@ def worker_scores(grids, *, year: int) -> list[dict]:
         if i.key in {Indicator.Key.VISIT_COVERAGE, Indicator.Key.KEY_CARE, Indicator.Key.ON_TIME, Indicator.Key.SATISFACTION}
     }
     start, end = year_window(year)
-    now, today = timezone.now(), timezone.localdate()
     workers = list(Membership.objects.filter(grid__in=grids, role=Role.GRID_WORKER).select_related("user", "grid"))
-    homes = {
-        row["grid"]: row
-        for row in Household.objects.filter(grid__in=grids, status="active").values("grid").annotate(
-            n=Count("pk"), visited=Count("pk", filter=Q(last_visited_at__gte=now - dt.timedelta(days=90))), key=Count("pk", filter=Q(key_care=True)), key_ok=Count("pk", filter=Q(key_care=True, next_visit_due__gte=today))
-        )
-    }  # fmt: skip
+    homes = _visit_figures_by("grid", grid__in=grids)
     handled = {
         row["handler"]: row
         for row in ResidentRequest.objects.filter(handler__in=[w.user_id for w in workers]).values("handler").annotate(**figure_counts(start=start, end=end))
@@ -133,12 +139,7 @@ def worker_scores(grids, *, year: int) -> list[dict]:
     rows = []
     for worker in workers:
         h, r = homes.get(worker.grid_id, {}), handled.get(worker.user_id, {})
-        values = {
-            Indicator.Key.VISIT_COVERAGE: _pct(h.get("visited", 0), h.get("n", 0)),
-            Indicator.Key.KEY_CARE: _pct(h.get("key_ok", 0), h.get("key", 0)),
-            Indicator.Key.ON_TIME: _pct(r.get("on_time", 0), r.get("due", 0)),
-            Indicator.Key.SATISFACTION: _pct(r.get("satisfied", 0), r.get("rated", 0)),
-        }
+        values = _shared_values(h, r)
         rates_ok = r.get("due", 0) >= plan.min_requests
         rows.append(
             {

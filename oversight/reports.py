@@ -16,8 +16,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from core.dates import month_end, previous_month
 from core.files import stored_name
-from governance import dashboards
-from governance.models import Community, District, MonthlyReport, Street
+from governance.models import Community, District, Street
+from oversight import dashboards
+from oversight.models import MonthlyReport
 
 # A CID font the PDF reader supplies: Chinese text without shipping a font file.
 FONT = "STSong-Light"

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from oversight.dashboards import dashboards_refresh_all
+from oversight.reports import monthly_reports_generate
+
+
+@shared_task(ignore_result=True)
+def dashboards_refresh():
+    """Every 5 minutes: recompute the cached dashboard figures (also `manage.py refresh_dashboards`)."""
+    dashboards_refresh_all()
+
+
+@shared_task(ignore_result=True)
+def monthly_reports():
+    """On the 1st: the past month's reports (also `manage.py monthly_reports`)."""
+    monthly_reports_generate()

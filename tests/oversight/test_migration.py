@@ -1,0 +1,45 @@
+"""Moving the assessment and monthly report models from governance to oversight keeps their rows, audit history and permissions."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from governance.models import AuditEntry, District, User
+from oversight.models import AssessmentPlan, Indicator, MonthlyReport
+
+pytestmark = [pytest.mark.django_db, pytest.mark.skipif(connection.vendor != "postgresql", reason="migrates inside the test's transaction")]
+
+
+def test_the_move_keeps_rows_audit_history_and_permissions():
+    executor = MigrationExecutor(connection)
+    # Unapplying the oversight app unapplies governance's hand-over too: the layout of the base commit.
+    executor.migrate([("oversight", None)])
+    old = executor.loader.project_state([("governance", "0013_arch_job_capabilities")]).apps
+    old_types = old.get_model("contenttypes", "ContentType").objects
+    assert set(old_types.filter(model__in=["assessmentplan", "indicator", "monthlyreport"]).values_list("app_label", flat=True)) == {"governance"}
+    grid1, district = User.objects.get(username="grid1"), District.objects.first()
+    plan = old.get_model("governance", "AssessmentPlan").objects.create(year=1999, min_requests=3)
+    indicator = old.get_model("governance", "Indicator").objects.create(plan_id=plan.pk, key="linkage", weight=7)
+    report = old.get_model("governance", "MonthlyReport").objects.create(
+        district_id=district.pk, month=dt.date(1999, 1, 1), title="1999 年 1 月月报", pdf="reports/a.pdf", xlsx="reports/a.xlsx"
+    )
+    plan_type = old_types.get(app_label="governance", model="assessmentplan")
+    entry = AuditEntry.objects.create(actor=grid1, action="create", content_type_id=plan_type.pk, object_id=str(plan.pk), object_repr="1999")
+    permission = Permission.objects.get(content_type_id=old_types.get(app_label="governance", model="monthlyreport").pk, codename="view_monthlyreport")
+    # Deferred foreign-key checks of the rows above must not block the next ALTER TABLE of the same transaction.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+    assert AssessmentPlan.objects.get(pk=plan.pk).min_requests == 3
+    assert Indicator.objects.get(pk=indicator.pk).plan_id == plan.pk
+    assert MonthlyReport.objects.get(pk=report.pk).title == "1999 年 1 月月报"
+    entry.refresh_from_db()
+    assert entry.content_type_id == plan_type.pk and entry.content_type.model_class() is AssessmentPlan
+    assert Permission.objects.get(content_type__app_label="oversight", codename="view_monthlyreport").pk == permission.pk

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from workbench import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("today/", views.today, name="today"),
+]

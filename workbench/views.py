@@ -1,0 +1,70 @@
+"""Each person's pages: the home of their highest role, and the grid worker's today page on the phone."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.dates import day_start, year_start
+from governance import selectors
+from governance.permissions import has_capability
+from governance.roles import ROLE_RANK, Capability
+from grids.models import Patrol
+from grids.selectors import worker_grid_list_for
+from households import selectors as ledger
+from households.models import Household
+from notifications.selectors import notification_unread_for
+from resident_requests import selectors as request_selectors
+
+
+def home(request):
+    """Each role lands on its own home: the highest role the user holds decides which one."""
+    memberships = list(selectors.membership_list_for(request.user).filter(user=request.user))
+    memberships.sort(key=lambda m: -ROLE_RANK[m.role])
+    primary = memberships[0] if memberships else None
+    level = primary.level if primary else None
+    context = {"memberships": memberships, "primary": primary, "level": level}
+    if primary is not None:
+        node = primary.node
+        context["node"] = node
+        context["counts"] = selectors.node_counts(node)
+        children = selectors.child_list_for(request.user, node)
+        context["children"] = children[:12] if children is not None else None
+        context.update(_ledger_summary(request.user))
+    return render(request, "workbench/home.html", context)
+
+
+def _ledger_summary(user) -> dict:
+    """Coverage of the user's area and their visits due, for roles that keep the ledger."""
+    if not has_capability(user, Capability.VIEW_LEDGER):
+        return {}
+    summary = {"coverage": ledger.coverage(ledger.household_list_for(user))}
+    if has_capability(user, Capability.EDIT_LEDGER):
+        summary["due_count"] = ledger.visits_due_for(user).count()
+    if has_capability(user, Capability.HANDLE_REQUESTS):
+        summary["queue_count"] = request_selectors.my_queue(user).count()
+    if has_capability(user, Capability.DISPATCH_REQUESTS):
+        summary["board_count"] = request_selectors.dispatch_board(user).count()
+    return summary
+
+
+def today(request):
+    """The grid worker's day: visits due, requests with countdowns, notifications and the patrol."""
+    grids = list(worker_grid_list_for(request.user))
+    if not grids:
+        raise PermissionDenied(_("The today page is for grid workers."))
+    now = timezone.now()
+    since_new_year = day_start(year_start(timezone.localdate()))
+    context = {
+        "grids": grids,
+        "now": now,
+        "due": ledger.visits_due_for(request.user)[:8],
+        "due_count": ledger.visits_due_for(request.user).count(),
+        "queue": request_selectors.my_queue(request.user)[:8],
+        "notifications": notification_unread_for(request.user)[:5],
+        "patrol": Patrol.objects.filter(worker=request.user, ended_at__isnull=True).select_related("grid").first(),
+        "patrolled_today": Patrol.objects.filter(worker=request.user, started_at__date=timezone.localdate()).count(),
+        # Households of the grid with no visit since 1 January: "一户不落".
+        "not_visited": Household.objects.filter(grid__in=grids, status=Household.Status.ACTIVE).exclude(last_visited_at__gte=since_new_year).count(),
+    }
+    return render(request, "workbench/today.html", context)
