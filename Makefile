@@ -39,6 +39,7 @@ run: install messages assets
 test: install messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	set -a; eval "$$($(PY) tests/services_env.py)"; set +a; \
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run && \
 	$(VENV)/bin/pytest

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import PersonalDataLog, User
 from governance.roles import Role
+from governance.services import personal_data_purpose_clean
 from governance.validators import MOBILE_RE
 
 
@@ -75,8 +76,6 @@ class PurposeForm(forms.Form):
     )
 
     def clean(self):
-        from governance.services import personal_data_purpose_clean
-
         data = super().clean()
         if data.get("purpose"):
             try:

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from governance.models import AuditEntry, Community, District, Membership, PersonalDataLog, ResidentUnit, Street, User
+from governance.permissions import phone_shown
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Building, CentralHousehold, Grid
@@ -72,8 +73,6 @@ def node_counts(node) -> dict:
 def holders_at(user, node) -> list[Membership]:
     """Everyone holding a role at exactly this node (not below it), each pointing at the node already loaded and with
     `phone_shown`: masked unless `user` manages people here."""
-    from governance.permissions import phone_shown
-
     holders = list(Membership.objects.filter(**{node.LEVEL: node}).select_related("user").order_by("role", "user__username"))
     ancestry = node.ancestry()
     for membership in holders:

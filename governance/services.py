@@ -17,11 +17,14 @@ from rest_framework.authtoken.models import Token
 from core.dates import day_start
 from core.personal_data import decrypt
 from governance.audit import audit_record, diff, snapshot
-from governance.models import AuditEntry, Community, District, Membership, User
+from governance.models import AuditEntry, Community, District, Membership, PersonalDataLog, User
 from governance.permissions import can_grant, can_manage_node, can_manage_user, can_reset_password, can_revoke
-from governance.roles import ROLE_LEVEL, SINGLE_HOLDER_ROLES, Role
+from governance.roles import ROLE_LEVEL, SINGLE_HOLDER_ROLES, Capability, Role
+from governance.scope import scope_for
+from governance.selectors import NODE_MODELS
 from governance.signals import notify_requested
 from governance.validators import normalize_mobile
+from grids.models import Grid
 
 
 def _parent_ancestry(instance) -> dict:
@@ -33,8 +36,6 @@ def _parent_ancestry(instance) -> dict:
 
 def _derive_columns(instance) -> None:
     """Fill the ancestor columns and codes that follow from the parent."""
-    from grids.models import Grid
-
     if isinstance(instance, Community):
         instance.district_id = instance.street.district_id
     elif isinstance(instance, Grid):
@@ -277,8 +278,6 @@ def personal_data_purpose_clean(*, purpose: str, reason: str) -> tuple[str, str]
 
     A real text has at least 4 characters, 3 different ones and 2 letters (Chinese or Latin), so "0000" or "aaaa" is refused.
     """
-    from governance.models import PersonalDataLog
-
     reason = (reason or "").strip()[:200]
     if purpose not in PersonalDataLog.Purpose.values:
         raise ValidationError({"purpose": _("Choose why you need the full values.")})
@@ -306,11 +305,6 @@ def personal_data_reveal(*, actor, instance: models.Model, purpose: str, reason:
     At most PERSONAL_DATA_REVEALS_PER_DAY reveals per person and day; above PERSONAL_DATA_REVEALS_ALERT the district
     organization department is notified, once per person and day.
     """
-    from django.conf import settings
-
-    from governance.models import PersonalDataLog
-    from governance.roles import Capability
-    from governance.scope import scope_for
 
     ancestry = instance.ancestry()
     if not scope_for(actor, Capability.REVEAL_PERSONAL).contains(ancestry):
@@ -353,9 +347,6 @@ def personal_data_export_log(*, actor, description: str, rows: int, fields: list
 
     An export that matched nothing is placed at the exporter's own highest node, so it is still seen above them.
     """
-    from governance.models import PersonalDataLog
-    from governance.scope import scope_for
-
     if unmasked:
         purpose, reason = personal_data_purpose_clean(purpose=purpose, reason=reason)
     if not ancestry:
@@ -375,8 +366,6 @@ def personal_data_export_log(*, actor, description: str, rows: int, fields: list
 
 def _own_place(actor, scope) -> dict:
     """The ancestry of one of the actor's highest nodes (empty for a superuser, who has no place)."""
-    from governance.selectors import NODE_MODELS
-
     level = scope.top_level()
     if level is None:
         return {}
@@ -389,10 +378,6 @@ def id_conflicts_log(*, actor, residents, where: str) -> None:
     Telling is unavoidable (an ID number is registered once), so it is logged; beyond ID_CONFLICTS_ALERT in a day the
     district organization department is notified, once per person and day.
     """
-    from django.conf import settings
-
-    from governance.models import PersonalDataLog
-
     if not residents:
         return
     for resident in residents:

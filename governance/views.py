@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
+from config.celery_app import app
 from core.params import BadQuery
 from governance import selectors
 from governance.forms import PersonCreateForm, RoleGrantForm, form_add_service_errors
@@ -172,8 +173,6 @@ def audit_list(request):
 @require_GET
 def healthz(request):
     """200 when the database and the broker answer, 503 otherwise; no login, no personal data."""
-    from config.celery_app import app
-
     status = {}
     try:
         with connection.cursor() as cursor:

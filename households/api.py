@@ -7,9 +7,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from governance import selectors as governance_selectors
 from governance.api import ErrorSerializer
 from governance.models import PersonalDataLog
-from governance.roles import Capability
+from governance.roles import Capability, Level
 from governance.scope import scope_for
 from governance.services import personal_data_purpose_clean, personal_data_reveal
 from households import selectors, services
@@ -172,9 +173,6 @@ class HouseholdViewSet(_SensitiveContext, mixins.CreateModelMixin, viewsets.Read
 
     @extend_schema(request=HouseholdWriteSerializer, responses={201: HouseholdSerializer})
     def create(self, request):
-        from governance import selectors as governance_selectors
-        from governance.roles import Level
-
         data = HouseholdWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -19,6 +19,7 @@ from governance.validators import normalize_mobile
 from households.idcard import parse_id_number
 from households.models import CareTag, Household, HouseholdTag, Resident, ResidentTag, Visit
 from households.permissions import can_edit, can_see_sensitive
+from households.selectors import household_visible
 
 DEFAULT_CADENCE_DAYS = 90
 
@@ -230,8 +231,6 @@ def _apply_id_number(resident: Resident, id_number: str, *, actor) -> list[str]:
         .first()
     )
     if duplicate is not None:
-        from households.selectors import household_visible
-
         if not household_visible(actor, duplicate.household_id):
             raise _RegisteredElsewhere(duplicate)
         raise ValidationError({"id_number": _("This ID number is already registered in household %(household)s.") % {"household": duplicate.household}})

@@ -4,10 +4,13 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.images import image_clean
+from governance.models import Membership
+from governance.roles import Role
 from notifications.models import Notification
 from notifications.services import notification_send
 from volunteers.models import PointsEntry, ReviewStatus, Wish
@@ -89,12 +92,6 @@ def wish_confirm(*, wish: Wish, actor=None) -> Wish:
 
 def wishes_remind_unclaimed(*, now=None, batch_size: int = 200) -> int:
     """Daily: wishes published 14 days ago and still unclaimed remind the community's cadres, once each."""
-    from django.urls import reverse
-
-    from governance.models import Membership
-    from governance.roles import Role
-    from volunteers.models import Wish
-
     now = now or timezone.now()
     stale = list(
         Wish.objects.filter(
