@@ -1,5 +1,6 @@
 """Reads of the hierarchy and of people, always through the caller's scope."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 
 from governance.models import AuditEntry, Community, District, Membership, PersonalDataLog, ResidentUnit, Street, User
@@ -122,8 +123,6 @@ def central_household_list_for(user):
 
 def record_history_for(user, record, related=()):
     """The audit trail of one record and its related records (e.g. a household and its members)."""
-    from django.contrib.contenttypes.models import ContentType
-
     query = Q(content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk))
     if related:
         query |= Q(content_type=ContentType.objects.get_for_model(related[0]), object_id__in=[str(item.pk) for item in related])

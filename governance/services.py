@@ -293,8 +293,6 @@ def district_alert(*, district_id: int | None, key: str, title: str) -> None:
 
 
 def _personal_data_log(*, actor, kind: str, ancestry: dict, **fields):
-    from governance.models import PersonalDataLog
-
     return PersonalDataLog.objects.create(user=actor, kind=kind, **fields, **{f"{level}_id": node_id for level, node_id in ancestry.items()})
 
 

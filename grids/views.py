@@ -15,7 +15,9 @@ from grids.selectors import worker_grid_list_for
 
 @require_POST
 def patrol_start(request):
-    grid = worker_grid_list_for(request.user).filter(pk=request.POST.get("grid") or 0).first()
+    chosen = request.POST.get("grid", "")
+    # A grid that is not the worker's, or not a number at all, is refused alike.
+    grid = worker_grid_list_for(request.user).filter(pk=int(chosen)).first() if chosen.isascii() and chosen.isdigit() else None
     if grid is None:
         raise PermissionDenied
     try:

@@ -26,6 +26,8 @@ def linkage_record(
     *, actor, community: Community, kind: str, held_on: dt.date, people: str, topics: str, problems: str = "", duty: LinkageDuty | None = None, units=()
 ) -> LinkageRecord:
     """A leader records their own visit or contact; a community's cadre records the joint meeting."""
+    if kind not in LinkageRecord.Kind.values:
+        raise ValidationError({"kind": _("Choose what kind of contact this was.")})
     if kind == LinkageRecord.Kind.JOINT_MEETING:
         if not can_record_joint_meeting(actor, community.ancestry()):
             raise PermissionDenied(_("The community's cadres record its joint meetings."))

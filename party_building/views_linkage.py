@@ -80,7 +80,7 @@ def _act(request, mine) -> None:
         )
     elif action == "to_request":
         record = LinkageRecord.objects.visible_to(user, Capability.HANDLE_REQUESTS).filter(pk=post.get("record") or 0).first()
-        category = Category.objects.filter(pk=post.get("category") or 0).first()
+        category = Category.objects.filter(pk=post.get("category") or 0, active=True).first()
         if record is None or category is None:
             raise PermissionDenied
         created = linkage.linkage_problem_to_request(actor=user, record=record, problem=post.get("problem", ""), category=category)

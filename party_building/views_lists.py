@@ -1,11 +1,9 @@
 """The three lists page (三张清单) for a community's or street's cadres."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from governance.models import Community, ResidentUnit
 from governance.permissions import has_capability
@@ -14,11 +12,6 @@ from party_building import lists
 from party_building.models import DemandItem, ListCategory, Project, ResourceItem
 
 LIMIT = 200
-
-
-class ItemForm(forms.Form):
-    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=ListCategory.choices)
-    description = forms.CharField(label=gettext_lazy("Description"), max_length=200)
 
 
 def three_lists(request):
@@ -39,8 +32,8 @@ def three_lists(request):
         "resources": ResourceItem.objects.visible_to(user, Capability.MANAGE_LISTS).select_related("unit")[:LIMIT],
         "demands": [(demand, suggestions.get(demand.pk, [])) for demand in demands],
         "projects": Project.objects.visible_to(user, Capability.MANAGE_LISTS).select_related("demand", "resource__unit")[:LIMIT],
-        "units": ResidentUnit.objects.visible_to(user, Capability.MANAGE_LISTS).order_by("name"),
-        "communities": Community.objects.visible_to(user, Capability.MANAGE_LISTS).order_by("name"),
+        "units": ResidentUnit.objects.visible_to(user, Capability.MANAGE_LISTS).order_by("name")[:LIMIT],
+        "communities": Community.objects.visible_to(user, Capability.MANAGE_LISTS).order_by("name")[:LIMIT],
         "categories": ListCategory.choices,
         "statuses": Project.Status.choices,
     }

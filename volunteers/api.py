@@ -1,9 +1,11 @@
 """The volunteer actions over the API: each takes the same form as its page (documented here as its input schema) and calls the same service."""
 
 import functools
+from collections.abc import Mapping
 
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -43,6 +45,13 @@ def form_input(form_class) -> type[serializers.Serializer]:
     return type(f"{form_class.__name__.removesuffix('Form')}Input", (serializers.Serializer,), fields)
 
 
+def _body(request):
+    """The request body as a mapping: a JSON array, number or string is a 400, never a form reading `.get` on it."""
+    if not isinstance(request.data, Mapping):
+        raise serializers.ValidationError({"non_field_errors": [_("Send the fields as a JSON object or a form.")]})
+    return request.data
+
+
 def _valid(form) -> dict:
     """The form's cleaned data, or the API's 400 with the form's messages per field."""
     if not form.is_valid():
@@ -65,7 +74,7 @@ class FormCreateMixin:
     create_service = None
 
     def create(self, request):
-        data = _valid(self.create_form(request.data, user=request.user))
+        data = _valid(self.create_form(_body(request), user=request.user))
         created = self.create_service(actor=request.user, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -176,14 +185,14 @@ class VolunteerViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         volunteer = self.get_object()
-        data = _valid(forms.VolunteerConfirmForm(request.data, volunteer=volunteer))
+        data = _valid(forms.VolunteerConfirmForm(_body(request), volunteer=volunteer))
         return self._answer(services.volunteer_confirm(actor=request.user, volunteer=volunteer, grid=data["grid"]))
 
     @extend_schema(request=form_input(forms.LinksForm), responses=VolunteerSerializer)
     @action(detail=True, methods=["post"])
     def links(self, request, pk=None):
         volunteer = self.get_object()
-        data = _valid(forms.LinksForm(request.data, volunteer=volunteer))
+        data = _valid(forms.LinksForm(_body(request), volunteer=volunteer))
         services.links_set(actor=request.user, volunteer=volunteer, households=data["households"])
         return self._answer(volunteer)
 
@@ -215,7 +224,7 @@ class ActivityViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
     def scan(self, request, pk=None):
         """Check in with the first scan of the organiser's current code, out with a later one."""
         activity = self.get_object()
-        data = _valid(forms.CheckinCodeForm(request.data))
+        data = _valid(forms.CheckinCodeForm(_body(request)))
         return Response(SignupSerializer(services.signup_scan(volunteer=_profile(request), activity=activity, code=data["code"])).data)
 
 
@@ -264,7 +273,7 @@ class PostClaimViewSet(viewsets.GenericViewSet):
 
     def _act(self, name: str, form_class=None):
         claim = self.get_object()
-        data = _valid(form_class(self.request.data)) if form_class is not None else {}
+        data = _valid(form_class(_body(self.request))) if form_class is not None else {}
         result = actions.claim_action(self.request.user, claim, name, data)
         claim.refresh_from_db()
         return result, claim
@@ -297,7 +306,7 @@ class WishViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
 
     def _act(self, name: str):
         wish = selectors.wish_get_for(self.request.user, self.kwargs["pk"])
-        form = actions.wish_form(name, self.request.user, self.request.data, self.request.FILES)
+        form = actions.wish_form(name, self.request.user, _body(self.request), self.request.FILES)
         return Response(WishSerializer(actions.wish_action(self.request.user, wish, name, _valid(form) if form is not None else {})).data)
 
     @extend_schema(request=form_input(forms.NoteForm), responses=WishSerializer)
@@ -363,7 +372,7 @@ class PointsEntryViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         entry = selectors.points_entry_get_for(request.user, pk)
-        data = _valid(forms.ReasonForm(request.data))
+        data = _valid(forms.ReasonForm(_body(request)))
         return Response(PointsEntrySerializer(services.points_reverse(actor=request.user, entry=entry, note=data["note"])).data)
 
 
@@ -379,5 +388,5 @@ class DualReportViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         report = self.get_object()
-        data = _valid(forms.NoteForm(request.data))
+        data = _valid(forms.NoteForm(_body(request)))
         return Response(DualReportSerializer(services.report_review(actor=request.user, report=report, note=data["note"])).data)

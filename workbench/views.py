@@ -55,11 +55,12 @@ def today(request):
         raise PermissionDenied(_("The today page is for grid workers."))
     now = timezone.now()
     since_new_year = day_start(year_start(timezone.localdate()))
+    due = ledger.visits_due_for(request.user)
     context = {
         "grids": grids,
         "now": now,
-        "due": ledger.visits_due_for(request.user)[:8],
-        "due_count": ledger.visits_due_for(request.user).count(),
+        "due": due[:8],
+        "due_count": due.count(),
         "queue": request_selectors.my_queue(request.user)[:8],
         "notifications": notification_unread_for(request.user)[:5],
         "patrol": Patrol.objects.filter(worker=request.user, ended_at__isnull=True).select_related("grid").first(),

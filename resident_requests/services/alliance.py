@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.models import ResidentUnit
 from governance.roles import Capability
 from resident_requests.lifecycle import HandlingLevel, Status, TimelineAction
 from resident_requests.models import AllianceMeeting, ResidentRequest
@@ -31,7 +32,8 @@ def alliance_meeting_assign(
     street = resident_request.grid.street
     if resident_request.level not in (HandlingLevel.STREET, HandlingLevel.ALLIANCE):
         raise ValidationError(_("Only a request at the street can go to the red-alliance meeting."))
-    if unit.community.street_id != street.pk or any(u.community.street_id != street.pk for u in units):
+    # One query for all the units, however many the meeting names.
+    if ResidentUnit.objects.filter(pk__in=[unit.pk, *(u.pk for u in units)]).exclude(community__street_id=street.pk).exists():
         raise ValidationError({"unit": _("The units must belong to this street.")})
     if not responsible_person.strip() or len(decisions.strip()) < 2:
         raise ValidationError(_("Record the decision and the person responsible."))

@@ -148,9 +148,10 @@ def request_progress(*, resident_request: ResidentRequest, actor, note: str, pub
 @transaction.atomic
 def request_handle(*, resident_request: ResidentRequest, actor, result_note: str, photos=(), public: bool = False) -> ResidentRequest:
     require_handler(resident_request, actor)
-    request_add_photos(resident_request=resident_request, files=photos, kind=RequestPhoto.Kind.RESULT)
+    # Checked before the photos are decoded and stored, so a refused note leaves no files behind.
     if len((result_note or "").strip()) < 2:
         raise ValidationError({"result_note": _("Say what was done (at least 2 characters).")})
+    request_add_photos(resident_request=resident_request, files=photos, kind=RequestPhoto.Kind.RESULT)
     return transition(
         resident_request,
         to=Status.HANDLED,
@@ -344,7 +345,9 @@ def request_extension_decide(*, resident_request: ResidentRequest, actor, approv
             remind_at=reminder_time(resident_request.stage_started_at, due),
             reminded_at=None,
         )
-    ResidentRequest.objects.filter(pk=resident_request.pk, extension_requested_days=days).update(**changes)
+    if ResidentRequest.objects.filter(pk=resident_request.pk, extension_requested_days=days).update(**changes) != 1:
+        # Someone else decided first: their decision stands and the timeline keeps only theirs.
+        raise Conflict(_("Someone else has just decided this extension; reload the page."))
     timeline_record(resident_request, action=TimelineAction.EXTENSION_APPROVED if approve else TimelineAction.EXTENSION_REFUSED, actor=actor, note=note)
     resident_request.refresh_from_db()
     return resident_request

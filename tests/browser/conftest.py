@@ -45,6 +45,17 @@ def phone(browser, live_server, transactional_db):
     context.close()
 
 
+@pytest.fixture
+def desk(browser, live_server, transactional_db):
+    """A 1280-px desk page on a freshly seeded world, like `phone`."""
+    seed_world()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
 def shoot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -67,16 +67,10 @@ def test_the_resident_follows_their_request_by_its_secret_code_and_rates_it_once
     assert request.status == "closed" and request.rating == 4
 
 
-def test_a_cadre_reveals_with_a_purpose_and_resets_a_workers_password_at_the_desk(browser, live_server, transactional_db):
-    from tests.conftest import seed_world
-
-    seed_world()
+def test_a_cadre_reveals_with_a_purpose_and_resets_a_workers_password_at_the_desk(desk, browser, live_server):
     grid1 = User.objects.get(username="grid1")
     household = Household.objects.filter(grid=grid1.memberships.get().grid, status="active", residents__id_number_masked__gt="").order_by("id").first()
     member = household.residents.exclude(id_number_masked="").order_by("id").first()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    desk = context.new_page()
-    desk.base_url = live_server.url
     log_in(desk, "community1")
 
     desk.goto(f"{live_server.url}/households/{household.pk}/")
@@ -92,7 +86,6 @@ def test_a_cadre_reveals_with_a_purpose_and_resets_a_workers_password_at_the_des
     desk.get_by_role("button", name="重置密码").click()
     temporary = desk.get_by_test_id("temporary-password").inner_text().strip()
     shoot(desk, "security-reset-1280")
-    context.close()
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     worker = context.new_page()

@@ -514,6 +514,13 @@ def test_attack_junk_json_to_the_api_create_endpoints_gives_no_500(api, new_requ
         f"/api/users/{User.objects.get(username='grid2').pk}/password-reset/",
         "/api/auth/token/",
         "/open311/v2/requests.json",
+        "/api/volunteers/",
+        "/api/volunteer-activities/",
+        "/api/service-posts/",
+        "/api/wishes/",
+        "/api/gifts/",
+        f"/api/wishes/{Wish.objects.order_by('pk').first().pk}/claim/",
+        f"/api/points-entries/{PointsEntry.objects.order_by('pk').first().pk}/correct/",
     ]
     for who in ("community1", None):
         client = api(who)
@@ -522,3 +529,10 @@ def test_attack_junk_json_to_the_api_create_endpoints_gives_no_500(api, new_requ
             for body in JUNK_JSON:
                 response = client.post(path, body, content_type="application/json")
                 assert response.status_code < 500, (who, path, body, response.status_code)
+
+
+@pytest.mark.parametrize("grid", ["abc", "1.5", "²", ""])
+def test_attack_junk_grid_on_patrol_start_is_refused_not_a_500(login, grid):
+    client = login("grid1")
+    client.raise_request_exception = False
+    assert client.post(reverse("patrol-start"), {"grid": grid}).status_code == 403

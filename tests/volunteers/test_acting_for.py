@@ -63,7 +63,7 @@ def _audited(instance, actor) -> bool:
     return AuditEntry.objects.filter(content_type=content_type, object_id=str(instance.pk), actor=actor).exists()
 
 
-def test_every_person_s_volunteer_action_leaves_an_audit_row(member, user, login):
+def test_every_person_s_volunteer_action_leaves_an_audit_row(member, user):
     cadre = user("community1")
     start = timezone.now() - dt.timedelta(minutes=5)
     activity = services.activity_publish(
