@@ -9,8 +9,8 @@ from core.params import query_date_range
 from governance import selectors as governance_selectors
 from governance.roles import Capability
 from governance.scope import scope_for
+from oversight.dashboards import THROUGH_GRID
 from oversight.figures import request_figures
-from oversight.views_map import NODE_FILTER
 from resident_requests.models import ResidentRequest
 
 
@@ -24,9 +24,9 @@ def figures(request):
     requests = ResidentRequest.objects.visible_to(request.user, Capability.VIEW_FIGURES)
     node = None
     level, pk = request.GET.get("level", ""), request.GET.get("pk", "")
-    if level in NODE_FILTER and pk.isdecimal():
+    if level in THROUGH_GRID and pk.isdecimal():
         node = governance_selectors.figures_node_get_for(request.user, level, int(pk))
-        requests = requests.filter(**{NODE_FILTER[level]: node})
+        requests = requests.filter(**{THROUGH_GRID[level]: node})
     since, until = days_window(start, end)
     rows = request_figures(requests, start=since, end=until)
     return render(request, "oversight/request_figures.html", {"rows": rows, "start": start, "end": end, "node": node})

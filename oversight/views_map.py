@@ -10,6 +10,7 @@ from governance.roles import Capability, Level
 from grids.models import Building
 from households import selectors
 from households.models import Household
+from oversight.dashboards import THROUGH_GRID
 from resident_requests.lifecycle import OPEN
 from resident_requests.models import ResidentRequest
 
@@ -20,14 +21,13 @@ COVERAGE_CHILD = {
     Level.COMMUNITY: ("grid", "grid__name"),
     Level.GRID: ("building", "building__name"),
 }
-NODE_FILTER = {Level.DISTRICT: "grid__district", Level.STREET: "grid__street", Level.COMMUNITY: "grid__community", Level.GRID: "grid"}
 
 
 def coverage(request, level, pk):
     if level not in COVERAGE_CHILD:
         raise Http404
     node = governance_selectors.figures_node_get_for(request.user, level, pk)
-    households = selectors.household_list_for(request.user).filter(**{NODE_FILTER[level]: node}).prefetch_related(None)
+    households = selectors.household_list_for(request.user).filter(**{THROUGH_GRID[level]: node}).prefetch_related(None)
     key, label = COVERAGE_CHILD[level]
     rows = selectors.coverage_by(households, key, label)
     context = {

@@ -61,15 +61,14 @@ def overdue_for(user, now):
     return request_list_for(user).filter(status__in=OPEN, stage_deadline__lt=now).exclude(status=Status.LONG_TERM).order_by("stage_deadline")
 
 
-def possible_duplicates(resident_request: ResidentRequest):
+def possible_duplicates(user, resident_request: ResidentRequest):
     """Same building and category, open, submitted in the last 7 days."""
     if resident_request.building_id is None:
         return ResidentRequest.objects.none()
     since = resident_request.created_at - dt.timedelta(days=7)
     return (
-        ResidentRequest.objects.filter(
-            building_id=resident_request.building_id, category_id=resident_request.category_id, status__in=OPEN, created_at__gte=since
-        )
+        request_list_for(user)
+        .filter(building_id=resident_request.building_id, category_id=resident_request.category_id, status__in=OPEN, created_at__gte=since)
         .exclude(pk=resident_request.pk)
         .order_by("created_at")
     )

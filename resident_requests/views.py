@@ -149,7 +149,7 @@ def ledger_visit_for(user, pk: int):
 def detail(request, pk, *, error=None, posted=None):
     req = selectors.request_get_for(request.user, pk)
     timeline = req.timeline.select_related("actor")
-    duplicates = selectors.possible_duplicates(req).select_related("category")[:10] if req.status == Status.SUBMITTED else []
+    duplicates = selectors.possible_duplicates(request.user, req).select_related("category")[:10] if req.status == Status.SUBMITTED else []
     actions = available_actions(req, request.user)
     handlers, units, street_units, volunteer_handlers = [], [], [], []
     if "dispatch" in actions:
