@@ -132,3 +132,8 @@ def record_history_for(user, record, related=()):
 def access_log_for(user):
     """Reveals and exports of personal data, for those who audit them (the district organization department)."""
     return PersonalDataLog.objects.visible_to(user, Capability.VIEW_ACCESS_LOG).select_related("user", "content_type")
+
+
+def membership_list_of(user: User) -> list[Membership]:
+    """Every role a person holds, with its place: what deciding over that person (reset, revoke) must weigh."""
+    return list(user.memberships.select_related("district", "street", "community", "grid", "building__grid"))

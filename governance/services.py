@@ -21,7 +21,7 @@ from governance.models import AuditEntry, Community, District, Membership, Perso
 from governance.permissions import can_grant, can_manage_node, can_manage_user, can_reset_password, can_revoke
 from governance.roles import ROLE_LEVEL, SINGLE_HOLDER_ROLES, Capability, Role
 from governance.scope import scope_for
-from governance.selectors import NODE_MODELS
+from governance.selectors import NODE_MODELS, membership_list_of
 from governance.signals import notify_requested
 from governance.validators import normalize_mobile
 from grids.models import Grid
@@ -166,7 +166,7 @@ def user_create(*, actor, username: str, full_name: str, phone: str, password: s
 
 @transaction.atomic
 def user_update(*, actor, user: User, full_name: str, phone: str, is_active: bool) -> User:
-    memberships = _user_memberships(user)
+    memberships = membership_list_of(user)
     if not can_manage_user(actor, user, memberships):
         raise PermissionDenied(_("You may only edit accounts whose every role you could grant."))
     before = snapshot(user)
@@ -182,10 +182,6 @@ def user_update(*, actor, user: User, full_name: str, phone: str, is_active: boo
         ancestry = memberships[0].ancestry() if memberships else {}
         audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=user, changes=changes, ancestry=ancestry)
     return user
-
-
-def _user_memberships(user: User) -> list[Membership]:
-    return list(user.memberships.select_related("district", "street", "community", "grid", "building__grid"))
 
 
 def api_tokens_delete(*, user: User) -> None:
@@ -215,7 +211,7 @@ def user_password_reset(*, actor, user: User) -> str:
     The person must change it at the next login; their sessions end (Django ties a session to the password hash),
     their API tokens are deleted, they are notified and the reset is audited.
     """
-    memberships = _user_memberships(user)
+    memberships = membership_list_of(user)
     if not can_reset_password(actor, user, memberships):
         raise PermissionDenied(_("You may only reset the password of someone whose every role and capability you hold yourself, at their places."))
     temporary = "-".join(get_random_string(4, TEMPORARY_PASSWORD_CHARS) for _part in range(3))
@@ -254,7 +250,7 @@ def user_password_change(*, user: User, password: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     api_tokens_delete(user=user)
-    memberships = _user_memberships(user)
+    memberships = membership_list_of(user)
     audit_record(
         actor=user,
         action=AuditEntry.Action.UPDATE,
@@ -292,8 +288,12 @@ def district_alert(*, district_id: int | None, key: str, title: str) -> None:
     notify_requested.send(sender=User, messages=[{"user": user, "key": key, "title": title} for user in users])
 
 
+def _placed(ancestry: dict) -> dict:
+    return {f"{level}_id": node_id for level, node_id in ancestry.items()}
+
+
 def _personal_data_log(*, actor, kind: str, ancestry: dict, **fields):
-    return PersonalDataLog.objects.create(user=actor, kind=kind, **fields, **{f"{level}_id": node_id for level, node_id in ancestry.items()})
+    return PersonalDataLog.objects.create(user=actor, kind=kind, **fields, **_placed(ancestry))
 
 
 @transaction.atomic
@@ -378,17 +378,20 @@ def id_conflicts_log(*, actor, residents, where: str) -> None:
     """
     if not residents:
         return
-    for resident in residents:
-        _personal_data_log(
-            actor=actor,
+    content_type = ContentType.objects.get_for_model(residents[0])
+    PersonalDataLog.objects.bulk_create(
+        PersonalDataLog(
+            user=actor,
             kind=PersonalDataLog.Kind.ID_CONFLICT,
-            ancestry=resident.ancestry(),
-            content_type=ContentType.objects.get_for_model(resident),
+            content_type=content_type,
             object_id=str(resident.pk),
             object_repr=str(resident)[:200],
             fields=["id_number"],
             reason=where[:200],
+            **_placed(resident.ancestry()),
         )
+        for resident in residents
+    )
     today = day_start(timezone.localdate())
     count = PersonalDataLog.objects.filter(user=actor, kind=PersonalDataLog.Kind.ID_CONFLICT, at__gte=today).count()
     if len(residents) > settings.ID_CONFLICTS_ALERT or count > settings.ID_CONFLICTS_ALERT:

@@ -139,8 +139,7 @@ def _person_for_manager(request, pk):
 
 def person_detail(request, pk):
     person, memberships = _person_for_manager(request, pk)
-    all_memberships = list(person.memberships.select_related("district", "street", "community", "grid", "building__grid"))
-    context = {"person": person, "memberships": memberships, "can_reset": can_reset_password(request.user, person, all_memberships)}
+    context = {"person": person, "memberships": memberships, "can_reset": can_reset_password(request.user, person, selectors.membership_list_of(person))}
     return render(request, "governance/person_detail.html", context)
 
 

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from households.care import visits_due_notify_all
+from households.reminders import visits_due_notify_all
 
 
 @shared_task(ignore_result=True)

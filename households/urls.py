@@ -1,6 +1,6 @@
 from django.urls import path
 
-from households import views, views_care, views_excel
+from households import views, views_cards, views_excel
 
 urlpatterns = [
     path("households/", views.household_list, name="household-list"),
@@ -21,8 +21,8 @@ urlpatterns = [
     path("households/excel/import/<int:pk>/problems.xlsx", views_excel.ledger_import_errors, name="ledger-import-errors"),
     path("households/excel/export/", views_excel.ledger_export, name="ledger-export"),
     path("households/excel/export/full/", views_excel.ledger_export_form, name="ledger-export-full"),
-    path("visits/due/", views_care.visits_due, name="visits-due"),
-    path("households/<int:pk>/card/", views_care.household_card, name="household-card"),
-    path("buildings/<int:pk>/cards/", views_care.building_cards, name="building-cards"),
-    path("r/<str:token>/", views_care.public_household, name="public-household"),
+    path("visits/due/", views_cards.visits_due, name="visits-due"),
+    path("households/<int:pk>/card/", views_cards.household_card, name="household-card"),
+    path("buildings/<int:pk>/cards/", views_cards.building_cards, name="building-cards"),
+    path("r/<str:token>/", views_cards.public_household, name="public-household"),
 ]

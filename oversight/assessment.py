@@ -8,13 +8,13 @@ are scaled against the best community. Every figure is a grouped aggregate: one 
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.db.models import Count, Sum
 
 from core.dates import year_window
 from governance.models import Membership
 from governance.roles import Role
 from households.models import Household
+from households.selectors import coverage_by
 from oversight.figures import figure_counts
 from oversight.models import AssessmentPlan, Indicator
 from party_building.models import LinkageDuty
@@ -52,26 +52,15 @@ def _score(values: dict, weights: dict, *, rates_ok: bool):
 
 
 def _visit_figures_by(key: str, **where) -> dict:
-    """Active households grouped by `key`: how many, visited in 90 days, key-care, key-care visited within their cadence."""
-    now, today = timezone.now(), timezone.localdate()
-    rows = (
-        Household.objects.filter(status="active", **where)
-        .values(key)
-        .annotate(
-            n=Count("pk"),
-            visited=Count("pk", filter=Q(last_visited_at__gte=now - dt.timedelta(days=90))),
-            key=Count("pk", filter=Q(key_care=True)),
-            key_ok=Count("pk", filter=Q(key_care=True, next_visit_due__gte=today)),
-        )
-    )
-    return {row[key]: row for row in rows}
+    """Household coverage figures grouped by `key` (a grid or community id)."""
+    return {row[key]: row for row in coverage_by(Household.objects.filter(**where), key)}
 
 
 def _shared_values(homes: dict, requests: dict) -> dict:
     """The indicators communities and grid workers share, from one row of household and one of request figures."""
     return {
-        Indicator.Key.VISIT_COVERAGE: _pct(homes.get("visited", 0), homes.get("n", 0)),
-        Indicator.Key.KEY_CARE: _pct(homes.get("key_ok", 0), homes.get("key", 0)),
+        Indicator.Key.VISIT_COVERAGE: _pct(homes.get("visited_90", 0), homes.get("registered", 0)),
+        Indicator.Key.KEY_CARE: _pct(homes.get("key_care_on_time", 0), homes.get("key_care_total", 0)),
         Indicator.Key.ON_TIME: _pct(requests.get("on_time", 0), requests.get("due", 0)),
         Indicator.Key.SATISFACTION: _pct(requests.get("satisfied", 0), requests.get("rated", 0)),
     }
@@ -97,7 +86,7 @@ def community_scores(communities, *, year: int) -> list[dict]:
     visited_duties = dict(
         LinkageDuty.objects.filter(community__in=ids, records__held_on__gte=dt.date(year, 1, 1), records__held_on__lt=dt.date(year + 1, 1, 1)).values("community").annotate(n=Count("pk", distinct=True)).values_list("community", "n")
     )  # fmt: skip
-    per_household = {c.pk: float(hours.get(c.pk) or 0) / max(homes.get(c.pk, {}).get("n", 0), 1) for c in communities}
+    per_household = {c.pk: float(hours.get(c.pk) or 0) / max(homes.get(c.pk, {}).get("registered", 0), 1) for c in communities}
     best = max(per_household.values(), default=0) or 1
     rows = []
     for community in communities:

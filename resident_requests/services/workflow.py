@@ -73,17 +73,16 @@ def request_merge(*, resident_request: ResidentRequest, into: ResidentRequest, a
 
 
 @transaction.atomic
-def request_withdraw(*, resident_request: ResidentRequest, actor=None, note: str = "", public: bool = False) -> ResidentRequest:
-    """By the resident on the status page (actor None, their own note) or by a cadre on the resident's behalf."""
-    if actor is not None:
-        require(actor, Capability.DISPATCH_REQUESTS, resident_request)
+def request_withdraw(*, resident_request: ResidentRequest, actor, note: str = "", public: bool = False) -> ResidentRequest:
+    """撤回 by a cadre on the resident's behalf (the resident asks on the phone or in person)."""
+    require(actor, Capability.DISPATCH_REQUESTS, resident_request)
     return transition(
         resident_request,
         to=Status.WITHDRAWN,
         actor=actor,
         action=TimelineAction.WITHDRAW,
         note=note,
-        public=public or actor is None,
+        public=public,
         closed_at=timezone.now(),
     )
 
@@ -193,9 +192,10 @@ def request_verify(*, resident_request: ResidentRequest, actor, passed: bool, no
 def _credit_volunteer(resident_request: ResidentRequest, actor) -> None:
     """Confirmed handling by a volunteer earns points once (the check is the confirmation)."""
     volunteer = Volunteer.objects.filter(user_id=resident_request.handler_id).first() if resident_request.handler_id else None
-    # Entries written before requests had a public number start with the tracking code.
-    credited = Q(note__startswith=resident_request.public_id) | Q(note__startswith=resident_request.tracking_code)
-    if volunteer is None or PointsEntry.objects.filter(credited, volunteer=volunteer, kind=PointsEntry.Kind.REQUEST).exists():
+    if (
+        volunteer is None
+        or PointsEntry.objects.filter(note__startswith=resident_request.public_id, volunteer=volunteer, kind=PointsEntry.Kind.REQUEST).exists()
+    ):
         return
     rule = PointsRule.objects.filter(kind=PointsEntry.Kind.REQUEST).first()
     if rule is not None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from households import services
 from households.models import Household
 from resident_requests.services.intake import request_submit
-from tests.households.test_care import assert_queries_constant_as_households_grow, grid_of
+from tests.households.test_visits_and_cards import assert_queries_constant_as_households_grow, grid_of
 
 pytestmark = pytest.mark.django_db
 

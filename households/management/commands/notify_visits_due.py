@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from households.care import visits_due_notify_all
+from households.reminders import visits_due_notify_all
 
 
 class Command(BaseCommand):

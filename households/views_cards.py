@@ -18,7 +18,7 @@ def visits_due(request):
     grid = request.GET.get("grid")
     due = selectors.visits_due_for(request.user, grid=int(grid) if grid and grid.isdecimal() else None)
     page = Paginator(due, 50).get_page(request.GET.get("page"))
-    return render(request, "households/care_visits_due.html", {"page": page, "today": timezone.localdate(), "grid": grid})
+    return render(request, "households/visits_due.html", {"page": page, "today": timezone.localdate(), "grid": grid})
 
 
 def _card(request, household, worker):

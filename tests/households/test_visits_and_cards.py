@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from governance.models import User
 from households import services
-from households.care import visits_due_notify_all
 from households.models import Household
+from households.reminders import visits_due_notify_all
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_public_card_page_needs_no_login_and_shows_no_household_data(client):
     assert client.get(reverse("public-household", args=["not-a-token"])).status_code == 404
 
 
-def test_care_pages_keep_a_constant_number_of_queries(login, user):
+def test_visit_and_card_pages_keep_a_constant_number_of_queries(login, user):
     grid = grid_of("grid1")
     client = login("community1")
     urls = [
