@@ -26,6 +26,7 @@ from party_building.linkage import compliance
 from party_building.models import DemandItem, LinkageDuty, Project, ResourceItem
 from resident_requests.lifecycle import OPEN, Status
 from resident_requests.models import ResidentRequest
+from resident_requests.selectors import OVERDUE_COLUMNS, overdue_rows
 from volunteers.models import PointsEntry, PostClaim, ReportingUnit, ReviewStatus, Volunteer, Wish
 
 CACHE_SECONDS = 600
@@ -56,10 +57,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
         quarter=Count("pk", filter=Q(created_at__lt=now - dt.timedelta(days=30), created_at__gte=now - dt.timedelta(days=90))),
         older=Count("pk", filter=Q(created_at__lt=now - dt.timedelta(days=90))),
     )
-    overdue = list(
-        open_requests.filter(stage_deadline__lt=now).exclude(status=Status.LONG_TERM).order_by("stage_deadline")
-        .values("pk", "public_id", "category__name", "status", "level", "stage_deadline", "grid__name", "handler__full_name")[:20]
-    )  # fmt: skip
+    overdue = list(open_requests.filter(stage_deadline__lt=now).exclude(status=Status.LONG_TERM).order_by("stage_deadline").values(*OVERDUE_COLUMNS)[:20])
     data = {
         "coverage": coverage(households),
         "rates": [{k: (str(v) if k == "label" else v) for k, v in row.items()} for row in request_figures(requests, start=since, end=until)],
@@ -67,7 +65,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
         "by_level": list(open_requests.values("level").annotate(count=Count("pk")).order_by("level")),
         "by_status": list(in_period.values("status").annotate(count=Count("pk")).order_by("status")),
         "ages": ages,
-        "overdue": [{**row, "stage_deadline": timezone.localtime(row["stage_deadline"]).strftime("%Y-%m-%d %H:%M")} for row in overdue],
+        "overdue": overdue,
     }
     # A grid counts the volunteers placed in it; reporting units belong to communities, so a grid has none.
     if level == Level.GRID:
@@ -140,8 +138,8 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
 
 
 def _key(node, start: dt.date, end: dt.date) -> str:
-    # v2: the overdue list carries the request number, no longer the resident's tracking code.
-    return f"dashboard:v2:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
+    # v3: the overdue rows carry their status, stage and raw deadline, labelled when shown.
+    return f"dashboard:v3:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
 
 
 def dashboard_for(node, start: dt.date, end: dt.date) -> tuple[dict, dt.datetime]:
@@ -209,10 +207,19 @@ def figures_workbook(data: dict) -> bytes:
         (_("By category"), [(_("Category"), _("Count"))] + [(row["name"], row["count"]) for row in data["by_category"]]),
         (
             _("Overdue"),
-            [(_("Request number"), _("Category"), _("Status"), _("Level"), _("Due"), _("Grid"), _("Held by"))]
+            [(_("Request number"), _("Category"), _("Status"), _("Days overdue"), _("Level"), _("Must act now"), _("Due"), _("Grid"))]
             + [
-                (r["public_id"], r["category__name"], r["status"], r["level"], r["stage_deadline"], r["grid__name"], r["handler__full_name"])
-                for r in data["overdue"]
+                (
+                    r["public_id"],
+                    r["category__name"],
+                    r["status_label"],
+                    r["days_overdue"],
+                    r["level_label"],
+                    r["waiting_on"],
+                    timezone.localtime(r["stage_deadline"]).strftime("%Y-%m-%d %H:%M"),
+                    r["grid__name"],
+                )
+                for r in overdue_rows(data["overdue"], now=timezone.now())
             ],
         ),
         (_("Volunteers"), [(_("Figure"), _("Count")), *list(data["volunteers"].items())]),

@@ -11,15 +11,18 @@ Each figure is numerator / denominator, both counted over the period [start, end
 - 重办率 redo: redone at least once / closed in the period.
 - 回退率 return: returned at least once / dispatched in the period.
 - 延期率 extension: extended / due to close.
+- 环节超时率 late at some stage: valid submissions that missed a stage's deadline (accept, handle, verify, answer,
+  follow-up), finished late or still running past it / valid submissions.
 """
 
 import datetime as dt
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resident_requests.lifecycle import Status
+from resident_requests.lifecycle import OPEN, Status
 
 
 def _window(field: str, start: dt.datetime, end: dt.datetime) -> Q:
@@ -34,7 +37,12 @@ def figure_counts(*, start: dt.datetime, end: dt.datetime) -> dict:
     closed = Q(status=Status.CLOSED)
     closed_in = closed & _window("closed_at", start, end)
     follow_up_due = closed_in & Q(anonymous=False, follow_up_declined=False)
+    late = (
+        Q(accepted_on_time=False) | Q(handled_on_time=False) | Q(verified_on_time=False) | Q(answered_on_time=False) | Q(followed_up_on_time=False)
+        | Q(status__in=OPEN, stage_deadline__lt=timezone.now())
+    )  # fmt: skip
     return {
+        "late": Count("pk", filter=submitted & late),
         "accepted": Count("pk", filter=submitted & Q(accepted_at__isnull=False)),
         "submitted": Count("pk", filter=submitted),
         "due": Count("pk", filter=due),
@@ -67,6 +75,7 @@ def request_figures(requests, *, start: dt.datetime, end: dt.datetime) -> list[d
         ("redo", _("Redo rate"), "redone", "closed"),
         ("return", _("Return rate"), "returned", "dispatched"),
         ("extension", _("Extension rate"), "extended", "due"),
+        ("late", _("Late at some stage"), "late", "submitted"),
     ]
     return [
         {

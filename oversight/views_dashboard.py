@@ -9,6 +9,7 @@ from core.params import query_period
 from governance import selectors
 from governance.roles import Capability, Level
 from oversight import dashboards
+from resident_requests.selectors import overdue_rows
 
 
 def _node_and_period(request, level, pk):
@@ -36,6 +37,7 @@ def dashboard(request, level, pk):
         "start": start,
         "end": end,
         "data": data,
+        "overdue": overdue_rows(data["overdue"], now=timezone.now()),
         "as_of": as_of,
         "periods": PERIODS,
         "query": request.GET.urlencode(),

@@ -44,9 +44,15 @@ class IntakeForm(forms.Form):
     phone = forms.CharField(label=_("Resident's phone"), max_length=20, required=False)
     anonymous = forms.BooleanField(label=_("The resident wants to stay anonymous"), required=False)
     photos = PhotosField(label=_("Photos (up to 9)"), required=False)
+    handled_on_spot = forms.BooleanField(label=_("I handled it on the spot (自行处置)"), required=False)
+    result_note = forms.CharField(label=_("What I did"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+    result_photos = PhotosField(label=_("Photos of the result"), required=False)
 
     def __init__(self, *args, grids, sources, **kwargs):
         super().__init__(*args, **kwargs)
+        if ResidentRequest.Source.PATROL not in sources:
+            for name in ("handled_on_spot", "result_note", "result_photos"):
+                del self.fields[name]
         self.fields["category"] = category_field()
         self.fields["grid"].choices = [(grid.pk, f"{grid.community.name} {grid.name}") for grid in grids]
         self.fields["source"].choices = [(value, ResidentRequest.Source(value).label) for value in sources]
@@ -57,6 +63,12 @@ class IntakeForm(forms.Form):
     def clean_phone(self):
         value = self.cleaned_data["phone"]
         return normalize_mobile(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("handled_on_spot") and data.get("source") != ResidentRequest.Source.PATROL:
+            self.add_error("handled_on_spot", _("Only a problem found on patrol can be reported as handled on the spot."))
+        return data
 
 
 class PublicRequestForm(forms.Form):

@@ -26,6 +26,7 @@ class Status(models.TextChoices):
 class Stage(models.TextChoices):
     ACCEPT = "accept", _("Accept")
     HANDLE = "handle", _("Handle")
+    VERIFY = "verify", _("Verify")
     ANSWER = "answer", _("Answer")
     FOLLOW_UP = "follow_up", _("Follow-up")
 
@@ -42,7 +43,9 @@ class HandlingLevel(models.TextChoices):
 LADDER = [HandlingLevel.GRID, HandlingLevel.COMMUNITY, HandlingLevel.STREET, HandlingLevel.ALLIANCE, HandlingLevel.DISTRICT]
 
 TRANSITIONS: dict[str, set[str]] = {
-    Status.SUBMITTED: {Status.ACCEPTED, Status.REFUSED, Status.MERGED, Status.WITHDRAWN},
+    # SUBMITTED to itself: not accepted in time, it moves one level up and waits there to be accepted.
+    # SUBMITTED to HANDLED: a grid worker's report of what they found and handled on the spot (自行处置).
+    Status.SUBMITTED: {Status.SUBMITTED, Status.ACCEPTED, Status.HANDLED, Status.REFUSED, Status.MERGED, Status.WITHDRAWN},
     Status.ACCEPTED: {Status.ACCEPTED, Status.DISPATCHED, Status.LONG_TERM, Status.MERGED, Status.WITHDRAWN},
     Status.DISPATCHED: {Status.ACCEPTED, Status.TAKEN, Status.WITHDRAWN},
     Status.TAKEN: {Status.ACCEPTED, Status.IN_PROGRESS, Status.HANDLED, Status.LONG_TERM, Status.WITHDRAWN},
@@ -59,7 +62,7 @@ STAGE_OF = {
     Status.DISPATCHED: Stage.HANDLE,
     Status.TAKEN: Stage.HANDLE,
     Status.IN_PROGRESS: Stage.HANDLE,
-    Status.HANDLED: Stage.HANDLE,
+    Status.HANDLED: Stage.VERIFY,
     Status.VERIFIED: Stage.ANSWER,
     Status.ANSWERED: Stage.FOLLOW_UP,
 }
@@ -71,6 +74,9 @@ OPEN = [
 ENDED = [Status.CLOSED, Status.REFUSED, Status.MERGED, Status.WITHDRAWN]
 # Being handled at a level: the statuses the sweep reminds and escalates, and a person may escalate.
 HANDLING = [Status.ACCEPTED, Status.DISPATCHED, Status.TAKEN, Status.IN_PROGRESS]
+# A missed deadline of these stages moves the request one level up; of the others it sends the level above a 督办 notice.
+ESCALATING_STAGES = {Stage.ACCEPT: [Status.SUBMITTED], Stage.HANDLE: HANDLING}
+SUPERVISED_STAGES = [Stage.VERIFY, Stage.ANSWER, Stage.FOLLOW_UP]
 
 
 def next_level(level: str) -> str | None:
@@ -105,6 +111,8 @@ class TimelineAction(models.TextChoices):
     EXTENSION_REFUSED = "extension_refused", _("Extension refused")
     ESCALATE = "escalate", _("Escalate to the next level")
     REMIND = "remind", _("Reminder (催办)")
+    SUPERVISE = "supervise", _("Overdue notice to the level above (督办)")
+    REPORT_HANDLED = "report_handled", _("Found and handled on the spot (自行处置)")
     TO_ALLIANCE = "to_alliance", _("Put to the red-alliance meeting")
     ALLIANCE_DISPATCH = "alliance_dispatch", _("Dispatched by the red-alliance meeting")
 
@@ -129,3 +137,23 @@ class RequestAction(models.TextChoices):
     ANSWER = "answer", _("Answer the resident (答复)")
     FOLLOW_UP = "follow_up", _("Follow-up (回访)")
     WITHDRAW = "withdraw", _("Withdrawn by the resident")
+
+
+# Who a request waits on when no one is named: by the level it is at.
+WAITING_AT_LEVEL = {
+    HandlingLevel.GRID: _("the community's cadres"),
+    HandlingLevel.COMMUNITY: _("the community's cadres"),
+    HandlingLevel.STREET: _("the street's cadres"),
+    HandlingLevel.ALLIANCE: _("the street's cadres"),
+    HandlingLevel.DISTRICT: _("the district organization department"),
+}
+
+
+def waiting_on(*, status: str, level: str, handler: str = "", unit: str = "") -> str:
+    """Who must act now, in words: the handler while it is being handled, otherwise the cadres at its level."""
+    if status in (Status.DISPATCHED, Status.TAKEN, Status.IN_PROGRESS):
+        if handler or unit:
+            return handler or unit
+        if level == HandlingLevel.GRID:
+            return str(_("the grid's workers"))
+    return str(WAITING_AT_LEVEL.get(level, ""))

@@ -162,9 +162,12 @@ class ResidentRequest(models.Model):
     # 80% of the stage's time: when the handler gets a reminder (催办).
     remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # When the level above was told that the current stage's deadline passed (督办): once per stage.
+    supervised_at = models.DateTimeField(_("overdue notice sent"), null=True, blank=True)
     # Whether each stage finished in time, stored when it finishes so that on-time figures are counts.
     accepted_on_time = models.BooleanField(null=True, editable=False)
     handled_on_time = models.BooleanField(null=True, editable=False)
+    verified_on_time = models.BooleanField(null=True, editable=False)
     answered_on_time = models.BooleanField(null=True, editable=False)
     followed_up_on_time = models.BooleanField(null=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -185,6 +188,8 @@ class ResidentRequest(models.Model):
     extension_reason = models.CharField(_("extension reason"), max_length=200, blank=True)
     merged_into = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("merged into"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by"))
+    # The patrol during which a grid worker reported it: the patrol's record lists what it found and handled.
+    patrol = models.ForeignKey("grids.Patrol", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("patrol"))
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

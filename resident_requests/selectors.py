@@ -2,13 +2,13 @@
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
-from resident_requests.lifecycle import OPEN, HandlingLevel, Status
-from resident_requests.models import RequestPhoto, ResidentRequest
+from resident_requests.lifecycle import OPEN, HandlingLevel, Stage, Status, TimelineAction, waiting_on
+from resident_requests.models import RequestPhoto, ResidentRequest, TimelineEntry
 
 RELATED = ("category__parent", "grid", "building", "handler", "handler_unit")
 # The handling level a role works at, from the level of the node it holds.
@@ -125,3 +125,34 @@ def request_public_status(code: str) -> dict | None:
         "before": [photo for photo in photos if photo.kind == RequestPhoto.Kind.REPORT],
         "after": [photo for photo in photos if photo.kind == RequestPhoto.Kind.RESULT],
     }
+
+
+def patrol_report_counts(patrol_ids) -> dict[int, dict]:
+    """What each patrol reported, and how much of it the worker handled on the spot (自行处置), in one query."""
+    on_spot = TimelineEntry.objects.filter(request=OuterRef("pk"), action=TimelineAction.REPORT_HANDLED)
+    rows = (
+        ResidentRequest.objects.filter(patrol_id__in=patrol_ids)
+        .values("patrol_id")
+        .annotate(reported=Count("pk"), handled=Count("pk", filter=Q(Exists(on_spot))))
+        .order_by()
+    )
+    return {row["patrol_id"]: row for row in rows}
+
+
+# The columns of "where each overdue request is stuck", read with values() so that any number of rows is one query.
+OVERDUE_COLUMNS = ("pk", "public_id", "category__name", "status", "stage", "level", "stage_deadline", "grid__name", "handler__full_name", "handler_unit__name")
+
+
+def overdue_rows(rows, *, now) -> list[dict]:
+    """Each overdue request with its status, stage, days overdue and who must act now, labelled for the reader."""
+    return [
+        {
+            **row,
+            "status_label": Status(row["status"]).label,
+            "stage_label": Stage(row["stage"]).label if row["stage"] else "",
+            "level_label": HandlingLevel(row["level"]).label,
+            "days_overdue": (now - row["stage_deadline"]).days,
+            "waiting_on": waiting_on(status=row["status"], level=row["level"], handler=row["handler__full_name"] or "", unit=row["handler_unit__name"] or ""),
+        }
+        for row in rows
+    ]

@@ -24,7 +24,8 @@ from resident_requests.actions import ACTIONS, PUBLIC_BY_NATURE, action_perform,
 from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm
 from resident_requests.lifecycle import RequestAction, Status
 from resident_requests.models import Category, ResidentRequest
-from resident_requests.services.intake import request_submit
+from resident_requests.services.intake import request_report_handled, request_submit
+from resident_requests.services.notices import people_to_act
 from resident_requests.services.workflow import request_follow_up
 from volunteers.models import ReviewStatus, Skill, Volunteer
 
@@ -61,8 +62,9 @@ def board(request):
 
 
 def overdue(request):
-    page = Paginator(selectors.overdue_for(request.user, timezone.now()), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "resident_requests/queue.html", {"page": page, "now": timezone.now(), "title": _("Overdue requests")})
+    now = timezone.now()
+    page = Paginator(selectors.overdue_for(request.user, now).values(*selectors.OVERDUE_COLUMNS), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "resident_requests/overdue.html", {"page": page, "rows": selectors.overdue_rows(page, now=now)})
 
 
 def _intake_sources(user) -> list[str]:
@@ -101,21 +103,24 @@ def intake(request):
             building = grid.buildings.filter(number=data["building"]).first() if data["building"] else None
             if data["building"] and building is None:
                 raise ValidationError({"building": _("No building with this number in the grid.")})
-            created = request_submit(
-                actor=request.user,
-                source=data["source"],
-                category=data["category"],
-                urgency=data["urgency"],
-                description=data["description"],
-                grid=grid,
-                building=building,
-                household=visit.household if visit else None,
-                visit=visit,
-                reporter_name=data["reporter_name"],
-                phone=data["phone"],
-                anonymous=data["anonymous"],
-                photos=data["photos"],
-            )
+            report = {
+                "actor": request.user,
+                "category": data["category"],
+                "urgency": data["urgency"],
+                "description": data["description"],
+                "grid": grid,
+                "building": building,
+                "household": visit.household if visit else None,
+                "visit": visit,
+                "reporter_name": data["reporter_name"],
+                "phone": data["phone"],
+                "anonymous": data["anonymous"],
+                "photos": data["photos"],
+            }
+            if data.get("handled_on_spot"):
+                created = request_report_handled(result_note=data["result_note"], result_photos=data["result_photos"], **report)
+            else:
+                created = request_submit(source=data["source"], **report)
         except Grid.DoesNotExist:
             form.add_error("grid", _("Choose a grid of your area."))
         except ValidationError as exc:
@@ -161,6 +166,7 @@ def detail(request, pk, *, error=None, posted=None):
     visits = ledger.visits_of(request.user, req.household)[:5] if req.household_id else []
     context = {
         "req": req,
+        "acting": people_to_act(req)[:6],
         "timeline": timeline,
         "photos": req.photos.all(),
         "duplicates": duplicates,

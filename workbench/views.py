@@ -56,6 +56,10 @@ def today(request):
     now = timezone.now()
     since_new_year = day_start(year_start(timezone.localdate()))
     due = ledger.visits_due_for(request.user)
+    patrols_today = list(Patrol.objects.filter(worker=request.user, started_at__date=timezone.localdate()).select_related("grid"))
+    reports = request_selectors.patrol_report_counts([patrol.pk for patrol in patrols_today])
+    for patrol in patrols_today:
+        patrol.reports = reports.get(patrol.pk, {"reported": 0, "handled": 0})
     context = {
         "grids": grids,
         "now": now,
@@ -64,7 +68,7 @@ def today(request):
         "queue": request_selectors.my_queue(request.user)[:8],
         "notifications": notification_unread_for(request.user)[:5],
         "patrol": Patrol.objects.filter(worker=request.user, ended_at__isnull=True).select_related("grid").first(),
-        "patrolled_today": Patrol.objects.filter(worker=request.user, started_at__date=timezone.localdate()).count(),
+        "patrols_today": patrols_today,
         # Households of the grid with no visit since 1 January: "一户不落".
         "not_visited": Household.objects.filter(grid__in=grids, status=Household.Status.ACTIVE).exclude(last_visited_at__gte=since_new_year).count(),
     }

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "governance.context_processors.capabilities",
                 "notifications.context_processors.unread_notifications",
+                "resident_requests.context_processors.requests_waiting",
             ],
         },
     },

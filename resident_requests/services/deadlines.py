@@ -55,3 +55,8 @@ def stage_deadline(resident_request: ResidentRequest, stage: str, start: dt.date
 def on_time(resident_request: ResidentRequest) -> bool | None:
     """Whether the current stage ends in time if it ends now; None when no deadline runs."""
     return None if resident_request.stage_deadline is None else timezone.now() <= resident_request.stage_deadline
+
+
+def accepted_in_time(resident_request: ResidentRequest) -> bool | None:
+    """An acceptance that missed a deadline and moved up a level stays late, however soon the level above accepts."""
+    return False if resident_request.accepted_on_time is False else on_time(resident_request)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from governance.roles import Capability
 from resident_requests import calendar
-from resident_requests.lifecycle import HANDLING, LADDER, HandlingLevel, Stage, Status, TimelineAction, next_level
+from resident_requests.lifecycle import ESCALATING_STAGES, HANDLING, LADDER, OPEN, SUPERVISED_STAGES, HandlingLevel, Stage, Status, TimelineAction, next_level
 from resident_requests.models import ResidentRequest, TimeLimit, TimelineEntry
 from resident_requests.services.deadlines import CategoryKey, best_limit, reminder_time
-from resident_requests.services.notices import notify_escalations, notify_people, people_at_level
+from resident_requests.services.notices import notify_escalations, notify_people, people_at_level, people_to_act, supervisors_of
 from resident_requests.services.transition import require, timeline_record, transition
 
 
@@ -51,68 +51,105 @@ def request_escalate(*, resident_request: ResidentRequest, actor=None, reason: s
 
 
 def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> dict:
-    """催办 at 80% of the stage's time, escalation at the deadline; long-term and merged requests are skipped.
+    """催办 at 80% of every stage's time; at the deadline an unaccepted or unhandled request moves one level up and a
+    late verification, answer or follow-up sends the level above a 督办 notice. Long-term and ended requests are skipped.
 
     Work is claimed with conditional UPDATEs, so concurrent or retried sweeps act on each missed deadline
     exactly once. Returns the counts and whether a full batch suggests more work is waiting.
     """
     now = now or timezone.now()
-    escalated = reminded = 0
-    overdue = ResidentRequest.objects.filter(status__in=HANDLING, stage=Stage.HANDLE, stage_deadline__lt=now).exclude(level=HandlingLevel.DISTRICT)
-    picked = list(overdue.order_by("stage_deadline").values_list("pk", "level", "category_id", "category__parent_id", "urgency")[:batch_size])
-    for level in LADDER[:-1]:
-        rows = [row for row in picked if row[1] == level]
-        if rows:
-            escalated += _escalate_batch(picked=rows, level=level, now=now)
-    due_reminders = ResidentRequest.objects.filter(
-        status__in=HANDLING, stage=Stage.HANDLE, remind_at__lte=now, reminded_at__isnull=True, stage_deadline__gte=now
-    )
-    for pk, due in list(due_reminders.order_by("remind_at").values_list("pk", "stage_deadline")[:batch_size]):
+    escalated = 0
+    full = False
+    for stage, statuses in ESCALATING_STAGES.items():
+        overdue = ResidentRequest.objects.filter(status__in=statuses, stage=stage, stage_deadline__lt=now).exclude(level=HandlingLevel.DISTRICT)
+        picked = list(overdue.order_by("stage_deadline").values_list("pk", "level", "category_id", "category__parent_id", "urgency")[:batch_size])
+        full = full or len(picked) == batch_size
+        for level in LADDER[:-1]:
+            rows = [row for row in picked if row[1] == level]
+            if rows:
+                escalated += _escalate_batch(picked=rows, level=level, stage=stage, statuses=statuses, now=now)
+    reminded = _remind(now=now, batch_size=batch_size)
+    supervised = _supervise(now=now, batch_size=batch_size)
+    more = full or batch_size in (reminded, supervised)
+    return {"reminded": reminded, "escalated": escalated, "supervised": supervised, "more": more}
+
+
+def _once_each(candidates, *, field: str, now: dt.datetime, batch_size: int, act) -> int:
+    """Claim each candidate by stamping `field` with a conditional UPDATE, then act on it: one sweep acts, once."""
+    done = 0
+    for pk, due in list(candidates.values_list("pk", "stage_deadline")[:batch_size]):
         with transaction.atomic():
-            # Claim: only the sweep whose UPDATE matches sends this reminder.
-            if ResidentRequest.objects.filter(pk=pk, reminded_at__isnull=True, stage_deadline=due).update(reminded_at=now) != 1:
+            if ResidentRequest.objects.filter(pk=pk, stage_deadline=due, **{f"{field}__isnull": True}).update(**{field: now}) != 1:
                 continue
-            resident_request = ResidentRequest.objects.select_related("category", "grid", "handler").get(pk=pk)
-            people = [resident_request.handler] if resident_request.handler else people_at_level(resident_request, resident_request.level)
-            title = _("Reminder (催办): %(category)s is due %(due)s") % {
-                "category": resident_request.category.name,
-                "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
-            }
-            notify_people(people, resident_request=resident_request, title=title, key=f"remind-{due.timestamp():.0f}")
-            timeline_record(resident_request, action=TimelineAction.REMIND)
-            reminded += 1
-    return {"reminded": reminded, "escalated": escalated, "more": len(picked) == batch_size or reminded == batch_size}
+            act(ResidentRequest.objects.select_related("category", "grid", "handler").get(pk=pk), due)
+            done += 1
+    return done
 
 
-def _escalate_batch(*, picked: list[tuple], level: str, now: dt.datetime) -> int:
-    """Escalate the overdue requests of one level together.
+def _remind(*, now: dt.datetime, batch_size: int) -> int:
+    """催办: the people who must act now are reminded once per stage, at 80% of its time."""
+
+    def remind(resident_request: ResidentRequest, due: dt.datetime) -> None:
+        title = _("Reminder (催办): %(category)s is due %(due)s") % {
+            "category": resident_request.category.name,
+            "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
+        }
+        notify_people(people_to_act(resident_request), resident_request=resident_request, title=title, key=f"remind-{due.timestamp():.0f}")
+        timeline_record(resident_request, action=TimelineAction.REMIND)
+
+    due_reminders = ResidentRequest.objects.filter(status__in=OPEN, remind_at__lte=now, reminded_at__isnull=True, stage_deadline__gte=now)
+    return _once_each(due_reminders.order_by("remind_at"), field="reminded_at", now=now, batch_size=batch_size, act=remind)
+
+
+def _supervise(*, now: dt.datetime, batch_size: int) -> int:
+    """督办: a verification, answer or follow-up past its deadline is reported to the level above, once per stage."""
+
+    def supervise(resident_request: ResidentRequest, due: dt.datetime) -> None:
+        stage = Stage(resident_request.stage).label
+        title = _("Overdue (督办): %(category)s has waited for %(stage)s since %(due)s") % {
+            "category": resident_request.category.name,
+            "stage": stage,
+            "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
+        }
+        notify_people(supervisors_of(resident_request), resident_request=resident_request, title=title, key=f"supervise-{due.timestamp():.0f}")
+        timeline_record(resident_request, action=TimelineAction.SUPERVISE, note=str(stage))
+
+    late = ResidentRequest.objects.filter(status__in=OPEN, stage__in=SUPERVISED_STAGES, stage_deadline__lt=now, supervised_at__isnull=True)
+    return _once_each(late.order_by("stage_deadline"), field="supervised_at", now=now, batch_size=batch_size, act=supervise)
+
+
+def _escalate_batch(*, picked: list[tuple], level: str, stage: str, statuses: list[str], now: dt.datetime) -> int:
+    """Escalate the overdue requests of one level and stage together.
 
     Requests sharing a time limit get the same new deadline, so each group is claimed and moved by one
     conditional UPDATE: only rows still overdue at that level match, and the claim stamps them with this
     sweep's own time, so a concurrent sweep can neither claim them again nor mistake them for its own.
-    Timeline rows and one notification per person follow in bulk.
+    An unaccepted request stays to be accepted at the level above; an unhandled one is accepted there to be
+    dispatched again. Timeline rows and one notification per person follow in bulk.
     """
     target = next_level(level)
     stamp = timezone.now()
-    limits = list(TimeLimit.objects.filter(stage=Stage.HANDLE))
+    limits = list(TimeLimit.objects.filter(stage=stage))
     cal = calendar.calendar_for(timezone.localdate(stamp), timezone.localdate(stamp) + dt.timedelta(days=120))
     groups: dict[int, list[int]] = {}
     for pk, _level, category_id, parent_id, urgency in picked:
         limit = best_limit(limits, CategoryKey(category_id, parent_id), urgency)
         groups.setdefault(limit.pk, []).append(pk)
     by_pk = {limit.pk: limit for limit in limits}
+    to_status = Status.ACCEPTED if stage == Stage.HANDLE else Status.SUBMITTED
     with transaction.atomic():
         for limit_pk, ids in groups.items():
             due = calendar.deadline(stamp, by_pk[limit_pk].amount, by_pk[limit_pk].unit, cal)
-            ResidentRequest.objects.filter(pk__in=ids, level=level, status__in=HANDLING, stage=Stage.HANDLE, stage_deadline__lt=now).update(
-                status=Status.ACCEPTED, level=target, handler=None, handler_unit=None, escalation_count=F("escalation_count") + 1, stage_started_at=stamp,
-                stage_deadline=due, handle_deadline=due, remind_at=reminder_time(stamp, due), reminded_at=None, updated_at=stamp,
+            moved = {"handle_deadline": due, "handler": None, "handler_unit": None} if stage == Stage.HANDLE else {"accepted_on_time": False}
+            ResidentRequest.objects.filter(pk__in=ids, level=level, status__in=statuses, stage=stage, stage_deadline__lt=now).update(
+                status=to_status, level=target, escalation_count=F("escalation_count") + 1, stage_started_at=stamp, stage_deadline=due,
+                remind_at=reminder_time(stamp, due), reminded_at=None, supervised_at=None, updated_at=stamp, **moved,
             )  # fmt: skip
         claimed = list(ResidentRequest.objects.filter(pk__in=[row[0] for row in picked], level=target, stage_started_at=stamp).select_related("grid"))
         note = _("Deadline passed: escalated automatically.")
         TimelineEntry.objects.bulk_create(
             [
-                TimelineEntry(request=resident_request, action=TimelineAction.ESCALATE, to_status=Status.ACCEPTED, level=target, note=note)
+                TimelineEntry(request=resident_request, action=TimelineAction.ESCALATE, to_status=to_status, level=target, note=note)
                 for resident_request in claimed
             ]
         )

@@ -14,11 +14,12 @@ from core.images import image_clean, image_thumbnail
 from core.personal_data import PHONE_FIELDS, keyed_hash, phone_fields
 from governance.roles import Capability
 from governance.validators import normalize_mobile
-from resident_requests.lifecycle import HandlingLevel, Stage, Status, TimelineAction
+from grids.models import Patrol
+from resident_requests.lifecycle import Stage, Status, TimelineAction
 from resident_requests.models import IdempotencyKey, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
 from resident_requests.services.deadlines import reminder_time, stage_deadline
-from resident_requests.services.notices import notify_people, people_at_level
-from resident_requests.services.transition import require_at
+from resident_requests.services.notices import notify_next
+from resident_requests.services.transition import require_at, transition
 
 IDEMPOTENCY_REUSED = gettext_lazy("This Idempotency-Key was already used for a different submission. Send a new key with a new request.")
 MAX_PHOTOS = 9
@@ -29,7 +30,42 @@ class IdempotencyConflict(ValidationError):
 
 
 @transaction.atomic
-def request_submit(
+def request_submit(**report) -> ResidentRequest:
+    """Create a request from any source (see _request_create) and tell the cadres who accept it."""
+    resident_request = _request_create(**report)
+    notify_next(resident_request, actor=report.get("actor"))
+    return resident_request
+
+
+@transaction.atomic
+def request_report_handled(*, actor, result_note: str, result_photos=(), **report) -> ResidentRequest:
+    """自行处置: a problem the grid worker found on patrol and handled on the spot goes straight to verification."""
+    if len((result_note or "").strip()) < 2:
+        raise ValidationError({"result_note": _("Say what was done (at least 2 characters).")})
+    if not result_photos:
+        raise ValidationError({"result_photos": _("Add a photo of the result: the community verifies by it.")})
+    resident_request = _request_create(actor=actor, source=ResidentRequest.Source.PATROL, **report)
+    request_add_photos(resident_request=resident_request, files=result_photos, kind=RequestPhoto.Kind.RESULT)
+    now = timezone.now()
+    resident_request = transition(
+        resident_request,
+        to=Status.HANDLED,
+        actor=actor,
+        action=TimelineAction.REPORT_HANDLED,
+        note=result_note,
+        handler=actor,
+        result_note=result_note,
+        accepted_at=now,
+        accepted_on_time=True,
+        handle_deadline=now,
+        handled_at=now,
+        handled_on_time=True,
+    )
+    notify_next(resident_request, actor=actor)
+    return resident_request
+
+
+def _request_create(
     *,
     actor=None,
     source: str,
@@ -47,7 +83,7 @@ def request_submit(
     caller: str = "",
     photos=(),
 ) -> ResidentRequest:
-    """Create a request (from any source) with its photos.
+    """Create a request (from any source) with its photos; a grid worker's report joins their patrol under way.
 
     A repeated Idempotency-Key returns the first request only to the same caller with the same payload (checked
     after validation): two residents behind one address who pick the same key never get each other's request.
@@ -86,6 +122,7 @@ def request_submit(
         **phone_fields(number),
         anonymous=anonymous,
         created_by=actor if actor is not None and actor.is_authenticated else None,
+        patrol=Patrol.objects.filter(worker=actor, grid=grid, ended_at__isnull=True).first() if source == ResidentRequest.Source.PATROL and actor else None,
         stage=Stage.ACCEPT,
         stage_started_at=now,
     )
@@ -110,12 +147,6 @@ def request_submit(
             # The same key is being used by a concurrent submission that committed first; this one is rolled back.
             raise IdempotencyConflict(IDEMPOTENCY_REUSED) from exc
     request_add_photos(resident_request=resident_request, files=photos)
-    notify_people(
-        people_at_level(resident_request, HandlingLevel.COMMUNITY),
-        resident_request=resident_request,
-        title=_("New request to accept: %(category)s") % {"category": resident_request.category.name},
-        key="submitted",
-    )
     return resident_request
 
 

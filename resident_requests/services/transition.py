@@ -57,11 +57,11 @@ def transition(
     if restart_stage and new_stage:
         resident_request.stage = new_stage
         due = stage_deadline(resident_request, new_stage, now)
-        fields.update(stage=new_stage, stage_started_at=now, stage_deadline=due, remind_at=reminder_time(now, due), reminded_at=None)
+        fields.update(stage=new_stage, stage_started_at=now, stage_deadline=due, remind_at=reminder_time(now, due), reminded_at=None, supervised_at=None)
         if new_stage == Stage.HANDLE:
             fields["handle_deadline"] = due
     elif not new_stage:
-        fields.update(stage="", stage_deadline=None, remind_at=None, reminded_at=None)
+        fields.update(stage="", stage_deadline=None, remind_at=None, reminded_at=None, supervised_at=None)
     claim = ResidentRequest.objects.filter(pk=resident_request.pk, status=frm)
     if extra_filter is not None:
         claim = claim.filter(extra_filter)

@@ -18,8 +18,9 @@ from resident_requests import calendar
 from resident_requests.lifecycle import OPEN, Status, TimelineAction
 from resident_requests.models import RequestPhoto, ResidentRequest
 from resident_requests.permissions import can_decide_extension
-from resident_requests.services.deadlines import on_time, reminder_time
+from resident_requests.services.deadlines import accepted_in_time, on_time, reminder_time
 from resident_requests.services.intake import request_add_photos
+from resident_requests.services.notices import notify_next
 from resident_requests.services.transition import Conflict, require, require_handler, timeline_record, transition
 from volunteers.models import PointsEntry, PointsRule, ReviewStatus, Volunteer
 from volunteers.services import points_add
@@ -39,7 +40,7 @@ def request_accept(*, resident_request: ResidentRequest, actor, note: str = "", 
         note=note,
         public=public,
         accepted_at=timezone.now(),
-        accepted_on_time=on_time(resident_request),
+        accepted_on_time=accepted_in_time(resident_request),
     )
 
 
@@ -55,7 +56,7 @@ def request_refuse(*, resident_request: ResidentRequest, actor, reason: str) -> 
         action=TimelineAction.REFUSE,
         note=reason,
         public=True,
-        accepted_on_time=on_time(resident_request),
+        accepted_on_time=accepted_in_time(resident_request),
         answer_note=reason,
         closed_at=timezone.now(),
     )
@@ -99,7 +100,7 @@ def request_dispatch(*, resident_request: ResidentRequest, actor, handler=None, 
         raise ValidationError({"handler": _("This person cannot handle requests in this area.")})
     if handler_unit is not None and handler_unit.community_id != resident_request.grid.community_id:
         raise ValidationError({"handler_unit": _("The resident unit must be in the request's community.")})
-    return transition(
+    resident_request = transition(
         resident_request,
         to=Status.DISPATCHED,
         actor=actor,
@@ -111,6 +112,8 @@ def request_dispatch(*, resident_request: ResidentRequest, actor, handler=None, 
         handler_unit=handler_unit,
         dispatched_at=timezone.now(),
     )
+    notify_next(resident_request, actor=actor)
+    return resident_request
 
 
 def _is_volunteer_of(user, resident_request: ResidentRequest) -> bool:
@@ -151,18 +154,20 @@ def request_handle(*, resident_request: ResidentRequest, actor, result_note: str
     if len((result_note or "").strip()) < 2:
         raise ValidationError({"result_note": _("Say what was done (at least 2 characters).")})
     request_add_photos(resident_request=resident_request, files=photos, kind=RequestPhoto.Kind.RESULT)
-    return transition(
+    # Verification runs on its own clock: a request handled in time is not late while it waits for the check.
+    resident_request = transition(
         resident_request,
         to=Status.HANDLED,
         actor=actor,
         action=TimelineAction.HANDLE,
         note=result_note,
         public=public,
-        restart_stage=False,
         result_note=result_note,
         handled_at=timezone.now(),
         handled_on_time=on_time(resident_request),
     )
+    notify_next(resident_request, actor=actor)
+    return resident_request
 
 
 @transaction.atomic
@@ -172,21 +177,32 @@ def request_verify(*, resident_request: ResidentRequest, actor, passed: bool, no
     if actor.pk == resident_request.handler_id:
         raise PermissionDenied(_("The check must be made by someone other than the handler."))
     if passed:
-        resident_request = transition(resident_request, to=Status.VERIFIED, actor=actor, action=TimelineAction.VERIFY, note=note, public=public)
+        resident_request = transition(
+            resident_request,
+            to=Status.VERIFIED,
+            actor=actor,
+            action=TimelineAction.VERIFY,
+            note=note,
+            public=public,
+            verified_on_time=on_time(resident_request),
+        )
         _credit_volunteer(resident_request, actor)
-        return resident_request
-    if len(note.strip()) < 2:
-        raise ValidationError({"note": _("Say what is still wrong (at least 2 characters).")})
-    return transition(
-        resident_request,
-        to=Status.IN_PROGRESS,
-        actor=actor,
-        action=TimelineAction.REWORK,
-        note=note,
-        public=public,
-        rework_count=F("rework_count") + 1,
-        handled_on_time=None,
-    )
+    else:
+        if len(note.strip()) < 2:
+            raise ValidationError({"note": _("Say what is still wrong (at least 2 characters).")})
+        resident_request = transition(
+            resident_request,
+            to=Status.IN_PROGRESS,
+            actor=actor,
+            action=TimelineAction.REWORK,
+            note=note,
+            public=public,
+            rework_count=F("rework_count") + 1,
+            handled_on_time=None,
+            verified_on_time=on_time(resident_request),
+        )
+    notify_next(resident_request, actor=actor)
+    return resident_request
 
 
 def _credit_volunteer(resident_request: ResidentRequest, actor) -> None:
@@ -213,7 +229,7 @@ def request_answer(*, resident_request: ResidentRequest, actor, answer_note: str
     require(actor, Capability.DISPATCH_REQUESTS, resident_request)
     if len((answer_note or "").strip()) < 2:
         raise ValidationError({"answer_note": _("Write what the resident is told (at least 2 characters).")})
-    return transition(
+    resident_request = transition(
         resident_request,
         to=Status.ANSWERED,
         actor=actor,
@@ -224,6 +240,8 @@ def request_answer(*, resident_request: ResidentRequest, actor, answer_note: str
         answered_at=timezone.now(),
         answered_on_time=on_time(resident_request),
     )
+    notify_next(resident_request, actor=actor)
+    return resident_request
 
 
 def satisfied(rating: int) -> bool:
@@ -255,7 +273,7 @@ def request_follow_up(
         fields = {"rating": rating, "rating_note": note[:200], "redo_count": F("redo_count") + 1, "handled_on_time": None}
     try:
         # The resident's own comment shows on their own page; a cadre's note only when marked for the resident.
-        return transition(
+        resident_request = transition(
             resident_request,
             to=to,
             actor=actor,
@@ -269,6 +287,8 @@ def request_follow_up(
         if actor is None:
             raise ValidationError(RATED_ONCE) from exc
         raise
+    notify_next(resident_request, actor=actor)
+    return resident_request
 
 
 @transaction.atomic
@@ -282,7 +302,7 @@ def request_return(*, resident_request: ResidentRequest, actor, reason: str) -> 
         raise ValidationError(_("A request can be returned only within 2 working days of its dispatch."))
     if len((reason or "").strip()) < 2:
         raise ValidationError({"reason": _("Say why it is misrouted (at least 2 characters).")})
-    return transition(
+    resident_request = transition(
         resident_request,
         to=Status.ACCEPTED,
         actor=actor,
@@ -293,6 +313,8 @@ def request_return(*, resident_request: ResidentRequest, actor, reason: str) -> 
         handler_unit=None,
         returned_count=F("returned_count") + 1,
     )
+    notify_next(resident_request, actor=actor)
+    return resident_request
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from governance.models import User
@@ -48,8 +49,11 @@ def overdue_requests():
     ResidentRequest.objects.filter(pk__in=ids).update(
         status=Status.IN_PROGRESS, stage="handle", stage_started_at=past - dt.timedelta(days=3), stage_deadline=past, level="grid"
     )
+    # Some were never accepted: their accepting deadline moves them up too, by the same claim.
+    ResidentRequest.objects.filter(pk__in=ids[:10]).update(status=Status.SUBMITTED, stage="accept")
     # Every request the sweeps will find overdue, the demo's own overdue ones included.
-    overdue = ResidentRequest.objects.filter(status__in=HANDLING, stage="handle", stage_deadline__lt=timezone.now()).exclude(level="district")
+    late = Q(status__in=HANDLING, stage="handle") | Q(status=Status.SUBMITTED, stage="accept")
+    overdue = ResidentRequest.objects.filter(late, stage_deadline__lt=timezone.now()).exclude(level="district")
     overdue.update(escalation_count=0)
     return list(overdue.values_list("pk", flat=True))
 
