@@ -70,6 +70,12 @@ def scope_for(user, capability: str | None = None) -> Scope:
     return Scope(node_ids={level: frozenset(ids) for level, ids in collected.items() if ids})
 
 
+def roles_of(user) -> set[str]:
+    """The roles the user holds anywhere, from the memberships scope_for has read for this request."""
+    scope_for(user)
+    return {role for role, *_rest in getattr(user, "_memberships_cache", ())}
+
+
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str | None = None):
         scope = scope_for(user, capability)

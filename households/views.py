@@ -51,6 +51,7 @@ def building_households(request, pk):
         "floors": sorted(floors.items(), key=lambda item: -item[0]),
         "count": len(households),
         "can_edit": can_edit(request.user, building.ancestry()),
+        "can_read": scope_for(request.user, Capability.VIEW_LEDGER).contains(building.ancestry()),
     }
     return render(request, "households/building.html", context)
 

@@ -25,6 +25,7 @@ TIME_LIMITS = [
     ("immediate", "handle", 1, "working_days"),
     ("scheduled", "handle", 5, "working_days"),
     ("long_term", "handle", 3, "working_days"),
+    ("", "verify", 1, "working_days"),
     ("", "answer", 1, "working_days"),
     ("", "follow_up", 5, "working_days"),
 ]

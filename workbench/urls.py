@@ -5,4 +5,5 @@ from workbench import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("today/", views.today, name="today"),
+    path("me/", views.me, name="me"),
 ]

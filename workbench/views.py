@@ -1,14 +1,14 @@
 """Each person's pages: the home of their highest role, and the grid worker's today page on the phone."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import day_start, year_start
 from governance import selectors
 from governance.permissions import has_capability
-from governance.roles import ROLE_RANK, Capability
+from governance.roles import ROLE_RANK, Capability, Role
 from grids.models import Patrol
 from grids.selectors import worker_grid_list_for
 from households import selectors as ledger
@@ -16,12 +16,17 @@ from households.models import Household
 from notifications.selectors import notification_unread_for
 from resident_requests import selectors as request_selectors
 
+FIELD_HOMES = {Role.GRID_WORKER: "today", Role.GRID_LEADER: "today", Role.GRID_PART_TIME: "today", Role.VOLUNTEER: "volunteer-me"}
+
 
 def home(request):
     """Each role lands on its own home: the highest role the user holds decides which one."""
     memberships = list(selectors.membership_list_for(request.user).filter(user=request.user))
     memberships.sort(key=lambda m: -ROLE_RANK[m.role])
     primary = memberships[0] if memberships else None
+    # A grid worker's day starts on the today page; a volunteer's on their own volunteering page.
+    if primary is not None and primary.role in FIELD_HOMES:
+        return redirect(FIELD_HOMES[primary.role])
     level = primary.level if primary else None
     context = {"memberships": memberships, "primary": primary, "level": level}
     if primary is not None:
@@ -63,6 +68,7 @@ def today(request):
     context = {
         "grids": grids,
         "now": now,
+        "today": timezone.localdate(),
         "due": due[:8],
         "due_count": due.count(),
         "queue": request_selectors.my_queue(request.user)[:8],
@@ -73,3 +79,9 @@ def today(request):
         "not_visited": Household.objects.filter(grid__in=grids, status=Household.Status.ACTIVE).exclude(last_visited_at__gte=since_new_year).count(),
     }
     return render(request, "workbench/today.html", context)
+
+
+def me(request):
+    """我的: the person's roles, notifications, password, language and logout, one tap from the phone's tab bar."""
+    memberships = list(selectors.membership_list_for(request.user).filter(user=request.user))
+    return render(request, "workbench/me.html", {"memberships": memberships})

@@ -27,8 +27,8 @@ def test_volunteer_signs_up_checks_in_and_out_and_sees_hours_and_points(phone, b
     )
     balance_before = selectors.points_balance(member)
 
-    log_in(phone, "volunteer1")
-    phone.get_by_role("link", name="我的志愿服务").click()
+    # A volunteer's home is their own volunteering page.
+    log_in(phone, "volunteer1", lands_on="/volunteers/me/")
     phone.get_by_role("link", name="家电义务维修").click()
     phone.get_by_role("button", name="报名").click()
     assert phone.get_by_text("报名成功").is_visible()

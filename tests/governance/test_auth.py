@@ -22,7 +22,7 @@ def test_login_with_mobile_number(client, user):
     phone = user("grid1").phone
     response = post_login(client, f"+86{phone}", PASSWORD)
     assert response.status_code == 302
-    assert client.get(reverse("home")).context["user"].username == "grid1"
+    assert client.get(reverse("home"), follow=True).context["user"].username == "grid1"
 
 
 def test_wrong_password_shows_an_error_in_chinese(client):
@@ -81,11 +81,17 @@ def test_api_token_login(api, user):
 
 @pytest.mark.parametrize(
     ("username", "expected"),
-    [("grid1", "专职网格员"), ("community1", "社区党组织书记"), ("street1", "街道干部"), ("district", "区委组织部"), ("volunteer1", "志愿者")],
+    [("grid1", "每日巡查"), ("community1", "社区党组织书记"), ("street1", "街道干部"), ("district", "区委组织部"), ("volunteer1", "我的志愿服务")],
 )
 def test_each_role_lands_on_its_own_home(login, username, expected):
-    body = login(username).get(reverse("home")).content.decode()
+    body = login(username).get(reverse("home"), follow=True).content.decode()
     assert expected in body
+
+
+@pytest.mark.parametrize(("username", "home"), [("grid1", "today"), ("volunteer1", "volunteer-me"), ("community1", None)])
+def test_grid_workers_start_on_today_and_volunteers_on_their_own_page(login, username, home):
+    response = login(username).get(reverse("home"))
+    assert (response.status_code, response.get("Location")) == ((302, reverse(home)) if home else (200, None))
 
 
 def test_api_docs_work_offline(login):
@@ -99,7 +105,7 @@ def test_api_docs_work_offline(login):
 
 
 def test_menus_show_only_what_the_role_can_open(login):
-    volunteer = login("volunteer1").get(reverse("home")).content.decode()
+    volunteer = login("volunteer1").get(reverse("home"), follow=True).content.decode()
     assert reverse("household-list") not in volunteer and reverse("admin:index") not in volunteer
     cadre = login("community1").get(reverse("home")).content.decode()
     assert reverse("household-list") in cadre and reverse("audit-list") in cadre and reverse("admin:index") in cadre

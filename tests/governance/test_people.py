@@ -35,7 +35,7 @@ def test_community_cadre_adds_a_part_time_worker_to_its_grid(login, user):
     assert client.get(reverse("home"))["Location"] == reverse("password_change")
     new_password = {"old_password": "s3cure-pass-1", "new_password1": "own-Choice-2026", "new_password2": "own-Choice-2026"}
     assert client.post(reverse("password_change"), new_password).status_code == 302
-    assert grid.name in client.get(reverse("home")).content.decode()
+    assert grid.name in client.get(reverse("home"), follow=True).content.decode()
 
 
 def test_a_grid_keeps_a_single_full_time_worker(login, user):
@@ -136,6 +136,6 @@ def test_api_grant_and_revoke(api, user):
     [("community1", "volunteer-wishes"), ("community1", "volunteer-desk"), ("street1", "request-figures"), ("volunteer1", "volunteer-posts")],
 )
 def test_home_links_to_the_features_instead_of_announcing_them(login, username, feature):
-    body = login(username).get(reverse("home")).content.decode()
+    body = login(username).get(reverse("home"), follow=True).content.decode()
     assert f'href="{reverse(feature)}"' in body
     assert "即将上线" not in body

@@ -70,8 +70,8 @@ def test_grid_page_query_count(login, user, django_assert_num_queries):
     grid = user("grid1").memberships.get().grid
     # session, user, memberships (scope), the grid, counts of buildings and central households,
     # the page of buildings, the count for its paginator, breadcrumbs' street and district, role holders,
-    # the unread notifications in the header.
-    with django_assert_num_queries(12):
+    # the unread notifications and the requests waiting (我的诉求) in the header.
+    with django_assert_num_queries(13):
         assert client.get(f"/org/grid/{grid.pk}/").status_code == 200
 
 

@@ -70,6 +70,6 @@ def test_household_page_query_count(django_assert_num_queries):
     ContentType.objects.clear_cache()
     # session, user, memberships (scope), household with building/grid/community/head, household tags,
     # members, their tags, the visits page and its count, the two content types, the history entries,
-    # the members linking it (1+10), the unread notifications in the header.
-    with django_assert_num_queries(14):
+    # the members linking it (1+10), the unread notifications and the requests waiting in the header.
+    with django_assert_num_queries(15):
         assert client.get(reverse("household-detail", args=[household.pk])).status_code == 200

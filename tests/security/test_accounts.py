@@ -93,7 +93,7 @@ def test_reset_through_the_service_is_audited_notified_one_time_and_ends_session
     grid1 = user("grid1")
     old_token = token_for("grid1")
     client.force_login(grid1)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("home"), follow=True).status_code == 200
 
     from django.test import Client
 
