@@ -26,9 +26,20 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 def category_field() -> CategoryChoiceField:
-    return CategoryChoiceField(
-        queryset=Category.objects.filter(active=True).select_related("parent").order_by("parent__sort_order", "sort_order"), label=_("Category")
-    )
+    """Two levels: each parent category is a group of its children (a parent without children is chosen itself)."""
+    queryset = Category.objects.filter(active=True).select_related("parent").order_by("parent__sort_order", "sort_order")
+    field = CategoryChoiceField(queryset=queryset, label=_("Category"))
+    children: dict[int, list] = {}
+    parents = []
+    for category in queryset:
+        if category.parent_id is None:
+            parents.append(category)
+        else:
+            children.setdefault(category.parent_id, []).append((category.pk, category.name))
+    field.choices = [("", "---------")] + [
+        (parent.name, children[parent.pk]) if parent.pk in children else (parent.pk, parent.name) for parent in sorted(parents, key=lambda c: c.sort_order)
+    ]
+    return field
 
 
 class IntakeForm(forms.Form):
@@ -41,7 +52,7 @@ class IntakeForm(forms.Form):
     grid = forms.TypedChoiceField(label=_("Grid"), coerce=int)
     building = forms.IntegerField(label=_("Building number in the grid (optional)"), required=False, min_value=1)
     reporter_name = forms.CharField(label=_("Resident's name"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Resident's phone"), max_length=20, required=False)
+    phone = forms.CharField(label=_("Resident's phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     anonymous = forms.BooleanField(label=_("The resident wants to stay anonymous"), required=False)
     photos = PhotosField(label=_("Photos (up to 9)"), required=False)
     handled_on_spot = forms.BooleanField(label=_("I handled it on the spot (自行处置)"), required=False)
@@ -77,7 +88,12 @@ class PublicRequestForm(forms.Form):
     category = forms.ModelChoiceField(queryset=Category.objects.none())
     description = forms.CharField(label=_("What is the problem or what do you need?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, min_length=5)
     reporter_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Your mobile number (optional, for the answer)"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Your mobile number (optional, for the answer)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
     anonymous = forms.BooleanField(label=_("Stay anonymous"), required=False)
     photos = PhotosField(label=_("Photos (up to 9)"), required=False)
     website = HoneypotField()

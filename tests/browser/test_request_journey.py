@@ -6,7 +6,7 @@ from PIL import Image
 
 from governance.models import User
 from households.models import Household
-from resident_requests.models import ResidentRequest
+from resident_requests.models import Category, ResidentRequest
 from tests.browser.conftest import log_in, no_horizontal_scroll, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_a_request_from_the_card_to_the_rating(phone, browser, live_server, tmp_
     # The resident scans the card: no login.
     phone.goto(f"{phone.base_url}/r/{household.public_token}/")
     phone.get_by_role("link", name="反映问题或需求").click()
-    phone.get_by_label("诉求类别").select_option(label="物业管理 / 楼道灯")
+    phone.get_by_label("诉求类别").select_option(value=str(Category.objects.get(parent__name="物业管理", name="楼道灯").pk))
     phone.get_by_label("您遇到什么问题").fill("三单元楼道灯坏了一周，晚上看不见")
     phone.get_by_label("您的手机号").fill("13800138000")
     assert no_horizontal_scroll(phone)

@@ -9,7 +9,7 @@ from PIL import Image
 from core.personal_data import decrypt
 from governance.models import User
 from households.models import Household
-from resident_requests.models import ResidentRequest
+from resident_requests.models import Category, ResidentRequest
 from resident_requests.services.workflow import request_accept, request_answer, request_dispatch, request_handle, request_take, request_verify
 from tests.browser.conftest import log_in, no_horizontal_scroll, shoot
 
@@ -33,7 +33,7 @@ def test_the_resident_follows_their_request_by_its_secret_code_and_rates_it_once
     trap = phone.locator(".hp-field")
     box = trap.bounding_box()
     assert trap.get_attribute("aria-hidden") == "true" and box["x"] + box["width"] <= 0
-    phone.get_by_label("诉求类别").select_option(label="物业管理 / 楼道灯")
+    phone.get_by_label("诉求类别").select_option(value=str(Category.objects.get(parent__name="物业管理", name="楼道灯").pk))
     phone.get_by_label("您遇到什么问题").fill("二单元楼道灯不亮")
     phone.get_by_role("button", name="提交").click()
     phone.wait_for_url("**/track/**")

@@ -14,7 +14,7 @@ def test_grid1_starts_a_patrol_and_reports_a_problem_on_a_phone(phone):
     assert no_horizontal_scroll(phone)
     shoot(phone, "today-360")
     phone.get_by_role("link", name="现场上报问题").click()
-    phone.get_by_label("诉求类别").select_option(label=str(Category.objects.get(code="hazard-1")))
+    phone.get_by_label("诉求类别").select_option(value=str(Category.objects.get(code="hazard-1").pk))
     phone.get_by_label("反映的问题").fill("2号楼消防通道被三轮车堵塞")
     phone.get_by_role("button", name="提交").click()
     phone.wait_for_url("**/requests/**")

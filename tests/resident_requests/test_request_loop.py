@@ -12,6 +12,7 @@ from PIL import Image
 from governance.models import Membership, User
 from governance.roles import Role
 from grids.services import patrol_start
+from households.models import Household
 from oversight.figures import request_figures
 from resident_requests import selectors
 from resident_requests.lifecycle import HandlingLevel, Stage, Status, TimelineAction
@@ -180,3 +181,11 @@ def test_my_requests_shows_how_many_wait_for_me(new_request, user, login):
     request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1)
     body = login("grid1").get(reverse("today")).content.decode()
     assert f"data-waiting>{selectors.my_queue(grid1).count()}<" in body
+
+
+def test_categories_are_chosen_in_two_levels_on_every_form(client, login, user):
+    household = Household.objects.filter(grid=user("grid1").memberships.get().grid, status="active").first()
+    forms = [client.get(reverse("public-report", args=[household.public_token])), login("grid1").get(reverse("request-intake"))]
+    for response in forms:
+        body = response.content.decode()
+        assert '<optgroup label="物业管理">' in body and 'type="tel"' in body
