@@ -189,3 +189,10 @@ def test_categories_are_chosen_in_two_levels_on_every_form(client, login, user):
     for response in forms:
         body = response.content.decode()
         assert '<optgroup label="物业管理">' in body and 'type="tel"' in body
+
+
+def test_the_resident_is_told_what_happens_next_and_by_when(client, new_request):
+    request = new_request()
+    body = client.get(reverse("public-track", args=[request.tracking_code])).content.decode()
+    due = timezone.localtime(request.stage_deadline)
+    assert "data-next" in body and f"{due:%Y-%m-%d %H:%M}" in body
