@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import IdChoiceField
 from grids.selectors import worker_grid_list_for
 
 
 class PatrolStartForm(forms.Form):
-    grid = forms.ModelChoiceField(
+    grid = IdChoiceField(
         queryset=None,
         help_text=_("One of the grids where you are a grid worker."),
         # A grid that is not the worker's, or not a number at all, is refused alike.

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import IdChoiceField, IdMultipleChoiceField
 from party_building import selectors
 from party_building.models import LinkageRecord, ListCategory, Project
 from resident_requests.models import Category
@@ -11,7 +12,7 @@ TEXT_MAX = 4000
 
 
 class ResourceForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, label=_("Resident unit"), help_text=_("A resident unit of your area."))
+    unit = IdChoiceField(queryset=None, label=_("Resident unit"), help_text=_("A resident unit of your area."))
     category = forms.ChoiceField(choices=ListCategory.choices, label=_("Category"))
     description = forms.CharField(max_length=200, label=_("Resource"))
 
@@ -21,7 +22,7 @@ class ResourceForm(forms.Form):
 
 
 class DemandForm(forms.Form):
-    community = forms.ModelChoiceField(queryset=None, label=_("Community"), help_text=_("A community of your area."))
+    community = IdChoiceField(queryset=None, label=_("Community"), help_text=_("A community of your area."))
     category = forms.ChoiceField(choices=ListCategory.choices, label=_("Category"))
     description = forms.CharField(max_length=200, label=_("Demand"))
 
@@ -31,8 +32,8 @@ class DemandForm(forms.Form):
 
 
 class ProjectForm(forms.Form):
-    demand = forms.ModelChoiceField(queryset=None, label=_("Demand"))
-    resource = forms.ModelChoiceField(queryset=None, label=_("Resource"), help_text=_("A resource of the demand's street."))
+    demand = IdChoiceField(queryset=None, label=_("Demand"))
+    resource = IdChoiceField(queryset=None, label=_("Resource"), help_text=_("A resource of the demand's street."))
     owner = forms.CharField(max_length=50, label=_("Project owner"))
     plan = forms.CharField(max_length=TEXT_MAX, label=_("Plan"))
 
@@ -57,7 +58,7 @@ class _RecordFields(forms.Form):
 class LinkageRecordForm(_RecordFields):
     """A leader's own visit or contact, for one of their duties."""
 
-    duty = forms.ModelChoiceField(queryset=None, label=_("Duty"), help_text=_("One of your own linkage duties."))
+    duty = IdChoiceField(queryset=None, label=_("Duty"), help_text=_("One of your own linkage duties."))
     kind = forms.ChoiceField(choices=[(LinkageRecord.Kind.VISIT, _("Visit")), (LinkageRecord.Kind.CONTACT, _("Contact (phone, message)"))], label=_("Kind"))
 
     def __init__(self, *args, user, **kwargs):
@@ -68,8 +69,8 @@ class LinkageRecordForm(_RecordFields):
 class JointMeetingForm(_RecordFields):
     """A community's party-building joint meeting with its resident units."""
 
-    community = forms.ModelChoiceField(queryset=None, label=_("Community"), help_text=_("A community whose joint meetings you record."))
-    units = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Resident units present"))
+    community = IdChoiceField(queryset=None, label=_("Community"), help_text=_("A community whose joint meetings you record."))
+    units = IdMultipleChoiceField(queryset=None, required=False, label=_("Resident units present"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,4 +80,4 @@ class JointMeetingForm(_RecordFields):
 
 class ProblemToRequestForm(forms.Form):
     problem = forms.CharField(max_length=TEXT_MAX, label=_("Problem"), help_text=_("One of the problems recorded, as written."))
-    category = forms.ModelChoiceField(queryset=Category.objects.filter(active=True), label=_("Category"))
+    category = IdChoiceField(queryset=Category.objects.filter(active=True), label=_("Category"))
