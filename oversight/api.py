@@ -314,14 +314,17 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
 
 
 def _download(kind: str, renderer):
-    @extend_schema(responses={(200, renderer.media_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"The report's {kind} file."), **errors(403, 404)})
-    @action(detail=True, methods=["get"], url_path=kind, renderer_classes=[JSONRenderer, renderer], pagination_class=None, filter_backends=[])
+    """GET /api/monthly-reports/{id}/<kind>/: the archive page's file, after the same scope check."""
+
     def download(self, request, pk=None):
         report = monthly_report_get_for(request.user, pk)
         return file_response(getattr(report, kind), attachment=True, filename=f"{report.title}.{kind}")
 
+    # DRF maps the route to the method by its name, which must be the class attribute's.
     download.__name__ = kind
-    return download
+    routed = action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, renderer], pagination_class=None, filter_backends=[])(download)
+    responses = {(200, renderer.media_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"The report's {kind} file."), **errors(403, 404)}
+    return extend_schema(responses=responses)(routed)
 
 
 class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
