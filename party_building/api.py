@@ -49,10 +49,12 @@ class ProjectSerializer(serializers.ModelSerializer):
 class ListCreateMixin(FormCreateMixin):
     """A list of the three: created with the page's form by the page's service, read in the caller's area (403 without the capability)."""
 
-    def get_queryset(self):
-        # The schema generator inspects the view without a user.
-        if not getattr(self, "swagger_fake_view", False) and not has_capability(self.request.user, Capability.MANAGE_LISTS):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not has_capability(request.user, Capability.MANAGE_LISTS):
             raise PermissionDenied
+
+    def get_queryset(self):
         return self.list_selector(self.request.user)
 
 
@@ -131,14 +133,17 @@ class ComplianceSerializer(serializers.Serializer):
     no_meeting = CommunityRefSerializer(many=True, help_text="Communities without this month's party-building joint meeting.")
 
 
-def _follows_linkage(user) -> None:
-    """As on the page: those who see all linkage, and leaders with duties of their own."""
-    if not can_see_all_linkage(user) and not selectors.own_duty_list_for(user).exists():
-        raise PermissionDenied
+class FollowsLinkageMixin:
+    """As on the page: those who see all linkage, and leaders with duties of their own; anyone else gets 403."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not can_see_all_linkage(request.user) and not selectors.own_duty_list_for(request.user).exists():
+            raise PermissionDenied
 
 
 @extend_schema_view(list=extend_schema(responses={200: LinkageDutySerializer(many=True), **errors(403)}))
-class LinkageDutyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class LinkageDutyViewSet(FollowsLinkageMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Linkage duties: every duty of the caller's area for those who see all linkage, otherwise the caller's own."""
 
     serializer_class = LinkageDutySerializer
@@ -148,14 +153,12 @@ class LinkageDutyViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # The schema generator inspects the view without a user.
         if getattr(self, "swagger_fake_view", False):
             return LinkageDuty.objects.none()
-        _follows_linkage(self.request.user)
         return selectors.duty_list_for(self.request.user)
 
     @extend_schema(responses={200: ComplianceSerializer, **errors(403)})
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def compliance(self, request):
         """Who is behind and which communities have not met this month: the linkage page's figures."""
-        _follows_linkage(request.user)
         communities = list(selectors.linkage_community_list_for(request.user)[:100])
         state = linkage.compliance(selectors.duty_list_for(request.user), communities)
         behind = [{"duty": duty, "what": str(what)} for duty, what in state["behind"]]
@@ -181,7 +184,7 @@ class RequestMadeSerializer(serializers.ModelSerializer):
     list=extend_schema(responses={200: LinkageRecordSerializer(many=True), **errors(403)}),
     create=extend_schema(request=form_input(LinkageRecordForm), responses={201: LinkageRecordSerializer, **errors(400, 403)}),
 )
-class LinkageRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class LinkageRecordViewSet(FollowsLinkageMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Visits, contacts and joint meetings of the communities the caller follows; a problem raised becomes a request in one step."""
 
     serializer_class = LinkageRecordSerializer
@@ -191,7 +194,6 @@ class LinkageRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # The schema generator inspects the view without a user.
         if getattr(self, "swagger_fake_view", False):
             return LinkageRecord.objects.none()
-        _follows_linkage(self.request.user)
         return selectors.record_list_for(self.request.user)
 
     def _created(self, record):
