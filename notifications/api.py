@@ -1,6 +1,6 @@
 """The inbox over the API: the caller's own notifications only, the unread count, marking one or all read."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many notifications this call marked read.")
 
 
+@extend_schema_view(list=extend_schema(responses={200: NotificationSerializer(many=True), **errors(400)}))
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caller's inbox, newest first: nobody reads another person's notifications."""
 

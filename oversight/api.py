@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action, api_view, renderer_classes
 from rest_framework.renderers import JSONRenderer
@@ -27,7 +27,8 @@ from oversight.selectors import assessment_for, coverage_for, monthly_report_get
 FIGURE_LEVELS = [Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
 NODE_PARAMETERS = [
     OpenApiParameter("level", str, OpenApiParameter.PATH, enum=[str(level) for level in FIGURE_LEVELS], description="The level of the node."),
-    OpenApiParameter("pk", int, OpenApiParameter.PATH, description="The node's id at that level."),
+    # The schema names the path's `pk` `id`, as for every other path.
+    OpenApiParameter("id", int, OpenApiParameter.PATH, description="The node's id at that level."),
 ]
 PERIOD_PARAMETERS = [
     OpenApiParameter("period", str, enum=["month", "quarter", "year", "custom"], description="This month (default), quarter or year up to today, or `custom`."),
@@ -327,6 +328,10 @@ def _download(kind: str, renderer):
     return extend_schema(responses=responses)(routed)
 
 
+@extend_schema_view(
+    list=extend_schema(responses={200: MonthlyReportSerializer(many=True), **errors(400, 403)}),
+    retrieve=extend_schema(responses={200: MonthlyReportSerializer, **errors(403, 404)}),
+)
 class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
     """The monthly reports (月报) of the caller's area, as PDF and .xlsx: the same files as the report archive page."""
 

@@ -35,13 +35,13 @@ def list_community_list_for(user):
 
 def own_duty_list_for(user):
     """The user's own linkage duties."""
-    return LinkageDuty.objects.filter(user=user).select_related("community", "user")
+    return LinkageDuty.objects.filter(user=user).select_related("community", "user").order_by("community__code", "kind", "id")
 
 
 def duty_list_for(user):
     """Every duty of the user's area for those who see all linkage, otherwise their own."""
     if can_see_all_linkage(user):
-        return LinkageDuty.objects.visible_to(user, Capability.VIEW_HIERARCHY).select_related("community", "user")
+        return LinkageDuty.objects.visible_to(user, Capability.VIEW_HIERARCHY).select_related("community", "user").order_by("community__code", "kind", "id")
     return own_duty_list_for(user)
 
 
