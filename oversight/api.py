@@ -37,6 +37,11 @@ PERIOD_PARAMETERS = [
 ]
 
 
+def whole_numbers(name: str, **fields: str) -> type[serializers.Serializer]:
+    """A group of counts, each documented by its help text."""
+    return type(name, (serializers.Serializer,), {field: serializers.IntegerField(help_text=text) for field, text in fields.items()})
+
+
 def _period(params):
     """The page's period selector, read strictly: each bad parameter is a 400 naming it."""
     today = timezone.localdate()
@@ -55,13 +60,15 @@ class RateSerializer(serializers.Serializer):
     rate = serializers.FloatField(allow_null=True, help_text="Percent with one decimal; null when nothing is counted below the line.")
 
 
-class CoverageFiguresSerializer(serializers.Serializer):
-    registered = serializers.IntegerField(help_text="Active households.")
-    visited_30 = serializers.IntegerField(help_text="Visited in the last 30 days.")
-    visited_90 = serializers.IntegerField(help_text="Visited in the last 90 days.")
-    key_care_total = serializers.IntegerField()
-    key_care_on_time = serializers.IntegerField(help_text="Key-care households whose next visit is not overdue.")
-    due = serializers.IntegerField(help_text="Households whose visit is due today or overdue.")
+CoverageFiguresSerializer = whole_numbers(
+    "CoverageFiguresSerializer",
+    registered="Active households.",
+    visited_30="Visited in the last 30 days.",
+    visited_90="Visited in the last 90 days.",
+    key_care_total="Active key-care households.",
+    key_care_on_time="Key-care households whose next visit is not overdue.",
+    due="Households whose visit is due today or overdue.",
+)
 
 
 class CountByNameSerializer(serializers.Serializer):
@@ -79,11 +86,13 @@ class CountByStatusSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class AgesSerializer(serializers.Serializer):
-    week = serializers.IntegerField(help_text="Open requests filed in the last 7 days.")
-    month = serializers.IntegerField(help_text="Filed 7 to 30 days ago.")
-    quarter = serializers.IntegerField(help_text="Filed 30 to 90 days ago.")
-    older = serializers.IntegerField(help_text="Filed more than 90 days ago.")
+AgesSerializer = whole_numbers(
+    "AgesSerializer",
+    week="Open requests filed in the last 7 days.",
+    month="Filed 7 to 30 days ago.",
+    quarter="Filed 30 to 90 days ago.",
+    older="Filed more than 90 days ago.",
+)
 
 
 class OverdueSerializer(serializers.Serializer):
@@ -106,17 +115,15 @@ class VolunteerFiguresSerializer(serializers.Serializer):
     wishes_fulfilled = serializers.IntegerField()
 
 
-class ListFiguresSerializer(serializers.Serializer):
-    resources = serializers.IntegerField()
-    demands = serializers.IntegerField()
-    projects = serializers.IntegerField()
-    done = serializers.IntegerField()
-
-
-class LinkageFiguresSerializer(serializers.Serializer):
-    duties = serializers.IntegerField()
-    behind = serializers.IntegerField(help_text="Duties behind this quarter, week or fortnight.")
-    no_meeting = serializers.IntegerField(help_text="Communities without this month's joint meeting.")
+ListFiguresSerializer = whole_numbers(
+    "ListFiguresSerializer", resources="Resources listed.", demands="Demands listed.", projects="Projects matched.", done="Projects done."
+)
+LinkageFiguresSerializer = whole_numbers(
+    "LinkageFiguresSerializer",
+    duties="Linkage duties.",
+    behind="Duties behind this quarter, week or fortnight.",
+    no_meeting="Communities without this month's joint meeting.",
+)
 
 
 class TrendSerializer(serializers.Serializer):
@@ -126,20 +133,20 @@ class TrendSerializer(serializers.Serializer):
     visits = serializers.IntegerField()
 
 
-class ChildFiguresSerializer(serializers.Serializer):
+class NodeRefSerializer(serializers.Serializer):
     level = serializers.CharField()
     id = serializers.IntegerField()
     name = serializers.CharField()
+
+
+class ChildFiguresSerializer(NodeRefSerializer):
     households = serializers.IntegerField()
     key_care = serializers.IntegerField()
     requests = serializers.IntegerField()
     closed = serializers.IntegerField()
 
 
-class DashboardSerializer(serializers.Serializer):
-    level = serializers.CharField()
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+class DashboardSerializer(NodeRefSerializer):
     period = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()

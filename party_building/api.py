@@ -58,28 +58,33 @@ class ListCreateMixin(FormCreateMixin):
         return self.list_selector(self.request.user)
 
 
-@extend_schema_view(
-    list=extend_schema(responses={200: ResourceSerializer(many=True), **errors(403)}),
-    create=extend_schema(request=form_input(ResourceForm), responses={201: ResourceSerializer, **errors(400, 403)}),
-)
+def three_list(form_class, service, selector):
+    """Give a list of the three its read in scope and its POST through the page's form and service, both documented."""
+
+    def decorate(viewset):
+        viewset.create_form, viewset.create_service, viewset.list_selector = form_class, staticmethod(service), staticmethod(selector)
+        return extend_schema_view(
+            list=extend_schema(responses={200: viewset.serializer_class(many=True), **errors(403)}),
+            create=extend_schema(request=form_input(form_class), responses={201: viewset.serializer_class, **errors(400, 403)}),
+        )(viewset)
+
+    return decorate
+
+
+@three_list(ResourceForm, lists.resource_add, selectors.resource_list_for)
 class ResourceViewSet(ListCreateMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """资源清单: what resident units offer."""
 
     serializer_class = ResourceSerializer
     filterset_fields = ["category", "unit"]
-    create_form, create_service, list_selector = ResourceForm, staticmethod(lists.resource_add), staticmethod(selectors.resource_list_for)
 
 
-@extend_schema_view(
-    list=extend_schema(responses={200: DemandSerializer(many=True), **errors(403)}),
-    create=extend_schema(request=form_input(DemandForm), responses={201: DemandSerializer, **errors(400, 403)}),
-)
+@three_list(DemandForm, lists.demand_add, selectors.demand_list_for)
 class DemandViewSet(ListCreateMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """需求清单: what communities need, with matching resources suggested for the open ones."""
 
     serializer_class = DemandSerializer
     filterset_fields = ["category", "community"]
-    create_form, create_service, list_selector = DemandForm, staticmethod(lists.demand_add), staticmethod(selectors.demand_list_for)
 
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -88,16 +93,12 @@ class DemandViewSet(ListCreateMixin, mixins.ListModelMixin, viewsets.GenericView
         return self.get_paginated_response(DemandSerializer(page, many=True, context=context).data)
 
 
-@extend_schema_view(
-    list=extend_schema(responses={200: ProjectSerializer(many=True), **errors(403)}),
-    create=extend_schema(request=form_input(ProjectForm), responses={201: ProjectSerializer, **errors(400, 403)}),
-)
+@three_list(ProjectForm, lists.project_create, selectors.project_list_for)
 class ProjectViewSet(ListCreateMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """项目清单: a demand matched with a resource, moved on to done with its result."""
 
     serializer_class = ProjectSerializer
     filterset_fields = ["status", "community"]
-    create_form, create_service, list_selector = ProjectForm, staticmethod(lists.project_create), staticmethod(selectors.project_list_for)
 
     @extend_schema(request=form_input(ProjectStatusForm), responses={200: ProjectSerializer, **errors(400, 403, 404)})
     @action(detail=True, methods=["post"])
