@@ -1,14 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import Router
 from governance import api as governance_api
+from grids import api as grids_api
 from households import api as households_api
+from notifications import api as notifications_api
+from oversight import api as oversight_api
+from party_building import api as party_building_api
 from resident_requests import api as requests_api
 from volunteers import api as volunteers_api
+from workbench import api as workbench_api
 
 router = Router()
 router.register("districts", governance_api.DistrictViewSet, basename="district")
@@ -19,6 +24,8 @@ router.register("buildings", governance_api.BuildingViewSet, basename="building"
 router.register("resident-units", governance_api.ResidentUnitViewSet, basename="resident-unit")
 router.register("memberships", governance_api.MembershipViewSet, basename="membership")
 router.register("audit", governance_api.AuditEntryViewSet, basename="audit")
+router.register("patrols", grids_api.PatrolViewSet, basename="patrol")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 router.register("households", households_api.HouseholdViewSet, basename="household")
 router.register("residents", households_api.ResidentViewSet, basename="resident")
 router.register("visits", households_api.VisitViewSet, basename="visit")
@@ -34,6 +41,23 @@ router.register("gifts", volunteers_api.GiftViewSet, basename="gift")
 router.register("gift-redemptions", volunteers_api.RedemptionViewSet, basename="gift-redemption")
 router.register("points-entries", volunteers_api.PointsEntryViewSet, basename="points-entry")
 router.register("dual-reports", volunteers_api.DualReportViewSet, basename="dual-report")
+router.register("list-resources", party_building_api.ResourceViewSet, basename="list-resource")
+router.register("list-demands", party_building_api.DemandViewSet, basename="list-demand")
+router.register("list-projects", party_building_api.ProjectViewSet, basename="list-project")
+router.register("linkage-duties", party_building_api.LinkageDutyViewSet, basename="linkage-duty")
+router.register("linkage-records", party_building_api.LinkageRecordViewSet, basename="linkage-record")
+router.register("monthly-reports", oversight_api.MonthlyReportViewSet, basename="monthly-report")
+
+# Single answers about a node or the caller (not collections): plain routes beside the router's, grouped per app.
+NODE = r"(?P<level>district|street|community|grid)/(?P<pk>[0-9]+)"
+api_views = [
+    re_path(rf"^api/dashboards/{NODE}/$", oversight_api.dashboard, name="api-dashboard"),
+    re_path(rf"^api/dashboards/{NODE}/export/$", oversight_api.dashboard_export, name="api-dashboard-export"),
+    re_path(rf"^api/coverage/{NODE}/$", oversight_api.coverage, name="api-coverage"),
+    path("api/request-figures/", oversight_api.request_figures, name="api-request-figures"),
+    path("api/assessment/", oversight_api.assessment, name="api-assessment"),
+    path("api/today/", workbench_api.today, name="api-today"),
+]
 
 handler400 = "governance.views.bad_request"
 
@@ -44,6 +68,7 @@ urlpatterns = [
     path("api/me/", governance_api.me, name="api-me"),
     path("api/auth/token/", governance_api.TokenView.as_view(), name="api-token"),
     path("api/users/<int:pk>/password-reset/", governance_api.user_password_reset, name="api-user-password-reset"),
+    *api_views,
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

@@ -8,20 +8,20 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import form_cleaned
 from grids import services
+from grids.forms import PatrolEndForm, PatrolStartForm
 from grids.models import Patrol
-from grids.selectors import worker_grid_list_for
 
 
 @require_POST
 def patrol_start(request):
-    chosen = request.POST.get("grid", "")
+    form = PatrolStartForm(request.POST, user=request.user)
     # A grid that is not the worker's, or not a number at all, is refused alike.
-    grid = worker_grid_list_for(request.user).filter(pk=int(chosen)).first() if chosen.isascii() and chosen.isdigit() else None
-    if grid is None:
+    if not form.is_valid():
         raise PermissionDenied
     try:
-        services.patrol_start(actor=request.user, grid=grid)
+        services.patrol_start(actor=request.user, grid=form.cleaned_data["grid"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("today")
@@ -32,8 +32,10 @@ def patrol_end(request, pk):
     patrol = Patrol.objects.filter(pk=pk, worker=request.user).first()
     if patrol is None:
         raise PermissionDenied
+    form = PatrolEndForm(request.POST)
     try:
-        patrol = services.patrol_end(actor=request.user, patrol=patrol, notes=request.POST.get("notes", ""))
+        notes = form_cleaned(form)["notes"]
+        patrol = services.patrol_end(actor=request.user, patrol=patrol, notes=notes)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

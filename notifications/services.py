@@ -41,3 +41,8 @@ def notification_send_requested(sender, *, messages: list[dict], **kwargs) -> li
 def notification_mark_read(*, actor, notification_id: int) -> bool:
     """The person marks one of their own notifications read; only their inbox changes, so no audit row is written."""
     return Notification.objects.filter(user=actor, pk=notification_id, read_at__isnull=True).update(read_at=timezone.now()) == 1
+
+
+def notification_mark_all_read(*, actor) -> int:
+    """The person marks their whole inbox read; returns how many were unread. Only their inbox changes, so no audit row."""
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())

@@ -4,5 +4,6 @@ from notifications import views
 
 urlpatterns = [
     path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/read/", views.notification_read_all, name="notification-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
 ]

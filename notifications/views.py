@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from notifications.selectors import notification_list_for
-from notifications.services import notification_mark_read
+from notifications.services import notification_mark_all_read, notification_mark_read
 
 
 def notification_list(request):
@@ -16,4 +16,10 @@ def notification_list(request):
 @require_POST
 def notification_read(request, pk):
     notification_mark_read(actor=request.user, notification_id=pk)
+    return redirect("notification-list")
+
+
+@require_POST
+def notification_read_all(request):
+    notification_mark_all_read(actor=request.user)
     return redirect("notification-list")

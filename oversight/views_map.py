@@ -8,36 +8,16 @@ from django.shortcuts import render
 from governance import selectors as governance_selectors
 from governance.roles import Capability, Level
 from grids.models import Building
-from households import selectors
 from households.models import Household
-from oversight.dashboards import THROUGH_GRID
+from oversight.selectors import COVERAGE_CHILD, coverage_for
 from resident_requests.lifecycle import OPEN
 from resident_requests.models import ResidentRequest
-
-# Child grouping of the coverage table at each level.
-COVERAGE_CHILD = {
-    Level.DISTRICT: ("grid__street", "grid__street__name"),
-    Level.STREET: ("grid__community", "grid__community__name"),
-    Level.COMMUNITY: ("grid", "grid__name"),
-    Level.GRID: ("building", "building__name"),
-}
 
 
 def coverage(request, level, pk):
     if level not in COVERAGE_CHILD:
         raise Http404
-    node = governance_selectors.figures_node_get_for(request.user, level, pk)
-    households = selectors.household_list_for(request.user).filter(**{THROUGH_GRID[level]: node}).prefetch_related(None)
-    key, label = COVERAGE_CHILD[level]
-    rows = selectors.coverage_by(households, key, label)
-    context = {
-        "node": node,
-        "level": level,
-        "figures": selectors.coverage(households),
-        "rows": [{**row, "name": row[label], "id": row[key]} for row in rows],
-        "child_level": {"grid__street": "street", "grid__community": "community", "grid": "grid", "building": "building"}[key],
-    }
-    return render(request, "oversight/coverage.html", context)
+    return render(request, "oversight/coverage.html", coverage_for(request.user, level, pk))
 
 
 def situation_map(request, level, pk):

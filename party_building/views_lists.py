@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from governance.models import Community, ResidentUnit
+from core.forms import form_cleaned
 from governance.permissions import has_capability
 from governance.roles import Capability
-from party_building import lists
-from party_building.models import DemandItem, ListCategory, Project, ResourceItem
+from party_building import lists, selectors
+from party_building.forms import DemandForm, ProjectForm, ProjectStatusForm, ResourceForm
+from party_building.models import ListCategory, Project
 
 LIMIT = 200
 
@@ -26,43 +27,32 @@ def three_lists(request):
         else:
             messages.success(request, _("Saved."))
         return redirect("three-lists")
-    demands = list(DemandItem.objects.visible_to(user, Capability.MANAGE_LISTS).select_related("community__street", "project")[:LIMIT])
+    demands = list(selectors.demand_list_for(user)[:LIMIT])
     suggestions = lists.match_suggestions(demands)
     context = {
-        "resources": ResourceItem.objects.visible_to(user, Capability.MANAGE_LISTS).select_related("unit")[:LIMIT],
+        "resources": selectors.resource_list_for(user)[:LIMIT],
         "demands": [(demand, suggestions.get(demand.pk, [])) for demand in demands],
-        "projects": Project.objects.visible_to(user, Capability.MANAGE_LISTS).select_related("demand", "resource__unit")[:LIMIT],
-        "units": ResidentUnit.objects.visible_to(user, Capability.MANAGE_LISTS).order_by("name")[:LIMIT],
-        "communities": Community.objects.visible_to(user, Capability.MANAGE_LISTS).order_by("name")[:LIMIT],
+        "projects": selectors.project_list_for(user)[:LIMIT],
+        "units": selectors.list_unit_list_for(user)[:LIMIT],
+        "communities": selectors.list_community_list_for(user)[:LIMIT],
         "categories": ListCategory.choices,
         "statuses": Project.Status.choices,
     }
     return render(request, "party_building/three_lists.html", context)
 
 
+# The page's actions: the form that reads each one and the service that applies it.
+ACTIONS = {"resource": (ResourceForm, lists.resource_add), "demand": (DemandForm, lists.demand_add), "project": (ProjectForm, lists.project_create)}
+
+
 def _act(request) -> None:
     user, post = request.user, request.POST
     action = post.get("action")
-    if action == "resource":
-        unit = ResidentUnit.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("unit") or 0).first()
-        if unit is None:
-            raise PermissionDenied
-        lists.resource_add(actor=user, unit=unit, category=post.get("category", ""), description=post.get("description", ""))
-    elif action == "demand":
-        community = Community.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("community") or 0).first()
-        if community is None:
-            raise PermissionDenied
-        lists.demand_add(actor=user, community=community, category=post.get("category", ""), description=post.get("description", ""))
-    elif action == "project":
-        demand = DemandItem.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("demand") or 0).first()
-        resource = ResourceItem.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("resource") or 0).first()
-        if demand is None or resource is None:
-            raise PermissionDenied
-        lists.project_create(actor=user, demand=demand, resource=resource, owner=post.get("owner", ""), plan=post.get("plan", ""))
+    if action in ACTIONS:
+        form_class, service = ACTIONS[action]
+        service(actor=user, **form_cleaned(form_class(post, user=user)))
     elif action == "status":
-        project = Project.objects.visible_to(user, Capability.MANAGE_LISTS).filter(pk=post.get("project") or 0).first()
-        if project is None:
-            raise PermissionDenied
-        lists.project_update(actor=user, project=project, status=post.get("status", ""), result=post.get("result", ""))
+        project = selectors.project_get_for(user, post.get("project", ""))
+        lists.project_update(actor=user, project=project, **form_cleaned(ProjectStatusForm(post)))
     else:
         raise PermissionDenied

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from governance.api import ErrorSerializer
+from core.api import ErrorSerializer
 from governance.roles import Capability
 from grids.models import Grid
 from resident_requests import selectors

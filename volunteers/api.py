@@ -1,62 +1,17 @@
 """The volunteer actions over the API: each takes the same form as its page (documented here as its input schema) and calls the same service."""
 
-import functools
-from collections.abc import Mapping
-
-from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api import FormCreateMixin, form_create, form_input
+from core.api import form_valid as _valid
+from core.api import request_body as _body
 from volunteers import actions, forms, selectors, services
 from volunteers.models import Activity, DualReport, Gift, PointsEntry, PostClaim, Redemption, ServicePost, Signup, Volunteer, Wish
-
-
-def _input_field(field: django_forms.Field) -> serializers.Field:
-    """The schema of one form field; the form itself still validates, so the page and the API accept exactly the same."""
-    common = {"required": field.required, "help_text": field.help_text or None}
-    if isinstance(field, django_forms.ModelMultipleChoiceField):
-        return serializers.ListField(child=serializers.IntegerField(), **common)
-    if isinstance(field, django_forms.ModelChoiceField):
-        return serializers.IntegerField(**common)
-    if isinstance(field, django_forms.MultipleChoiceField):
-        return serializers.MultipleChoiceField(choices=field.choices, **common)
-    if isinstance(field, django_forms.BooleanField):
-        return serializers.BooleanField(**common)
-    if isinstance(field, django_forms.DateTimeField):
-        return serializers.DateTimeField(**common)
-    if isinstance(field, django_forms.DecimalField):
-        return serializers.DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places, **common)
-    if isinstance(field, django_forms.IntegerField):
-        return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value, **common)
-    if isinstance(field, django_forms.FileField):
-        return serializers.FileField(**common)
-    return serializers.CharField(max_length=getattr(field, "max_length", None), allow_blank=not field.required, **common)
-
-
-@functools.cache
-def form_input(form_class) -> type[serializers.Serializer]:
-    """The OpenAPI input of an action, read off the form the page uses."""
-    fields = {name: _input_field(field) for name, field in form_class.base_fields.items() if not getattr(field, "honeypot", False)}
-    return type(f"{form_class.__name__.removesuffix('Form')}Input", (serializers.Serializer,), fields)
-
-
-def _body(request):
-    """The request body as a mapping: a JSON array, number or string is a 400, never a form reading `.get` on it."""
-    if not isinstance(request.data, Mapping):
-        raise serializers.ValidationError({"non_field_errors": [_("Send the fields as a JSON object or a form.")]})
-    return request.data
-
-
-def _valid(form) -> dict:
-    """The form's cleaned data, or the API's 400 with the form's messages per field."""
-    if not form.is_valid():
-        raise serializers.ValidationError({("non_field_errors" if name == "__all__" else name): list(errors) for name, errors in form.errors.items()})
-    return form.cleaned_data
 
 
 def _profile(request) -> Volunteer:
@@ -65,28 +20,6 @@ def _profile(request) -> Volunteer:
     if profile is None:
         raise PermissionDenied
     return profile
-
-
-class FormCreateMixin:
-    """POST to the list: the page's form validates, the feature's service writes; the answer is the new row as the list shows it."""
-
-    create_form: type[django_forms.Form]
-    create_service = None
-
-    def create(self, request):
-        data = _valid(self.create_form(_body(request), user=request.user))
-        created = self.create_service(actor=request.user, **data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data, status=status.HTTP_201_CREATED)
-
-
-def form_create(form_class, service):
-    """Give a viewset its POST to the list through the page's form and the service, documented with the form's fields."""
-
-    def decorate(viewset):
-        viewset.create_form, viewset.create_service = form_class, staticmethod(service)
-        return extend_schema_view(create=extend_schema(request=form_input(form_class), responses={201: viewset.serializer_class}))(viewset)
-
-    return decorate
 
 
 class VolunteerSerializer(serializers.ModelSerializer):

@@ -1,20 +1,13 @@
 """Each person's pages: the home of their highest role, and the grid worker's today page on the phone."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from core.dates import day_start, year_start
 from governance import selectors
 from governance.permissions import has_capability
 from governance.roles import ROLE_RANK, Capability, Role
-from grids.models import Patrol
-from grids.selectors import worker_grid_list_for
 from households import selectors as ledger
-from households.models import Household
-from notifications.selectors import notification_unread_for
 from resident_requests import selectors as request_selectors
+from workbench.today import today_for
 
 FIELD_HOMES = {Role.GRID_WORKER: "today", Role.GRID_LEADER: "today", Role.GRID_PART_TIME: "today", Role.VOLUNTEER: "volunteer-me"}
 
@@ -55,30 +48,7 @@ def _ledger_summary(user) -> dict:
 
 def today(request):
     """The grid worker's day: visits due, requests with countdowns, notifications and the patrol."""
-    grids = list(worker_grid_list_for(request.user))
-    if not grids:
-        raise PermissionDenied(_("The today page is for grid workers."))
-    now = timezone.now()
-    since_new_year = day_start(year_start(timezone.localdate()))
-    due = ledger.visits_due_for(request.user)
-    patrols_today = list(Patrol.objects.filter(worker=request.user, started_at__date=timezone.localdate()).select_related("grid"))
-    reports = request_selectors.patrol_report_counts([patrol.pk for patrol in patrols_today])
-    for patrol in patrols_today:
-        patrol.reports = reports.get(patrol.pk, {"reported": 0, "handled": 0})
-    context = {
-        "grids": grids,
-        "now": now,
-        "today": timezone.localdate(),
-        "due": due[:8],
-        "due_count": due.count(),
-        "queue": request_selectors.my_queue(request.user)[:8],
-        "notifications": notification_unread_for(request.user)[:5],
-        "patrol": Patrol.objects.filter(worker=request.user, ended_at__isnull=True).select_related("grid").first(),
-        "patrols_today": patrols_today,
-        # Households of the grid with no visit since 1 January: "一户不落".
-        "not_visited": Household.objects.filter(grid__in=grids, status=Household.Status.ACTIVE).exclude(last_visited_at__gte=since_new_year).count(),
-    }
-    return render(request, "workbench/today.html", context)
+    return render(request, "workbench/today.html", today_for(request.user))
 
 
 def me(request):

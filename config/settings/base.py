@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "RequestActionEnum": "resident_requests.lifecycle.RequestAction",
         "TimelineActionEnum": "resident_requests.lifecycle.TimelineAction",
         "HouseholdStatusEnum": "households.models.Household.Status",
+        "ListProjectStatusEnum": "party_building.models.Project.Status",
     },
 }
 

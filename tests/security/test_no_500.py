@@ -18,6 +18,7 @@ from households.idcard import parse_id_number
 from households.models import CareTag, Household, ImportRun, Resident, Visit
 from notifications.models import Notification
 from oversight.models import MonthlyReport
+from party_building.models import LinkageRecord, Project
 from resident_requests.models import Category, RequestPhoto, ResidentRequest, Status
 from resident_requests.services.workflow import request_accept
 from tests.resident_requests import conftest as requests_fixtures
@@ -137,6 +138,9 @@ def in_scope_ids() -> dict:
         "situation-map": node,
         "dashboard": node,
         "dashboard-export": node,
+        "api-dashboard": node,
+        "api-dashboard-export": node,
+        "api-coverage": node,
         "household-edit": {"pk": household.pk},
         "household-archive": {"pk": household.pk},
         "resident-create": {"pk": household.pk},
@@ -198,6 +202,11 @@ def in_scope_ids() -> dict:
         "points-entry": _first(PointsEntry.objects.filter(volunteer=volunteer)),
         "dual-report": _first(DualReport.objects.all()),
         "request": request.pk,
+        "notification": _first(Notification.objects.all()),
+        "patrol": _first(Patrol.objects.all()),
+        "list-project": _first(Project.objects.all()),
+        "linkage-record": _first(LinkageRecord.objects.all()),
+        "monthly-report": _first(MonthlyReport.objects.all()),
     }
     return ids
 

@@ -1,0 +1,135 @@
+"""Page forms on the API: the page's form validates, and its fields are read off as the action's OpenAPI input."""
+
+import functools
+import json
+from collections.abc import Mapping
+from contextlib import contextmanager
+
+from django import forms as django_forms
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
+
+from core.params import BadQuery
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every API error (config/api.py)."""
+
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The input is not valid; `extra.fields` names each field (or query parameter) and what is wrong with it.",
+    403: "The caller's roles do not allow this.",
+    404: "No such record in the caller's area (missing and out-of-scope records answer alike).",
+    409: "The record changed meanwhile; read it again.",
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """The documented error answers of an operation, each in the one error shape."""
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in codes}
+
+
+def _input_field(field: django_forms.Field) -> serializers.Field:
+    """The schema of one form field; the form itself still validates, so the page and the API accept exactly the same."""
+    common = {"required": field.required, "help_text": field.help_text or None}
+    if isinstance(field, django_forms.ModelMultipleChoiceField):
+        return serializers.ListField(child=serializers.IntegerField(), **common)
+    if isinstance(field, django_forms.ModelChoiceField):
+        return serializers.IntegerField(**common)
+    if isinstance(field, django_forms.MultipleChoiceField):
+        return serializers.MultipleChoiceField(choices=field.choices, **common)
+    if isinstance(field, django_forms.ChoiceField):
+        return serializers.ChoiceField(choices=field.choices, **common)
+    if isinstance(field, django_forms.BooleanField):
+        return serializers.BooleanField(**common)
+    if isinstance(field, django_forms.DateTimeField):
+        return serializers.DateTimeField(**common)
+    if isinstance(field, django_forms.DateField):
+        return serializers.DateField(**common)
+    if isinstance(field, django_forms.DecimalField):
+        return serializers.DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places, **common)
+    if isinstance(field, django_forms.IntegerField):
+        return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value, **common)
+    if isinstance(field, django_forms.FileField):
+        return serializers.FileField(**common)
+    return serializers.CharField(max_length=getattr(field, "max_length", None), allow_blank=not field.required, **common)
+
+
+@functools.cache
+def form_input(form_class) -> type[serializers.Serializer]:
+    """The OpenAPI input of an action, read off the form the page uses."""
+    fields = {name: _input_field(field) for name, field in form_class.base_fields.items() if not getattr(field, "honeypot", False)}
+    return type(f"{form_class.__name__.removesuffix('Form')}Input", (serializers.Serializer,), fields)
+
+
+def request_body(request):
+    """The request body as a mapping: a JSON array, number or string is a 400, never a form reading `.get` on it."""
+    if not isinstance(request.data, Mapping):
+        raise serializers.ValidationError({"non_field_errors": [_("Send the fields as a JSON object or a form.")]})
+    return request.data
+
+
+def form_valid(form) -> dict:
+    """The form's cleaned data, or the API's 400 with the form's messages per field."""
+    if not form.is_valid():
+        raise serializers.ValidationError({("non_field_errors" if name == "__all__" else name): list(errors) for name, errors in form.errors.items()})
+    return form.cleaned_data
+
+
+class FormCreateMixin:
+    """POST to the list: the page's form validates, the feature's service writes; the answer is the new row as the list shows it."""
+
+    create_form: type[django_forms.Form]
+    create_service = None
+
+    def create(self, request):
+        data = form_valid(self.create_form(request_body(request), user=request.user))
+        created = self.create_service(actor=request.user, **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data, status=status.HTTP_201_CREATED)
+
+
+def form_create(form_class, service):
+    """Give a viewset its POST to the list through the page's form and the service, documented with the form's fields."""
+
+    def decorate(viewset):
+        viewset.create_form, viewset.create_service = form_class, staticmethod(service)
+        return extend_schema_view(create=extend_schema(request=form_input(form_class), responses={201: viewset.serializer_class}))(viewset)
+
+    return decorate
+
+
+@contextmanager
+def query_parameter(name: str):
+    """A page's strict query parsing (core.params) on the API: its 400 names the parameter, in the API's error shape."""
+    try:
+        yield
+    except BadQuery as exc:
+        raise serializers.ValidationError({name: [str(exc)]}) from exc
+
+
+class FileRenderer(BaseRenderer):
+    """Lets a download answer to a client that asks for the file's type; errors still go out as JSON bytes."""
+
+    media_type = "application/octet-stream"
+    format = "file"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
+
+
+class PdfRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class XlsxRenderer(FileRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"

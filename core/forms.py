@@ -1,0 +1,37 @@
+"""Page forms read the way a page's action reads them."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def form_cleaned(form) -> dict:
+    """The form's cleaned data; invalid input raises the ValidationError a page shows as its error message, like a service's refusal."""
+    if not form.is_valid():
+        raise ValidationError([error for errors in form.errors.values() for error in errors])
+    return form.cleaned_data
+
+
+def _is_id(value) -> bool:
+    """An id as a form or JSON sends it: ASCII digits or an integer, never a boolean, "１" or "1.0"."""
+    if isinstance(value, str):
+        return value.isascii() and value.isdigit()
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of a row by id: anything but an id is refused like an id outside the choices."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows by id, each refused like IdChoiceField's when it is not an id."""
+
+    def clean(self, value):
+        for item in value if isinstance(value, list | tuple) else ():
+            if not _is_id(item):
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item})
+        return super().clean(value)

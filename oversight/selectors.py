@@ -1,0 +1,84 @@
+"""Reads of the district's view, shared by the pages and the API so that both show the same figures for the same caller."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+
+from core.dates import days_window
+from governance import selectors as governance_selectors
+from governance.models import Community
+from governance.permissions import can_see_oversight
+from governance.roles import Capability, Level
+from governance.scope import get_in_scope_or_404, scope_for
+from grids.models import Grid
+from households import selectors as ledger
+from oversight import assessment
+from oversight.dashboards import THROUGH_GRID
+from oversight.figures import request_figures
+from oversight.models import MonthlyReport
+from resident_requests.models import ResidentRequest
+
+# Child grouping of the coverage table at each level.
+COVERAGE_CHILD = {
+    Level.DISTRICT: ("grid__street", "grid__street__name"),
+    Level.STREET: ("grid__community", "grid__community__name"),
+    Level.COMMUNITY: ("grid", "grid__name"),
+    Level.GRID: ("building", "building__name"),
+}
+COVERAGE_CHILD_LEVEL = {"grid__street": Level.STREET, "grid__community": Level.COMMUNITY, "grid": Level.GRID, "building": Level.BUILDING}
+
+
+def coverage_for(user, level: str, pk: int) -> dict:
+    """Household coverage of one node of the caller's figures ("一户不落"), with a row per child; 404 outside their area."""
+    node = governance_selectors.figures_node_get_for(user, level, pk)
+    households = ledger.household_list_for(user).filter(**{THROUGH_GRID[level]: node}).prefetch_related(None)
+    key, label = COVERAGE_CHILD[level]
+    return {
+        "node": node,
+        "level": level,
+        "figures": ledger.coverage(households),
+        "rows": [{**row, "name": row[label], "id": row[key]} for row in ledger.coverage_by(households, key, label)],
+        "child_level": COVERAGE_CHILD_LEVEL[key],
+    }
+
+
+def request_figures_for(user, *, start: dt.date, end: dt.date, level: str = "", pk: int | None = None) -> tuple[object, list[dict]]:
+    """受理率, 办结率 and the other rates of the caller's area, or of one node of it, from `start` to `end` inclusive."""
+    # Figures of the user's area only: requests dispatched to them by name (a volunteer) are not figures of theirs.
+    if scope_for(user, Capability.VIEW_FIGURES).is_empty:
+        raise PermissionDenied
+    requests = ResidentRequest.objects.visible_to(user, Capability.VIEW_FIGURES)
+    node = None
+    if level and pk is not None:
+        node = governance_selectors.figures_node_get_for(user, level, pk)
+        requests = requests.filter(**{THROUGH_GRID[level]: node})
+    since, until = days_window(start, end)
+    return node, request_figures(requests, start=since, end=until)
+
+
+def assessment_for(user, year: int) -> dict:
+    """The year's plan and the ranking of the communities and full-time grid workers the caller oversees."""
+    if not can_see_oversight(user):
+        raise PermissionDenied
+    communities = list(Community.objects.visible_to(user, Capability.VIEW_OVERSIGHT).order_by("code"))
+    grids = Grid.objects.visible_to(user, Capability.VIEW_OVERSIGHT)
+    plan = assessment.plan_for(year)
+    return {
+        "year": year,
+        "plan": plan,
+        "indicators": list(plan.indicators.all()),
+        "communities": assessment.community_scores(communities, year=year),
+        "workers": assessment.worker_scores(grids, year=year),
+    }
+
+
+def monthly_report_list_for(user):
+    """The monthly reports of the caller's area, newest month first; only those who see the oversight pages may ask."""
+    if not can_see_oversight(user):
+        raise PermissionDenied
+    return MonthlyReport.objects.visible_to(user, Capability.VIEW_OVERSIGHT).select_related("district", "street", "community")
+
+
+def monthly_report_get_for(user, pk):
+    """One report of the caller's area; missing and out-of-scope ones answer 404 alike."""
+    return get_in_scope_or_404(MonthlyReport.objects.visible_to(user, Capability.VIEW_OVERSIGHT).select_related("district", "street", "community"), pk=pk)
