@@ -6,6 +6,7 @@ import prcoords
 import pytest
 import shapely
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 from shapely.geometry import Point, shape
 
@@ -165,3 +166,11 @@ def test_the_demo_gives_every_building_a_point_inside_its_grid_and_grids_tile_th
         assert sum(outline.area for outline in outlines) == pytest.approx(shape(community.geometry).area)
     district = District.objects.get(code="130102")
     assert 114.3 < district.min_lon < district.max_lon < 114.8 and 37.9 < district.min_lat < district.max_lat < 38.2
+
+
+def test_the_building_page_and_the_back_office_show_its_coordinates(login, user):
+    building = Building.objects.filter(grid=grid_of(user, "grid1")).order_by("number").first()
+    page = login("grid1").get(reverse("org-node", kwargs={"level": "building", "pk": building.pk}))
+    assert f"{building.lon:.6f}, {building.lat:.6f}" in page.content.decode()
+    admin = login("district").get(reverse("admin:grids_building_change", args=[building.pk]))
+    assert f"{building.lon:.6f}, {building.lat:.6f}" in admin.content.decode()
