@@ -69,6 +69,8 @@ urlpatterns = [
     path("api/auth/token/", governance_api.TokenView.as_view(), name="api-token"),
     path("api/users/<int:pk>/password-reset/", governance_api.user_password_reset, name="api-user-password-reset"),
     *api_views,
+    path("api/places/", grids_api.PlaceListView.as_view(), name="api-places"),
+    path("api/places/locate/", grids_api.PlaceLocateView.as_view(), name="api-places-locate"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

@@ -59,3 +59,14 @@ def query_period(params, *, today: dt.date) -> tuple[str, dt.date, dt.date]:
     if period == "custom":
         return period, *query_date_range(params, default_start=month_start(today), default_end=today)
     return period, *period_bounds(period, today)
+
+
+def degrees(value: str, *, limit: int) -> float | None:
+    """A longitude (limit 180) or latitude (limit 90) in decimal degrees, or None when the text is not one.
+
+    ASCII digits and one optional point only: float() would also take "nan", "1e2", "１１４" and other scripts' digits.
+    """
+    if not isinstance(value, str) or not re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{1,15})?", value):
+        return None
+    number = float(value)
+    return number if -limit <= number <= limit else None

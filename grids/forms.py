@@ -1,4 +1,4 @@
-"""The patrol's inputs, shared by the today page and the API."""
+"""The patrol's inputs, shared by the today page and the API, and the back office's places import."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,3 +22,12 @@ class PatrolStartForm(forms.Form):
 
 class PatrolEndForm(forms.Form):
     notes = forms.CharField(label=_("What was seen"), required=False, max_length=4000, widget=forms.Textarea)
+
+
+class PlacesImportForm(forms.Form):
+    file = forms.FileField(label=_("GeoJSON file"), widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,application/geo+json,application/json"}))
+    gcj02 = forms.BooleanField(
+        label=_("Coordinates from a GCJ-02 map (高德, 腾讯)"),
+        required=False,
+        help_text=_("Tick only for coordinates taken from 高德 or 腾讯 maps: they are converted to WGS84. 天地图 (CGCS2000) and GPS need no conversion."),
+    )

@@ -240,6 +240,8 @@ SPECTACULAR_SETTINGS = {
         "TimelineActionEnum": "resident_requests.lifecycle.TimelineAction",
         "HouseholdStatusEnum": "households.models.Household.Status",
         "ListProjectStatusEnum": "party_building.models.Project.Status",
+        "PlaceLevelEnum": "governance.roles.Level",
+        "HandlingLevelEnum": "resident_requests.lifecycle.HandlingLevel",
     },
 }
 
