@@ -2,7 +2,15 @@
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
+
+
+def public_url(request, path: str) -> str:
+    """The address printed in a QR code: PUBLIC_BASE_URL when set, since a card printed on an office intranet must still open
+    on a resident's phone; otherwise the address the page was asked on."""
+    base = getattr(settings, "PUBLIC_BASE_URL", "")
+    return base.rstrip("/") + path if base else request.build_absolute_uri(path)
 
 
 def qr_svg(url: str, *, box_size: int, border: int = 4) -> SafeString:

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.qr import qr_svg
+from core.qr import public_url, qr_svg
 from governance import selectors as governance_selectors
 from governance.models import Membership
 from governance.roles import Level, Role
@@ -22,7 +22,7 @@ def visits_due(request):
 
 
 def _card(request, household, worker):
-    url = request.build_absolute_uri(reverse("public-household", args=[household.public_token]))
+    url = public_url(request, reverse("public-household", args=[household.public_token]))
     return {"household": household, "worker": worker, "qr": qr_svg(url, box_size=8, border=2), "url": url}
 
 
@@ -34,7 +34,7 @@ def _grid_workers(grid_ids) -> dict:
 def household_card(request, pk):
     household = selectors.household_get_for(request.user, pk)
     worker = _grid_workers([household.grid_id]).get(household.grid_id)
-    return render(request, "households/care_cards.html", {"cards": [_card(request, household, worker)], "title": str(household)})
+    return render(request, "households/cards.html", {"cards": [_card(request, household, worker)], "title": str(household)})
 
 
 def building_cards(request, pk):
@@ -47,7 +47,7 @@ def building_cards(request, pk):
         .order_by("unit", "floor", "room")
     )
     worker = _grid_workers([building.grid_id]).get(building.grid_id)
-    return render(request, "households/care_cards.html", {"cards": [_card(request, household, worker) for household in households], "title": building.name})
+    return render(request, "households/cards.html", {"cards": [_card(request, household, worker) for household in households], "title": building.name})
 
 
 @login_not_required
@@ -57,4 +57,4 @@ def public_household(request, token):
     if household is None:
         raise Http404
     worker = _grid_workers([household.grid_id]).get(household.grid_id)
-    return render(request, "households/care_public.html", {"grid": household.grid, "community": household.grid.community, "worker": worker, "token": token})
+    return render(request, "households/card_public.html", {"grid": household.grid, "community": household.grid.community, "worker": worker, "token": token})

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from core.dates import previous_half_year, previous_year
 from core.files import file_response
 from core.params import query_year
-from core.qr import qr_svg
+from core.qr import public_url, qr_svg
 from governance.forms import form_add_service_errors
 from governance.public_forms import HONEYPOT, public_post_allowed
 from households.selectors import household_by_token
@@ -130,7 +130,7 @@ def activity_code(request, pk):
     act = selectors.activity_get_for(request.user, pk)
     if not can_manage_volunteers(request.user, act.ancestry()):
         raise PermissionDenied
-    url = request.build_absolute_uri(reverse("volunteer-scan", args=[act.pk, services.checkin_code(act)]))
+    url = public_url(request, reverse("volunteer-scan", args=[act.pk, services.checkin_code(act)]))
     return render(request, "volunteers/code.html", {"activity": act, "qr": qr_svg(url, box_size=10), "refresh": services.code_seconds_left()})
 
 

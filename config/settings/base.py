@@ -132,6 +132,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
+# The address residents' phones reach the site on (https://grid.example.gov.cn): QR codes on cards and check-in screens use it.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of {', '.join(dict(LANGUAGES))}.")

@@ -92,3 +92,10 @@ def test_visit_and_card_pages_keep_a_constant_number_of_queries(login, user):
         reverse("building-cards", args=[grid.buildings.first().pk]),
     ]
     assert_queries_constant_as_households_grow(client, user("community1"), grid.buildings.first(), urls)
+
+
+def test_card_qr_codes_carry_the_configured_public_address(login, user, settings):
+    settings.PUBLIC_BASE_URL = "https://grid.example.gov.cn/"
+    household = Household.objects.filter(grid=user("grid1").memberships.get().grid, status="active").first()
+    body = login("grid1").get(reverse("household-card", args=[household.pk])).content.decode()
+    assert f"https://grid.example.gov.cn/r/{household.public_token}/" in body and "testserver" not in body
