@@ -9,12 +9,32 @@ from governance.permissions import has_capability
 from governance.roles import Capability
 
 
+# The back office's index, in the order of the daily work: the tree and people first, the technical tables last.
+APP_ORDER = [
+    "governance",
+    "grids",
+    "households",
+    "resident_requests",
+    "volunteers",
+    "party_building",
+    "oversight",
+    "notifications",
+    "auth",
+    "authtoken",
+    "axes",
+]
+
+
 class BackOfficeSite(admin.AdminSite):
     """The back office: open to every role with the back-office capability, each seeing its own subtree."""
 
     site_header = _("Community grid governance · back office")
     site_title = _("Back office")
     index_title = _("Records")
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        return sorted(apps, key=lambda app: APP_ORDER.index(app["app_label"]) if app["app_label"] in APP_ORDER else len(APP_ORDER))
 
     def has_permission(self, request):
         return request.user.is_active and has_capability(request.user, Capability.USE_BACK_OFFICE)

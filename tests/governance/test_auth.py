@@ -109,3 +109,9 @@ def test_menus_show_only_what_the_role_can_open(login):
     assert reverse("household-list") not in volunteer and reverse("admin:index") not in volunteer
     cadre = login("community1").get(reverse("home")).content.decode()
     assert reverse("household-list") in cadre and reverse("audit-list") in cadre and reverse("admin:index") in cadre
+
+
+def test_the_back_office_index_follows_the_daily_work(login):
+    apps = [app["app_label"] for app in login("district").get(reverse("admin:index")).context["app_list"]]
+    assert apps.index("governance") < apps.index("households") < apps.index("resident_requests") < apps.index("volunteers")
+    assert apps[-1] in {"auth", "authtoken", "axes", "notifications"}
