@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from governance.permissions import has_capability
 from governance.roles import Capability
 
-
 # The back office's index, in the order of the daily work: the tree and people first, the technical tables last.
 APP_ORDER = [
     "governance",
