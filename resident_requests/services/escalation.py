@@ -146,7 +146,7 @@ def _escalate_batch(*, picked: list[tuple], level: str, stage: str, statuses: li
                 remind_at=reminder_time(stamp, due), reminded_at=None, supervised_at=None, updated_at=stamp, **moved,
             )  # fmt: skip
         claimed = list(ResidentRequest.objects.filter(pk__in=[row[0] for row in picked], level=target, stage_started_at=stamp).select_related("grid"))
-        note = _("Deadline passed: escalated automatically.")
+        note = _("Deadline passed: escalated automatically.") if stage == Stage.HANDLE else _("Not accepted in time: escalated automatically.")
         TimelineEntry.objects.bulk_create(
             [
                 TimelineEntry(request=resident_request, action=TimelineAction.ESCALATE, to_status=to_status, level=target, note=note)
