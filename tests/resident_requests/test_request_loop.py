@@ -196,3 +196,11 @@ def test_the_resident_is_told_what_happens_next_and_by_when(client, new_request)
     body = client.get(reverse("public-track", args=[request.tracking_code])).content.decode()
     due = timezone.localtime(request.stage_deadline)
     assert "data-next" in body and f"{due:%Y-%m-%d %H:%M}" in body
+
+
+def test_a_refused_form_lists_its_errors_at_the_top_with_links_and_no_orphan_labels(login, user):
+    grid = user("grid1").memberships.get().grid
+    body = login("grid1").post(reverse("request-intake"), {"source": "patrol", "grid": grid.pk, "description": "短"}).content.decode()
+    summary = body.split("data-error-summary", 1)[1].split("</ul>", 1)[0]
+    assert 'href="#id_category"' in summary and 'href="#id_urgency"' in summary
+    assert 'for="id_source"' not in body
