@@ -17,13 +17,6 @@ from governance.services import api_token_expiry, api_token_issue
 from grids.models import Building, Grid
 
 
-class ErrorSerializer(serializers.Serializer):
-    """The one shape of every API error (config/api.py)."""
-
-    message = serializers.CharField()
-    extra = serializers.DictField()
-
-
 class DistrictSerializer(serializers.ModelSerializer):
     class Meta:
         model = District

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance import selectors as governance_selectors
-from governance.api import ErrorSerializer
+from config.api import ErrorSerializer
 from governance.models import PersonalDataLog
 from governance.roles import Capability, Level
 from governance.scope import scope_for

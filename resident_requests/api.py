@@ -2,13 +2,13 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from governance.api import ErrorSerializer
+from config.api import ErrorSerializer
 from governance.roles import Capability
 from grids.models import Grid
 from resident_requests import selectors
@@ -86,6 +86,9 @@ def action_route(name: RequestAction):
     return extend_schema(request=spec.input, responses={200: RequestSerializer, **ACTION_ERRORS})(routed)
 
 
+IDEMPOTENCY_HELP = "A retried POST with the same key and body answers the request made the first time; up to 100 characters."
+
+
 class IdempotencyKeyReused(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "idempotency_key_reused"
@@ -105,7 +108,11 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.request_list_for(self.request.user).select_related("category")
 
-    @extend_schema(request=RequestCreateSerializer, responses={201: RequestCreatedSerializer})
+    @extend_schema(
+        request=RequestCreateSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", location=OpenApiParameter.HEADER, required=False, description=IDEMPOTENCY_HELP)],
+        responses={201: RequestCreatedSerializer, 409: OpenApiResponse(ErrorSerializer, description="The Idempotency-Key was used before with another body.")},
+    )
     def create(self, request):
         data = RequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -154,8 +161,10 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     act_follow_up = action_route(RequestAction.FOLLOW_UP)
     act_withdraw = action_route(RequestAction.WITHDRAW)
 
-    @extend_schema(responses=TimelineSerializer(many=True))
-    @action(detail=True)
+    @extend_schema(responses=TimelineSerializer(many=True), filters=False)
+    @action(detail=True, filterset_class=None, serializer_class=TimelineSerializer)
     def timeline(self, request, pk=None):
+        """The request's timeline, oldest first, a page at a time."""
         req = selectors.request_get_for(request.user, pk)
-        return Response(TimelineSerializer(req.timeline.select_related("actor"), many=True).data)
+        page = self.paginate_queryset(req.timeline.select_related("actor").order_by("at", "pk"))
+        return self.get_paginated_response(TimelineSerializer(page, many=True).data)
