@@ -1,6 +1,7 @@
 """API conventions: one error shape for every error, strict filters, and one pagination for every list."""
 
 import functools
+from collections.abc import Mapping
 
 import django_filters
 from django import forms
@@ -113,6 +114,53 @@ class FilterBackend(DjangoFilterBackend):
         if filterset_class is None or issubclass(filterset_class, StrictFilterSet):
             return filterset_class
         return _strict(filterset_class)
+
+
+def _input_field(field: forms.Field) -> serializers.Field:
+    """The schema of one form field; the form itself still validates, so the page and the API accept exactly the same."""
+    common = {"required": field.required, "help_text": field.help_text or None}
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return serializers.ListField(child=serializers.IntegerField(), **common)
+    if isinstance(field, forms.ModelChoiceField):
+        return serializers.IntegerField(**common)
+    if isinstance(field, forms.MultipleChoiceField):
+        return serializers.MultipleChoiceField(choices=field.choices, **common)
+    if isinstance(field, forms.ChoiceField):
+        return serializers.ChoiceField(choices=[choice for choice in field.choices if choice[0] != ""], allow_blank=not field.required, **common)
+    if isinstance(field, forms.BooleanField):
+        return serializers.BooleanField(**common)
+    if isinstance(field, forms.DateTimeField):
+        return serializers.DateTimeField(**common)
+    if isinstance(field, forms.DateField):
+        return serializers.DateField(**common)
+    if isinstance(field, forms.DecimalField):
+        return serializers.DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places, **common)
+    if isinstance(field, forms.IntegerField):
+        return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value, **common)
+    if isinstance(field, forms.FileField):
+        return serializers.FileField(**common)
+    return serializers.CharField(max_length=getattr(field, "max_length", None), allow_blank=not field.required, **common)
+
+
+@functools.cache
+def form_input(form_class, **added: forms.Field) -> type[serializers.Serializer]:
+    """The OpenAPI input of an action, read off the form the page uses (with `added`, fields its __init__ adds)."""
+    fields = {name: _input_field(field) for name, field in {**form_class.base_fields, **added}.items() if not getattr(field, "honeypot", False)}
+    return type(f"{form_class.__name__.removesuffix('Form')}Input", (serializers.Serializer,), fields)
+
+
+def request_body(request):
+    """The request body as a mapping: a JSON array, number or string is a 400, never a form reading `.get` on it."""
+    if not isinstance(request.data, Mapping):
+        raise serializers.ValidationError({"non_field_errors": [_("Send the fields as a JSON object or a form.")]})
+    return request.data
+
+
+def form_valid(form) -> dict:
+    """The form's cleaned data, or the API's 400 with the form's messages per field."""
+    if not form.is_valid():
+        raise serializers.ValidationError({("non_field_errors" if name == "__all__" else name): list(errors) for name, errors in form.errors.items()})
+    return form.cleaned_data
 
 
 def exception_handler(exc, context):

@@ -1,16 +1,15 @@
 """The OpenAPI schema of every API operation documents its errors, in the one error shape, without per-view code."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 
 from config.api import ErrorSerializer
 
 ERRORS = {
-    "400": _("The input or a query parameter is not valid: `extra.fields` names each one with its messages."),
-    "403": _("Not logged in, no valid token, or the caller may not do this."),
-    "404": _("No such object in the caller's area (missing and out of scope answer alike), or no such page of the list."),
-    "429": _("Too many attempts: wait and try again."),
+    "400": ("The input or a query parameter is not valid: `extra.fields` names each one with its messages."),
+    "403": ("Not logged in, no valid token, or the caller may not do this."),
+    "404": ("No such object in the caller's area (missing and out of scope answer alike), or no such page of the list."),
+    "429": ("Too many attempts: wait and try again."),
 }
 
 
@@ -22,10 +21,16 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        for parameter in operation.get("parameters", []):
+            # Object ids in paths are digits only (config.api.Router): an integer, not a patterned string.
+            if parameter["in"] == "path" and parameter["schema"].get("pattern") == "^[0-9]+$":
+                parameter["schema"] = {"type": "integer", "minimum": 0}
         responses = operation.setdefault("responses", {})
         for code in self._error_codes(path, operation):
             if code not in responses:
                 responses[code] = self._get_response_for_code(OpenApiResponse(ErrorSerializer, description=ERRORS[code]), code)
+            elif code in ERRORS and not responses[code].get("description"):
+                responses[code]["description"] = ERRORS[code]
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 

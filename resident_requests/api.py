@@ -19,7 +19,7 @@ from resident_requests.services.intake import IdempotencyConflict, request_submi
 
 
 class TimelineSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = TimelineEntry

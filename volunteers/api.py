@@ -1,62 +1,16 @@
 """The volunteer actions over the API: each takes the same form as its page (documented here as its input schema) and calls the same service."""
 
-import functools
-from collections.abc import Mapping
-
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.api import form_input, form_valid, request_body
 from volunteers import actions, forms, selectors, services
 from volunteers.models import Activity, DualReport, Gift, PointsEntry, PostClaim, Redemption, ServicePost, Signup, Volunteer, Wish
-
-
-def _input_field(field: django_forms.Field) -> serializers.Field:
-    """The schema of one form field; the form itself still validates, so the page and the API accept exactly the same."""
-    common = {"required": field.required, "help_text": field.help_text or None}
-    if isinstance(field, django_forms.ModelMultipleChoiceField):
-        return serializers.ListField(child=serializers.IntegerField(), **common)
-    if isinstance(field, django_forms.ModelChoiceField):
-        return serializers.IntegerField(**common)
-    if isinstance(field, django_forms.MultipleChoiceField):
-        return serializers.MultipleChoiceField(choices=field.choices, **common)
-    if isinstance(field, django_forms.BooleanField):
-        return serializers.BooleanField(**common)
-    if isinstance(field, django_forms.DateTimeField):
-        return serializers.DateTimeField(**common)
-    if isinstance(field, django_forms.DecimalField):
-        return serializers.DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places, **common)
-    if isinstance(field, django_forms.IntegerField):
-        return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value, **common)
-    if isinstance(field, django_forms.FileField):
-        return serializers.FileField(**common)
-    return serializers.CharField(max_length=getattr(field, "max_length", None), allow_blank=not field.required, **common)
-
-
-@functools.cache
-def form_input(form_class) -> type[serializers.Serializer]:
-    """The OpenAPI input of an action, read off the form the page uses."""
-    fields = {name: _input_field(field) for name, field in form_class.base_fields.items() if not getattr(field, "honeypot", False)}
-    return type(f"{form_class.__name__.removesuffix('Form')}Input", (serializers.Serializer,), fields)
-
-
-def _body(request):
-    """The request body as a mapping: a JSON array, number or string is a 400, never a form reading `.get` on it."""
-    if not isinstance(request.data, Mapping):
-        raise serializers.ValidationError({"non_field_errors": [_("Send the fields as a JSON object or a form.")]})
-    return request.data
-
-
-def _valid(form) -> dict:
-    """The form's cleaned data, or the API's 400 with the form's messages per field."""
-    if not form.is_valid():
-        raise serializers.ValidationError({("non_field_errors" if name == "__all__" else name): list(errors) for name, errors in form.errors.items()})
-    return form.cleaned_data
 
 
 def _profile(request) -> Volunteer:
@@ -74,7 +28,7 @@ class FormCreateMixin:
     create_service = None
 
     def create(self, request):
-        data = _valid(self.create_form(_body(request), user=request.user))
+        data = form_valid(self.create_form(request_body(request), user=request.user))
         created = self.create_service(actor=request.user, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -185,14 +139,14 @@ class VolunteerViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         volunteer = self.get_object()
-        data = _valid(forms.VolunteerConfirmForm(_body(request), volunteer=volunteer))
+        data = form_valid(forms.VolunteerConfirmForm(request_body(request), volunteer=volunteer))
         return self._answer(services.volunteer_confirm(actor=request.user, volunteer=volunteer, grid=data["grid"]))
 
     @extend_schema(request=form_input(forms.LinksForm), responses=VolunteerSerializer)
     @action(detail=True, methods=["post"])
     def links(self, request, pk=None):
         volunteer = self.get_object()
-        data = _valid(forms.LinksForm(_body(request), volunteer=volunteer))
+        data = form_valid(forms.LinksForm(request_body(request), volunteer=volunteer))
         services.links_set(actor=request.user, volunteer=volunteer, households=data["households"])
         return self._answer(volunteer)
 
@@ -224,7 +178,7 @@ class ActivityViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
     def scan(self, request, pk=None):
         """Check in with the first scan of the organiser's current code, out with a later one."""
         activity = self.get_object()
-        data = _valid(forms.CheckinCodeForm(_body(request)))
+        data = form_valid(forms.CheckinCodeForm(request_body(request)))
         return Response(SignupSerializer(services.signup_scan(volunteer=_profile(request), activity=activity, code=data["code"])).data)
 
 
@@ -273,7 +227,7 @@ class PostClaimViewSet(viewsets.GenericViewSet):
 
     def _act(self, name: str, form_class=None):
         claim = self.get_object()
-        data = _valid(form_class(_body(self.request))) if form_class is not None else {}
+        data = form_valid(form_class(request_body(self.request))) if form_class is not None else {}
         result = actions.claim_action(self.request.user, claim, name, data)
         claim.refresh_from_db()
         return result, claim
@@ -306,8 +260,8 @@ class WishViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
 
     def _act(self, name: str):
         wish = selectors.wish_get_for(self.request.user, self.kwargs["pk"])
-        form = actions.wish_form(name, self.request.user, _body(self.request), self.request.FILES)
-        return Response(WishSerializer(actions.wish_action(self.request.user, wish, name, _valid(form) if form is not None else {})).data)
+        form = actions.wish_form(name, self.request.user, request_body(self.request), self.request.FILES)
+        return Response(WishSerializer(actions.wish_action(self.request.user, wish, name, form_valid(form) if form is not None else {})).data)
 
     @extend_schema(request=form_input(forms.NoteForm), responses=WishSerializer)
     @action(detail=True, methods=["post"])
@@ -372,7 +326,7 @@ class PointsEntryViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         entry = selectors.points_entry_get_for(request.user, pk)
-        data = _valid(forms.ReasonForm(_body(request)))
+        data = form_valid(forms.ReasonForm(request_body(request)))
         return Response(PointsEntrySerializer(services.points_reverse(actor=request.user, entry=entry, note=data["note"])).data)
 
 
@@ -388,5 +342,5 @@ class DualReportViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         report = self.get_object()
-        data = _valid(forms.NoteForm(_body(request)))
+        data = form_valid(forms.NoteForm(request_body(request)))
         return Response(DualReportSerializer(services.report_review(actor=request.user, report=report, note=data["note"])).data)

@@ -1,0 +1,156 @@
+"""Schemathesis drives every API operation in-process as three personas with token auth: no server error, answers as the
+schema says (status codes, content types, bodies, headers), and nothing outside the persona's area changes.
+
+Cases are derandomized (the same cases on every run), so a failure reproduces; FUZZ_EXAMPLES bounds the run.
+"""
+
+import hashlib
+import os
+import types
+
+import pytest
+import schemathesis
+from django.apps import apps
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, models
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import content_type_conformance, response_headers_conformance, response_schema_conformance, status_code_conformance
+
+from governance.models import Membership, User
+from governance.scope import scope_for
+from governance.services import api_token_issue
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance, response_headers_conformance]
+
+
+def _scope_paths(model):
+    """The model's scope lookups, or those of the scoped parent it points to (a sign-up through its volunteer)."""
+    if hasattr(model, "SCOPE_PATHS"):
+        return model
+    for field in model._meta.get_fields():
+        if isinstance(field, models.ForeignKey) and hasattr(field.related_model, "SCOPE_PATHS") and not field.null:
+            paths = field.related_model.SCOPE_PATHS
+            return types.SimpleNamespace(SCOPE_PATHS={level: [f"{field.name}__{lookup}" for lookup in lookups] for level, lookups in paths.items()})
+    return None
+
+
+def outside_fingerprint(user) -> dict[str, str]:
+    """A digest of every row outside the persona's area, per model, and of the accounts that hold no role inside it."""
+    scope = scope_for(user)
+    digests = {}
+    for model in apps.get_models():
+        scoped = _scope_paths(model)
+        if scoped is None or model._meta.proxy:
+            continue
+        rows = model._base_manager.exclude(scope.q(scoped)).order_by("pk").values_list()
+        digests[model._meta.label] = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+    inside = Membership.objects.filter(scope.q(Membership)).values("user_id")
+    others = User.objects.exclude(pk__in=inside).order_by("pk").values_list("pk", "password", "is_active", "must_change_password", "username", "phone")
+    digests["accounts"] = hashlib.sha256(repr(list(others)).encode()).hexdigest()
+    return digests
+
+
+def _schema():
+    raw = SchemaGenerator().get_schema(request=None, public=True)
+    schema = schemathesis.openapi.from_dict(raw)
+    schema.app = WSGIHandler()
+    return schema
+
+
+def _ids_for(path: str, user) -> list[int]:
+    """Real ids for an operation's {id}: the first and last row of its model (often outside the area) and one inside it."""
+    resource = path.split("/")[2]
+    model = RESOURCE_MODELS.get(resource)
+    if model is None:
+        return []
+    ids = {model.objects.order_by("pk").values_list("pk", flat=True).first(), model.objects.order_by("-pk").values_list("pk", flat=True).first()}
+    scoped = _scope_paths(model)
+    if scoped is not None:
+        ids.add(model.objects.filter(scope_for(user).q(scoped)).order_by("pk").values_list("pk", flat=True).first())
+    return sorted(pk for pk in ids if pk is not None)
+
+
+RESOURCE_MODELS = {
+    name: apps.get_model(label)
+    for name, label in {
+        "districts": "governance.District",
+        "streets": "governance.Street",
+        "communities": "governance.Community",
+        "grids": "grids.Grid",
+        "buildings": "grids.Building",
+        "resident-units": "governance.ResidentUnit",
+        "memberships": "governance.Membership",
+        "audit": "governance.AuditEntry",
+        "users": "governance.User",
+        "households": "households.Household",
+        "residents": "households.Resident",
+        "visits": "households.Visit",
+        "care-tags": "households.CareTag",
+        "requests": "resident_requests.ResidentRequest",
+        "volunteers": "volunteers.Volunteer",
+        "volunteer-activities": "volunteers.Activity",
+        "volunteer-signups": "volunteers.Signup",
+        "service-posts": "volunteers.ServicePost",
+        "post-claims": "volunteers.PostClaim",
+        "wishes": "volunteers.Wish",
+        "gifts": "volunteers.Gift",
+        "gift-redemptions": "volunteers.Redemption",
+        "points-entries": "volunteers.PointsEntry",
+        "dual-reports": "volunteers.DualReport",
+    }.items()
+}
+
+
+def run_operation(operation, headers, path_parameters, failures):
+    strategy = operation.as_strategy(path_parameters=path_parameters)
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def fuzz(case):
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    try:
+        fuzz()
+    except (AssertionError, FailureGroup) as exc:
+        failures.append(f"{operation.label} {path_parameters or ''}\n{exc}")
+
+
+@pytest.fixture
+def connection_kept():
+    # The WSGI handler closes the connection around each request, which would end the test's transaction (as Django's test client does).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.mark.parametrize("persona", ["district", "community1", "grid1"])
+def test_api_conforms_to_its_schema_and_keeps_to_the_persona_area(persona, user, connection_kept):
+    person = user(persona)
+    headers = {"Authorization": f"Token {api_token_issue(user=person).key}"}
+    before = outside_fingerprint(person)
+    failures: list[str] = []
+    operations = [result.ok() for result in _schema().get_all_operations()]
+    for operation in operations:
+        run_operation(operation, headers, None, failures)
+        if "{id}" in operation.path:
+            for pk in _ids_for(operation.path, person):
+                run_operation(operation, headers, {"id": pk}, failures)
+    assert not failures, f"{len(failures)} of {len(operations)} operations failed:\n\n" + "\n\n".join(failures)
+    after = outside_fingerprint(person)
+    assert {name: digest for name, digest in after.items() if before[name] != digest} == {}, "rows outside the persona's area changed"
