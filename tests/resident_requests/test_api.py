@@ -34,7 +34,7 @@ def test_api_create_is_idempotent_and_scoped(api, user):
     refused = client.post("/api/requests/", {**body, "grid": other.pk}, format="json")
     assert refused.status_code == 400 and set(refused.json()) == {"message", "extra"}
     assert api("grid2").get(f"/api/requests/{first.json()['id']}/").status_code == 404
-    timeline = client.get(f"/api/requests/{first.json()['id']}/timeline/").json()
+    timeline = client.get(f"/api/requests/{first.json()['id']}/timeline/").json()["results"]
     assert [entry["action"] for entry in timeline] == ["submit"]
 
 
