@@ -34,6 +34,7 @@ router.register("gifts", volunteers_api.GiftViewSet, basename="gift")
 router.register("gift-redemptions", volunteers_api.RedemptionViewSet, basename="gift-redemption")
 router.register("points-entries", volunteers_api.PointsEntryViewSet, basename="points-entry")
 router.register("dual-reports", volunteers_api.DualReportViewSet, basename="dual-report")
+router.register("reporting-units", volunteers_api.ReportingUnitViewSet, basename="reporting-unit")
 
 handler400 = "governance.views.bad_request"
 

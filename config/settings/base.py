@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "RequestActionEnum": "resident_requests.lifecycle.RequestAction",
         "TimelineActionEnum": "resident_requests.lifecycle.TimelineAction",
         "HouseholdStatusEnum": "households.models.Household.Status",
+        "ReviewStatusEnum": "volunteers.models.ReviewStatus",
     },
 }
 
