@@ -25,6 +25,8 @@ class AutoSchema(openapi.AutoSchema):
             # Object ids in paths are digits only (config.api.Router): an integer, not a patterned string.
             if parameter["in"] == "path" and parameter["schema"].get("pattern") == "^[0-9]+$":
                 parameter["schema"] = {"type": "integer", "minimum": 0}
+            elif parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                parameter["schema"].setdefault("minimum", 0)
         responses = operation.setdefault("responses", {})
         for code in self._error_codes(path, operation):
             if code not in responses:
