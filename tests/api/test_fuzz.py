@@ -65,15 +65,14 @@ def _schema():
 
 
 def _ids_for(path: str, user) -> list[int]:
-    """Real ids for an operation's {id}: the first and last row of its model (often outside the area) and one inside it."""
-    resource = path.split("/")[2]
-    model = RESOURCE_MODELS.get(resource)
+    """Real ids for an operation's {id}: the first row of its model (outside the area for most personas) and one inside it."""
+    model = RESOURCE_MODELS.get(path.split("/")[2])
     if model is None:
         return []
-    ids = {model.objects.order_by("pk").values_list("pk", flat=True).first(), model.objects.order_by("-pk").values_list("pk", flat=True).first()}
+    ids = {model.objects.order_by("pk").values_list("pk", flat=True).first()}
     scoped = _scope_paths(model)
     if scoped is not None:
-        ids.add(model.objects.filter(scope_for(user).q(scoped)).order_by("pk").values_list("pk", flat=True).first())
+        ids.add(model.objects.filter(scope_for(user).q(scoped)).order_by("-pk").values_list("pk", flat=True).first())
     return sorted(pk for pk in ids if pk is not None)
 
 
@@ -112,7 +111,8 @@ def run_operation(operation, headers, path_parameters, failures):
     strategy = operation.as_strategy(path_parameters=path_parameters)
 
     @settings(
-        max_examples=EXAMPLES,
+        # Real ids vary only the query and body: fewer examples there.
+        max_examples=EXAMPLES if path_parameters is None else max(1, EXAMPLES - 1),
         derandomize=True,
         database=None,
         deadline=None,
