@@ -218,6 +218,9 @@ class TokenSerializer(serializers.Serializer):
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (throttled like the login page); it expires after API_TOKEN_TTL_DAYS."""
 
+    # Credentials are in the body: no session (and so no CSRF check) and no token header are read here.
+    authentication_classes = ()
+
     def get_serializer_context(self):
         # Axes marks a lockout on the request it authenticates; its middleware answers from the Django request.
         return {**super().get_serializer_context(), "request": self.request._request}

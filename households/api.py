@@ -327,7 +327,8 @@ class VisitViewSet(viewsets.ReadOnlyModelViewSet):
         """Households whose visit is due today or overdue, in the caller's editing area, most overdue first (the page's list)."""
         grid = VisitsDueQuery(data=request.query_params)
         grid.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.visits_due_for(request.user, grid=grid.validated_data.get("grid")))
+        due = selectors.visits_due_for(request.user, grid=grid.validated_data.get("grid"))
+        page = self.paginate_queryset(due.prefetch_related(Prefetch("tags", queryset=CareTag.objects.order_by("sort_order"))))
         context = {**self.get_serializer_context(), **sensitive_context(request.user)}
         return self.get_paginated_response(HouseholdSerializer(page, many=True, context=context).data)
 

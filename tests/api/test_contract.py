@@ -34,8 +34,11 @@ def test_every_error_answer_is_the_one_error_component(schema):
             if code.startswith("4"):
                 assert response["content"]["application/json"]["schema"] == {"$ref": ERROR_REF}, f"{name} {code}"
                 assert response["description"], f"{name} {code}"
-        # Every operation needs a login or a token, and says so.
-        assert "403" in operation["responses"], name
+        # Every operation but the token exchange needs a login or a token, and says so.
+        assert ("403" in operation["responses"] and operation["security"]) or name == "POST /api/auth/token/", name
+    token = schema["paths"]["/api/auth/token/"]["post"]
+    assert "security" not in token and set(token["responses"]) == {"200", "400", "429"}
+    assert set(token["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1:]) == {"AuthTokenRequest"}
 
 
 def test_errors_are_documented_where_they_happen(schema):
@@ -43,7 +46,6 @@ def test_errors_are_documented_where_they_happen(schema):
     assert {"400", "403", "404"} <= set(paths["/api/households/"]["get"]["responses"])  # bad filter, no login, no such page
     assert set(paths["/api/households/{id}/"]["get"]["responses"]) == {"200", "403", "404"}
     assert {"400", "403", "409"} <= set(paths["/api/requests/"]["post"]["responses"])
-    assert {"400", "429"} <= set(paths["/api/auth/token/"]["post"]["responses"])
     assert "429" in paths["/api/households/{id}/reveal/"]["post"]["responses"]
 
 

@@ -5,10 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from governance.models import Membership, User
 from governance.roles import Role
+from households.models import Household
 from volunteers import services
 from volunteers.models import DualReport, PointsEntry, ReportingUnit, ReviewStatus, Volunteer
 from volunteers.services.points import points_add
@@ -90,3 +93,26 @@ def test_the_organiser_reads_the_check_in_code_and_volunteers_scan_it(api, membe
     assert api("volunteer1").get(f"/api/volunteer-activities/{activity.pk}/code/").status_code == 403
     code = api("community1").get(f"/api/volunteer-activities/{activity.pk}/code/").json()
     assert code["code"] == services.checkin_code(activity) and 0 < code["seconds_left"] <= 30
+
+
+def test_passbook_units_and_visits_due_do_not_grow_with_rows(api, member, user):
+    client = api("community1")
+    points_add(volunteer=member, kind=PointsEntry.Kind.ACTIVITY, points=Decimal(1), note="第一次")  # an empty page skips its query
+    urls = [f"/api/volunteers/{member.pk}/points/", "/api/reporting-units/", "/api/visits/due/", "/api/volunteers/"]
+    for url in urls:  # the first call warms per-process caches
+        _queries(client, url)
+    before = [_queries(client, url) for url in urls]
+    for number in range(4):
+        points_add(volunteer=member, kind=PointsEntry.Kind.ACTIVITY, points=Decimal(1), note=f"第{number}次")
+        ReportingUnit.objects.create(
+            community=member.community, name=f"单位{number}", credit_code=f"1213010000000000{number}A", party_org_name="党委",
+            contact_name="王", contact_phone="1", resources="场地",
+        )  # fmt: skip
+    Household.objects.filter(grid__community=member.community, status="active").update(next_visit_due="2026-01-01")
+    assert [_queries(client, url) for url in urls] == before
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
