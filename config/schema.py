@@ -6,16 +6,17 @@ from drf_spectacular.utils import OpenApiResponse
 from config.api import ErrorSerializer
 
 ERRORS = {
-    "400": ("The input or a query parameter is not valid: `extra.fields` names each one with its messages."),
-    "403": ("Not logged in, no valid token, or the caller may not do this."),
-    "404": ("No such object in the caller's area (missing and out of scope answer alike), or no such page of the list."),
-    "429": ("Too many attempts: wait and try again."),
+    "400": "The input or a query parameter is not valid: `extra.fields` names each one with its messages.",
+    "403": "Not logged in, no valid token, or the caller may not do this.",
+    "404": "No such object in the caller's area (missing and out of scope answer alike), or no such page of the list.",
+    "429": "Too many attempts: wait and try again.",
 }
 
 
 class AutoSchema(openapi.AutoSchema):
     """Adds the error answers an operation can give, unless the view documents its own: 400 where it reads input,
-    403 where it authenticates or checks permissions, 404 on objects and pages, 429 where it throttles."""
+    403 where it authenticates or checks permissions, 404 on objects and pages, 429 where it throttles. A 409 is
+    documented by the view that can answer it (a reused Idempotency-Key)."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
