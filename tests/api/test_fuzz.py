@@ -5,6 +5,7 @@ Cases are derandomized (the same cases on every run), so a failure reproduces; F
 """
 
 import hashlib
+from collections import Counter
 import os
 import types
 
@@ -126,7 +127,7 @@ RESOURCE_MODELS = {
 }
 
 
-def run_operation(operation, headers, path_parameters, failures):
+def run_operation(operation, headers, path_parameters, failures, statuses):
     strategy = operation.as_strategy(path_parameters=path_parameters)
 
     @settings(
@@ -140,7 +141,7 @@ def run_operation(operation, headers, path_parameters, failures):
     )
     @given(case=strategy)
     def fuzz(case):
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        statuses[case.call_and_validate(headers=headers, checks=CHECKS).status_code] += 1
 
     try:
         fuzz()
@@ -164,11 +165,13 @@ def test_api_conforms_to_its_schema_and_keeps_to_the_persona_area(persona, user,
     headers = {"Authorization": f"Token {api_token_issue(user=person).key}"}
     before = outside_rows(person)
     failures: list[str] = []
+    statuses: Counter[int] = Counter()
     operations = [result.ok() for result in _schema().get_all_operations()]
     for operation in operations:
-        run_operation(operation, headers, None, failures)
+        run_operation(operation, headers, None, failures, statuses)
         if "{id}" in operation.path:
             for pk in _ids_for(operation.path, person):
-                run_operation(operation, headers, {"id": pk}, failures)
+                run_operation(operation, headers, {"id": pk}, failures, statuses)
+    print(f"{persona}: {len(operations)} operations, {sum(statuses.values())} calls, by status {dict(sorted(statuses.items()))}")
     assert not failures, f"{len(failures)} of {len(operations)} operations failed:\n\n" + "\n\n".join(failures)
     assert changed_outside(before, person) == {}, "rows outside the persona's area changed (model: pks)"
