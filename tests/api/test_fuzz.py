@@ -5,9 +5,9 @@ Cases are derandomized (the same cases on every run), so a failure reproduces; F
 """
 
 import hashlib
-from collections import Counter
 import os
 import types
+from collections import Counter
 
 import pytest
 import schemathesis
