@@ -274,6 +274,16 @@ class ActivityViewSet(FormCreateMixin, viewsets.ReadOnlyModelViewSet):
         services.signup_cancel(volunteer=_profile(request), activity=activity)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(responses=SignupSerializer(many=True), filters=False)
+    @action(detail=True, serializer_class=SignupSerializer)
+    def signups(self, request, pk=None):
+        """The activity's sign-ups, for its organiser: mark and confirm them at /api/volunteer-signups/{id}/."""
+        activity = self.get_object()
+        if not can_manage_volunteers(request.user, activity.ancestry()):
+            raise PermissionDenied
+        page = self.paginate_queryset(selectors.signups_of_activity(activity).order_by("created_at", "pk"))
+        return self.get_paginated_response(SignupSerializer(page, many=True).data)
+
     @extend_schema(request=None, responses=CheckinCodeSerializer)
     @action(detail=True)
     def code(self, request, pk=None):

@@ -86,13 +86,18 @@ def test_the_organiser_reads_the_check_in_code_and_volunteers_scan_it(api, membe
         community=member.community,
         title="扫码活动",
         place="广场",
-        starts_at=timezone.now(),
-        ends_at=timezone.now() + dt.timedelta(hours=2),
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        ends_at=timezone.now() + dt.timedelta(days=1, hours=2),
         places=5,
     )
     assert api("volunteer1").get(f"/api/volunteer-activities/{activity.pk}/code/").status_code == 403
     code = api("community1").get(f"/api/volunteer-activities/{activity.pk}/code/").json()
     assert code["code"] == services.checkin_code(activity) and 0 < code["seconds_left"] <= 30
+    services.signup_create(volunteer=member, activity=activity)
+    signups = api("community1").get(f"/api/volunteer-activities/{activity.pk}/signups/").json()
+    assert [row["volunteer"] for row in signups["results"]] == [member.pk]
+    assert api("volunteer1").get(f"/api/volunteer-activities/{activity.pk}/signups/").status_code == 403
+    assert api("community2").get(f"/api/volunteer-activities/{activity.pk}/signups/").status_code == 404
 
 
 def test_passbook_units_and_visits_due_do_not_grow_with_rows(api, member, user):
