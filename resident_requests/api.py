@@ -211,13 +211,13 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(PhotoSerializer(selectors.request_get_for(request.user, pk).photos.all(), many=True).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("photo_id", int, OpenApiParameter.PATH), OpenApiParameter("variant", str, OpenApiParameter.PATH, enum=list(VARIANTS))],
+        parameters=[OpenApiParameter("photo_pk", int, OpenApiParameter.PATH), OpenApiParameter("variant", str, OpenApiParameter.PATH, enum=list(VARIANTS))],
         responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo, or its thumbnail.")},
     )
-    @action(detail=True, url_path=r"photos/(?P<photo_id>[0-9]+)/(?P<variant>full|thumb)", url_name="photo")
-    def photo(self, request, pk=None, photo_id=None, variant=None):
+    @action(detail=True, url_path=r"photos/(?P<photo_pk>[0-9]+)/(?P<variant>full|thumb)", url_name="photo")
+    def photo(self, request, pk=None, photo_pk=None, variant=None):
         """One photo of the request, for whoever may open the request."""
-        return photo_file(selectors.request_get_for(request.user, pk).photos.all(), photo_id, variant)
+        return photo_file(selectors.request_get_for(request.user, pk).photos.all(), photo_pk, variant)
 
     @extend_schema(responses=TimelineSerializer(many=True), filters=False)
     @action(detail=True, filterset_class=None, serializer_class=TimelineSerializer)
