@@ -16,10 +16,13 @@ from core.params import BadQuery
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The one shape of every API error (config/api.py)."""
+    """The one shape of every API error: a message for people and, for invalid input, `extra.fields` with each field's messages."""
 
     message = serializers.CharField()
-    extra = serializers.DictField()
+    extra = serializers.DictField(help_text="`fields` (field or parameter name → messages) for invalid input; other details otherwise.")
+
+    class Meta:
+        ref_name = "Error"
 
 
 ERROR_DESCRIPTIONS = {
@@ -45,7 +48,7 @@ def _input_field(field: django_forms.Field) -> serializers.Field:
     if isinstance(field, django_forms.MultipleChoiceField):
         return serializers.MultipleChoiceField(choices=field.choices, **common)
     if isinstance(field, django_forms.ChoiceField):
-        return serializers.ChoiceField(choices=field.choices, **common)
+        return serializers.ChoiceField(choices=[choice for choice in field.choices if choice[0] != ""], allow_blank=not field.required, **common)
     if isinstance(field, django_forms.BooleanField):
         return serializers.BooleanField(**common)
     if isinstance(field, django_forms.DateTimeField):
@@ -62,9 +65,9 @@ def _input_field(field: django_forms.Field) -> serializers.Field:
 
 
 @functools.cache
-def form_input(form_class) -> type[serializers.Serializer]:
-    """The OpenAPI input of an action, read off the form the page uses."""
-    fields = {name: _input_field(field) for name, field in form_class.base_fields.items() if not getattr(field, "honeypot", False)}
+def form_input(form_class, **added: django_forms.Field) -> type[serializers.Serializer]:
+    """The OpenAPI input of an action, read off the form the page uses (with `added`, fields its __init__ adds)."""
+    fields = {name: _input_field(field) for name, field in {**form_class.base_fields, **added}.items() if not getattr(field, "honeypot", False)}
     return type(f"{form_class.__name__.removesuffix('Form')}Input", (serializers.Serializer,), fields)
 
 

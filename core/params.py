@@ -9,7 +9,7 @@ LAST_YEAR, so the day after the last date and its conversion to UTC always exist
 import datetime as dt
 import re
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.utils.translation import gettext as _
 
 from core.dates import PERIODS, month_start, period_bounds
@@ -70,3 +70,14 @@ def degrees(value: str, *, limit: int) -> float | None:
         return None
     number = float(value)
     return number if -limit <= number <= limit else None
+
+
+def datetimes_in_range(**values: dt.datetime | None) -> None:
+    """Refuse a date-time outside FIRST_YEAR..LAST_YEAR by field name: year 329 would be stored and answered with a local-mean-time offset."""
+    errors = {
+        name: _("Enter dates as YYYY-MM-DD, from %(first)d-01-01 to %(last)d-12-31.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        for name, value in values.items()
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR
+    }
+    if errors:
+        raise ValidationError(errors)

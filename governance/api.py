@@ -2,13 +2,15 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from core.api import ErrorSerializer
 from governance import selectors, services
 from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street
 from governance.permissions import has_capability, phone_shown
@@ -78,7 +80,7 @@ class MembershipGrantSerializer(serializers.Serializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True, allow_null=True)
     record_type = serializers.CharField(source="content_type.model", read_only=True)
     changes = serializers.JSONField(source="shown_changes", read_only=True)
 
@@ -168,7 +170,10 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         data = MembershipGrantSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         role = data.validated_data["role"]
-        node = selectors.node_get_for(request.user, ROLE_LEVEL[role], data.validated_data["node_id"])
+        try:
+            node = selectors.node_get_for(request.user, ROLE_LEVEL[role], data.validated_data["node_id"])
+        except Http404 as exc:
+            raise serializers.ValidationError({"node_id": [_("Choose a unit of your area at the role's level.")]}) from exc
         user = selectors.user_find_for(request.user, data.validated_data["username"].strip())
         if user is None:
             raise serializers.ValidationError({"username": [_("No account in your area has this username or mobile number.")]})
@@ -213,11 +218,20 @@ class TokenSerializer(serializers.Serializer):
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (throttled like the login page); it expires after API_TOKEN_TTL_DAYS."""
 
+    # Credentials are in the body: no session (and so no CSRF check) and no token header are read here.
+    authentication_classes = ()
+
     def get_serializer_context(self):
         # Axes marks a lockout on the request it authenticates; its middleware answers from the Django request.
         return {**super().get_serializer_context(), "request": self.request._request}
 
-    @extend_schema(responses={200: TokenSerializer})
+    @extend_schema(
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Wrong username or password, or a field missing."),
+            429: OpenApiResponse(ErrorSerializer, description="Too many failed logins: `extra.locked_until` says when to try again."),
+        }
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.images import image_clean
+from core.params import datetimes_in_range
 from core.personal_data import ID_NUMBER_FIELDS, PHONE_FIELDS, id_number_fields, keyed_hash, phone_fields
 from governance.audit import SENSITIVE_MARK, audit_record, diff, snapshot
 from governance.models import AuditEntry
@@ -306,6 +307,7 @@ def visit_record(
     """Record a visit and move the household's next due date; an older visit entered late moves nothing back."""
     _require_edit(actor, household.ancestry())
     visited_at = visited_at or timezone.now()
+    datetimes_in_range(visited_at=visited_at)
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("A visit cannot be in the future.")})
     visit = Visit(

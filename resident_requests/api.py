@@ -2,7 +2,10 @@
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -10,16 +13,18 @@ from rest_framework.response import Response
 
 from core.api import ErrorSerializer
 from governance.roles import Capability
+from governance.scope import scope_for
 from grids.models import Grid
 from resident_requests import selectors
 from resident_requests.actions import ACTIONS, action_perform, available_actions
-from resident_requests.lifecycle import RequestAction
-from resident_requests.models import Category, ResidentRequest, TimelineEntry, Urgency
+from resident_requests.lifecycle import RequestAction, Status
+from resident_requests.models import Category, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
 from resident_requests.services.intake import IdempotencyConflict, request_submit
+from resident_requests.views_photos import VARIANTS, photo_file
 
 
 class TimelineSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = TimelineEntry
@@ -86,10 +91,25 @@ def action_route(name: RequestAction):
     return extend_schema(request=spec.input, responses={200: RequestSerializer, **ACTION_ERRORS})(routed)
 
 
+IDEMPOTENCY_HELP = "A retried POST with the same key and body answers the request made the first time; up to 100 characters."
+
+
 class IdempotencyKeyReused(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "idempotency_key_reused"
     extra = {"code": default_code, "header": "Idempotency-Key"}
+
+
+class BoardQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[Status.SUBMITTED, Status.ACCEPTED, Status.HANDLED, Status.VERIFIED, Status.ANSWERED], required=False)
+    category = serializers.IntegerField(required=False, min_value=1, help_text="A category or its parent.")
+    grid = serializers.IntegerField(required=False, min_value=1)
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequestPhoto
+        fields = ["id", "kind", "created_at"]
 
 
 class RequestFilter(django_filters.FilterSet):
@@ -105,14 +125,18 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.request_list_for(self.request.user).select_related("category")
 
-    @extend_schema(request=RequestCreateSerializer, responses={201: RequestCreatedSerializer})
+    @extend_schema(
+        request=RequestCreateSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", location=OpenApiParameter.HEADER, required=False, description=IDEMPOTENCY_HELP)],
+        responses={201: RequestCreatedSerializer, 409: OpenApiResponse(ErrorSerializer, description="The Idempotency-Key was used before with another body.")},
+    )
     def create(self, request):
         data = RequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         grid = Grid.objects.visible_to(request.user, Capability.HANDLE_REQUESTS).filter(pk=values.pop("grid")).first()
         if grid is None:
-            raise ValidationError({"grid": ["Choose a grid of your area."]})
+            raise ValidationError({"grid": [_("Choose a grid of your area.")]})
         number = values.pop("building", None)
         building = grid.buildings.filter(number=number).first() if number else None
         try:
@@ -154,8 +178,51 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     act_follow_up = action_route(RequestAction.FOLLOW_UP)
     act_withdraw = action_route(RequestAction.WITHDRAW)
 
-    @extend_schema(responses=TimelineSerializer(many=True))
-    @action(detail=True)
+    def _page(self, queryset):
+        page = self.paginate_queryset(queryset.select_related("category"))
+        return self.get_paginated_response(RequestSerializer(page, many=True).data)
+
+    @extend_schema(responses=RequestSerializer(many=True), filters=False)
+    @action(detail=False, filterset_class=None)
+    def queue(self, request):
+        """What the caller is handling, or could take at their level, soonest deadline first (the "My requests" page)."""
+        return self._page(selectors.my_queue(request.user))
+
+    @extend_schema(parameters=[BoardQuery], responses=RequestSerializer(many=True), filters=False)
+    @action(detail=False, filterset_class=None)
+    def board(self, request):
+        """The dispatch board: requests waiting for the caller's levels to accept, dispatch, verify, answer or follow up."""
+        if scope_for(request.user, Capability.DISPATCH_REQUESTS).is_empty:
+            raise PermissionDenied
+        query = BoardQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return self._page(selectors.dispatch_board(request.user, **query.validated_data))
+
+    @extend_schema(responses=RequestSerializer(many=True), filters=False)
+    @action(detail=False, filterset_class=None)
+    def overdue(self, request):
+        """Open requests past their stage deadline in the caller's area (long-term ones excepted), most overdue first."""
+        return self._page(selectors.overdue_for(request.user, timezone.now()))
+
+    @extend_schema(responses=PhotoSerializer(many=True))
+    @action(detail=True, pagination_class=None, filterset_class=None)
+    def photos(self, request, pk=None):
+        """The request's photos (at most 9): what was reported and the result."""
+        return Response(PhotoSerializer(selectors.request_get_for(request.user, pk).photos.all(), many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("photo_pk", int, OpenApiParameter.PATH), OpenApiParameter("variant", str, OpenApiParameter.PATH, enum=list(VARIANTS))],
+        responses={(200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="The photo, or its thumbnail.")},
+    )
+    @action(detail=True, url_path=r"photos/(?P<photo_pk>[0-9]+)/(?P<variant>full|thumb)", url_name="photo")
+    def photo(self, request, pk=None, photo_pk=None, variant=None):
+        """One photo of the request, for whoever may open the request."""
+        return photo_file(selectors.request_get_for(request.user, pk).photos.all(), photo_pk, variant)
+
+    @extend_schema(responses=TimelineSerializer(many=True), filters=False)
+    @action(detail=True, filterset_class=None, serializer_class=TimelineSerializer)
     def timeline(self, request, pk=None):
+        """The request's timeline, oldest first, a page at a time."""
         req = selectors.request_get_for(request.user, pk)
-        return Response(TimelineSerializer(req.timeline.select_related("actor"), many=True).data)
+        page = self.paginate_queryset(req.timeline.select_related("actor").order_by("at", "pk"))
+        return self.get_paginated_response(TimelineSerializer(page, many=True).data)

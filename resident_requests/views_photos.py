@@ -10,7 +10,7 @@ from resident_requests import selectors
 VARIANTS = {"full": "image", "thumb": "thumbnail"}
 
 
-def _photo_file(photos, photo_pk: int, variant: str):
+def photo_file(photos, photo_pk: int, variant: str):
     if variant not in VARIANTS:
         raise Http404
     return file_response(getattr(get_in_scope_or_404(photos, pk=photo_pk), VARIANTS[variant]))
@@ -18,7 +18,7 @@ def _photo_file(photos, photo_pk: int, variant: str):
 
 def photo(request, pk, photo_pk, variant):
     """Whoever may open the request page (its area's staff, its handler) sees all its photos."""
-    return _photo_file(selectors.request_get_for(request.user, pk).photos.all(), photo_pk, variant)
+    return photo_file(selectors.request_get_for(request.user, pk).photos.all(), photo_pk, variant)
 
 
 @login_not_required
@@ -27,4 +27,4 @@ def public_photo(request, code, photo_pk, variant):
     req = selectors.request_by_tracking_code(code)
     if req is None:
         raise Http404
-    return _photo_file(req.photos.all(), photo_pk, variant)
+    return photo_file(req.photos.all(), photo_pk, variant)

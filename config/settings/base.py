@@ -216,10 +216,10 @@ REST_FRAMEWORK = {
         "governance.api_auth.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "governance.api_auth.PasswordChangeNotPending"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["config.api.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
 # API tokens expire; they are also deleted on any password change, deactivation and revocation of the last role.
@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies and answers are separate components: read-only fields are never asked for, write-only never answered.
+    "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "resident_requests.lifecycle.Status",
         "RequestActionEnum": "resident_requests.lifecycle.RequestAction",
@@ -244,6 +246,7 @@ SPECTACULAR_SETTINGS = {
         "ListProjectStatusEnum": "party_building.models.Project.Status",
         "PlaceLevelEnum": "governance.roles.Level",
         "HandlingLevelEnum": "resident_requests.lifecycle.HandlingLevel",
+        "ReviewStatusEnum": "volunteers.models.ReviewStatus",
     },
 }
 

@@ -34,7 +34,7 @@ def test_api_create_is_idempotent_and_scoped(api, user):
     refused = client.post("/api/requests/", {**body, "grid": other.pk}, format="json")
     assert refused.status_code == 400 and set(refused.json()) == {"message", "extra"}
     assert api("grid2").get(f"/api/requests/{first.json()['id']}/").status_code == 404
-    timeline = client.get(f"/api/requests/{first.json()['id']}/timeline/").json()
+    timeline = client.get(f"/api/requests/{first.json()['id']}/timeline/").json()["results"]
     assert [entry["action"] for entry in timeline] == ["submit"]
 
 
@@ -174,3 +174,18 @@ def test_merging_through_the_api_names_the_request_to_keep_by_its_number(api, ne
     assert unknown.status_code == 400 and list(unknown.json()["extra"]["fields"]) == ["into"]
     merged = cadre.post(f"/api/requests/{request.pk}/merge/", {"into": keep.public_id.lower()}, format="json")
     assert merged.status_code == 200 and merged.json()["status"] == "merged"
+
+
+def test_the_request_pages_lists_and_photos_are_api_actions(api, new_request, user):
+    req = new_request()
+    worker, cadre = api("grid1"), api("community1")
+    assert cadre.get("/api/requests/board/").json()["count"] >= 1
+    assert req.pk in {row["id"] for row in cadre.get("/api/requests/board/", {"status": "submitted", "page_size": 200}).json()["results"]}
+    bad = cadre.get("/api/requests/board/", {"status": "closed"})
+    assert bad.status_code == 400 and "status" in bad.json()["extra"]["fields"]
+    assert worker.get("/api/requests/board/").status_code == 403  # grid workers take, cadres dispatch
+    assert worker.get("/api/requests/queue/").status_code == 200
+    assert cadre.get("/api/requests/overdue/").status_code == 200
+    assert cadre.get(f"/api/requests/{req.pk}/photos/").json() == []
+    assert cadre.get(f"/api/requests/{req.pk}/photos/1/full/").status_code == 404
+    assert api("grid2").get(f"/api/requests/{req.pk}/photos/").status_code == 404

@@ -22,7 +22,7 @@ from party_building.models import LinkageRecord, Project
 from resident_requests.models import Category, RequestPhoto, ResidentRequest, Status
 from resident_requests.services.workflow import request_accept
 from tests.resident_requests import conftest as requests_fixtures
-from volunteers.models import Activity, DualReport, Gift, PointsEntry, PostClaim, Redemption, ServicePost, Signup, Volunteer, Wish
+from volunteers.models import Activity, DualReport, Gift, PointsEntry, PostClaim, Redemption, ReportingUnit, ServicePost, Signup, Volunteer, Wish
 
 pytestmark = pytest.mark.django_db
 # A resident's request filed from grid1's first household, as the public form files it.
@@ -144,6 +144,7 @@ def in_scope_ids() -> dict:
         "household-edit": {"pk": household.pk},
         "household-archive": {"pk": household.pk},
         "resident-create": {"pk": household.pk},
+        "household-residents": {"pk": household.pk},
         "visit-create": {"pk": household.pk},
         "household-card": {"pk": household.pk},
         "household-create": {"building": household.building_id},
@@ -201,6 +202,7 @@ def in_scope_ids() -> dict:
         "gift": _first(Gift.objects.all()),
         "points-entry": _first(PointsEntry.objects.filter(volunteer=volunteer)),
         "dual-report": _first(DualReport.objects.all()),
+        "reporting-unit": _first(ReportingUnit.objects.filter(community=grid.community)),
         "request": request.pk,
         "notification": _first(Notification.objects.all()),
         "patrol": _first(Patrol.objects.all()),

@@ -180,7 +180,7 @@ def test_attack_api_action_note_is_internal_unless_public_is_true(api, client, n
     worker.post(f"/api/requests/{request.pk}/progress/", {"note": "已联系物业，明天上午更换", "public": True}, format="json")
     page = client.get(reverse("public-track", args=[request.tracking_code])).content.decode()
     assert DISPATCH_NOTE not in page and "已联系物业，明天上午更换" in page
-    timeline = cadre.get(f"/api/requests/{request.pk}/timeline/").json()
+    timeline = cadre.get(f"/api/requests/{request.pk}/timeline/").json()["results"]
     assert [entry["public"] for entry in timeline if entry["note"]] == [False, True]
 
 

@@ -58,7 +58,7 @@ def test_post_claims_and_duty_through_the_api(api, member, user):
 def test_the_schema_documents_each_volunteer_action_s_input(api):
     schema = api("community1").get("/api/schema/", {"format": "json"}).json()
     fulfil = schema["paths"]["/api/wishes/{id}/fulfil/"]["post"]["requestBody"]["content"]
-    assert set(schema["components"]["schemas"]["WishFulfilInput"]["properties"]) == {"note", "photo"}
+    assert set(schema["components"]["schemas"]["WishFulfilInputRequest"]["properties"]) == {"note", "photo"}
     assert "multipart/form-data" in fulfil
-    assert "hours" in schema["components"]["schemas"]["DutyInput"]["properties"]
-    assert "grid" in schema["components"]["schemas"]["VolunteerConfirmInput"]["properties"]
+    assert "hours" in schema["components"]["schemas"]["DutyInputRequest"]["properties"]
+    assert "grid" in schema["components"]["schemas"]["VolunteerConfirmInputRequest"]["properties"]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.params import datetimes_in_range
 from volunteers.models import Activity, PointsEntry, ReviewStatus, Signup, Volunteer
 from volunteers.services.common import audit_created, audit_status, require_manager
 from volunteers.services.points import points_add, points_for
@@ -35,6 +36,7 @@ def activity_publish(
     organiser_unit=None,
 ) -> Activity:
     require_manager(actor, community.ancestry())
+    datetimes_in_range(starts_at=starts_at, ends_at=ends_at)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The activity must end after it starts.")})
     if places < 1:

@@ -13,13 +13,22 @@ from volunteers.services.common import audit_created, audit_status, require_mana
 from volunteers.uscc import uscc_normalize
 
 
+def _field_clean(name: str, clean, value: str) -> str:
+    try:
+        return clean(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from exc
+
+
 @transaction.atomic
 def unit_register(
     *, actor, community, name: str, credit_code: str, party_org_name: str, contact_name: str, contact_phone: str, resources: str
 ) -> ReportingUnit:
     """The community registers a unit that reports to it."""
     require_manager(actor, community.ancestry())
-    code = uscc_normalize(credit_code)
+    # Named by field, so that the page marks the field and the API names it.
+    code = _field_clean("credit_code", uscc_normalize, credit_code)
+    phone = _field_clean("contact_phone", normalize_mobile, contact_phone)
     if ReportingUnit.objects.filter(credit_code=code).exists():
         raise ValidationError({"credit_code": _("This unit has already reported.")})
     unit = ReportingUnit(
@@ -28,7 +37,7 @@ def unit_register(
         credit_code=code,
         party_org_name=party_org_name.strip(),
         contact_name=contact_name.strip(),
-        contact_phone=normalize_mobile(contact_phone),
+        contact_phone=phone,
         resources=resources.strip(),
     )
     unit.full_clean()
