@@ -163,6 +163,7 @@ def detail(request, pk, *, error=None, posted=None):
         "req": req,
         "timeline": timeline,
         "photos": req.photos.all(),
+        "answers": selectors.attribute_answers(req),
         "duplicates": duplicates,
         # Each action's form shows the fields its input serializer takes (the API takes the same).
         "actions": [(name, RequestAction(name).label, set(ACTIONS[name].input().fields)) for name in actions],
