@@ -145,7 +145,7 @@ def attribute_answers(category: Category, answers: dict[str, list[str]]) -> dict
         match = re.fullmatch(r"attribute\[([A-Za-z0-9_-]{1,40})\](\[\])?", key)
         if match is None or match.group(1) not in declared:
             raise forms.ValidationError(
-                {"attribute": _("This service has no attribute %(key)s; GET services/%(code)s.json lists them.") % {"key": key, "code": category.code}}
+                _("This service has no attribute %(key)s; GET services/%(code)s.json lists them.") % {"key": key, "code": category.code}
             )
         values.setdefault(match.group(1), []).extend(value.strip() for value in given if value.strip())
     cleaned = {}
@@ -153,9 +153,7 @@ def attribute_answers(category: Category, answers: dict[str, list[str]]) -> dict
         given = values.get(code, [])
         if not given:
             if attribute.required:
-                raise forms.ValidationError(
-                    {"attribute": _("attribute[%(code)s] is required: %(question)s") % {"code": code, "question": attribute.description}}
-                )
+                raise forms.ValidationError(_("attribute[%(code)s] is required: %(question)s") % {"code": code, "question": attribute.description})
             continue
         cleaned[code] = attribute_value(attribute, given)
     return cleaned
@@ -163,9 +161,7 @@ def attribute_answers(category: Category, answers: dict[str, list[str]]) -> dict
 
 def attribute_value(attribute: ServiceAttribute, given: list[str]) -> str | list[str]:
     Datatype = ServiceAttribute.Datatype
-    wrong = forms.ValidationError(
-        {"attribute": _("attribute[%(code)s] does not fit: %(question)s") % {"code": attribute.code, "question": attribute.description}}
-    )
+    wrong = forms.ValidationError(_("attribute[%(code)s] does not fit: %(question)s") % {"code": attribute.code, "question": attribute.description})
     if attribute.datatype == Datatype.MULTI:
         keys = {key for key, _name in attribute.choices()}
         if not set(given) <= keys:
