@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import Router
 from governance import api as governance_api
+from grids import api as grids_api
 from households import api as households_api
 from resident_requests import api as requests_api
 from volunteers import api as volunteers_api
@@ -44,6 +45,8 @@ urlpatterns = [
     path("api/me/", governance_api.me, name="api-me"),
     path("api/auth/token/", governance_api.TokenView.as_view(), name="api-token"),
     path("api/users/<int:pk>/password-reset/", governance_api.user_password_reset, name="api-user-password-reset"),
+    path("api/places/", grids_api.PlaceListView.as_view(), name="api-places"),
+    path("api/places/locate/", grids_api.PlaceLocateView.as_view(), name="api-places-locate"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

@@ -78,3 +78,14 @@ def parse_w3c_datetime(value: str) -> dt.datetime | None:
     if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
         return None
     return (moment if timezone.is_aware(moment) else timezone.make_aware(moment)).astimezone(dt.UTC)
+
+
+def degrees(value: str, *, limit: int) -> float | None:
+    """A longitude (limit 180) or latitude (limit 90) in decimal degrees, or None when the text is not one.
+
+    ASCII digits and one optional point only: float() would also take "nan", "1e2", "１１４" and other scripts' digits.
+    """
+    if not isinstance(value, str) or not re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{1,15})?", value):
+        return None
+    number = float(value)
+    return number if -limit <= number <= limit else None

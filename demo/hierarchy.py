@@ -5,6 +5,7 @@ small: 2 streets, 4 communities, 12 grids, 60 buildings. district: the scale of 
 """
 
 import datetime as dt
+import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.names import mobile, person_name
+from demo.places import DemoLayout
 from governance.audit import audit_record
 from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, CentralHousehold, Grid
+from grids.places import outlines_derive
 from party_building.models import LinkageDuty, LinkageRecord
 
 DISTRICT_CODE = "130102"
@@ -89,6 +92,8 @@ class DemoSeeder:
         self.scale = SCALES[scale]
         self.password_hash = make_password(password)
         self.rng = random.Random(seed)
+        # Places draw from their own stream, so that the names and figures seeded before them stay as they were.
+        self.places_rng = random.Random(seed + 1)
         self.log = log
         self.phones: set[str] = set(User.objects.exclude(phone=None).values_list("phone", flat=True))
 
@@ -130,6 +135,14 @@ class DemoSeeder:
             )
         communities.sort(key=lambda c: c.code)
         communities = Community.objects.bulk_create(communities)
+        layout = DemoLayout(
+            streets=len(streets),
+            communities_per_street=math.ceil(len(communities) / len(streets)),
+            grids_per_community=scale.grids_per_community,
+            buildings_per_grid=scale.buildings_per_grid,
+            rng=self.places_rng,
+        )
+        street_index = {street.pk: index for index, street in enumerate(streets)}
         grids = Grid.objects.bulk_create(
             Grid(
                 community=community,
@@ -140,6 +153,8 @@ class DemoSeeder:
                 name=f"{community.name.removesuffix('社区')}第{seq}网格",
                 party_org_name=f"{community.name.removesuffix('社区')}第{seq}网格党支部",
                 boundary=f"{community.name.removesuffix('社区')}路以东、{self.rng.choice(COMMUNITY_PREFIXES)}街以北",
+                # The community's place in its street is its sequence, the last three digits of its code.
+                **layout.grid_outline(street_index=street_index[community.street_id], community_index=int(community.code[9:]) - 1, sequence=seq),
             )
             for community in communities
             for seq in range(1, scale.grids_per_community + 1)
@@ -157,9 +172,11 @@ class DemoSeeder:
                         units=self.rng.choice([2, 3, 4]),
                         floors=self.rng.choice([6, 6, 7, 11, 18]),
                         party_org_name=f"{estate}{number}号楼党小组",
+                        **layout.building_point(grid, number),
                     )
                 )
         buildings = Building.objects.bulk_create(buildings, batch_size=2000)
+        outlines_derive(district_ids=[district.pk])
         CentralHousehold.objects.bulk_create(
             (
                 CentralHousehold(

@@ -51,13 +51,32 @@ class Node(models.Model):
         raise NotImplementedError
 
 
-class District(Node):
+class Area(models.Model):
+    """A node's outline on the map: GeoJSON (WGS84 lon/lat) plus its bounding box, so that SQL narrows a point look-up
+    to a few rows before the geometry test (grids/places.py); no spatial database is needed."""
+
+    geometry = models.JSONField(
+        _("outline"), null=True, blank=True, editable=False, help_text=_("GeoJSON Polygon or MultiPolygon, WGS84 longitude and latitude.")
+    )
+    # True when the outline is the union of the children's, so that recomputing it never overwrites an imported one.
+    geometry_derived = models.BooleanField(_("outline derived from the children"), default=False, editable=False)
+    min_lon = models.FloatField(_("west"), null=True, blank=True, editable=False)
+    min_lat = models.FloatField(_("south"), null=True, blank=True, editable=False)
+    max_lon = models.FloatField(_("east"), null=True, blank=True, editable=False)
+    max_lat = models.FloatField(_("north"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="%(class)s_bbox_idx")]
+
+
+class District(Area, Node):
     code = models.CharField(_("division code"), max_length=6, unique=True, validators=[digits_validator(6)])
 
     LEVEL = Level.DISTRICT
     SCOPE_PATHS = {Level.DISTRICT: ["id"]}
 
-    class Meta:
+    class Meta(Area.Meta):
         verbose_name = _("district")
         verbose_name_plural = _("districts")
         ordering = ["code"]
@@ -66,7 +85,7 @@ class District(Node):
         return {Level.DISTRICT: self.pk}
 
 
-class Street(Node):
+class Street(Area, Node):
     class Kind(models.TextChoices):
         STREET = "street", _("Street (街道)")
         TOWN = "town", _("Town (镇)")
@@ -79,7 +98,7 @@ class Street(Node):
     PARENT_FIELD = "district"
     SCOPE_PATHS = {Level.DISTRICT: ["district_id"], Level.STREET: ["id"]}
 
-    class Meta:
+    class Meta(Area.Meta):
         verbose_name = _("street")
         verbose_name_plural = _("streets")
         ordering = ["code"]
@@ -94,7 +113,7 @@ class Street(Node):
             raise ValidationError({"code": _("A street code ends with 000 (the community part).")})
 
 
-class Community(Node):
+class Community(Area, Node):
     class PartyOrgKind(models.TextChoices):
         COMMITTEE = "committee", _("Party committee (党委)")
         GENERAL_BRANCH = "general_branch", _("General party branch (党总支)")
@@ -112,7 +131,7 @@ class Community(Node):
     PARENT_FIELD = "street"
     SCOPE_PATHS = {Level.DISTRICT: ["district_id"], Level.STREET: ["street_id"], Level.COMMUNITY: ["id"]}
 
-    class Meta:
+    class Meta(Area.Meta):
         verbose_name = _("community")
         verbose_name_plural = _("communities")
         ordering = ["code"]

@@ -2,13 +2,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Community, District, Node, Street
+from governance.models import Area, Community, District, Node, Street
 from governance.roles import Level
 from governance.scope import ScopedQuerySet
 from governance.validators import digits_validator
 
 
-class Grid(Node):
+class Grid(Area, Node):
     """One grid, one responsible worker (多网合一): every household, request, visit and volunteer
     belongs to exactly one grid, so later models scope themselves with a grid foreign key."""
 
@@ -26,7 +26,7 @@ class Grid(Node):
     PARENT_FIELD = "community"
     SCOPE_PATHS = {Level.DISTRICT: ["district_id"], Level.STREET: ["street_id"], Level.COMMUNITY: ["community_id"], Level.GRID: ["id"]}
 
-    class Meta:
+    class Meta(Area.Meta):
         verbose_name = _("grid")
         verbose_name_plural = _("grids")
         ordering = ["code"]
@@ -47,6 +47,9 @@ class Building(Node):
     address = models.CharField(_("address"), max_length=200, blank=True)
     units = models.PositiveSmallIntegerField(_("units (单元)"), default=1)
     floors = models.PositiveSmallIntegerField(_("floors"), default=6)
+    # Where the building stands (WGS84, which CGCS2000 and 天地图 match to within centimetres); set by the places import.
+    lon = models.FloatField(_("longitude"), null=True, blank=True, editable=False)
+    lat = models.FloatField(_("latitude"), null=True, blank=True, editable=False)
 
     LEVEL = Level.BUILDING
     PARENT_FIELD = "grid"
@@ -62,7 +65,13 @@ class Building(Node):
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
         ordering = ["grid_id", "number"]
-        constraints = [models.UniqueConstraint(fields=["grid", "number"], name="building_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "number"], name="building_unique_number"),
+            models.CheckConstraint(
+                condition=models.Q(lon__isnull=True, lat__isnull=True) | models.Q(lon__gte=-180, lon__lte=180, lat__gte=-90, lat__lte=90),
+                name="building_point_valid",
+            ),
+        ]
 
     def ancestry(self):
         return {**self.grid.ancestry(), Level.BUILDING: self.pk}

@@ -1,8 +1,31 @@
-from governance.roles import Capability
+from governance.models import Community, District, Street
+from governance.roles import Capability, Level
 from governance.scope import scope_for
-from grids.models import Grid
+from grids.models import Building, Grid
 
 
 def worker_grid_list_for(user):
     """The grids the user holds a grid role in (handles requests there), not the grids below a higher role."""
     return Grid.objects.visible_to(user, Capability.HANDLE_REQUESTS).filter(pk__in=scope_for(user, Capability.HANDLE_REQUESTS).node_ids.get("grid", ()))
+
+
+PLACE_MODELS = {Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid, Level.BUILDING: Building}
+# The parent column each level's features name, and the columns a feature needs (outlines are the heavy part).
+PLACE_PARENT = {Level.STREET: "district_id", Level.COMMUNITY: "street_id", Level.GRID: "community_id"}
+
+
+def place_list_for(user, level: str, *, within: dict[str, int] | None = None):
+    """The placed nodes of `level` in the user's area (buildings with a point, others with an outline), optionally
+    within one node per higher level (`{"community": 3}`); the caller has checked those nodes with node_get_for."""
+    model = PLACE_MODELS[level]
+    places = model.objects.visible_to(user)
+    for within_level, node_id in (within or {}).items():
+        places = places.filter(**{model.SCOPE_PATHS[within_level][0]: node_id})
+    if level == Level.BUILDING:
+        return (
+            places.filter(lon__isnull=False, lat__isnull=False)
+            .select_related("grid")
+            .only("id", "name", "number", "address", "lon", "lat", "grid__id", "grid__code")
+        )
+    columns = ["id", "name", "code", "geometry", "geometry_derived", *([PLACE_PARENT[level]] if level in PLACE_PARENT else [])]
+    return places.filter(geometry__isnull=False).only(*columns)

@@ -1,0 +1,200 @@
+"""Places over HTTP: GeoJSON of what the caller's area covers, and which grid and building a point falls in."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import Pagination
+from core.params import degrees
+from governance.api import ErrorSerializer
+from governance.roles import LEVEL_DEPTH, Level
+from governance.selectors import node_list_for
+from grids.places import OutsideDistrict, place_locate
+from grids.selectors import PLACE_PARENT, place_list_for
+
+WITHIN_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID)
+
+
+class DegreesField(serializers.Field):
+    """Decimal degrees written plainly (114.52, -33.9): no exponent, NaN, infinity or non-ASCII digits."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = degrees(data, limit=self.limit)
+        if value is None:
+            raise serializers.ValidationError(_("Enter decimal degrees from -%(limit)d to %(limit)d, e.g. 114.52.") % {"limit": self.limit})
+        return value
+
+    def to_representation(self, value):
+        return value
+
+
+class LocateQuerySerializer(serializers.Serializer):
+    lon = DegreesField(limit=180, help_text="Longitude in decimal degrees (WGS84 / CGCS2000, or GCJ-02 with gcj02=true).")
+    lat = DegreesField(limit=90, help_text="Latitude in decimal degrees.")
+    gcj02 = serializers.BooleanField(
+        required=False, default=False, help_text="true when the point comes from a GCJ-02 map (高德, 腾讯): it is converted to WGS84."
+    )
+
+
+class PlacesQuerySerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Level.choices, help_text="What to list: outlines of districts, streets, communities or grids, or building points.")
+    street = serializers.IntegerField(required=False, min_value=1, help_text="Only inside this street (an id in the caller's area).")
+    community = serializers.IntegerField(required=False, min_value=1, help_text="Only inside this community.")
+    grid = serializers.IntegerField(required=False, min_value=1, help_text="Only inside this grid.")
+    page = serializers.IntegerField(required=False, min_value=1, help_text="Page number (from 1).")
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=Pagination.max_page_size, help_text="Features per page (default 50, at most 200)."
+    )
+
+    def validate(self, attrs):
+        level = attrs["level"]
+        for within in WITHIN_LEVELS:
+            if within in attrs and LEVEL_DEPTH[within] > LEVEL_DEPTH[level]:
+                raise serializers.ValidationError({within: [_("This filter must be a level above the one listed.")]})
+        return attrs
+
+
+class NamedNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class LocatedGridSerializer(NamedNodeSerializer):
+    code = serializers.CharField()
+
+
+class LocatedBuildingSerializer(NamedNodeSerializer):
+    number = serializers.IntegerField()
+
+
+class PlaceMatchSerializer(serializers.Serializer):
+    grid = LocatedGridSerializer()
+    building = LocatedBuildingSerializer(allow_null=True, help_text="The grid's nearest building with a point; null when none has one.")
+    distance_m = serializers.FloatField(allow_null=True, help_text="From the point to that building, in metres.")
+    lon = serializers.FloatField(help_text="The WGS84 longitude looked up (converted when gcj02=true).")
+    lat = serializers.FloatField(help_text="The WGS84 latitude looked up.")
+
+
+class GeometrySerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Point", "Polygon", "MultiPolygon"])
+    coordinates = serializers.ListField(child=serializers.JSONField(), help_text="GeoJSON coordinates, [longitude, latitude] in WGS84.")
+
+
+class FeaturePropertiesSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Level.choices)
+    name = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="Division or grid code (outlines).")
+    derived = serializers.BooleanField(required=False, help_text="Outlines: true when the union of the children's.")
+    parent = serializers.IntegerField(required=False, help_text="Outlines below the district: the id of the node one level up.")
+    number = serializers.IntegerField(required=False, help_text="Buildings: the number in the grid.")
+    address = serializers.CharField(required=False, help_text="Buildings.")
+    grid = serializers.IntegerField(required=False, help_text="Buildings: the grid's id.")
+    grid_code = serializers.CharField(required=False, help_text="Buildings: the grid's code.")
+
+
+class FeatureSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    id = serializers.IntegerField()
+    geometry = GeometrySerializer()
+    properties = FeaturePropertiesSerializer()
+
+
+class FeatureCollectionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    count = serializers.IntegerField(help_text="Features in all pages.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    features = FeatureSerializer(many=True)
+
+
+def _feature(level: str, node) -> dict:
+    if level == Level.BUILDING:
+        geometry = {"type": "Point", "coordinates": [node.lon, node.lat]}
+        properties = {"level": level, "name": node.name, "number": node.number, "address": node.address, "grid": node.grid.pk, "grid_code": node.grid.code}
+    else:
+        geometry = node.geometry
+        properties = {"level": level, "name": node.name, "code": node.code, "derived": node.geometry_derived}
+        if level in PLACE_PARENT:
+            properties["parent"] = getattr(node, PLACE_PARENT[level])
+    return {"type": "Feature", "id": node.pk, "geometry": geometry, "properties": properties}
+
+
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not logged in (no session or token).")
+
+
+class PlaceListView(APIView):
+    @extend_schema(
+        operation_id="places_list",
+        parameters=[PlacesQuerySerializer],
+        responses={
+            200: OpenApiResponse(
+                FeatureCollectionSerializer, description="A GeoJSON FeatureCollection, one page of it: only placed nodes of the caller's area."
+            ),
+            400: OpenApiResponse(ErrorSerializer, description="A parameter is not valid, or names a node outside the caller's area; `extra.fields` names it."),
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(ErrorSerializer, description="The password must be changed first."),
+        },
+    )
+    def get(self, request):
+        """Outlines (districts, streets, communities, grids) or building points as GeoJSON, scoped and paginated."""
+        query = PlacesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        level = query.validated_data["level"]
+        within = {}
+        for within_level in WITHIN_LEVELS:
+            node_id = query.validated_data.get(within_level)
+            if node_id is None:
+                continue
+            # A node outside the caller's area is refused like a missing one, naming the parameter.
+            if not node_list_for(request.user, within_level).filter(pk=node_id).exists():
+                raise serializers.ValidationError({within_level: [_("No such node in your area.")]})
+            within[within_level] = node_id
+        paginator = Pagination()
+        page = paginator.paginate_queryset(place_list_for(request.user, level, within=within), request, view=self)
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "features": [_feature(level, node) for node in page],
+            },
+        )
+
+
+class OutsideArea(exceptions.APIException):
+    """A point in no grid of the caller's area: a 400 whose message says so."""
+
+    status_code = 400
+    default_code = "outside"
+
+
+class PlaceLocateView(APIView):
+    @extend_schema(
+        operation_id="places_locate",
+        parameters=[LocateQuerySerializer],
+        responses={
+            200: PlaceMatchSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer, description="lon or lat is not valid (`extra.fields` names it), or the point lies in no grid of the caller's area."
+            ),
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(ErrorSerializer, description="The password must be changed first."),
+        },
+    )
+    def get(self, request):
+        """The grid of the caller's area holding a point, and that grid's nearest building with its distance."""
+        query = LocateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        try:
+            match = place_locate(lon=data["lon"], lat=data["lat"], gcj02=data["gcj02"], user=request.user)
+        except OutsideDistrict as exc:
+            raise OutsideArea(exc.messages[0]) from exc
+        return Response(PlaceMatchSerializer(match).data)
