@@ -2,12 +2,14 @@ import re
 from typing import NamedTuple
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.params import parse_w3c_datetime
+from core.params import degrees, parse_w3c_datetime
 from governance.public_forms import HoneypotField
 from governance.validators import normalize_mobile
 from grids.models import Building, Grid
+from grids.places import place_locate
 from households.models import Household
 from households.selectors import household_by_token
 from resident_requests.models import DESCRIPTION_MAX_LENGTH, Category, ResidentRequest, ServiceAttribute, Urgency
@@ -103,16 +105,13 @@ class RatingForm(forms.Form):
     note = forms.CharField(label=_("Comment (optional)"), max_length=200, required=False)
 
 
-# ASCII digits, a sign and a decimal point only: float() would also take "１２", "1e2", "nan" and "inf".
-COORDINATE_RE = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,15})?")
-
-
 def _coordinate(value: str, *, limit: int, name: str):
     if value == "":
         return None
-    if not COORDINATE_RE.fullmatch(value) or abs(float(value)) > limit:
+    number = degrees(value, limit=limit)
+    if number is None:
         raise forms.ValidationError(_("%(name)s must be decimal degrees from -%(limit)d to %(limit)d, like 38.0428.") % {"name": name, "limit": limit})
-    return float(value)
+    return number
 
 
 class Place(NamedTuple):
@@ -122,8 +121,12 @@ class Place(NamedTuple):
 
 
 def place_at(*, lon: float, lat: float) -> Place:
-    """The grid containing the point and the nearest building in it."""
-    raise forms.ValidationError({"lat": _("Locating by lat and long is not available yet; send address_id or address_string.")})
+    """The grid containing the point and the nearest building in it; a point in no grid is refused, never guessed."""
+    try:
+        found = place_locate(lon=lon, lat=lat)
+    except ValidationError as exc:
+        raise forms.ValidationError({"lat": exc.messages}) from exc
+    return Place(grid=found.grid, building=found.building, household=None)
 
 
 def building_by_address(text: str) -> Building:

@@ -154,16 +154,10 @@ def _agency(req: ResidentRequest) -> str:
     return {HandlingLevel.GRID: grid, HandlingLevel.COMMUNITY: grid.community, HandlingLevel.STREET: grid.street}.get(req.level, grid.district).name
 
 
-def _point(building) -> tuple[float | None, float | None]:
-    """The building's (lat, long), None while it has no coordinates."""
-    return None, None
-
-
 def _request_row(req: ResidentRequest, in_scope: bool) -> dict:
     """Every field of the spec; what only callers in scope may read is null for the others."""
     note = req.public_note if in_scope else ""
     open_ = req.status not in ENDED
-    lat, long = _point(req.building) if req.building_id else (None, None)
     return {
         "service_request_id": req.public_id,
         "status": "open" if open_ else "closed",
@@ -182,8 +176,8 @@ def _request_row(req: ResidentRequest, in_scope: bool) -> dict:
         "address": (req.building.address or req.building.name) if req.building_id else f"{req.grid.community.name}{req.grid.name}",
         "address_id": req.household.public_token if in_scope and req.household_id else None,
         "zipcode": None,
-        "lat": lat,
-        "long": long,
+        "lat": req.building.lat if req.building_id else None,
+        "long": req.building.lon if req.building_id else None,
         "media_url": req.media_url or None,
     }
 

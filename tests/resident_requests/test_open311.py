@@ -307,3 +307,28 @@ def test_the_back_office_shows_a_new_partners_key_once_and_keeps_only_its_digest
     assert key not in client.get(f"/admin/resident_requests/open311partner/{partner.pk}/change/").content.decode()
     refused = login("community1").post("/admin/resident_requests/open311partner/add/", {"name": "冒名平台", "hourly_limit": 100})
     assert refused.status_code == 403 and not Open311Partner.objects.filter(name="冒名平台").exists()
+
+
+def test_lat_long_places_the_request_in_the_grid_at_the_nearest_building_and_records_carry_its_point(client, partner_key):
+    key = partner_key()
+    building = Building.objects.filter(lon__isnull=False).select_related("grid").order_by("id").first()
+    created = post(client, key, address_id=None, lat=f"{building.lat + 0.00001:.6f}", long=f"{building.lon:.6f}")
+    assert created.status_code == 201, created.content.decode()
+    request = ResidentRequest.objects.get(public_id=created.json()[0]["service_request_id"])
+    assert request.grid == building.grid and request.building == building and request.household is None
+    row = client.get(f"/open311/v2/requests/{request.public_id}.json").json()[0]
+    assert (row["lat"], row["long"]) == (building.lat, building.lon)
+    outside = post(client, key, address_id=None, lat="39.9", long="116.4")
+    assert outside.status_code == 400 and outside.json()[0]["description"].startswith("lat:")
+
+
+def test_a_card_with_coordinates_of_another_grid_is_refused_and_matching_ones_are_accepted(client, partner_key):
+    key = partner_key()
+    household = card()
+    home = household.building
+    elsewhere = Building.objects.filter(lon__isnull=False).exclude(grid=household.grid).order_by("id").first()
+    refused = post(client, key, lat=str(elsewhere.lat), long=str(elsewhere.lon))
+    assert refused.status_code == 400 and household.grid.name in refused.json()[0]["description"]
+    accepted = post(client, key, lat=str(home.lat), long=str(home.lon))
+    assert accepted.status_code == 201
+    assert ResidentRequest.objects.get(public_id=accepted.json()[0]["service_request_id"]).household == household
