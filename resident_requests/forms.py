@@ -12,7 +12,7 @@ from grids.models import Building, Grid
 from grids.places import place_locate
 from households.models import Household
 from households.selectors import household_by_token
-from resident_requests.models import DESCRIPTION_MAX_LENGTH, Category, ResidentRequest, ServiceAttribute, Urgency
+from resident_requests.models import DESCRIPTION_MAX_LENGTH, WEB_LINK, Category, ResidentRequest, ServiceAttribute, Urgency
 from resident_requests.selectors import buildings_by_address
 
 
@@ -200,7 +200,7 @@ class Open311RequestForm(forms.Form):
     first_name = forms.CharField(max_length=25, required=False)
     last_name = forms.CharField(max_length=25, required=False)
     phone = forms.CharField(max_length=20, required=False)
-    media_url = forms.URLField(max_length=2000, required=False, assume_scheme="https")
+    media_url = forms.URLField(max_length=2000, required=False, assume_scheme="https", validators=[WEB_LINK])
     jurisdiction_id = forms.CharField(max_length=50, required=False)
 
     def __init__(self, data, *args, **kwargs):

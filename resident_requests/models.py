@@ -109,6 +109,8 @@ class TimeLimit(models.Model):
         return f"{self.category or '*'} {self.get_urgency_display() or '*'} {self.get_stage_display()}: {self.amount} {self.get_unit_display()}"
 
 
+# Links shown to staff are web pages only: no javascript:, data: or ftp: behind a click.
+WEB_LINK = URLValidator(schemes=["http", "https"])
 # The longest description any channel may send (form, API, Open311): longer is refused, never cut.
 DESCRIPTION_MAX_LENGTH = 4000
 
@@ -245,7 +247,7 @@ class ResidentRequest(models.Model):
     household = models.ForeignKey(Household, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("household"))
     partner = models.ForeignKey(Open311Partner, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("channel"))
     # A link the partner sent (a photo on its own server): shown as a link, never fetched by this server.
-    media_url = models.URLField(_("media link"), max_length=2000, blank=True)
+    media_url = models.URLField(_("media link"), max_length=2000, blank=True, validators=[WEB_LINK])
     email_enc = models.TextField(editable=False, blank=True)
     email_masked = models.CharField(_("reporter's email"), max_length=254, editable=False, blank=True)
     attributes = models.JSONField(_("answers to the service's questions"), default=dict, blank=True)
