@@ -1,7 +1,8 @@
 """Places over HTTP: GeoJSON of what the caller's area covers, and which grid and building a point falls in."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +18,7 @@ from grids.selectors import PLACE_PARENT, place_list_for
 WITHIN_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID)
 
 
+@extend_schema_field(OpenApiTypes.DOUBLE)
 class DegreesField(serializers.Field):
     """Decimal degrees written plainly (114.52, -33.9): no exponent, NaN, infinity or non-ASCII digits."""
 

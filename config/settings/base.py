@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
         "RequestActionEnum": "resident_requests.lifecycle.RequestAction",
         "TimelineActionEnum": "resident_requests.lifecycle.TimelineAction",
         "HouseholdStatusEnum": "households.models.Household.Status",
+        "PlaceLevelEnum": "governance.roles.Level",
+        "HandlingLevelEnum": "resident_requests.lifecycle.HandlingLevel",
     },
 }
 
