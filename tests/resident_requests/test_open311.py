@@ -319,6 +319,8 @@ def test_lat_long_places_the_request_in_the_grid_at_the_nearest_building_and_rec
     assert request.grid == building.grid and request.building == building and request.household is None
     row = client.get(f"/open311/v2/requests/{request.public_id}.json").json()[0]
     assert (row["lat"], row["long"]) == (building.lat, building.lon)
+    # The README's example point, the demo district's centre.
+    assert post(client, key, address_id=None, lat="38.0500", long="114.5200").status_code == 201
     outside = post(client, key, address_id=None, lat="39.9", long="116.4")
     assert outside.status_code == 400 and outside.json()[0]["description"].startswith("lat:")
 
