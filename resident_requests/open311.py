@@ -154,6 +154,13 @@ def _agency(req: ResidentRequest) -> str:
     return {HandlingLevel.GRID: grid, HandlingLevel.COMMUNITY: grid.community, HandlingLevel.STREET: grid.street}.get(req.level, grid.district).name
 
 
+def _notice(req: ResidentRequest, open_: bool) -> str | None:
+    """What happens next: the time limit of the current step, or how it ended when that needs saying (merged, withdrawn)."""
+    if open_ and req.stage_deadline:
+        return _("Handled within a time limit: this step is due by %(due)s.") % {"due": _iso(req.stage_deadline)}
+    return str(PUBLIC_ENDINGS.get(req.status, "")) or None
+
+
 def _request_row(req: ResidentRequest, in_scope: bool) -> dict:
     """Every field of the spec; what only callers in scope may read is null for the others."""
     note = req.public_note if in_scope else ""
@@ -167,9 +174,7 @@ def _request_row(req: ResidentRequest, in_scope: bool) -> dict:
         "service_code": req.category.code,
         "description": req.description if in_scope else None,
         "agency_responsible": _agency(req),
-        "service_notice": _("Handled within a time limit: this step is due by %(due)s.") % {"due": _iso(req.stage_deadline)}
-        if open_ and req.stage_deadline
-        else str(PUBLIC_ENDINGS.get(req.status, "")) or None,
+        "service_notice": _notice(req, open_),
         "requested_datetime": _iso(req.created_at),
         "updated_datetime": _iso(req.updated_at),
         "expected_datetime": _iso(req.stage_deadline) if open_ else None,
