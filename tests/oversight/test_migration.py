@@ -21,7 +21,8 @@ def test_the_move_keeps_rows_audit_history_and_permissions():
     old = executor.loader.project_state([("governance", "0013_arch_job_capabilities")]).apps
     old_types = old.get_model("contenttypes", "ContentType").objects
     assert set(old_types.filter(model__in=["assessmentplan", "indicator", "monthlyreport"]).values_list("app_label", flat=True)) == {"governance"}
-    grid1, district = User.objects.get(username="grid1"), District.objects.first()
+    # Only the id: columns added to the tree later (places' outlines) do not exist at this migration state.
+    grid1, district = User.objects.get(username="grid1"), District.objects.only("pk").first()
     plan = old.get_model("governance", "AssessmentPlan").objects.create(year=1999, min_requests=3)
     indicator = old.get_model("governance", "Indicator").objects.create(plan_id=plan.pk, key="linkage", weight=7)
     report = old.get_model("governance", "MonthlyReport").objects.create(
