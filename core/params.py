@@ -10,6 +10,8 @@ import datetime as dt
 import re
 
 from django.core.exceptions import BadRequest, ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.dates import PERIODS, month_start, period_bounds
@@ -59,6 +61,23 @@ def query_period(params, *, today: dt.date) -> tuple[str, dt.date, dt.date]:
     if period == "custom":
         return period, *query_date_range(params, default_start=month_start(today), default_end=today)
     return period, *period_bounds(period, today)
+
+
+def parse_w3c_datetime(value: str) -> dt.datetime | None:
+    """A W3C datetime (2026-05-01T08:00:00+08:00; local time without an offset) in UTC, or None when it is not one.
+
+    ASCII only (parse_datetime's \\d takes other scripts' digits), impossible dates (month 13, hour 25) are None, and the
+    year stays within FIRST_YEAR and LAST_YEAR so that the conversion to UTC and a window around it always exist.
+    """
+    if not value.isascii():
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        return None
+    return (moment if timezone.is_aware(moment) else timezone.make_aware(moment)).astimezone(dt.UTC)
 
 
 def degrees(value: str, *, limit: int) -> float | None:

@@ -77,6 +77,14 @@ def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[-4:] if len(value) >= 8 else "*" * len(value)
 
 
+def mask_email(value: str) -> str:
+    """z***@example.cn: the first character of the name and the domain."""
+    if not value:
+        return ""
+    name, _at, domain = value.rpartition("@")
+    return f"{name[:1]}***@{domain}" if name else "***"
+
+
 # The stored columns of an encrypted value: the ciphertext, the keyed hash for lookups and the mask shown by default.
 PHONE_FIELDS = ("phone_enc", "phone_hash", "phone_masked")
 ID_NUMBER_FIELDS = ("id_number_enc", "id_number_hash", "id_number_masked")

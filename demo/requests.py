@@ -15,7 +15,8 @@ from households.models import Household
 from resident_requests import calendar
 from resident_requests.defaults import defaults_ensure
 from resident_requests.lifecycle import HandlingLevel, Stage, Status, TimelineAction
-from resident_requests.models import Category, ResidentRequest, TimeLimit, TimelineEntry, Urgency
+from resident_requests.models import Category, Open311Partner, ResidentRequest, ServiceAttribute, TimeLimit, TimelineEntry, Urgency
+from resident_requests.services.partners import open311_partner_save
 
 REQUESTS_PER_BUILDING = 6
 BATCH = 5000
@@ -32,6 +33,8 @@ DESCRIPTIONS = {
     "housing": ["房屋墙体开裂", "咨询公租房申请"],
     "other": ["建议增加健身器材", "希望开设老年课堂"],
 }
+# Open311 requests come with their partner, which the seed leaves to seed_open311.
+SEEDED_SOURCES = [source for source in ResidentRequest.Source if source != ResidentRequest.Source.OPEN311]
 CLOSED_RATINGS = [5] * 50 + [4] * 30 + [3] * 12 + [2] * 5 + [1] * 3
 
 
@@ -64,7 +67,7 @@ def seed_requests(district_seeder, *, buildings) -> dict:
             household = rng.choice(homes[building.pk]) if homes.get(building.pk) and rng.random() < 0.7 else None
             worker, cadre = workers.get(building.grid_id), cadres.get(community_id)
             req = ResidentRequest(
-                source=rng.choices(list(ResidentRequest.Source), weights=[35, 30, 10, 20, 4, 1])[0],
+                source=rng.choices(SEEDED_SOURCES, weights=[35, 30, 10, 20, 4, 1])[0],
                 category=category,
                 urgency=urgency,
                 description=rng.choice(DESCRIPTIONS.get(category.parent.code, DESCRIPTIONS["other"])),
@@ -132,7 +135,26 @@ def seed_requests(district_seeder, *, buildings) -> dict:
             )
             status = to
     TimelineEntry.objects.bulk_create(timeline, batch_size=BATCH)
+    seed_open311()
     return {"requests": len(requests)}
+
+
+OPEN311_PARTNER = "12345 热线"
+
+
+def seed_open311() -> None:
+    """The 12345 hotline as an Open311 partner (its key: `manage.py open311_key --partner "12345 热线"`) and one service question."""
+    if not Open311Partner.objects.filter(name=OPEN311_PARTNER).exists():
+        open311_partner_save(actor=None, partner=Open311Partner(name=OPEN311_PARTNER))
+    ServiceAttribute.objects.get_or_create(
+        category=Category.objects.get(code="property-1"),
+        code="fault",
+        defaults={
+            "description": "电梯是什么故障？",
+            "datatype": ServiceAttribute.Datatype.SINGLE,
+            "values": "stuck=困人或停在楼层之间\nstopped=停运\nnoise=异响或抖动",
+        },
+    )
 
 
 ACTION_STATUS = {

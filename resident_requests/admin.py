@@ -5,7 +5,26 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_mixins import ReadOnlyInline
 from governance.admin_mixins import DistrictTableAdmin, ReadOnlyScopedAdmin
 from governance.roles import Capability
-from resident_requests.models import AllianceMeeting, CalendarDay, CalendarYear, Category, ResidentRequest, TimeLimit, TimelineEntry
+from resident_requests.models import (
+    AllianceMeeting,
+    CalendarDay,
+    CalendarYear,
+    Category,
+    Open311Partner,
+    ResidentRequest,
+    ServiceAttribute,
+    TimeLimit,
+    TimelineEntry,
+)
+from resident_requests.services.partners import open311_partner_key_issue, open311_partner_save
+
+
+class ServiceAttributeInline(admin.TabularInline):
+    """The questions Open311 callers answer for this service (attribute[code])."""
+
+    model = ServiceAttribute
+    extra = 0
+    fields = ["order", "code", "description", "datatype", "required", "values"]
 
 
 @admin.register(Category)
@@ -14,6 +33,7 @@ class CategoryAdmin(DistrictTableAdmin):
     list_filter = ["active", "parent"]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
+    inlines = [ServiceAttributeInline]
     deletable = False
 
 
@@ -80,3 +100,31 @@ class AllianceMeetingAdmin(ReadOnlyScopedAdmin):
     readonly_fields = ["created_by", "created_at"]
 
     capability = Capability.VIEW_REQUESTS
+
+
+@admin.register(Open311Partner)
+class Open311PartnerAdmin(DistrictTableAdmin):
+    """Systems that post Open311 requests; a key is shown once, when the partner is created or a new key is issued."""
+
+    list_display = ["name", "key_prefix", "key_issued_at", "hourly_limit", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    readonly_fields = ["key_prefix", "key_issued_at", "created_at"]
+    filter_horizontal = ["services"]
+    actions = ["issue_key"]
+    # Requests name their channel: a partner is made inactive, never deleted.
+    deletable = False
+
+    def _show_key(self, request, partner, key):
+        message = _("The key of %(name)s, shown only this once (store it now; it cannot be read again): %(key)s")
+        self.message_user(request, message % {"name": partner.name, "key": key}, messages.WARNING)
+
+    def save_model(self, request, obj, form, change):
+        key = open311_partner_save(actor=request.user, partner=obj)
+        if key:
+            self._show_key(request, obj, key)
+
+    @admin.action(description=_("Issue a new key (the old one stops working at once)"))
+    def issue_key(self, request, queryset):
+        for partner in queryset:
+            self._show_key(request, partner, open311_partner_key_issue(actor=request.user, partner=partner))

@@ -18,7 +18,7 @@ from grids.models import Grid
 from resident_requests import selectors
 from resident_requests.actions import ACTIONS, action_perform, available_actions
 from resident_requests.lifecycle import RequestAction, Status
-from resident_requests.models import Category, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
+from resident_requests.models import DESCRIPTION_MAX_LENGTH, Category, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
 from resident_requests.services.intake import IdempotencyConflict, request_submit
 from resident_requests.views_photos import VARIANTS, photo_file
 
@@ -53,7 +53,7 @@ class RequestCreatedSerializer(RequestSerializer):
 class RequestCreateSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.SCHEDULED)
-    description = serializers.CharField(max_length=2000)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
     grid = serializers.IntegerField()
     building = serializers.IntegerField(required=False, allow_null=True, help_text="Building number within the grid.")
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")

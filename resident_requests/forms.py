@@ -1,9 +1,19 @@
+import re
+from typing import NamedTuple
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.params import degrees, parse_w3c_datetime
 from governance.public_forms import HoneypotField
 from governance.validators import normalize_mobile
-from resident_requests.models import Category, ResidentRequest, Urgency
+from grids.models import Building, Grid
+from grids.places import place_locate
+from households.models import Household
+from households.selectors import household_by_token
+from resident_requests.models import DESCRIPTION_MAX_LENGTH, WEB_LINK, Category, ResidentRequest, ServiceAttribute, Urgency
+from resident_requests.selectors import buildings_by_address
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -48,7 +58,7 @@ class IntakeForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=[])
     category = forms.ModelChoiceField(queryset=Category.objects.none())
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.SCHEDULED)
-    description = forms.CharField(label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    description = forms.CharField(label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=DESCRIPTION_MAX_LENGTH)
     grid = forms.TypedChoiceField(label=_("Grid"), coerce=int)
     building = forms.IntegerField(label=_("Building number in the grid (optional)"), required=False, min_value=1)
     reporter_name = forms.CharField(label=_("Resident's name"), max_length=50, required=False)
@@ -86,7 +96,9 @@ class PublicRequestForm(forms.Form):
     """The resident's form: only what is needed, a honeypot field, phone optional for anonymous reports."""
 
     category = forms.ModelChoiceField(queryset=Category.objects.none())
-    description = forms.CharField(label=_("What is the problem or what do you need?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, min_length=5)
+    description = forms.CharField(
+        label=_("What is the problem or what do you need?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=DESCRIPTION_MAX_LENGTH, min_length=5
+    )
     reporter_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     phone = forms.CharField(
         label=_("Your mobile number (optional, for the answer)"),
@@ -119,3 +131,153 @@ class RatingForm(forms.Form):
         label=_("How satisfied are you with the handling?"), choices=ResidentRequest.Rating.choices, coerce=int, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Comment (optional)"), max_length=200, required=False)
+
+
+def _coordinate(value: str, *, limit: int, name: str):
+    if value == "":
+        return None
+    number = degrees(value, limit=limit)
+    if number is None:
+        raise forms.ValidationError(_("%(name)s must be decimal degrees from -%(limit)d to %(limit)d, like 38.0428.") % {"name": name, "limit": limit})
+    return number
+
+
+class Place(NamedTuple):
+    grid: Grid
+    building: Building | None
+    household: Household | None
+
+
+def place_at(*, lon: float, lat: float) -> Place:
+    """The grid containing the point and the nearest building in it; a point in no grid is refused, never guessed."""
+    try:
+        found = place_locate(lon=lon, lat=lat)
+    except ValidationError as exc:
+        raise forms.ValidationError({"lat": exc.messages}) from exc
+    return Place(grid=found.grid, building=found.building, household=None)
+
+
+def building_by_address(text: str) -> Building:
+    """The one building whose address is the text, contains it, or is the longest one contained in it; several → a 400 naming them."""
+    candidates = buildings_by_address(text)
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise forms.ValidationError({"address_string": _("No building has an address like %(text)s; write it as on the building's plate.") % {"text": text}})
+    names = "；".join(f"{building.address}（{building.grid.community.name}{building.grid.name}）" for building in candidates)
+    raise forms.ValidationError({"address_string": _("%(text)s matches several buildings: %(names)s. Send the full address.") % {"text": text, "names": names}})
+
+
+def attribute_answers(category: Category, answers: dict[str, list[str]]) -> dict[str, str | list[str]]:
+    """The answers to the service's questions (attribute[code], attribute[code][] for several), checked against their types."""
+    declared = {attribute.code: attribute for attribute in category.attributes.all()}
+    values = {}
+    for key, given in answers.items():
+        match = re.fullmatch(r"attribute\[([A-Za-z0-9_-]{1,40})\](\[\])?", key)
+        if match is None or match.group(1) not in declared:
+            raise forms.ValidationError(
+                _("This service has no attribute %(key)s; GET services/%(code)s.json lists them.") % {"key": key, "code": category.code}
+            )
+        values.setdefault(match.group(1), []).extend(value.strip() for value in given if value.strip())
+    cleaned = {}
+    for code, attribute in declared.items():
+        given = values.get(code, [])
+        if not given:
+            if attribute.required:
+                raise forms.ValidationError(_("attribute[%(code)s] is required: %(question)s") % {"code": code, "question": attribute.description})
+            continue
+        cleaned[code] = attribute_value(attribute, given)
+    return cleaned
+
+
+def attribute_value(attribute: ServiceAttribute, given: list[str]) -> str | list[str]:
+    Datatype = ServiceAttribute.Datatype
+    wrong = forms.ValidationError(_("attribute[%(code)s] does not fit: %(question)s") % {"code": attribute.code, "question": attribute.description})
+    if attribute.datatype == Datatype.MULTI:
+        keys = {key for key, _name in attribute.choices()}
+        if not set(given) <= keys:
+            raise wrong
+        return list(dict.fromkeys(given))
+    if len(given) > 1:
+        raise wrong
+    value = given[0]
+    valid = {
+        Datatype.STRING: len(value) <= 200,
+        Datatype.TEXT: len(value) <= DESCRIPTION_MAX_LENGTH,
+        Datatype.NUMBER: re.fullmatch(r"-?[0-9]{1,12}(\.[0-9]{1,6})?", value) is not None,
+        Datatype.DATETIME: parse_w3c_datetime(value) is not None,
+        Datatype.SINGLE: value in {key for key, _name in attribute.choices()},
+    }[attribute.datatype]
+    if not valid:
+        raise wrong
+    return value
+
+
+class Open311RequestForm(forms.Form):
+    """An Open311 GeoReport v2 POST, with the spec's field names: one location (card, point or address) is required."""
+
+    service_code = forms.CharField(max_length=40)
+    description = forms.CharField(max_length=DESCRIPTION_MAX_LENGTH, required=False, strip=True)
+    lat = forms.CharField(max_length=30, required=False)
+    long = forms.CharField(max_length=30, required=False)
+    address_string = forms.CharField(max_length=200, required=False)
+    address_id = forms.CharField(max_length=40, required=False)
+    email = forms.EmailField(max_length=254, required=False)
+    device_id = forms.CharField(max_length=100, required=False)
+    account_id = forms.CharField(max_length=100, required=False)
+    first_name = forms.CharField(max_length=25, required=False)
+    last_name = forms.CharField(max_length=25, required=False)
+    phone = forms.CharField(max_length=20, required=False)
+    media_url = forms.URLField(max_length=2000, required=False, assume_scheme="https", validators=[WEB_LINK])
+    jurisdiction_id = forms.CharField(max_length=50, required=False)
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.answers = {key: data.getlist(key) for key in data if key.startswith("attribute[")}
+
+    def clean_service_code(self):
+        category = Category.objects.filter(code=self.cleaned_data["service_code"], active=True).select_related("parent").prefetch_related("attributes").first()
+        if category is None:
+            raise forms.ValidationError(_("No service has this service_code; GET services.json lists them."))
+        return category
+
+    def clean_lat(self):
+        return _coordinate(self.cleaned_data["lat"], limit=90, name="lat")
+
+    def clean_long(self):
+        return _coordinate(self.cleaned_data["long"], limit=180, name="long")
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        return normalize_mobile(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        data["place"] = self._place(data)
+        data["attributes"] = attribute_answers(data["service_code"], self.answers)
+        return data
+
+    def _place(self, data) -> Place:
+        """Where the request is: the card's household, the grid and building at the point, or the building with that address."""
+        point = (data["long"], data["lat"])
+        if (point[0] is None) != (point[1] is None):
+            raise forms.ValidationError({"lat": _("Send lat and long together.")})
+        located = place_at(lon=point[0], lat=point[1]) if point[0] is not None else None
+        if data["address_id"]:
+            household = household_by_token(data["address_id"])
+            if household is None:
+                raise forms.ValidationError({"address_id": _("address_id must be the code of a heart-link card (连心卡).")})
+            if located is not None and located.grid.pk != household.grid_id:
+                raise forms.ValidationError(
+                    {"lat": _("lat/long lie in %(point)s, but the card's household is in %(card)s: send one of them, or correct the point.")
+                     % {"point": located.grid.name, "card": household.grid.name}}
+                )  # fmt: skip
+            return Place(grid=household.grid, building=household.building, household=household)
+        if located is not None:
+            return located
+        if data["address_string"]:
+            building = building_by_address(data["address_string"])
+            return Place(grid=building.grid, building=building, household=None)
+        raise forms.ValidationError(_("Say where: address_id (the heart-link card's code), lat and long, or address_string."))

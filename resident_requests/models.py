@@ -1,6 +1,10 @@
+import hashlib
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +109,105 @@ class TimeLimit(models.Model):
         return f"{self.category or '*'} {self.get_urgency_display() or '*'} {self.get_stage_display()}: {self.amount} {self.get_unit_display()}"
 
 
+# Links shown to staff are web pages only: no javascript:, data: or ftp: behind a click.
+WEB_LINK = URLValidator(schemes=["http", "https"])
+# The longest description any channel may send (form, API, Open311): longer is refused, never cut.
+DESCRIPTION_MAX_LENGTH = 4000
+
+
+class ServiceAttribute(models.Model):
+    """A question a service (category) asks Open311 callers, answered as `attribute[code]` when they post."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("Short text")
+        TEXT = "text", _("Long text")
+        NUMBER = "number", _("Number")
+        DATETIME = "datetime", _("Date and time")
+        SINGLE = "singlevaluelist", _("One of a list")
+        MULTI = "multivaluelist", _("Several of a list")
+
+    LISTS = (Datatype.SINGLE, Datatype.MULTI)
+
+    category = models.ForeignKey(Category, models.CASCADE, related_name="attributes", verbose_name=_("category"))
+    code = models.SlugField(_("code"), max_length=40)
+    description = models.CharField(_("question"), max_length=200)
+    datatype = models.CharField(_("answer type"), max_length=20, choices=Datatype.choices, default=Datatype.STRING)
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    values = models.TextField(
+        _("choices"), blank=True, help_text=_("For lists: one choice a line, as key=name (for example 1=电梯停运). Keys are letters, digits, - and _.")
+    )
+
+    class Meta:
+        verbose_name = _("service attribute")
+        verbose_name_plural = _("service attributes")
+        ordering = ["category_id", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="service_attribute_unique_code")]
+
+    def __str__(self):
+        return f"{self.code}: {self.description}"
+
+    def choices(self) -> list[tuple[str, str]]:
+        """The (key, name) pairs of a list attribute, in the order entered."""
+        pairs = [line.split("=", 1) for line in self.values.splitlines() if "=" in line]
+        return [(key.strip(), name.strip()) for key, name in pairs if key.strip()]
+
+    def clean(self):
+        if self.datatype in self.LISTS and not self.choices():
+            raise ValidationError({"values": _("A list needs at least one choice, as key=name.")})
+        keys = [key for key, _name in self.choices()]
+        if len(keys) != len(set(keys)) or not all(re.fullmatch(r"[A-Za-z0-9_-]{1,40}", key) for key in keys):
+            raise ValidationError({"values": _("Each choice needs its own key of letters, digits, - and _.")})
+
+
+def origins_validator(value: str) -> None:
+    """One web origin a line (scheme, host and port only): what a browser sends in its Origin header."""
+    check = URLValidator(schemes=["https", "http"])
+    for line in value.splitlines():
+        origin = line.strip()
+        if not origin:
+            continue
+        check(origin)
+        if origin.count("/") != 2 or origin.endswith("/"):
+            raise ValidationError(_("%(origin)s is not an origin: write only scheme, host and port, like https://app.example.cn.") % {"origin": origin})
+
+
+class Open311Partner(models.Model):
+    """A system allowed to post Open311 requests (the 12345 platform, a mini-program backend) with its own key."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True, help_text=_("Shown on each request it sends as the channel."))
+    # The key is shown once; only its digest is kept, with its first characters to recognise it.
+    key_prefix = models.CharField(_("key starts with"), max_length=12, editable=False, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_issued_at = models.DateTimeField(_("key issued"), null=True, editable=False)
+    hourly_limit = models.PositiveIntegerField(_("requests per hour"), default=600, validators=[MinValueValidator(1)])
+    services = models.ManyToManyField(Category, blank=True, related_name="+", verbose_name=_("allowed services"), help_text=_("Empty: every service in use."))
+    cors_origins = models.TextField(
+        _("browser origins"),
+        blank=True,
+        validators=[origins_validator],
+        help_text=_("Only if web pages post with this key: one origin a line, like https://app.example.cn. Empty: servers only."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 partner")
+        verbose_name_plural = _("Open311 partners")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def digest(key: str) -> str:
+        # A random 256-bit key needs no slow hash: the digest only keeps a leaked table from being usable.
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def origins(self) -> set[str]:
+        return {line.strip().lower() for line in self.cors_origins.splitlines() if line.strip()}
+
+
 def new_tracking_code() -> str:
     return secrets.token_hex(5).upper()
 
@@ -122,6 +225,7 @@ class ResidentRequest(models.Model):
         HOTLINE = "hotline", _("Phone or 12345 hotline")
         VOLUNTEER = "volunteer", _("Volunteer's report")
         API = "api", _("API")
+        OPEN311 = "open311", _("Open311 partner")
 
     class Rating(models.IntegerChoices):
         VERY_SATISFIED = 5, _("Very satisfied")
@@ -141,6 +245,12 @@ class ResidentRequest(models.Model):
     grid = models.ForeignKey(Grid, models.PROTECT, related_name="requests", verbose_name=_("grid"))
     building = models.ForeignKey(Building, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("building"))
     household = models.ForeignKey(Household, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("household"))
+    partner = models.ForeignKey(Open311Partner, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("channel"))
+    # A link the partner sent (a photo on its own server): shown as a link, never fetched by this server.
+    media_url = models.URLField(_("media link"), max_length=2000, blank=True, validators=[WEB_LINK])
+    email_enc = models.TextField(editable=False, blank=True)
+    email_masked = models.CharField(_("reporter's email"), max_length=254, editable=False, blank=True)
+    attributes = models.JSONField(_("answers to the service's questions"), default=dict, blank=True)
     visit = models.OneToOneField("households.Visit", models.PROTECT, null=True, blank=True, related_name="request", verbose_name=_("visit"))
     reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
     phone_enc = models.TextField(editable=False, blank=True)

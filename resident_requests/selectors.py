@@ -2,15 +2,17 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
+from grids.models import Building
 from resident_requests.lifecycle import OPEN, HandlingLevel, Stage, Status, TimelineAction, waiting_on
-from resident_requests.models import RequestPhoto, ResidentRequest, TimelineEntry
+from resident_requests.models import Open311Partner, RequestPhoto, ResidentRequest, TimelineEntry
 
-RELATED = ("category__parent", "grid", "building", "handler", "handler_unit")
+RELATED = ("category__parent", "grid", "building", "handler", "handler_unit", "partner")
 # The handling level a role works at, from the level of the node it holds.
 LEVEL_QUEUE = {
     Level.GRID: [HandlingLevel.GRID],
@@ -156,3 +158,59 @@ def overdue_rows(rows, *, now) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def open311_partner_by_key(key: str) -> Open311Partner | None:
+    """The active partner holding this key; an unknown, revoked or malformed key is None alike."""
+    if not key or len(key) > 100:
+        return None
+    return Open311Partner.objects.filter(key_hash=Open311Partner.digest(key), active=True).prefetch_related("services").first()
+
+
+ADDRESS_CANDIDATES = 10
+
+
+def buildings_by_address(text: str) -> list[Building]:
+    """Buildings matching an address as written: exactly, else those whose address contains it, else the longest addresses
+    contained in it (幸福路12号3单元 finds 幸福路12号, not also 幸福路1号). At most ADDRESS_CANDIDATES, for a 400 naming them."""
+    text = " ".join(text.split())
+    if len(text) < 2:
+        return []
+    buildings = Building.objects.select_related("grid__community").exclude(address="").order_by("id")
+    for found in (buildings.filter(address__iexact=text), buildings.filter(address__icontains=text)):
+        candidates = list(found[:ADDRESS_CANDIDATES])
+        if candidates:
+            return candidates
+    within = list(
+        buildings.annotate(text=Value(text), length=Length("address")).filter(text__icontains=F("address")).order_by("-length", "id")[:ADDRESS_CANDIDATES]
+    )
+    return [building for building in within if len(building.address) == len(within[0].address)] if within else []
+
+
+def open311_partner_origins() -> set[str]:
+    """Every web origin some active partner's key asked for: where a browser may post from."""
+    values = Open311Partner.objects.filter(active=True).exclude(cors_origins="").values_list("cors_origins", flat=True)
+    return {line.strip().lower() for value in values for line in value.splitlines() if line.strip()}
+
+
+def open311_requests():
+    """Requests as Open311 lists them, with the place and the latest note marked for the resident, in one query a page."""
+    public_note = TimelineEntry.objects.filter(request=OuterRef("pk"), public=True).exclude(note="").order_by("-at", "-id").values("note")[:1]
+    return ResidentRequest.objects.select_related(
+        "category", "grid__community", "grid__street", "grid__district", "building", "household", "handler_unit"
+    ).annotate(public_note=Subquery(public_note))
+
+
+def attribute_answers(resident_request: ResidentRequest) -> list[tuple[str, str]]:
+    """The service's questions and the answers sent with the request, list keys shown by their names."""
+    if not resident_request.attributes:
+        return []
+    answers = []
+    for attribute in resident_request.category.attributes.all():
+        given = resident_request.attributes.get(attribute.code)
+        if given is None:
+            continue
+        names = dict(attribute.choices())
+        values = given if isinstance(given, list) else [given]
+        answers.append((attribute.description, "、".join(names.get(str(value), str(value)) for value in values)))
+    return answers

@@ -23,4 +23,5 @@ urlpatterns = [
     path("track/<str:code>/", views.public_track, name="public-track"),
     path("track/<str:code>/photos/<int:photo_pk>/<str:variant>/", views_photos.public_photo, name="public-track-photo"),
     path("open311/v2/", include(open311_urlpatterns)),
+    open311.catch_all(),
 ]

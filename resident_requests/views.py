@@ -169,6 +169,7 @@ def detail(request, pk, *, error=None, posted=None):
         "acting": people_to_act(req)[:6],
         "timeline": timeline,
         "photos": req.photos.all(),
+        "answers": selectors.attribute_answers(req),
         "duplicates": duplicates,
         # Each action's form shows the fields its input serializer takes (the API takes the same).
         "actions": [(name, RequestAction(name).label, set(ACTIONS[name].input().fields)) for name in actions],

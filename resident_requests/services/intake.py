@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.images import image_clean, image_thumbnail
-from core.personal_data import PHONE_FIELDS, keyed_hash, phone_fields
+from core.personal_data import PHONE_FIELDS, encrypt, keyed_hash, mask_email, phone_fields
 from governance.roles import Capability
 from governance.validators import normalize_mobile
 from grids.models import Patrol
 from resident_requests.lifecycle import Stage, Status, TimelineAction
-from resident_requests.models import IdempotencyKey, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
+from resident_requests.models import DESCRIPTION_MAX_LENGTH, IdempotencyKey, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
 from resident_requests.services.deadlines import reminder_time, stage_deadline
 from resident_requests.services.notices import notify_next
 from resident_requests.services.transition import require_at, transition
@@ -82,6 +82,10 @@ def _request_create(
     idempotency_key: str = "",
     caller: str = "",
     photos=(),
+    partner=None,
+    media_url: str = "",
+    email: str = "",
+    attributes: dict | None = None,
 ) -> ResidentRequest:
     """Create a request (from any source) with its photos; a grid worker's report joins their patrol under way.
 
@@ -99,11 +103,18 @@ def _request_create(
     description = (description or "").strip()
     if len(description) < 5:
         raise ValidationError({"description": _("Describe the problem in a few words (at least 5 characters).")})
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "description": _("The description is too long: at most %(limit)d characters (it has %(length)d).")
+                % {"limit": DESCRIPTION_MAX_LENGTH, "length": len(description)}
+            }
+        )
     number = normalize_mobile(phone) if phone else ""
     if idempotency_key:
         payload = _payload_hash(
             source, category.pk, urgency, description, grid.pk, getattr(building, "pk", None), getattr(household, "pk", None), getattr(visit, "pk", None),
-            reporter_name, number, anonymous, photos=photos,
+            reporter_name, number, anonymous, getattr(partner, "pk", None), media_url, email, sorted((attributes or {}).items()), photos=photos,
         )  # fmt: skip
         existing = _idempotent_replay(caller=caller, key=idempotency_key, payload=payload)
         if existing is not None:
@@ -113,7 +124,7 @@ def _request_create(
         source=source,
         category=category,
         urgency=urgency,
-        description=description[:2000],
+        description=description,
         grid=grid,
         building=building or (household.building if household else None),
         household=household,
@@ -121,6 +132,11 @@ def _request_create(
         reporter_name="" if anonymous else reporter_name.strip()[:50],
         **phone_fields(number),
         anonymous=anonymous,
+        partner=partner,
+        media_url=media_url,
+        email_enc=encrypt(email),
+        email_masked=mask_email(email),
+        attributes=attributes or {},
         created_by=actor if actor is not None and actor.is_authenticated else None,
         patrol=Patrol.objects.filter(worker=actor, grid=grid, ended_at__isnull=True).first() if source == ResidentRequest.Source.PATROL and actor else None,
         stage=Stage.ACCEPT,

@@ -62,6 +62,8 @@ def shoot(page, name: str) -> None:
 
 
 def no_horizontal_scroll(page) -> bool:
+    # A click that navigates returns before the new document exists: measure the page once it has loaded.
+    page.wait_for_load_state()
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

@@ -2,8 +2,9 @@ import pytest
 
 from governance.models import User
 from households.models import Household
-from resident_requests.models import Category, ResidentRequest, Urgency
+from resident_requests.models import Category, Open311Partner, ResidentRequest, Urgency
 from resident_requests.services.intake import request_submit
+from resident_requests.services.partners import open311_partner_save
 
 
 @pytest.fixture
@@ -24,5 +25,19 @@ def new_request(db):
             reporter_name="王大妈",
             phone="13812345678",
         )
+
+    return make
+
+
+@pytest.fixture
+def partner_key(db):
+    """A new Open311 partner's key, made as the back office makes it: `partner_key("小程序", cors_origins=...)`."""
+
+    def make(name: str = "测试平台", **fields) -> str:
+        services = fields.pop("services", [])
+        partner = Open311Partner(name=name, **fields)
+        key = open311_partner_save(actor=None, partner=partner)
+        partner.services.set(services)
+        return key
 
     return make

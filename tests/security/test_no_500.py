@@ -188,6 +188,7 @@ def in_scope_ids() -> dict:
         "open311-service-fmt": {"code": "property", "fmt": "json"},
         "open311-request": {"code": request.public_id},
         "open311-request-fmt": {"code": request.public_id, "fmt": "json"},
+        "open311-unknown": {"rest": "v2/nothing.json"},
         "admin:app_list": {"app_label": "households"},
         "admin:view_on_site": {"content_type_id": ContentType.objects.get_for_model(Household).pk, "object_id": household.pk},
     }

@@ -30,6 +30,7 @@ from tests.resident_requests import conftest as requests_fixtures
 pytestmark = pytest.mark.django_db
 # A resident's request filed from grid1's first household, as the public form files it.
 new_request = requests_fixtures.new_request
+partner_key = requests_fixtures.partner_key
 
 DISPATCH_NOTE = "内部：户主有精神病史，上门注意"
 VERIFY_NOTE = "内部核查：王师傅只换了灯泡"
@@ -61,12 +62,20 @@ def answered(new_request, user, *, handle_public: bool = False) -> ResidentReque
     return request_answer(resident_request=request, actor=community1, answer_note=ANSWER)
 
 
+def open311_windows() -> list[dict]:
+    """90-day windows (the longest Open311 allows) back over the demo's two years."""
+    end = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    return [{"start_date": (end - dt.timedelta(days=90 * (i + 1))).isoformat(), "end_date": (end - dt.timedelta(days=90 * i)).isoformat()} for i in range(10)]
+
+
 def open311_all(client) -> list[dict]:
-    rows, page = [], 1
-    while batch := client.get("/open311/v2/requests.json", {"start_date": "2000-01-01T00:00:00Z", "page_size": 200, "page": page}).json():
-        rows += batch
-        page += 1
-    return rows
+    rows = {}
+    for window in open311_windows():
+        page = 1
+        while batch := client.get("/open311/v2/requests.json", {**window, "page_size": 200, "page": page}).json():
+            rows.update((row["service_request_id"], row) for row in batch)
+            page += 1
+    return list(rows.values())
 
 
 def test_attack_anonymous_open311_list_reveals_no_tracking_code_and_no_handling_note(client, new_request, user):
@@ -75,7 +84,7 @@ def test_attack_anonymous_open311_list_reveals_no_tracking_code_and_no_handling_
     assert len(rows) == ResidentRequest.objects.exclude(status=Status.MERGED).count()
     codes = set(ResidentRequest.objects.values_list("tracking_code", flat=True))
     assert not codes & {row["service_request_id"] for row in rows}
-    body = str(rows) + client.get("/open311/v2/requests.xml", {"start_date": "2000-01-01T00:00:00Z", "page_size": 200}).content.decode()
+    body = str(rows) + "".join(client.get("/open311/v2/requests.xml", {**window, "page_size": 200}).content.decode() for window in open311_windows())
     assert not any(code in body for code in codes)
     for secret in (DISPATCH_NOTE, VERIFY_NOTE, "已更换灯具", ANSWER, request.description):
         assert secret not in body
@@ -208,8 +217,8 @@ def _card(index: int) -> str:
     return Household.objects.filter(status="active").order_by("id")[index].public_token
 
 
-def test_attack_open311_reused_idempotency_key_from_one_address_does_not_return_another_residents_request(client):
-    body = {"service_code": "sanitation-1", "description": "垃圾两天没人清运", "phone": "13900001111"}
+def test_attack_open311_reused_idempotency_key_from_one_partner_does_not_return_another_residents_request(client, partner_key):
+    body = {"service_code": "sanitation-1", "description": "垃圾两天没人清运", "phone": "13900001111", "api_key": partner_key()}
     first = client.post("/open311/v2/requests.json", {**body, "address_id": _card(0)}, HTTP_IDEMPOTENCY_KEY="order-1")
     other = client.post("/open311/v2/requests.json", {**body, "address_id": _card(1), "phone": "13900002222"}, HTTP_IDEMPOTENCY_KEY="order-1")
     assert first.status_code == 201 and other.status_code == 409
