@@ -5,14 +5,16 @@ from rest_framework.test import APIClient
 
 from governance.models import User
 from notifications import backends
-from tests.world import world_build
+from tests import world
 
+# The personas' password, for tests that log in through the form or the token endpoint.
+PASSWORD = world.PASSWORD
 PERSONAS = ["grid1", "grid2", "grid3", "community1", "community2", "street1", "district", "outsider"]
 
 
 def seed_world() -> None:
     """Build the world again where a test flushed the database (live server, real threads)."""
-    world_build()
+    world.world_build()
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,7 @@ from volunteers.models import Activity, PointsEntry, Signup, Volunteer, Wish
 from volunteers.uscc import ALPHABET, uscc_check_char
 
 PASSWORD = "demo-pass-2026"
+ESTATES = ["小区", "家园", "花苑", "新村", "公寓", "里"]
 # Mobile numbers and ID order codes are unique per session, whatever order the factories run in.
 _mobiles = itertools.count(1)
 _id_orders = itertools.count(1)
@@ -141,7 +142,8 @@ class BuildingFactory(DjangoModelFactory):
 
     grid = factory.SubFactory(GridFactory)
     number = factory.Sequence(lambda n: n + 100)
-    name = factory.LazyAttribute(lambda o: f"{o.grid.name}{o.number}号楼")
+    # An estate per grid, as buildings are named on the ground ("幸福家园3号楼"), not after the grid.
+    name = factory.LazyAttribute(lambda o: f"{o.grid.name[:2]}{ESTATES[o.grid.sequence % len(ESTATES)]}{o.number}号楼")
     address = factory.LazyAttribute(lambda o: f"{o.grid.community.address}{o.number}号楼")
     units = 2
     floors = 6
@@ -271,7 +273,7 @@ class VisitFactory(DjangoModelFactory):
     visitor = factory.LazyAttribute(lambda o: ledger_actor(o.household.grid))
     visited_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))
     method = Visit.Method.DOOR
-    findings = "身体状况良好，生活能自理"
+    findings = "家中一切正常"
     needs = ""
 
     @classmethod
