@@ -8,7 +8,6 @@ audit rows), acted by the grid's worker and the community's secretary.
 
 import datetime as dt
 import itertools
-from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -39,17 +38,19 @@ from resident_requests.services.workflow import (
 )
 from volunteers import services as volunteering
 from volunteers.models import Activity, PointsEntry, Signup, Volunteer, Wish
-from volunteers.uscc import ALPHABET, uscc_check_char
+from volunteers.uscc import uscc_check_char
 
-PASSWORD = "demo-pass-2026"
+PASSWORD = "world-pass-2026"
 ESTATES = ["小区", "家园", "花苑", "新村", "公寓", "里"]
-# Mobile numbers and ID order codes are unique per session, whatever order the factories run in.
+# Mobile numbers, ID order codes and credit codes are unique per session, whatever order the factories run in.
 _mobiles = itertools.count(1)
 _id_orders = itertools.count(1)
+_credit_codes = itertools.count(1)
 
 
 def mobile() -> str:
-    return f"1390{next(_mobiles):07d}"
+    # 199: a prefix no test types by hand, so a number a test chooses never meets one of the world's.
+    return f"199{next(_mobiles):08d}"
 
 
 def id_number(*, birth: dt.date, male: bool = True, region: str = "130102") -> str:
@@ -60,7 +61,7 @@ def id_number(*, birth: dt.date, male: bool = True, region: str = "130102") -> s
 
 
 def credit_code() -> str:
-    body = "91130102MA" + "".join(ALPHABET[(next(_id_orders) * (i + 7)) % len(ALPHABET)] for i in range(7))
+    body = f"91130102MA{next(_credit_codes):07d}"
     return body + uscc_check_char(body)
 
 
@@ -444,10 +445,6 @@ def reporting_unit(community: Community, *, name: str):
         resources="会议室、志愿服务队",
     )
     return volunteering.unit_review(actor=cadre, unit=unit, approve=True)
-
-
-def points(volunteer: Volunteer, amount: int = 20) -> PointsEntry:
-    return volunteering.points_add(volunteer=volunteer, kind=PointsEntry.Kind.ACTIVITY, points=Decimal(amount), note="活动")
 
 
 # ---- linkage and patrols ----

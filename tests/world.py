@@ -11,9 +11,10 @@ It holds, and tests may rely on exactly this (anything else a test needs, it bui
 - Every grid: BUILDINGS_PER_GRID buildings (numbers 1…), a central household in the odd-numbered ones, one part-time worker
   (`gp0001`… in grid order) and a building head in building 1 (`bh0001`…); every community: two resident units with a contact phone.
 - grid1, grid2 and grid3: HOUSEHOLDS_PER_BUILDING active households a building, each with a head (ID number and phone);
-  every second household also a spouse; each household visited 20 days ago, key-care ones again 3 days ago. Tags in grid1:
-  an elderly (80+) head, a living-alone household, a low-income household and a disabled resident; grid3 and grid2 each an
-  elderly head. The other grids have one household a building.
+  every second household also a spouse; each household visited 20 days ago, key-care ones again 3 days ago but for the
+  first household of each of these grids, whose elderly (80+) head makes it key-care and overdue. Tags in grid1 besides:
+  a living-alone household, a low-income household and a disabled resident. The other grids have one household a building.
+  Phones the factories give start with 199; birth dates differ between residents.
 - Requests (filed on the public form, walked through the workflow): grid1 one in each of submitted, accepted, dispatched,
   in progress, handled, closed (two), refused and long-term; grid2 and grid3 submitted, dispatched and closed.
 - Volunteers: in community1 volunteer1, two more confirmed and one pending; in community2 two, in 光明社区 one. A reporting unit

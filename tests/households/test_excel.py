@@ -36,7 +36,7 @@ def grid_of(username) -> Grid:
 
 
 def id_for(index: int) -> str:
-    """A valid ID number in a region the demo ledger does not use, distinct for each index below 600,000."""
+    """A valid ID number in a region the world's ledger does not use, distinct for each index below 600,000."""
     body = f"130105{1950 + index % 50}{(index % 12) + 1:02d}{(index % 28) + 1:02d}{(index // 336) % 1000:03d}"
     return body + check_char(body)
 
