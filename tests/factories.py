@@ -72,13 +72,9 @@ def staff_of(node, *roles: str) -> User:
     return membership.user if membership else None
 
 
-def ledger_actor(grid: Grid) -> User:
-    """Who registers a grid's households: its grid worker, else the community's secretary, else a new grid worker."""
-    return (
-        staff_of(grid, Role.GRID_WORKER)
-        or staff_of(grid.community, Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE)
-        or UserFactory(role=Role.GRID_WORKER, node=grid)
-    )
+def worker_of(grid: Grid) -> User:
+    """The grid's full-time worker (made for a grid without one): visits households, takes and handles its requests."""
+    return staff_of(grid, Role.GRID_WORKER) or UserFactory(role=Role.GRID_WORKER, node=grid)
 
 
 def cadre_of(community: Community) -> User:
@@ -271,7 +267,7 @@ class VisitFactory(DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     grid_id = factory.SelfAttribute("household.grid_id")
-    visitor = factory.LazyAttribute(lambda o: ledger_actor(o.household.grid))
+    visitor = factory.LazyAttribute(lambda o: worker_of(o.household.grid))
     visited_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))
     method = Visit.Method.DOOR
     findings = "家中一切正常"
@@ -325,7 +321,7 @@ def request_walk(request: ResidentRequest, *, to: str, rating: int = ResidentReq
     """Move a submitted request to `to` through the services, as the people of its area would."""
     if to == Status.SUBMITTED:
         return request
-    cadre, worker = cadre_of(request.grid.community), ledger_actor(request.grid)
+    cadre, worker = cadre_of(request.grid.community), worker_of(request.grid)
     if to == Status.REFUSED:
         return request_refuse(resident_request=request, actor=cadre, reason="不属于社区受理范围，已告知居民拨打12345")
     request = request_accept(resident_request=request, actor=cadre)
@@ -369,7 +365,9 @@ class VolunteerFactory(DjangoModelFactory):
         cadre = cadre_of(community)
         volunteer = volunteering.volunteer_register(actor=cadre, community=community, **fields)
         if confirmed:
-            volunteer = volunteering.volunteer_confirm(actor=cadre, volunteer=volunteer, grid=grid or community.grids.order_by("sequence").first())
+            volunteer = volunteering.volunteer_confirm(
+                actor=cadre, volunteer=volunteer, grid=grid or community.grids.order_by("sequence").first() or GridFactory(community=community)
+            )
         return volunteer
 
 
@@ -478,7 +476,7 @@ class PatrolFactory(DjangoModelFactory):
         model = Patrol
 
     grid = factory.SubFactory(GridFactory)
-    worker = factory.LazyAttribute(lambda o: ledger_actor(o.grid))
+    worker = factory.LazyAttribute(lambda o: worker_of(o.grid))
     started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1, hours=2))
     ended_at = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(hours=1))
     notes = "巡查一小时，未见异常"
