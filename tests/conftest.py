@@ -1,31 +1,20 @@
-"""Personas and the demo district, loaded once per test session (each test rolls back its changes)."""
+"""Personas and the small test world (tests/world.py), built once per test session (each test rolls back its changes)."""
 
 import pytest
+from rest_framework.test import APIClient
 
-from demo.seed import demo_seed
-from governance.models import Community, District, Membership, Street, User
-from governance.roles import Role
-from grids.models import Building, Grid
+from governance.models import User
 from notifications import backends
+from tests import world
 
-PASSWORD = "demo-pass-2026"
+# The personas' password, for tests that log in through the form or the token endpoint.
+PASSWORD = world.PASSWORD
 PERSONAS = ["grid1", "grid2", "grid3", "community1", "community2", "street1", "district", "outsider"]
 
 
-def _seed_outside_district() -> None:
-    """A second district with its own community secretary: the outsider has a real scope, elsewhere."""
-    district = District.objects.create(name="外区", code="130104")
-    street = Street.objects.create(district=district, name="外区街道", code="130104001000")
-    community = Community.objects.create(street=street, district=district, name="外区社区", code="130104001001")
-    grid = Grid.objects.create(community=community, street=street, district=district, sequence=1, code="130104001001001", name="外区第1网格")
-    Building.objects.create(grid=grid, number=1, name="外区1号楼")
-    outsider = User.objects.create_user("outsider", password=PASSWORD, full_name="外区书记")
-    Membership.objects.create(user=outsider, role=Role.COMMUNITY_SECRETARY, community=community)
-
-
 def seed_world() -> None:
-    if demo_seed(scale="small", password=PASSWORD, seed=1) is not None:
-        _seed_outside_district()
+    """Build the world again where a test flushed the database (live server, real threads)."""
+    world.world_build()
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +44,6 @@ def login(client, user):
 
 @pytest.fixture
 def api(user):
-    from rest_framework.test import APIClient
-
     def as_(username: str | None):
         client = APIClient()
         if username:
@@ -77,5 +64,5 @@ def outbox(settings):
 
 
 def pytest_collection_modifyitems(config, items):
-    # Tests that commit for real flush the database when they end, so they run after everything that reads the seed.
+    # Tests that commit for real flush the database when they end, so they run after everything that reads the world.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None or item.get_closest_marker("flushes_db") is not None)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from households.models import Household
 from resident_requests.models import Category, ResidentRequest, Urgency
 from resident_requests.services.intake import request_submit
+from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,8 @@ def next_page(client, response):
 def test_page_two_of_a_household_search_keeps_the_grid_filter(login, user):
     client = login("community1")
     grid = user("grid1").memberships.get().grid
+    # More than a page (30) of grid1's households, and others of the community the filter must leave out.
+    HouseholdFactory.create_batch(31, building=grid.buildings.order_by("number").first())
     assert Household.objects.filter(grid__community=grid.community).exclude(grid=grid).exists()
 
     first = client.get(reverse("household-list"), {"grid": grid.pk})

@@ -1,14 +1,30 @@
+"""The demo seeder itself, on a database holding the small demo district instead of the test world."""
+
 import pytest
 from django.core.management import call_command
 
+from demo.seed import demo_seed
 from governance.models import Community, Membership, ResidentUnit, Street
 from governance.roles import Role
 from grids.models import Building, Grid
 from households.models import Household
-from resident_requests.models import ResidentRequest
+from resident_requests.lifecycle import TimelineAction
+from resident_requests.models import ResidentRequest, TimelineEntry
+from tests.conftest import PASSWORD, seed_world
 from volunteers.models import Volunteer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.flushes_db]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_district(django_db_setup, django_db_blocker):
+    """The demo's accounts have the world's persona names: the world goes for this module and comes back after it."""
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        demo_seed(scale="small", password=PASSWORD, seed=1, log=lambda *_args: None)
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+        seed_world()
 
 
 def test_small_demo_district_has_the_promised_shape():
@@ -55,3 +71,8 @@ def test_password_is_required_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_the_demo_writes_only_timeline_actions_with_a_label():
+    written = set(TimelineEntry.objects.values_list("action", flat=True).distinct())
+    assert written and written <= set(TimelineAction.values)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from governance.models import Community, Street
 from governance.roles import Level
 from grids.models import Building, Grid
+from tests import world
 from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -49,10 +50,10 @@ def test_api_lists_exactly_the_subtree(api, username, level):
 
 def test_expected_scopes_are_not_trivial():
     # Guard against a vacuous comparison: the personas really differ in what they see.
-    assert len(expected_ids("grid1", Level.BUILDING)) == 5
+    assert len(expected_ids("grid1", Level.BUILDING)) == world.BUILDINGS_PER_GRID
     assert len(expected_ids("community1", Level.GRID)) == 3
     assert len(expected_ids("street1", Level.COMMUNITY)) == 2
-    assert len(expected_ids("district", Level.GRID)) == 12
+    assert len(expected_ids("district", Level.GRID)) == sum(len(grids) for _s, _n, communities in world.STREETS for _c, _n2, grids in communities) == 6
     assert expected_ids("grid1", Level.GRID).isdisjoint(expected_ids("grid2", Level.GRID))
     assert expected_ids("outsider", Level.GRID).isdisjoint(expected_ids("district", Level.GRID))
 
@@ -122,7 +123,9 @@ def test_node_page_shows_counts_and_role_holders(login, user):
     community = user("community1").memberships.get().community
     response = login("street1").get(reverse("org-node", kwargs={"level": "community", "pk": community.pk}))
     body = response.content.decode()
-    assert response.context["counts"] == {"grids": 3, "buildings": 15, "central_households": 9}
+    # Three grids of BUILDINGS_PER_GRID buildings, a central household in each odd-numbered one.
+    per_grid = world.BUILDINGS_PER_GRID
+    assert response.context["counts"] == {"grids": 3, "buildings": 3 * per_grid, "central_households": 3 * ((per_grid + 1) // 2)}
     assert user("community1").full_name in body
     for grid in community.grids.all():
         assert grid.name in body

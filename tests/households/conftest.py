@@ -6,7 +6,7 @@ from households.models import Household, Resident
 
 @pytest.fixture
 def household_of(db):
-    """The first household of a user's grid (from the demo ledger), with its head."""
+    """The first household of a user's grid (from the world's ledger), with its head."""
 
     def get(username: str) -> Household:
         grid = User.objects.get(username=username).memberships.get().grid

@@ -22,6 +22,7 @@ from households.excel import header_row
 from households.idcard import check_char
 from households.imports import ledger_import
 from households.models import CareTag, Household, ImportRun, Resident
+from tests import world
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def grid_of(username) -> Grid:
 
 
 def id_for(index: int) -> str:
-    """A valid ID number in a region the demo ledger does not use, distinct for each index below 600,000."""
+    """A valid ID number in a region the world's ledger does not use, distinct for each index below 600,000."""
     body = f"130105{1950 + index % 50}{(index % 12) + 1:02d}{(index % 28) + 1:02d}{(index // 336) % 1000:03d}"
     return body + check_char(body)
 
@@ -158,7 +159,7 @@ def test_columns_are_found_by_header_in_either_language_and_any_order(login):
 
 def test_one_bad_row_in_a_large_file_imports_nothing(login):
     grid = grid_of("grid1")
-    rows = [person(1 + index % 5, f"{9000 + index}", f"居民{index}", id_for(index + 100)) for index in range(2000)]
+    rows = [person(1 + index % world.BUILDINGS_PER_GRID, f"{9000 + index}", f"居民{index}", id_for(index + 100)) for index in range(2000)]
     rows[1000][8] = rows[1000][8][:-1] + ("0" if rows[1000][8][-1] != "0" else "1")
     before = (Household.objects.count(), Resident.objects.count(), AuditEntry.objects.count())
     client = login("grid1")

@@ -15,6 +15,7 @@ from resident_requests.services.escalation import requests_sweep
 from resident_requests.services.transition import Conflict
 from resident_requests.services.workflow import request_take
 from tests.conftest import seed_world
+from tests.factories import ResidentRequestFactory
 
 pytestmark = [pytest.mark.flushes_db, pytest.mark.django_db(transaction=True)]
 
@@ -44,14 +45,15 @@ def run_together(*targets):
 @pytest.fixture
 def overdue_requests():
     seed_world()
-    ids = list(ResidentRequest.objects.filter(status=Status.CLOSED).values_list("pk", flat=True)[:40])
+    grid = User.objects.get(username="grid1").memberships.get().grid
+    ids = [request.pk for request in ResidentRequestFactory.create_batch(20, grid=grid)]
     past = timezone.now() - dt.timedelta(hours=1)
     ResidentRequest.objects.filter(pk__in=ids).update(
         status=Status.IN_PROGRESS, stage="handle", stage_started_at=past - dt.timedelta(days=3), stage_deadline=past, level="grid"
     )
     # Some were never accepted: their accepting deadline moves them up too, by the same claim.
     ResidentRequest.objects.filter(pk__in=ids[:10]).update(status=Status.SUBMITTED, stage="accept")
-    # Every request the sweeps will find overdue, the demo's own overdue ones included.
+    # Every request the sweeps will find overdue, the world's own overdue ones included.
     late = Q(status__in=HANDLING, stage="handle") | Q(status=Status.SUBMITTED, stage="accept")
     overdue = ResidentRequest.objects.filter(late, stage_deadline__lt=timezone.now()).exclude(level="district")
     overdue.update(escalation_count=0)

@@ -41,6 +41,7 @@ def test_a_long_term_request_cannot_be_escalated(new_request, user):
     assert request.timeline.filter(action=TimelineAction.ESCALATE).count() == 0
 
 
-def test_the_demo_and_the_services_write_only_timeline_actions_with_a_label():
+def test_the_services_write_only_timeline_actions_with_a_label():
+    # The world's requests were walked through every workflow service; the demo's own are checked in tests/demo.
     written = set(TimelineEntry.objects.values_list("action", flat=True).distinct())
-    assert written <= set(TimelineAction.values)
+    assert written and written <= set(TimelineAction.values)

@@ -27,10 +27,11 @@ def test_today_shows_the_grid_workers_day(login):
 def test_a_patrol_starts_once_and_ends_with_notes(login):
     client = login("grid1")
     grid = User.objects.get(username="grid1").memberships.get().grid
+    before = Patrol.objects.filter(worker__username="grid1").count()
     client.post(reverse("patrol-start"), {"grid": grid.pk})
     client.post(reverse("patrol-start"), {"grid": grid.pk})
     patrol = Patrol.objects.get(worker__username="grid1", ended_at__isnull=True)
-    assert Patrol.objects.filter(worker__username="grid1").count() == 1
+    assert Patrol.objects.filter(worker__username="grid1").count() == before + 1
     client.post(reverse("patrol-end", args=[patrol.pk]), {"notes": "3号楼楼道堆放杂物"})
     patrol.refresh_from_db()
     assert patrol.ended_at and patrol.notes == "3号楼楼道堆放杂物"
