@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import ErrorSerializer
@@ -19,7 +20,7 @@ from resident_requests import selectors
 from resident_requests.actions import ACTIONS, action_perform, available_actions
 from resident_requests.lifecycle import RequestAction, Status
 from resident_requests.models import DESCRIPTION_MAX_LENGTH, Category, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
-from resident_requests.services.intake import IdempotencyConflict, request_submit
+from resident_requests.services.intake import IdempotencyConflict, request_report_handled, request_submit
 from resident_requests.views_photos import VARIANTS, photo_file
 
 
@@ -59,6 +60,28 @@ class RequestCreateSerializer(serializers.Serializer):
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(default=False)
+
+
+class ReportHandledSerializer(serializers.Serializer):
+    """自行处置: what the grid worker found on patrol and handled on the spot, with photos of the result."""
+
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(active=True))
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.SCHEDULED)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
+    grid = serializers.IntegerField()
+    building = serializers.IntegerField(required=False, allow_null=True, help_text="Building number within the grid.")
+    result_note = serializers.CharField(max_length=2000, help_text="What was done.")
+    result_photos = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=9, help_text="Photos of the result (1 to 9).")
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=9, help_text="Photos of the problem as found.")
+
+
+def _place(user, values: dict):
+    """The grid (one the caller handles) and the building (by its number in the grid) a report names; pops both."""
+    grid = Grid.objects.visible_to(user, Capability.HANDLE_REQUESTS).filter(pk=values.pop("grid")).first()
+    if grid is None:
+        raise ValidationError({"grid": [_("Choose a grid of your area.")]})
+    number = values.pop("building", None)
+    return grid, grid.buildings.filter(number=number).first() if number else None
 
 
 class AvailableActionsSerializer(serializers.Serializer):
@@ -134,11 +157,7 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = RequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        grid = Grid.objects.visible_to(request.user, Capability.HANDLE_REQUESTS).filter(pk=values.pop("grid")).first()
-        if grid is None:
-            raise ValidationError({"grid": [_("Choose a grid of your area.")]})
-        number = values.pop("building", None)
-        building = grid.buildings.filter(number=number).first() if number else None
+        grid, building = _place(request.user, values)
         try:
             created = request_submit(
                 actor=request.user,
@@ -151,6 +170,17 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         except IdempotencyConflict as exc:
             raise IdempotencyKeyReused(exc.messages[0]) from exc
+        return Response(RequestCreatedSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": ReportHandledSerializer}, responses={201: RequestCreatedSerializer})
+    @action(detail=False, methods=["post"], url_path="handled-on-spot", url_name="handled-on-spot", parser_classes=[MultiPartParser, FormParser])
+    def handled_on_spot(self, request):
+        """自行处置: report a problem found on patrol as already handled; it goes straight to verification."""
+        data = ReportHandledSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        grid, building = _place(request.user, values)
+        created = request_report_handled(actor=request.user, grid=grid, building=building, **values)
         return Response(RequestCreatedSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: AvailableActionsSerializer, 404: OpenApiResponse(ErrorSerializer, description="No such request in the caller's area.")})

@@ -123,6 +123,8 @@ def intake(request):
                 created = request_submit(source=data["source"], **report)
         except Grid.DoesNotExist:
             form.add_error("grid", _("Choose a grid of your area."))
+        except PermissionDenied as exc:
+            form.add_error("handled_on_spot", str(exc))
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:

@@ -23,15 +23,20 @@ It holds, and tests may rely on exactly this (anything else a test needs, it bui
   confirmed claim, a gift with a redemption and a dual report in community1 (none of them volunteer1's).
 - 包联: the district's duty for every community (visited recently in community1 only) and each street cadre's for the
   street's communities; a patrol ended yesterday in grid1.
+- Places: grids tile their community and each building has a point inside its grid (the demo's layout); 外区 has none.
 - All accounts use PASSWORD; categories, care tags and points rules are the migrations' defaults.
 """
 
 import datetime as dt
+import random
 
 from django.utils import timezone
 
+from demo.places import DemoLayout
 from governance.models import Community, District, ResidentUnit
 from governance.roles import Role
+from grids.models import Building, Grid
+from grids.places import outlines_derive
 from households.care_tags import default_tags_ensure
 from households.models import CareTag, Resident
 from resident_requests.defaults import defaults_ensure
@@ -93,6 +98,7 @@ def world_build() -> None:
                 grid = f.GridFactory(community=community, sequence=sequence)
                 grids[worker] = grid
                 _staff_grid(grid, worker, staff)
+    _place(grids)
     _outside_district()
     volunteer1 = f.UserFactory(username="volunteer1", full_name="赵志愿", role=Role.VOLUNTEER, node=communities["community1"])
     for worker, grid in grids.items():
@@ -104,6 +110,19 @@ def world_build() -> None:
     _volunteers(communities, grids, volunteer1)
     _linkage(district, communities)
     f.PatrolFactory(grid=grids["grid1"])
+
+
+def _place(grids: dict) -> None:
+    """Grids tile their community and buildings stand inside their grid, laid out as the demo lays out a district."""
+    layout = DemoLayout(streets=len(STREETS), communities_per_street=2, grids_per_community=3, buildings_per_grid=BUILDINGS_PER_GRID, rng=random.Random(7))
+    streets = sorted({grid.street_id for grid in grids.values()})
+    for grid in grids.values():
+        fields = layout.grid_outline(street_index=streets.index(grid.street_id), community_index=int(grid.community.code[9:]) - 1, sequence=grid.sequence)
+        Grid.objects.filter(pk=grid.pk).update(**fields)
+        grid.refresh_from_db()
+        for building in grid.buildings.all():
+            Building.objects.filter(pk=building.pk).update(**layout.building_point(grid, building.number))
+    outlines_derive(district_ids=[next(iter(grids.values())).district_id])
 
 
 def _staff_grid(grid, worker: str, staff: dict) -> None:

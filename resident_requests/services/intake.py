@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from core.personal_data import PHONE_FIELDS, encrypt, keyed_hash, mask_email, ph
 from governance.roles import Capability
 from governance.validators import normalize_mobile
 from grids.models import Patrol
+from grids.selectors import worker_grid_list_for
 from resident_requests.lifecycle import Stage, Status, TimelineAction
 from resident_requests.models import DESCRIPTION_MAX_LENGTH, IdempotencyKey, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
 from resident_requests.services.deadlines import reminder_time, stage_deadline
@@ -40,6 +41,8 @@ def request_submit(**report) -> ResidentRequest:
 @transaction.atomic
 def request_report_handled(*, actor, result_note: str, result_photos=(), **report) -> ResidentRequest:
     """自行处置: a problem the grid worker found on patrol and handled on the spot goes straight to verification."""
+    if not worker_grid_list_for(actor).filter(pk=report["grid"].pk).exists():
+        raise PermissionDenied(_("Only the grid's own workers report what they handled on the spot."))
     if len((result_note or "").strip()) < 2:
         raise ValidationError({"result_note": _("Say what was done (at least 2 characters).")})
     if not result_photos:

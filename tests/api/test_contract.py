@@ -5,6 +5,7 @@ from openapi_spec_validator import validate
 
 from households.models import CareTag, Household, Resident, Visit
 from resident_requests.models import TimelineEntry
+from tests.factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,8 @@ def test_an_invalid_filter_is_a_400_naming_the_parameter_never_the_unfiltered_li
 
 
 def test_valid_filters_still_filter(api, user):
+    household = Household.objects.filter(grid=user("grid1").memberships.get().grid, status="active").first()
+    ResidentFactory(household=household, relation=Resident.Relation.SPOUSE, is_party_member=True)
     client = api("community1")
     everyone = client.get("/api/residents/").json()["count"]
     members = client.get("/api/residents/", {"is_party_member": "true"}).json()

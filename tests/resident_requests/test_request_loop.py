@@ -204,3 +204,17 @@ def test_a_refused_form_lists_its_errors_at_the_top_with_links_and_no_orphan_lab
     summary = body.split("data-error-summary", 1)[1].split("</ul>", 1)[0]
     assert 'href="#id_category"' in summary and 'href="#id_urgency"' in summary
     assert 'for="id_source"' not in body
+
+
+def test_the_api_takes_a_problem_handled_on_the_spot_with_its_photos(api, user):
+    grid = user("grid1").memberships.get().grid
+    body = {"category": Category.objects.get(code="property-3").pk, "description": "单元门口垃圾堆放", "grid": grid.pk, "result_note": "已清运"}
+    client = api("grid1")
+    refused = client.post("/api/requests/handled-on-spot/", body, format="multipart")
+    assert refused.status_code == 400 and "result_photos" in refused.json()["extra"]["fields"]
+    created = client.post("/api/requests/handled-on-spot/", {**body, "result_photos": [photo()]}, format="multipart")
+    assert created.status_code == 201
+    request = ResidentRequest.objects.get(public_id=created.json()["public_id"])
+    assert (request.status, request.stage, request.handler) == (Status.HANDLED, Stage.VERIFY, user("grid1"))
+    # Only the grid's own workers report what they handled on the spot.
+    assert api("community1").post("/api/requests/handled-on-spot/", {**body, "result_photos": [photo()]}, format="multipart").status_code == 403
