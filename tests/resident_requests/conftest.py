@@ -2,7 +2,7 @@ import pytest
 
 from governance.models import User
 from households.models import Household
-from resident_requests.models import Category, Open311Partner, ResidentRequest, Urgency
+from resident_requests.models import Category, Open311Partner, ResidentRequest, ServiceAttribute, Urgency
 from resident_requests.services.intake import request_submit
 from resident_requests.services.partners import open311_partner_save
 
@@ -41,3 +41,19 @@ def partner_key(db):
         return key
 
     return make
+
+
+def elevator_question_add() -> ServiceAttribute:
+    """The elevator service asks what the fault is, as a district would set it up in the back office."""
+    return ServiceAttribute.objects.create(
+        category=Category.objects.get(code="property-1"),
+        code="fault",
+        description="电梯是什么故障？",
+        datatype=ServiceAttribute.Datatype.SINGLE,
+        values="stuck=困人或停在楼层之间\nstopped=停运\nnoise=异响或抖动",
+    )
+
+
+@pytest.fixture
+def elevator_question(db):
+    return elevator_question_add()

@@ -19,23 +19,11 @@ from resident_requests.models import Category, Open311Partner, ResidentRequest, 
 from resident_requests.services.workflow import request_accept, request_dispatch
 from tests.factories import ResidentRequestFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("elevator_question")]
 SPEC_FIELDS = {
     "service_request_id", "status", "status_notes", "service_name", "service_code", "description", "agency_responsible", "service_notice",
     "requested_datetime", "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url",
 }  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def elevator_question(db):
-    """The elevator service asks what the fault is, as a district would set it up in the back office."""
-    return ServiceAttribute.objects.create(
-        category=Category.objects.get(code="property-1"),
-        code="fault",
-        description="电梯是什么故障？",
-        datatype=ServiceAttribute.Datatype.SINGLE,
-        values="stuck=困人或停在楼层之间\nstopped=停运\nnoise=异响或抖动",
-    )
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from households.models import Household
 from resident_requests.models import ResidentRequest
 from tests.conftest import seed_world
+from tests.resident_requests.conftest import elevator_question_add
 
 pytestmark = [pytest.mark.flushes_db]
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,7 @@ def raw_post(url: str, fields: dict) -> tuple[int, bytes]:
 
 def test_a_city_system_posts_raw_and_reads_with_georeport_in_json_and_xml(live_server, transactional_db, interop_python):
     seed_world()
+    elevator_question_add()
     # The README's way to a key for the demo's partner.
     out = io.StringIO()
     call_command("open311_key", "--partner", "12345 热线", stdout=out)
