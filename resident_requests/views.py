@@ -153,6 +153,9 @@ def ledger_visit_for(user, pk: int):
     return visit
 
 
+ONE_CLICK = {RequestAction.ACCEPT, RequestAction.TAKE}
+
+
 def detail(request, pk, *, error=None, posted=None):
     req = selectors.request_get_for(request.user, pk)
     timeline = req.timeline.select_related("actor")
@@ -175,6 +178,9 @@ def detail(request, pk, *, error=None, posted=None):
         "duplicates": duplicates,
         # Each action's form shows the fields its input serializer takes (the API takes the same).
         "actions": [(name, RequestAction(name).label, set(ACTIONS[name].input().fields)) for name in actions],
+        # 受理 and 接单 need nothing but the decision: one tap each, above the actions that take a form.
+        "one_click": [(name, RequestAction(name).label) for name in actions if name in ONE_CLICK],
+        "one_click_names": ONE_CLICK,
         "handlers": handlers,
         "units": units,
         "volunteer_handlers": volunteer_handlers,

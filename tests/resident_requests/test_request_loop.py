@@ -218,3 +218,11 @@ def test_the_api_takes_a_problem_handled_on_the_spot_with_its_photos(api, user):
     assert (request.status, request.stage, request.handler) == (Status.HANDLED, Stage.VERIFY, user("grid1"))
     # Only the grid's own workers report what they handled on the spot.
     assert api("community1").post("/api/requests/handled-on-spot/", {**body, "result_photos": [photo()]}, format="multipart").status_code == 403
+
+
+def test_accept_and_take_are_one_tap_and_withdraw_is_not_a_main_action(new_request, user, login):
+    request = new_request()
+    body = login("community1").get(reverse("request-detail", args=[request.pk])).content.decode()
+    assert 'data-one-click="accept"' in body and "<summary" in body
+    withdraw = body.split(f'action="{reverse("request-act", args=[request.pk, "withdraw"])}"', 1)[1].split("</form>", 1)[0]
+    assert "btn-outline-secondary" in withdraw and "btn-party" not in withdraw
