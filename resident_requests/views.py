@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Case, Count, IntegerField, Q, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.forms import form_add_service_errors
-from governance.models import Community, Membership, ResidentUnit, User
+from governance.models import Community, Membership, ResidentUnit
 from governance.public_forms import public_post_allowed
 from governance.roles import ROLE_CAPABILITIES, Capability, Role
 from governance.scope import scope_for
@@ -163,8 +163,8 @@ def detail(request, pk, *, error=None, posted=None):
     actions = available_actions(req, request.user)
     handlers, units, street_units, volunteer_handlers = [], [], [], []
     if "dispatch" in actions:
-        handlers = User.objects.filter(memberships__in=_handler_memberships(req)).distinct().order_by("full_name")[:100]
-        volunteer_handlers = _volunteers_by_skill(req)
+        volunteer_handlers = list(_volunteers_by_skill(req))
+        handlers = _handler_groups(req, volunteer_handlers)
         units = req.grid.community.resident_units.all()
     if "alliance" in actions:
         street_units = ResidentUnit.objects.filter(community__street_id=req.grid.street_id).order_by("name")
@@ -203,6 +203,25 @@ def _handler_memberships(req):
     handling_roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.HANDLE_REQUESTS in caps]
     grid = req.grid
     return Membership.objects.filter(Q(grid_id=grid.pk) | Q(community_id=grid.community_id) | Q(street_id=grid.street_id), role__in=handling_roles)
+
+
+def _handler_groups(req, volunteers) -> list[tuple[str, list[tuple]]]:
+    """派单 choices grouped by role, the request's own grid first, each person with their place and open load (在办)."""
+    memberships = list(_handler_memberships(req).select_related("user", "grid", "community", "street").order_by("user__full_name")[:100])
+    people = {m.user_id for m in memberships} | {v.user_id for v in volunteers}
+    load = dict(
+        ResidentRequest.objects.filter(handler_id__in=people, status__in=[Status.DISPATCHED, Status.TAKEN, Status.IN_PROGRESS])
+        .values_list("handler_id")
+        .annotate(n=Count("pk"))
+    )
+    for volunteer in volunteers:
+        volunteer.load = load.get(volunteer.user_id, 0)
+    groups = {_("Workers of this grid"): [], _("Community cadres"): [], _("Street cadres"): []}
+    labels = list(groups)
+    for m in memberships:
+        label = labels[0] if m.grid_id == req.grid_id else labels[1] if m.community_id else labels[2]
+        groups[label].append((m.user, m.node, load.get(m.user_id, 0)))
+    return [(label, people) for label, people in groups.items() if people]
 
 
 def _volunteers_by_skill(req):

@@ -54,7 +54,7 @@ def test_a_request_from_the_card_to_the_rating(phone, browser, live_server, tmp_
     # 受理 and 接单 are one tap each.
     cadre.get_by_role("button", name="受理", exact=True).click()
     cadre.locator("details", has=cadre.locator("summary", has_text=re.compile("^派单$"))).locator("summary").click()
-    cadre.locator("select[name=handler]").select_option(label=str(User.objects.get(username="grid1")))
+    cadre.locator("select[name=handler]").select_option(value=str(User.objects.get(username="grid1").pk))
     cadre.get_by_role("button", name="派单").click()
 
     worker = staff_page("grid1")

@@ -34,7 +34,7 @@ def test_the_grid_worker_is_told_of_a_dispatch_and_takes_it_from_the_notificatio
     log_in(desk, "community1")
     desk.goto(f"{desk.base_url}/requests/{request.pk}/")
     desk.locator("details", has=desk.locator("summary", has_text="派单")).locator("summary").click()
-    desk.locator("select[name=handler]").select_option(label=str(User.objects.get(username="grid1")))
+    desk.locator("select[name=handler]").select_option(value=str(User.objects.get(username="grid1").pk))
     desk.get_by_role("button", name="派单").click()
     desk.wait_for_load_state()
     shoot(desk, "dispatch-1280")

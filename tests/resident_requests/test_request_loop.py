@@ -226,3 +226,14 @@ def test_accept_and_take_are_one_tap_and_withdraw_is_not_a_main_action(new_reque
     assert 'data-one-click="accept"' in body and "<summary" in body
     withdraw = body.split(f'action="{reverse("request-act", args=[request.pk, "withdraw"])}"', 1)[1].split("</form>", 1)[0]
     assert "btn-outline-secondary" in withdraw and "btn-party" not in withdraw
+
+
+def test_dispatch_choices_are_grouped_by_role_with_the_grids_own_workers_first_and_their_load(new_request, user, login):
+    community1, grid1 = user("community1"), user("grid1")
+    request = request_accept(resident_request=new_request(), actor=community1)
+    body = login("community1").get(reverse("request-detail", args=[request.pk])).content.decode()
+    select = body.split('name="handler"', 1)[1].split("</select>", 1)[0]
+    groups = select.split("<optgroup")
+    assert 'label="本网格网格员"' in groups[1] and f'value="{grid1.pk}"' in groups[1]
+    open_now = ResidentRequest.objects.filter(handler=grid1, status__in=[Status.DISPATCHED, Status.TAKEN, Status.IN_PROGRESS]).count()
+    assert f"在办 {open_now} 件" in groups[1] and 'label="社区干部"' in select
