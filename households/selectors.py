@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
@@ -108,6 +109,17 @@ def visits_due_for(user, *, grid: int | None = None, today: dt.date | None = Non
     if grid:
         qs = qs.filter(grid_id=grid)
     return qs.select_related("building", "grid").order_by("next_visit_due", "building_id", "unit", "room")
+
+
+# What each coverage figure is called where people read it (pages, exports).
+COVERAGE_LABELS = {
+    "registered": gettext_lazy("Households registered"),
+    "visited_30": gettext_lazy("Visited in 30 days"),
+    "visited_90": gettext_lazy("Visited in 90 days"),
+    "key_care_total": gettext_lazy("Key-care households"),
+    "key_care_on_time": gettext_lazy("Key-care visited in time"),
+    "due": gettext_lazy("Visits due"),
+}
 
 
 def _coverage_figures(today: dt.date | None) -> dict:

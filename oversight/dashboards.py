@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 
 from core import xlsx
@@ -20,7 +21,7 @@ from core.dates import day_start, days_window, month_start, period_bounds
 from governance.models import Community, District, Street
 from governance.roles import Level
 from households.models import Household, Visit
-from households.selectors import coverage
+from households.selectors import COVERAGE_LABELS, coverage
 from oversight.figures import request_figures
 from party_building.linkage import compliance
 from party_building.models import DemandItem, LinkageDuty, Project, ResourceItem
@@ -195,11 +196,21 @@ def _linkage(node) -> dict:
     return {"duties": state["duties"], "behind": len(state["behind"]), "no_meeting": len(state["no_meeting"])}
 
 
+VOLUNTEER_LABELS = {
+    "units": _lazy("Reporting units"),
+    "members": _lazy("members"),
+    "hours": _lazy("Volunteer hours"),
+    "points": _lazy("points"),
+    "posts_filled": _lazy("Posts held"),
+    "wishes_fulfilled": _lazy("Micro-wishes fulfilled"),
+}
+
+
 def figures_workbook(data: dict) -> bytes:
     """Every table of a dashboard in one workbook, a sheet each (the page's export and the monthly report)."""
     book = Workbook(write_only=True)
     sheets = [
-        (_("Coverage"), [(_("Figure"), _("Count"))] + [(key, value) for key, value in data["coverage"].items()]),
+        (_("Coverage"), [(_("Figure"), _("Count"))] + [(COVERAGE_LABELS.get(key, key), value) for key, value in data["coverage"].items()]),
         (
             _("Request figures"),
             [(_("Figure"), _("Count"), _("Out of"), _("Rate"))] + [(row["label"], row["numerator"], row["denominator"], row["rate"]) for row in data["rates"]],
@@ -222,7 +233,7 @@ def figures_workbook(data: dict) -> bytes:
                 for r in overdue_rows(data["overdue"], now=timezone.now())
             ],
         ),
-        (_("Volunteers"), [(_("Figure"), _("Count")), *list(data["volunteers"].items())]),
+        (_("Volunteers"), [(_("Figure"), _("Count"))] + [(VOLUNTEER_LABELS.get(key, key), value) for key, value in data["volunteers"].items()]),
         (
             _("Monthly trend"),
             [(_("Month"), _("Submitted"), _("Closed"), _("Visits"))] + [(r["month"], r["submitted"], r["closed"], r["visits"]) for r in data["trend"]],

@@ -115,3 +115,13 @@ def test_the_refresh_job_fills_the_cache():
     call_command("refresh_dashboards")
     start, end = period_bounds("month", timezone.localdate())
     assert cache.get(dashboards._key(node_of("community1"), start, end)) is not None
+
+
+def test_the_export_names_its_figures_in_chinese_not_by_their_keys(login):
+    node = node_of("community1")
+    response = login("community1").get(reverse("dashboard-export", args=["community", node.pk]) + "?period=year")
+    book = load_workbook(io.BytesIO(response.content))
+    coverage = [row[0] for row in book[book.sheetnames[0]].iter_rows(min_row=2, values_only=True)]
+    volunteers = [row[0] for row in book[book.sheetnames[4]].iter_rows(min_row=2, values_only=True)]
+    assert "登记户数" in coverage and "志愿服务时长" in volunteers
+    assert not any(label.isascii() for label in coverage + volunteers)
