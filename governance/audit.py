@@ -1,9 +1,11 @@
 """Audit rows are written by services in the same transaction as the change they describe."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from governance.models import SENSITIVE_MARK, AuditEntry, audit_changed_only
 
@@ -13,6 +15,11 @@ class ChangedOnly:
     """A value that snapshots compare but the log never stores: `diff` writes SENSITIVE_MARK in its place."""
 
     value: object
+
+
+def audit_time(value: dt.datetime) -> str:
+    """A moment as the log shows it, in the office's time: a patrol ended at 21:04 must not read 13:04."""
+    return timezone.localtime(value).isoformat(sep=" ", timespec="seconds")
 
 
 def snapshot(instance: models.Model) -> dict:
@@ -31,6 +38,8 @@ def snapshot(instance: models.Model) -> dict:
         if field.name in hidden:
             values[field.attname] = ChangedOnly(value)
             continue
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            value = audit_time(value)
         values[field.attname] = value if value is None or isinstance(value, bool | int) else str(value)
     return values
 

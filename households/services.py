@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.images import image_clean
 from core.params import datetimes_in_range
 from core.personal_data import ID_NUMBER_FIELDS, PHONE_FIELDS, id_number_fields, keyed_hash, phone_fields
-from governance.audit import SENSITIVE_MARK, audit_record, diff, snapshot
+from governance.audit import SENSITIVE_MARK, audit_record, audit_time, diff, snapshot
 from governance.models import AuditEntry
 from governance.services import id_conflicts_log
 from governance.validators import normalize_mobile
@@ -329,5 +329,5 @@ def visit_record(
     Household.objects.filter(pk=household.pk).filter(Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=visited_at)).update(
         last_visited_at=visited_at, next_visit_due=next_due
     )
-    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=visit, changes={"method": [None, method], "visited_at": [None, visited_at.isoformat()]})
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=visit, changes={"method": [None, method], "visited_at": [None, audit_time(visited_at)]})
     return visit

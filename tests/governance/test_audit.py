@@ -3,9 +3,11 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.models import AuditEntry
 from grids.models import Building, Grid
+from grids.services import patrol_end, patrol_start
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +101,11 @@ def test_audit_log_page_is_scoped(login, user):
     assert "改名甲" in body
     assert "改名乙" not in body
     assert login("grid1").get(reverse("audit-list")).status_code == 403
+
+
+def test_audit_times_read_in_the_offices_time(user):
+    grid1 = user("grid1")
+    patrol = patrol_end(actor=grid1, patrol=patrol_start(actor=grid1, grid=grid1.memberships.get().grid), notes="")
+    ended = AuditEntry.objects.filter(object_id=str(patrol.pk), action=AuditEntry.Action.UPDATE).latest("id").changes["ended_at"][1]
+    local = timezone.localtime(patrol.ended_at)
+    assert ended.startswith(local.strftime("%Y-%m-%d %H:%M")) and ended.endswith("+08:00")
