@@ -36,6 +36,10 @@ def export_scope_q(user) -> Q:
     return predicate
 
 
+def can_view(user, ancestry: dict) -> bool:
+    return scope_for(user, Capability.VIEW_LEDGER).contains(ancestry)
+
+
 def can_edit(user, ancestry: dict) -> bool:
     return scope_for(user, Capability.EDIT_LEDGER).contains(ancestry)
 

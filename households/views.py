@@ -16,7 +16,7 @@ from governance.services import DailyLimitReached, personal_data_reveal
 from households import selectors, services
 from households.forms import ArchiveForm, HouseholdFilterForm, HouseholdForm, ResidentForm, VisitForm
 from households.models import Resident
-from households.permissions import can_edit, can_reveal, can_see_birth_date, can_see_sensitive, can_see_sensitive_anywhere
+from households.permissions import can_edit, can_reveal, can_see_birth_date, can_see_sensitive, can_see_sensitive_anywhere, can_view
 
 PAGE_SIZE = 30
 
@@ -51,7 +51,7 @@ def building_households(request, pk):
         "floors": sorted(floors.items(), key=lambda item: -item[0]),
         "count": len(households),
         "can_edit": can_edit(request.user, building.ancestry()),
-        "can_read": scope_for(request.user, Capability.VIEW_LEDGER).contains(building.ancestry()),
+        "can_read": can_view(request.user, building.ancestry()),
     }
     return render(request, "households/building.html", context)
 

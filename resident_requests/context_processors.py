@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
+from governance.roles import Capability
+from governance.scope import scope_for
 from resident_requests.selectors import my_queue
 
 
@@ -7,6 +9,7 @@ def requests_waiting(request):
     """`waiting`: the badge on 我的诉求, what the user handles or may take now; one COUNT query when a page shows it."""
 
     def count() -> int:
-        return my_queue(request.user).count() if request.user.is_authenticated else 0
+        # Only those who handle requests have a queue: nobody else pays for the COUNT.
+        return my_queue(request.user).count() if not scope_for(request.user, Capability.HANDLE_REQUESTS).is_empty else 0
 
     return {"waiting": SimpleLazyObject(count)}

@@ -53,5 +53,4 @@ def today(request):
 
 def me(request):
     """我的: the person's roles, notifications, password, language and logout, one tap from the phone's tab bar."""
-    memberships = list(selectors.membership_list_for(request.user).filter(user=request.user))
-    return render(request, "workbench/me.html", {"memberships": memberships})
+    return render(request, "workbench/me.html", {"memberships": selectors.membership_list_of(request.user)})
