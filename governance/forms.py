@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from governance.held_photos import photo_hold, photos_held, photos_release
 from governance.models import PersonalDataLog, User
 from governance.roles import Role
 from governance.services import personal_data_purpose_clean
@@ -83,3 +86,105 @@ class PurposeForm(forms.Form):
             except ValidationError as exc:
                 form_add_service_errors(self, exc)
         return data
+
+
+def held_choices(photos) -> list[tuple[str, str]]:
+    """(token, thumbnail address) of each held photo: the choices KeptPhotosWidget shows."""
+    return [(photo.token, reverse("held-photo", kwargs={"token": photo.token})) for photo in photos]
+
+
+class KeptPhotosWidget(forms.CheckboxSelectMultiple):
+    """Each kept photo as its thumbnail with a checkbox (checked = send it); unticking one drops it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(value or [])
+        boxes = format_html_join(
+            "",
+            '<label class="kept-photo"><input type="checkbox" name="{}" value="{}"{}> <img src="{}" alt="" width="72" height="72"></label>',
+            ((name, token, " checked" if token in chosen else "", url) for token, url in self.choices),
+        )
+        return format_html('<div class="d-flex flex-wrap gap-2" id="{}" data-kept-photos>{}</div>', (attrs or {}).get("id", ""), boxes)
+
+
+class KeepsPhotosMixin:
+    """A form whose chosen photos survive its errors: they are uploaded and kept, and offered again as ticked thumbnails.
+
+    Any error (a field's, the form's, or a service's added with add_error) keeps the photos posted with it; on success
+    the view calls `photos_release()` once the record holds them. Each photo field `F` gets a companion `F_kept`.
+    """
+
+    photo_fields: tuple[str, ...] = ("photos",)
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        # Through the API (no browser session) nothing is kept: the client still holds its files.
+        self._photos_kept = request is None
+        self._held = {}
+        if request is None:
+            return
+        order = []
+        for name in self.fields:
+            order.append(name)
+            if name in self.photo_fields:
+                order.append(f"{name}_kept")
+        data = self.data.copy()
+        for name in [name for name in self.photo_fields if name in self.fields]:
+            tokens = self.data.getlist(f"{name}_kept") if self.is_bound else []
+            self._held[name] = photos_held(request=request, tokens=tokens)
+            # A token this browser did not send is dropped as if never posted: no error tells it exists.
+            data.setlist(f"{name}_kept", [token for token in tokens if token in {photo.token for photo in self._held[name]}])
+            self.fields[f"{name}_kept"] = forms.MultipleChoiceField(
+                label=_("Photos you chose before"), required=False, help_text=_("Kept for you: untick a photo to leave it out.")
+            )
+            self._offer(name)
+        if self.is_bound:
+            self.data = data
+        self.order_fields(order)
+
+    def _offer(self, name: str) -> None:
+        field = self.fields[f"{name}_kept"]
+        field.choices = held_choices(self._held[name])
+        field.widget = KeptPhotosWidget(choices=field.choices) if field.choices else forms.MultipleHiddenInput()
+
+    def photo_field_remove(self, name: str) -> None:
+        """Leave a photo field out of this form (with its kept photos)."""
+        del self.fields[name]
+        self.fields.pop(f"{name}_kept", None)
+        self._held.pop(name, None)
+
+    def clean(self):
+        data = super().clean()
+        for name, held in self._held.items():
+            ticked = set(data.pop(f"{name}_kept", None) or [])
+            kept = [photo.image for photo in held if photo.token in ticked]
+            value = data.get(name)
+            # A several-photo field gets the kept ones added; a one-photo field takes a kept one only when none is new.
+            data[name] = [*value, *kept] if isinstance(value, list) else value or (kept[0] if kept else None)
+        return data
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self.photos_keep()
+
+    def photos_keep(self) -> None:
+        """Hold the photos posted with this form (once), so that the form shown again still has them."""
+        if self._photos_kept or not self.is_bound:
+            return
+        self._photos_kept = True
+        data = self.data.copy()
+        for name in self._held:
+            for upload in self.files.getlist(name):
+                try:
+                    self._held[name].append(photo_hold(request=self.request, upload=upload))
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+                    continue
+                data.appendlist(f"{name}_kept", self._held[name][-1].token)
+            self._offer(name)
+        self.data = data
+
+    def photos_release(self) -> None:
+        if self.request is None:
+            return
+        photos_release(request=self.request, photos=[photo for held in self._held.values() for photo in held])

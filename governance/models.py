@@ -398,3 +398,22 @@ class PersonalDataLog(PlacedLogEntry):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()} {self.object_repr}"
+
+
+class HeldPhoto(models.Model):
+    """A photo chosen on a form that came back with errors, kept (already cleaned) so the sender need not choose it again.
+
+    It belongs to the browser session that sent it (the session lists its tokens); used or not, it is deleted within a day.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    image = models.ImageField(_("photo"), upload_to="held/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="held/%Y/%m/")
+    created_at = models.DateTimeField(_("kept at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("photo kept for a form")
+        verbose_name_plural = _("photos kept for forms")
+
+    def __str__(self):
+        return self.image.name

@@ -17,5 +17,6 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/password/reset/", views.person_password_reset, name="person-password-reset"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("photos/kept/<str:token>/", views.held_photo, name="held-photo"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -13,9 +13,11 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
 
 from config.celery_app import app
+from core.files import file_response
 from core.params import BadQuery
 from governance import selectors
 from governance.forms import PersonCreateForm, RoleGrantForm, form_add_service_errors
+from governance.held_photos import photos_held
 from governance.permissions import can_reset_password, can_revoke, grantable_roles, has_capability
 from governance.roles import ROLE_LEVEL, Capability, Level
 from governance.services import membership_grant, membership_revoke, user_create, user_password_change, user_password_reset
@@ -196,3 +198,13 @@ def bad_request(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"message": message, "extra": {}}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
+
+
+@login_not_required
+@require_GET
+def held_photo(request, token):
+    """The thumbnail of a photo kept for a form, to the browser session that chose it; to anyone else it does not exist."""
+    held = photos_held(request=request, tokens=[token])
+    if not held:
+        raise Http404
+    return file_response(held[0].thumbnail)

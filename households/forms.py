@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.forms import KeepsPhotosMixin
 from governance.validators import normalize_mobile
 from households.idcard import parse_id_number
 from households.models import CareTag, Household, Resident, Visit
@@ -96,7 +97,7 @@ class ResidentForm(forms.ModelForm):
         return normalize_mobile(value) if value else ""
 
 
-class VisitForm(forms.Form):
+class VisitForm(KeepsPhotosMixin, forms.Form):
     visited_at = forms.DateTimeField(label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     method = forms.ChoiceField(label=_("How"), choices=Visit.Method.choices, widget=forms.RadioSelect, initial=Visit.Method.DOOR)
     met_person = forms.CharField(label=_("Who was met"), max_length=50, required=False)
@@ -104,6 +105,7 @@ class VisitForm(forms.Form):
     needs = forms.CharField(label=_("Needs"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     # Checked by content (size, pixels, format) in the service, like every other photo.
     photo = forms.FileField(label=_("Photo"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    photo_fields = ("photo",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

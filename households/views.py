@@ -172,13 +172,14 @@ def resident_edit(request, pk):
 
 def visit_create(request, pk):
     household = selectors.household_get_for(request.user, pk, capability=Capability.EDIT_LEDGER)
-    form = VisitForm(request.POST or None, request.FILES or None)
+    form = VisitForm(request.POST or None, request.FILES or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_record(actor=request.user, household=household, **form.cleaned_data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
+            form.photos_release()
             messages.success(request, _("Visit recorded."))
             return redirect("household-detail", pk=household.pk)
     return render(request, "households/visit_form.html", {"form": form, "household": household})

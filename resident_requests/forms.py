@@ -3,9 +3,11 @@ from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.params import degrees, parse_w3c_datetime
+from governance.forms import KeepsPhotosMixin
 from governance.public_forms import HoneypotField
 from governance.validators import normalize_mobile
 from grids.models import Building, Grid
@@ -52,7 +54,37 @@ def category_field() -> CategoryChoiceField:
     return field
 
 
-class IntakeForm(forms.Form):
+def building_field(*, buildings_url: str) -> forms.TypedChoiceField:
+    """The building, picked from the chosen grid's list (the page refreshes the list when the grid changes)."""
+    return forms.TypedChoiceField(
+        label=_("Building (optional)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("This building is not in the grid you chose; pick the building again.")},
+        widget=forms.Select(attrs={"data-buildings-of": "id_grid", "data-buildings-url": buildings_url}),
+    )
+
+
+def building_choices(grid_id) -> list[tuple]:
+    """The grid's buildings in number order, named as on their plates; before a grid is chosen, a prompt."""
+    if grid_id is None:
+        return [("", _("Choose the grid first"))]
+    buildings = Building.objects.filter(grid_id=grid_id).order_by("number").only("pk", "name", "address")
+    return [("", _("Not known / no building"))] + [(b.pk, f"{b.name}（{b.address}）" if b.address else b.name) for b in buildings]
+
+
+def chosen_grid(form) -> int | None:
+    """The grid the building list is for: the one posted if it is among the choices, else the initial or only one."""
+    choices = {str(value) for value, _label in form.fields["grid"].choices}
+    posted = form.data.get(form.add_prefix("grid")) if form.is_bound else None
+    for candidate in (posted, form.initial.get("grid"), next(iter(choices)) if len(choices) == 1 else None):
+        if candidate is not None and str(candidate) in choices:
+            return int(candidate)
+    return None
+
+
+class IntakeForm(KeepsPhotosMixin, forms.Form):
     """A cadre's intake (phone, 12345 hotline) or a grid worker's patrol report."""
 
     source = forms.ChoiceField(label=_("Source"), choices=[])
@@ -60,7 +92,6 @@ class IntakeForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.SCHEDULED)
     description = forms.CharField(label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=DESCRIPTION_MAX_LENGTH)
     grid = forms.TypedChoiceField(label=_("Grid"), coerce=int)
-    building = forms.IntegerField(label=_("Building number in the grid (optional)"), required=False, min_value=1)
     reporter_name = forms.CharField(label=_("Resident's name"), max_length=50, required=False)
     phone = forms.CharField(label=_("Resident's phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     anonymous = forms.BooleanField(label=_("The resident wants to stay anonymous"), required=False)
@@ -68,14 +99,19 @@ class IntakeForm(forms.Form):
     handled_on_spot = forms.BooleanField(label=_("I handled it on the spot (自行处置)"), required=False)
     result_note = forms.CharField(label=_("What I did"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
     result_photos = PhotosField(label=_("Photos of the result"), required=False)
+    photo_fields = ("photos", "result_photos")
 
     def __init__(self, *args, grids, sources, **kwargs):
         super().__init__(*args, **kwargs)
         if ResidentRequest.Source.PATROL not in sources:
-            for name in ("handled_on_spot", "result_note", "result_photos"):
+            for name in ("handled_on_spot", "result_note"):
                 del self.fields[name]
+            self.photo_field_remove("result_photos")
         self.fields["category"] = category_field()
         self.fields["grid"].choices = [(grid.pk, f"{grid.community.name} {grid.name}") for grid in grids]
+        self.fields["building"] = building_field(buildings_url=reverse("request-intake-buildings"))
+        self.fields["building"].choices = building_choices(chosen_grid(self))
+        self.order_fields(["source", "category", "urgency", "description", "grid", "building"])
         self.fields["source"].choices = [(value, ResidentRequest.Source(value).label) for value in sources]
         if len(sources) == 1:
             self.fields["source"].widget = forms.HiddenInput()
@@ -92,7 +128,7 @@ class IntakeForm(forms.Form):
         return data
 
 
-class PublicRequestForm(forms.Form):
+class PublicRequestForm(KeepsPhotosMixin, forms.Form):
     """The resident's form: only what is needed, a honeypot field, phone optional for anonymous reports."""
 
     category = forms.ModelChoiceField(queryset=Category.objects.none())
@@ -118,7 +154,8 @@ class PublicRequestForm(forms.Form):
             self.fields["grid"] = forms.TypedChoiceField(
                 label=_("Your grid"), coerce=int, choices=[(grid.pk, grid.name) for grid in community.grids.order_by("sequence")]
             )
-            self.fields["building"] = forms.IntegerField(label=_("Building number (optional)"), required=False, min_value=1)
+            self.fields["building"] = building_field(buildings_url=reverse("public-community-buildings", kwargs={"code": community.code}))
+            self.fields["building"].choices = building_choices(chosen_grid(self))
             self.order_fields(["category", "description", "grid", "building"])
 
     def clean_phone(self):

@@ -5,23 +5,24 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, When
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from governance.forms import form_add_service_errors
+from governance.forms import KeptPhotosWidget, form_add_service_errors, held_choices
+from governance.held_photos import photo_hold, photos_held, photos_release
 from governance.models import Community, Membership, ResidentUnit
 from governance.public_forms import public_post_allowed
 from governance.roles import ROLE_CAPABILITIES, Capability, Role
-from governance.scope import scope_for
+from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Grid
 from households import selectors as ledger
 from households.models import Visit
 from resident_requests import selectors
 from resident_requests.actions import ACTIONS, PUBLIC_BY_NATURE, action_perform, available_actions
-from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm
+from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm, building_choices
 from resident_requests.lifecycle import RequestAction, Status
 from resident_requests.models import Category, ResidentRequest
 from resident_requests.services.intake import request_report_handled, request_submit
@@ -93,16 +94,14 @@ def intake(request):
     initial = {}
     if request.GET.get("visit", "").isdecimal():
         visit = ledger_visit_for(request.user, int(request.GET["visit"]))
-        initial = {"description": visit.needs, "grid": visit.grid_id, "building": visit.household.building.number, "source": ResidentRequest.Source.VISIT}
+        initial = {"description": visit.needs, "grid": visit.grid_id, "building": visit.household.building_id, "source": ResidentRequest.Source.VISIT}
         sources = [ResidentRequest.Source.VISIT]
-    form = IntakeForm(request.POST or None, request.FILES or None, grids=grids, sources=sources, initial=initial)
+    form = IntakeForm(request.POST or None, request.FILES or None, request=request, grids=grids, sources=sources, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             grid = _intake_grids(request.user, sources).get(pk=data["grid"])
-            building = grid.buildings.filter(number=data["building"]).first() if data["building"] else None
-            if data["building"] and building is None:
-                raise ValidationError({"building": _("No building with this number in the grid.")})
+            building = grid.buildings.filter(pk=data["building"]).first() if data["building"] else None
             report = {
                 "actor": request.user,
                 "category": data["category"],
@@ -128,6 +127,7 @@ def intake(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
+            form.photos_release()
             if created.source in RESIDENT_NOT_PRESENT:
                 # The resident is on the phone or was visited: the cadre reads them their tracking code, once.
                 messages.success(
@@ -144,6 +144,29 @@ def intake(request):
     return render(request, "resident_requests/intake.html", {"form": form, "visit": visit})
 
 
+@require_GET
+def intake_buildings(request):
+    """The buildings of one grid the user may report in, for the intake form's building list."""
+    grid = request.GET.get("grid", "")
+    if not grid.isdecimal():
+        raise Http404
+    return _buildings_json(get_in_scope_or_404(_intake_grids(request.user, _intake_sources(request.user)), pk=int(grid)))
+
+
+@login_not_required
+@require_GET
+def public_community_buildings(request, code):
+    """The buildings of one of the community's grids, for the resident's form behind the community's link."""
+    grid = request.GET.get("grid", "")
+    if not grid.isdecimal():
+        raise Http404
+    return _buildings_json(get_in_scope_or_404(Grid.objects.filter(community__code=code), pk=int(grid)))
+
+
+def _buildings_json(grid) -> JsonResponse:
+    return JsonResponse({"buildings": [{"id": value, "label": str(label)} for value, label in building_choices(grid.pk)]})
+
+
 def ledger_visit_for(user, pk: int):
     visit = Visit.objects.visible_to(user, Capability.EDIT_LEDGER).select_related("household__building").filter(pk=pk).first()
     if visit is None:
@@ -156,7 +179,7 @@ def ledger_visit_for(user, pk: int):
 ONE_CLICK = {RequestAction.ACCEPT, RequestAction.TAKE}
 
 
-def detail(request, pk, *, error=None, posted=None):
+def detail(request, pk, *, error=None, posted=None, kept=()):
     req = selectors.request_get_for(request.user, pk)
     timeline = req.timeline.select_related("actor")
     duplicates = selectors.possible_duplicates(request.user, req).select_related("category")[:10] if req.status == Status.SUBMITTED else []
@@ -195,6 +218,7 @@ def detail(request, pk, *, error=None, posted=None):
         "show_tracking_code": req.created_by_id == request.user.pk and req.source in RESIDENT_NOT_PRESENT,
         "error": error,
         "posted": posted or {},
+        "kept": KeptPhotosWidget(choices=held_choices(kept)).render("photos_kept", [photo.token for photo in kept]) if kept else "",
     }
     return render(request, "resident_requests/detail.html", context, status=400 if error else 200)
 
@@ -240,13 +264,21 @@ def act(request, pk, action):
     req = selectors.request_get_for(request.user, pk)
     if action not in available_actions(req, request.user):
         raise PermissionDenied
+    kept = photos_held(request=request, tokens=request.POST.getlist("photos_kept"))
     data = request.POST.copy()
-    data.setlist("photos", request.FILES.getlist("photos"))
+    data.setlist("photos", [*request.FILES.getlist("photos"), *(photo.image for photo in kept)])
     try:
         action_perform(req, actor=request.user, action=action, data=data)
     except ValidationError as exc:
-        text = " ".join(message for messages_ in getattr(exc, "message_dict", {"": exc.messages}).values() for message in messages_)
-        return detail(request, pk, error=text, posted={"action": action, **request.POST.dict()})
+        problems = [message for messages_ in getattr(exc, "message_dict", {"": exc.messages}).values() for message in messages_]
+        # The photos chosen are kept for the next try, like on every form with photos.
+        for upload in request.FILES.getlist("photos"):
+            try:
+                kept.append(photo_hold(request=request, upload=upload))
+            except ValidationError as bad:
+                problems.extend(bad.messages)
+        return detail(request, pk, error=" ".join(problems), posted={"action": action, **request.POST.dict()}, kept=kept)
+    photos_release(request=request, photos=kept)
     messages.success(request, _("Done: %(action)s.") % {"action": RequestAction(action).label})
     return redirect("request-detail", pk=req.pk)
 
@@ -270,16 +302,14 @@ def public_community_form(request, code):
 
 
 def _public_form(request, *, grid, community, household):
-    form = PublicRequestForm(request.POST or None, request.FILES or None, community=None if household else community)
+    form = PublicRequestForm(request.POST or None, request.FILES or None, request=request, community=None if household else community)
     if request.method == "POST":
         address = request.META.get("REMOTE_ADDR", "")
         if form.is_valid():
             data = form.cleaned_data
             if public_post_allowed(request, form, kind="request", phone=data["phone"]):
                 target_grid = grid or community.grids.get(pk=data["grid"])
-                building = (
-                    household.building if household else (target_grid.buildings.filter(number=data["building"]).first() if data.get("building") else None)
-                )
+                building = household.building if household else (target_grid.buildings.filter(pk=data["building"]).first() if data.get("building") else None)
                 try:
                     created = request_submit(
                         source=ResidentRequest.Source.PUBLIC_FORM,
@@ -298,6 +328,7 @@ def _public_form(request, *, grid, community, household):
                 except ValidationError as exc:
                     form_add_service_errors(form, exc)
                 else:
+                    form.photos_release()
                     return redirect("public-track", code=created.tracking_code)
     return render(request, "resident_requests/public_form.html", {"form": form, "grid": grid, "community": community})
 

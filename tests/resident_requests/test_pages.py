@@ -158,7 +158,7 @@ def test_a_visit_need_becomes_a_request_in_one_step(login, user):
             "urgency": "scheduled",
             "description": "希望安排助餐服务",
             "grid": home.grid_id,
-            "building": home.building.number,
+            "building": home.building_id,
         },
     )
     assert response.status_code == 302
@@ -222,7 +222,14 @@ def test_the_community_link_lets_the_resident_choose_the_grid(client):
     grid = community.grids.order_by("sequence").last()
     url = reverse("public-community-report", args=[community.code])
     response = client.post(
-        url, {"category": Category.objects.get(code="sanitation-1").pk, "description": "小区东门垃圾堆放", "grid": grid.pk, "building": 2, "website": ""}
+        url,
+        {
+            "category": Category.objects.get(code="sanitation-1").pk,
+            "description": "小区东门垃圾堆放",
+            "grid": grid.pk,
+            "building": grid.buildings.get(number=2).pk,
+            "website": "",
+        },
     )
     assert response.status_code == 302
     created = ResidentRequest.objects.latest("created_at")
@@ -265,3 +272,26 @@ def test_photos_are_served_only_inside_the_requests_scope(client, login):
     assert login("community1").get(photo.image.url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_buildings_are_picked_from_the_chosen_grids_list(client, login):
+    """The community link lists the chosen grid's buildings by name; a building of another grid is refused in words."""
+    community = household().grid.community
+    first, last = community.grids.order_by("sequence")[:2]
+    url = reverse("public-community-report", args=[community.code])
+    options = client.get(reverse("public-community-buildings", args=[community.code]), {"grid": last.pk}).json()["buildings"]
+    assert [o["id"] for o in options[1:]] == list(last.buildings.order_by("number").values_list("pk", flat=True))
+    assert options[1]["label"].startswith(last.buildings.get(number=1).name)
+    # A grid of another community is not offered through this community's link.
+    assert client.get(reverse("public-community-buildings", args=[community.code]), {"grid": household("grid3").grid_id}).status_code == 404
+    body = {"category": Category.objects.get(code="sanitation-1").pk, "description": "小区东门垃圾堆放", "website": ""}
+    response = client.post(url, {**body, "grid": last.pk, "building": first.buildings.get(number=1).pk})
+    assert response.status_code == 200
+    assert "不在你选的网格" in str(response.context["form"].errors["building"])
+    # The form comes back listing the chosen grid's buildings.
+    assert {value for value, _label in response.context["form"].fields["building"].choices if value} == set(last.buildings.values_list("pk", flat=True))
+    # A grid worker's intake lists their grid's buildings at once; another area's grid answers 404.
+    form = login("grid1").get(reverse("request-intake")).context["form"]
+    grid1 = household().grid
+    assert {value for value, _label in form.fields["building"].choices if value} == set(grid1.buildings.values_list("pk", flat=True))
+    assert login("grid1").get(reverse("request-intake-buildings"), {"grid": household("grid3").grid_id}).status_code == 404

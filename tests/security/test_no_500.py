@@ -164,6 +164,8 @@ def in_scope_ids() -> dict:
         "public-report": {"token": household.public_token},
         "public-wish": {"token": household.public_token},
         "public-community-report": {"code": grid.community.code},
+        "public-community-buildings": {"code": grid.community.code},
+        "held-photo": {"token": "not-a-kept-photo"},
         "public-track": {"code": request.tracking_code},
         "public-wish-status": {"code": Wish.objects.order_by("pk").first().code},
         "volunteer-signup-mark": {"pk": _first(Signup.objects.filter(activity=activity))},
