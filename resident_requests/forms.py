@@ -133,7 +133,11 @@ class PublicRequestForm(KeepsPhotosMixin, forms.Form):
 
     category = forms.ModelChoiceField(queryset=Category.objects.none())
     description = forms.CharField(
-        label=_("What is the problem or what do you need?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=DESCRIPTION_MAX_LENGTH, min_length=5
+        label=_("What is the problem or what do you need?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        min_length=5,
+        error_messages={"min_length": _("Describe the problem in a few words (at least 5 characters).")},
     )
     reporter_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     phone = forms.CharField(
