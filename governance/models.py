@@ -47,6 +47,11 @@ class Node(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def full_name(self) -> str:
+        """The name that tells the node apart on a printed page (a grid adds its community's)."""
+        return self.name
+
     def ancestry(self) -> dict[str, int | None]:
         raise NotImplementedError
 

@@ -35,6 +35,10 @@ class Grid(Area, Node):
             models.CheckConstraint(condition=models.Q(sequence__gte=1, sequence__lte=999), name="grid_sequence_range"),
         ]
 
+    @property
+    def full_name(self) -> str:
+        return f"{self.community.name} {self.name}"
+
     def ancestry(self):
         return {Level.DISTRICT: self.district_id, Level.STREET: self.street_id, Level.COMMUNITY: self.community_id, Level.GRID: self.pk}
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Max, Min, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -26,6 +26,7 @@ from core import xlsx
 from core.personal_data import decrypt, keyed_hash
 from governance.roles import Capability, Level
 from governance.scope import scope_for
+from governance.selectors import NODE_MODELS, NODE_RELATED
 from governance.validators import normalize_mobile
 from households.idcard import parse_id_number
 from households.models import CareTag, Household, Resident
@@ -43,7 +44,8 @@ TAG_SEPARATORS = re.compile(r"[、,，;；]")
 YES = {"是", "yes", "y", "1", "true", "√", "党员"}
 NO = {"否", "no", "n", "0", "false", "×", "群众", ""}
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4E4")
-HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
+# Template columns whose values run longer than their header: 18-digit ID numbers, lists of tags, names of units.
+WIDE_COLUMNS = ("id_number", "tags", "special_situation", "work_unit", "party_branch")
 
 
 @dataclass(frozen=True)
@@ -149,32 +151,31 @@ def column_positions(header) -> dict[str, int]:
 def template_workbook() -> bytes:
     """The empty template: headers (required ones highlighted), drop-down lists, text-typed number columns, and instructions."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = _("Households")
-    xlsx.append(sheet, header_row())
-    last_row = MAX_ROWS + 1
+    book.remove(book.active)
+    sheet = xlsx.sheet_write(book, title=_("Household ledger"), unit=_("Import template"), header=header_row(), rows=[])
+    first_row, last_row = xlsx.HEADER_ROW + 1, xlsx.HEADER_ROW + MAX_ROWS
     for position, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=position)
-        cell.font = Font(bold=True)
-        cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
+        if column.required:
+            sheet.cell(row=xlsx.HEADER_ROW, column=position).fill = REQUIRED_FILL
         letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = 22 if column.key in ("id_number", "tags", "special_situation", "work_unit", "party_branch") else 13
+        if column.key in WIDE_COLUMNS:
+            sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width, 22)
         if column.text:
             sheet.column_dimensions[letter].number_format = "@"
-    sheet.freeze_panes = "A2"
     lists = {key: [_short(str(label)) for _value, label in choices] for key, choices in _choices().items()}
     lists["is_party_member"] = [_("yes"), _("no")]
     for key, values in lists.items():
         # A warning, not a stop: the import also accepts codes and the other language.
         validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True, errorStyle="warning")
         letter = get_column_letter(POSITION[key] + 1)
-        validation.add(f"{letter}2:{letter}{last_row}")
+        validation.add(f"{letter}{first_row}:{letter}{last_row}")
         sheet.add_data_validation(validation)
 
     guide = book.create_sheet(_("Instructions"))
     guide.column_dimensions["A"].width = 110
     tags = CareTag.objects.filter(active=True).order_by("sort_order")
     for line in [
+        _("Row 1 is the title and row 2 the header: fill in from row 3."),
         _("One row per person; rows with the same building number, unit and room form one household."),
         _("Columns with a pink header are required. Every row is checked before anything is saved: one problem and nothing is imported."),
         _("The building number is the building's number in the grid. A household's floor, phone and tenure must be the same on all its rows."),
@@ -246,14 +247,16 @@ def read_rows(uploaded) -> list[tuple[int, list]]:
 
 
 def _sheet_rows(sheet) -> list[tuple[int, list]]:
-    header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
-    positions = column_positions(header)
+    top = list(sheet.iter_rows(min_row=1, max_row=2, values_only=True))
+    # A first row of one cell is the title row of the template and the exports (older templates have none); the header is below it.
+    header_at = 2 if top and sum(_text(cell) != "" for cell in top[0]) == 1 else 1
+    positions = column_positions(top[header_at - 1] if len(top) >= header_at else None)
     order = [positions.get(key) for key in KEYS]
     width = max(position for position in order if position is not None) + 1
     rows = []
-    for number, values in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+    for number, values in enumerate(sheet.iter_rows(min_row=header_at + 1, max_col=width, values_only=True), start=header_at + 1):
         # Empty rows count too: a sheet of a million empty rows is refused after MAX_ROWS, not read to its end.
-        if number - 1 > MAX_ROWS:
+        if number - header_at > MAX_ROWS:
             raise ValidationError(_("The file has more than %(max)d rows; split it by building.") % {"max": MAX_ROWS})
         cells = [values[position] if position is not None and position < len(values) else None for position in order]
         if any(_text(cell) != "" for cell in cells):
@@ -489,12 +492,11 @@ def check_against_database(checked: Checked, *, visible_scope) -> list[int]:
     return elsewhere
 
 
-def errors_workbook(errors) -> bytes:
+def errors_workbook(run) -> bytes:
+    """The problems of one import run, for the grid it was meant for, as of the attempt."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Problems"))
-    xlsx.append(sheet, [_("Row"), _("Column"), _("Problem")])
-    for row, column, problem in errors:
-        xlsx.append(sheet, [row, column, problem])
+    header = [_("Row"), _("Column"), _("Problem")]
+    xlsx.sheet_write(book, title=_("Problems"), unit=run.grid.full_name, as_of=run.created_at, header=header, rows=run.errors)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -513,6 +515,21 @@ class Export:
     ancestry: dict
 
 
+def _common_ancestry(queryset) -> dict:
+    """The narrowest node holding every household of `queryset` (one aggregate query), level by level."""
+    paths = {level: lookup.removeprefix("household__") for level, lookup in _ANCESTRY_LOOKUPS}
+    bounds = queryset.order_by().aggregate(
+        **{f"{level}_min": Min(path) for level, path in paths.items()}, **{f"{level}_max": Max(path) for level, path in paths.items()}
+    )
+    return {level: bounds[f"{level}_min"] for level in paths if bounds[f"{level}_min"] is not None and bounds[f"{level}_min"] == bounds[f"{level}_max"]}
+
+
+def _unit_name(ancestry: dict) -> str:
+    """The area an export covers, named for its title row: the narrowest node holding every household."""
+    level = next((level for level in (Level.GRID, Level.COMMUNITY, Level.STREET, Level.DISTRICT) if level in ancestry), None)
+    return NODE_MODELS[level].objects.select_related(*NODE_RELATED[level]).get(pk=ancestry[level]).full_name if level else ""
+
+
 def export_workbook(user, queryset, *, unmasked: bool) -> Export:
     """Write one row per resident (or per empty household) to a temporary .xlsx, in write-only mode.
 
@@ -526,37 +543,33 @@ def export_workbook(user, queryset, *, unmasked: bool) -> Export:
         "residents",
         queryset=Resident.objects.filter(moved_out_on__isnull=True).prefetch_related(Prefetch("tags", queryset=sorted_tags)).order_by("id"),
     )
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Households"))
     header = header_row()
     if not unmasked:
         # A masked file leaves the exporter's hands: the age, never the birth date that would complete the masked ID number.
         header[POSITION["birth_date"]] = _("Age")
-    xlsx.append(sheet, [_("Grid"), *header])
     yes, no = _("yes"), _("no")
     rows = households = 0
-    common: dict | None = None
-    for household in queryset.prefetch_related(members).iterator(chunk_size=EXPORT_CHUNK):
-        ancestry = household.ancestry()
-        if unmasked and not reveal.contains(ancestry):
-            raise PermissionDenied(_("Your role does not allow revealing personal data."))
-        common = dict(ancestry) if common is None else {level: node for level, node in common.items() if ancestry.get(level) == node}
-        households += 1
-        sensitive_ok = sensitive.contains(ancestry)
-        household_tags = [tag.name for tag in household.tags.all() if sensitive_ok or not tag.sensitive]
-        address = [household.grid.name, household.building.number, household.unit, household.floor, household.room]
-        phone = decrypt(household.phone_enc) if unmasked else household.phone_masked
-        tenure = household.get_tenure_display()
-        for resident in household.residents.all() or [None]:
-            rows += 1
-            if resident is None:
-                xlsx.append(sheet, [*address, phone, tenure, "", "", "", "", "", "", "", "", "", "", "", "、".join(household_tags)])
-                continue
-            birth = "" if resident.birth_date is None else resident.birth_date.isoformat() if unmasked else resident.age
-            resident_tags = [tag.name for tag in resident.tags.all() if (sensitive_ok or not tag.sensitive) and tag.name not in household_tags]
-            xlsx.append(
-                sheet,
-                [
+
+    def lines():
+        nonlocal rows, households
+        for household in queryset.prefetch_related(members).iterator(chunk_size=EXPORT_CHUNK):
+            ancestry = household.ancestry()
+            if unmasked and not reveal.contains(ancestry):
+                raise PermissionDenied(_("Your role does not allow revealing personal data."))
+            households += 1
+            sensitive_ok = sensitive.contains(ancestry)
+            household_tags = [tag.name for tag in household.tags.all() if sensitive_ok or not tag.sensitive]
+            address = [household.grid.name, household.building.number, household.unit, household.floor, household.room]
+            phone = decrypt(household.phone_enc) if unmasked else household.phone_masked
+            tenure = household.get_tenure_display()
+            for resident in household.residents.all() or [None]:
+                rows += 1
+                if resident is None:
+                    yield [*address, phone, tenure, "", "", "", "", "", "", "", "", "", "", "", "、".join(household_tags)]
+                    continue
+                birth = resident.birth_date if unmasked else resident.age
+                resident_tags = [tag.name for tag in resident.tags.all() if (sensitive_ok or not tag.sensitive) and tag.name not in household_tags]
+                yield [
                     *address,
                     phone,
                     tenure,
@@ -572,10 +585,22 @@ def export_workbook(user, queryset, *, unmasked: bool) -> Export:
                     resident.party_branch,
                     resident.special_situation,
                     "、".join([*household_tags, *resident_tags]),
-                ],
-            )
+                ]
+
+    common = _common_ancestry(queryset)
+    book = Workbook(write_only=True)
+    xlsx.sheet_write(
+        book,
+        title=_("Household ledger"),
+        unit=_unit_name(common),
+        as_of=timezone.now(),
+        header=[_("Grid"), *header],
+        rows=lines(),
+        # The grid column comes first, so the template's columns are one to the right.
+        formats={1 + POSITION["birth_date"]: xlsx.DATE} if unmasked else None,
+    )
     # Left open on purpose: the response streams it and closes it when sent.
     output = tempfile.TemporaryFile()  # noqa: SIM115
     book.save(output)
     output.seek(0)
-    return Export(file=output, rows=rows, households=households, ancestry=common or {})
+    return Export(file=output, rows=rows, households=households, ancestry=common)

@@ -38,7 +38,7 @@ def import_building_for(user, grid: Grid, number: int) -> Building | None:
 
 
 def import_run_get_for(user, pk: int) -> ImportRun:
-    return get_in_scope_or_404(ImportRun.objects.visible_to(user, Capability.EDIT_LEDGER).select_related("grid", "building", "user"), pk=pk)
+    return get_in_scope_or_404(ImportRun.objects.visible_to(user, Capability.EDIT_LEDGER).select_related("grid__community", "building", "user"), pk=pk)
 
 
 # Writes.

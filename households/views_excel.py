@@ -54,7 +54,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _("At most 5 MB and %(rows)d rows.") % {"rows": MAX_ROWS}
-        self.fields["grid"].widget.choices = [(grid.pk, f"{grid.community.name} {grid.name}") for grid in grids]
+        self.fields["grid"].widget.choices = [(grid.pk, grid.full_name) for grid in grids]
 
 
 def ledger_template(request):
@@ -97,7 +97,7 @@ def ledger_import_result(request, pk):
 
 def ledger_import_errors(request, pk):
     run = import_run_get_for(request.user, pk)
-    return _xlsx(errors_workbook(run.errors), f"import-{run.pk}-problems.xlsx")
+    return _xlsx(errors_workbook(run), f"import-{run.pk}-problems.xlsx")
 
 
 def _filtered(request):

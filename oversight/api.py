@@ -193,8 +193,9 @@ def dashboard(request, level, pk):
 @renderer_classes([JSONRenderer, XlsxRenderer])
 def dashboard_export(request, level, pk):
     """The dashboard's tables as the page's .xlsx download."""
-    node, _period, start, end, data, _as_of = _dashboard(request, level, pk)
-    response = HttpResponse(dashboards.figures_workbook(data), content_type=XlsxRenderer.media_type)
+    node, _period, start, end, data, as_of = _dashboard(request, level, pk)
+    content = dashboards.figures_workbook(data, node=node, start=start, end=end, as_of=as_of)
+    response = HttpResponse(content, content_type=XlsxRenderer.media_type)
     response["Content-Disposition"] = f'attachment; filename="dashboard-{level}-{node.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     return response
 

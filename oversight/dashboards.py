@@ -206,20 +206,26 @@ VOLUNTEER_LABELS = {
 }
 
 
-def figures_workbook(data: dict) -> bytes:
+def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: dt.datetime) -> bytes:
     """Every table of a dashboard in one workbook, a sheet each (the page's export and the monthly report)."""
     book = Workbook(write_only=True)
     sheets = [
-        (_("Coverage"), [(_("Figure"), _("Count"))] + [(COVERAGE_LABELS.get(key, key), value) for key, value in data["coverage"].items()]),
+        (_("Coverage"), [_("Figure"), _("Count")], [(COVERAGE_LABELS.get(key, key), value) for key, value in data["coverage"].items()], {}),
         (
             _("Request figures"),
-            [(_("Figure"), _("Count"), _("Out of"), _("Rate"))] + [(row["label"], row["numerator"], row["denominator"], row["rate"]) for row in data["rates"]],
+            [_("Figure"), _("Count"), _("Out of"), _("Rate")],
+            # The rate as a fraction, unrounded: the cell shows it as a percentage.
+            [
+                (row["label"], row["numerator"], row["denominator"], row["numerator"] / row["denominator"] if row["denominator"] else None)
+                for row in data["rates"]
+            ],
+            {3: xlsx.PERCENT},
         ),
-        (_("By category"), [(_("Category"), _("Count"))] + [(row["name"], row["count"]) for row in data["by_category"]]),
+        (_("By category"), [_("Category"), _("Count")], [(row["name"], row["count"]) for row in data["by_category"]], {}),
         (
             _("Overdue"),
-            [(_("Request number"), _("Category"), _("Status"), _("Days overdue"), _("Level"), _("Must act now"), _("Due"), _("Grid"))]
-            + [
+            [_("Request number"), _("Category"), _("Status"), _("Days overdue"), _("Level"), _("Must act now"), _("Due"), _("Grid")],
+            [
                 (
                     r["public_id"],
                     r["category__name"],
@@ -227,27 +233,29 @@ def figures_workbook(data: dict) -> bytes:
                     r["days_overdue"],
                     r["level_label"],
                     r["waiting_on"],
-                    timezone.localtime(r["stage_deadline"]).strftime("%Y-%m-%d %H:%M"),
+                    r["stage_deadline"],
                     r["grid__name"],
                 )
                 for r in overdue_rows(data["overdue"], now=timezone.now())
             ],
+            {6: xlsx.DATETIME},
         ),
-        (_("Volunteers"), [(_("Figure"), _("Count"))] + [(VOLUNTEER_LABELS.get(key, key), value) for key, value in data["volunteers"].items()]),
+        (_("Volunteers"), [_("Figure"), _("Count")], [(VOLUNTEER_LABELS.get(key, key), value) for key, value in data["volunteers"].items()], {}),
         (
             _("Monthly trend"),
-            [(_("Month"), _("Submitted"), _("Closed"), _("Visits"))] + [(r["month"], r["submitted"], r["closed"], r["visits"]) for r in data["trend"]],
+            [_("Month"), _("Submitted"), _("Closed"), _("Visits")],
+            [(r["month"], r["submitted"], r["closed"], r["visits"]) for r in data["trend"]],
+            {},
         ),
         (
             _("Below"),
-            [(_("Area"), _("Households"), _("Key-care"), _("Requests"), _("Closed"))]
-            + [(r["name"], r["households"], r["key_care"], r["requests"], r["closed"]) for r in data["children"]],
+            [_("Area"), _("Households"), _("Key-care"), _("Requests"), _("Closed")],
+            [(r["name"], r["households"], r["key_care"], r["requests"], r["closed"]) for r in data["children"]],
+            {},
         ),
     ]
-    for title, rows in sheets:
-        sheet = book.create_sheet(str(title)[:31])
-        for row in rows:
-            xlsx.append(sheet, [str(cell) if cell is not None and not isinstance(cell, int | float) else cell for cell in row])
+    for title, header, rows, formats in sheets:
+        xlsx.sheet_write(book, title=title, unit=node.full_name, period=(start, end), as_of=as_of, header=header, rows=rows, formats=formats)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -70,12 +70,13 @@ def monthly_report_generate(*, node, month: dt.date) -> MonthlyReport | None:
         placement.update(street_id=node.street_id, community_id=node.pk)
     if MonthlyReport.objects.filter(month=month, **placement).exists():
         return None
-    data = dashboards.compute(node, month, month_end(month))
+    end = month_end(month)
+    data, as_of = dashboards.compute(node, month, end), timezone.now()
     title = _("%(node)s monthly report, %(month)s") % {"node": node.name, "month": month.strftime("%Y-%m")}
     report = MonthlyReport(month=month, title=title, **placement)
     slug = f"{node.LEVEL}-{month:%Y%m}"
     report.pdf.save(stored_name(slug, "pdf"), ContentFile(_pdf(title, data)), save=False)
-    report.xlsx.save(stored_name(slug, "xlsx"), ContentFile(dashboards.figures_workbook(data)), save=False)
+    report.xlsx.save(stored_name(slug, "xlsx"), ContentFile(dashboards.figures_workbook(data, node=node, start=month, end=end, as_of=as_of)), save=False)
     report.save()
     return report
 

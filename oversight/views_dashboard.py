@@ -48,8 +48,8 @@ def dashboard(request, level, pk):
 def dashboard_export(request, level, pk):
     """Every table of the page in one workbook, a sheet each."""
     node, _period, start, end = _node_and_period(request, level, pk)
-    data, _as_of = dashboards.dashboard_for(node, start, end)
-    content = dashboards.figures_workbook(data)
+    data, as_of = dashboards.dashboard_for(node, start, end)
+    content = dashboards.figures_workbook(data, node=node, start=start, end=end, as_of=as_of)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="dashboard-{level}-{pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     return response

@@ -66,7 +66,7 @@ def latest_run() -> ImportRun:
 
 def exported(response) -> list[list]:
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
 
 
 @pytest.fixture
@@ -97,9 +97,11 @@ def test_template_downloads_and_imports_back(login):
     assert response["Content-Type"] == XLSX
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
-    assert [cell.value for cell in sheet[1]] == header_row() == ["楼栋编号", "单元", "楼层", "房号", *header_row()[4:]]
-    assert sheet.max_row == 1 and len(book.worksheets) == 2
-    assert sheet["A1"].fill.fgColor.rgb != sheet["E1"].fill.fgColor.rgb  # required columns stand out
+    assert sheet["A1"].value == "导入模板 · 户情台账"
+    assert [cell.value for cell in sheet[2]] == header_row() == ["楼栋编号", "单元", "楼层", "房号", *header_row()[4:]]
+    assert sheet.max_row == 2 and len(book.worksheets) == 2 and sheet.freeze_panes == "A3"
+    assert sheet["A2"].fill.fgColor.rgb != sheet["E2"].fill.fgColor.rgb  # required columns stand out
+    assert sheet.column_dimensions["I"].width >= 20  # an 18-digit ID number fits
     sheet.append(person(1, "808", "周一", id_for(1)))
     spouse = person(1, "808", "周二", relation="配偶")
     spouse[9] = "女"
@@ -171,7 +173,8 @@ def test_one_bad_row_in_a_large_file_imports_nothing(login):
     body = response.content.decode()
     assert "1002" in body and "身份证号校验位不正确" in body and rows[1000][8] not in body
     report = load_workbook(io.BytesIO(client.get(reverse("ledger-import-errors", args=[run.pk])).content)).active
-    assert [cell.value for cell in report[2]] == [1002, "身份证号", "身份证号校验位不正确，请逐位核对。"]
+    assert report["A1"].value.startswith(f"{grid.community.name} {grid.name} · 导入问题 · 数据截至 ")
+    assert [cell.value for cell in report[3]] == [1002, "身份证号", "身份证号校验位不正确，请逐位核对。"]
 
 
 def test_duplicates_in_the_file_and_in_the_database_are_reported(login, ledger, user):
@@ -289,6 +292,26 @@ def test_full_export_needs_a_reason_and_the_right(login, ledger):
     assert plain_ids <= {row[ID_COLUMN] for row in rows}
     log = PersonalDataLog.objects.get(kind="export")
     assert log.unmasked and log.reason == "核对低保名单" and log.user.username == "community1"
+
+
+def test_export_names_its_area_and_time_and_gives_birth_dates_as_dates(login, ledger):
+    grid = grid_of("grid1")
+    response = login("community1").post(reverse("ledger-export") + f"?grid={grid.pk}", {"purpose": "other", "reason": "核对低保名单"})
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet["A1"].value.startswith(f"幸福社区 {grid.name} · 户情台账 · 数据截至 {timezone.localdate():%Y-%m-%d} ")
+    assert sheet["B2"].value == "楼栋编号" and sheet["B2"].font.bold and sheet.freeze_panes == "A3"
+    assert sheet.column_dimensions["J"].width >= 18  # the full ID numbers
+    mine = next(row for row in sheet.iter_rows(min_row=3) if row[8].value == "测试0")
+    assert mine[11].is_date and mine[11].value.date() == ledger[0][1].birth_date and mine[11].number_format == "yyyy-mm-dd"
+    # The file reads back: its title row is skipped and its columns are found by their headers.
+    rows = excel.read_rows(SimpleUploadedFile("export.xlsx", content))
+    assert rows[0][0] == 3 and {cells[excel.POSITION["name"]] for _number, cells in rows} >= {"测试0", "测试1"}
+
+
+def test_an_export_over_several_communities_is_titled_by_their_street(login):
+    sheet = load_workbook(io.BytesIO(b"".join(login("street1").get(reverse("ledger-export")).streaming_content))).active
+    assert sheet["A1"].value.startswith("建设北街街道 · 户情台账 · 数据截至 ")
 
 
 def test_export_refuses_filters_and_people_it_should(login):

@@ -106,7 +106,23 @@ def test_export_has_a_sheet_per_table(login):
     book = load_workbook(io.BytesIO(response.content))
     assert len(book.sheetnames) == 7
     rows = list(book[book.sheetnames[6]].iter_rows(values_only=True))
-    assert len(rows) - 1 == node.grids.count()
+    assert len(rows) - 2 == node.grids.count()  # below the title row and the header
+
+
+def test_export_sheets_are_titled_with_rates_as_percentages_and_due_times_as_dates(login):
+    node = node_of("community1")
+    due = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(days=3)
+    late = ResidentRequest.objects.filter(grid__community=node, status="submitted").first()
+    ResidentRequest.objects.filter(pk=late.pk).update(stage_deadline=due)
+    start, end = period_bounds("year", timezone.localdate())
+    book = load_workbook(io.BytesIO(login("community1").get(reverse("dashboard-export", args=["community", node.pk]) + "?period=year").content))
+    for sheet in book.worksheets:
+        assert sheet["A1"].value.startswith(f"幸福社区 · {sheet.title} · {start:%Y-%m-%d} 至 {end:%Y-%m-%d} · 数据截至 ")
+        assert sheet["A2"].font.bold and sheet.freeze_panes == "A3"
+    rates = [row for row in book.worksheets[1].iter_rows(min_row=3) if row[2].value]
+    assert rates and all(row[3].value == row[1].value / row[2].value and row[3].number_format == "0.0%" for row in rates)
+    overdue = next(row for row in book.worksheets[3].iter_rows(min_row=3) if row[0].value == late.public_id)
+    assert overdue[6].is_date and overdue[6].value == timezone.localtime(due).replace(tzinfo=None) and overdue[6].number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_the_refresh_job_fills_the_cache():
@@ -121,7 +137,7 @@ def test_the_export_names_its_figures_in_chinese_not_by_their_keys(login):
     node = node_of("community1")
     response = login("community1").get(reverse("dashboard-export", args=["community", node.pk]) + "?period=year")
     book = load_workbook(io.BytesIO(response.content))
-    coverage = [row[0] for row in book[book.sheetnames[0]].iter_rows(min_row=2, values_only=True)]
-    volunteers = [row[0] for row in book[book.sheetnames[4]].iter_rows(min_row=2, values_only=True)]
+    coverage = [row[0] for row in book[book.sheetnames[0]].iter_rows(min_row=3, values_only=True)]
+    volunteers = [row[0] for row in book[book.sheetnames[4]].iter_rows(min_row=3, values_only=True)]
     assert "登记户数" in coverage and "志愿服务时长" in volunteers
     assert not any(label.isascii() for label in coverage + volunteers)
