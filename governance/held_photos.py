@@ -54,7 +54,7 @@ def photos_release(*, request, photos) -> None:
 
 
 def held_photos_purge(*, now=None) -> int:
-    """Delete every photo held longer than HOLD_HOURS (the hourly housekeeping and `manage.py purge_held_photos`)."""
+    """Delete every photo held longer than HOLD_HOURS (the hourly housekeeping and `manage.py purge_expired`)."""
     return _delete(HeldPhoto.objects.filter(created_at__lt=(now or timezone.now()) - timedelta(hours=HOLD_HOURS)))
 
 

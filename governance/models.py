@@ -422,3 +422,21 @@ class HeldPhoto(models.Model):
 
     def __str__(self):
         return self.image.name
+
+
+class IdempotentPost(models.Model):
+    """A page form sent with an Idempotency-Key (the phone's offline queue) and where it led: a replay gets the same answer."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="+", verbose_name=_("user"))
+    key = models.CharField(_("Idempotency-Key"), max_length=100)
+    path = models.CharField(_("form address"), max_length=300)
+    location = models.CharField(_("led to"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("replayable form post")
+        verbose_name_plural = _("replayable form posts")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotent_post_unique_key")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.key}"

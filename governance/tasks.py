@@ -4,6 +4,6 @@ from django.core.management import call_command
 
 @shared_task(ignore_result=True)
 def housekeeping():
-    """Hourly: drop expired sessions and photos kept for forms (`manage.py clearsessions`, `manage.py purge_held_photos`)."""
+    """Hourly: drop expired sessions, photos kept for forms and old replay keys (`manage.py clearsessions`, `manage.py purge_expired`)."""
     call_command("clearsessions")
-    call_command("purge_held_photos")
+    call_command("purge_expired")

@@ -208,3 +208,12 @@ def held_photo(request, token):
     if not held:
         raise Http404
     return file_response(held[0].thumbnail)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also makes the browser drop every page and offline queue it kept for this site (the field app)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

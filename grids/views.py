@@ -28,6 +28,16 @@ def patrol_start(request):
 
 
 @require_POST
+def patrol_end_open(request):
+    """End whichever patrol the worker has open (the phone queued the end before it knew the patrol's number)."""
+    patrol = Patrol.objects.filter(worker=request.user, ended_at__isnull=True).first()
+    if patrol is None:
+        messages.error(request, _("No patrol is under way."))
+        return redirect("today")
+    return patrol_end(request, patrol.pk)
+
+
+@require_POST
 def patrol_end(request, pk):
     patrol = Patrol.objects.filter(pk=pk, worker=request.user).first()
     if patrol is None:

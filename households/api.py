@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer, form_input, form_valid, request_body
+from core.api import ErrorSerializer, errors, form_input, form_valid, request_body
 from core.files import file_response
 from governance import selectors as governance_selectors
 from governance.models import PersonalDataLog
@@ -131,8 +131,8 @@ class VisitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Visit
-        fields = ["id", "household", "visitor", "visited_at", "method", "met_person", "findings", "needs"]
-        read_only_fields = ["household"]
+        fields = ["id", "household", "visitor", "visited_at", "method", "met_person", "findings", "needs", "needs_review"]
+        read_only_fields = ["household", "needs_review"]
 
 
 class RevealSerializer(serializers.Serializer):
@@ -312,10 +312,17 @@ class ResidentViewSet(_SensitiveContext, viewsets.ReadOnlyModelViewSet):
 
 class VisitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = VisitSerializer
-    filterset_fields = ["household", "grid", "method"]
+    filterset_fields = ["household", "grid", "method", "needs_review"]
 
     def get_queryset(self):
         return Visit.objects.visible_to(self.request.user, Capability.VIEW_LEDGER).select_related("visitor").order_by("-visited_at", "-pk")
+
+    @extend_schema(request=None, responses={200: VisitSerializer, **errors(400, 403, 404)})
+    @action(detail=True, methods=["post"])
+    def reviewed(self, request, pk=None):
+        """The community has reviewed a visit that arrived after its household was archived (the page's 已复核)."""
+        visit = services.visit_review(actor=request.user, visit=selectors.visit_get_for(request.user, pk))
+        return Response(VisitSerializer(visit).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("grid", int, required=False, description="Only this grid's households.")],

@@ -275,6 +275,8 @@ class Visit(models.Model):
     findings = models.TextField(_("what was found"), blank=True)
     needs = models.TextField(_("needs"), blank=True, help_text=_("A need noted here can become a resident request in one step."))
     photo = models.ImageField(_("photo"), upload_to="visits/%Y/%m/", blank=True)
+    # A visit that reached the server after its household was archived (a phone offline): kept, for the community to review.
+    needs_review = models.BooleanField(_("to review (household archived)"), default=False)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

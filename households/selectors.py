@@ -111,6 +111,13 @@ def visits_due_for(user, *, grid: int | None = None, today: dt.date | None = Non
     return qs.select_related("building", "grid").order_by("next_visit_due", "building_id", "unit", "room")
 
 
+def visits_to_review_for(user):
+    """Visits that arrived after their household was archived (a phone that was offline), for the community to review."""
+    return (
+        Visit.objects.visible_to(user, Capability.EDIT_LEDGER).filter(needs_review=True).select_related("household__building", "visitor").order_by("visited_at")
+    )
+
+
 # What each coverage figure is called where people read it (pages, exports).
 COVERAGE_LABELS = {
     "registered": gettext_lazy("Households registered"),

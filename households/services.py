@@ -310,6 +310,7 @@ def visit_record(
     datetimes_in_range(visited_at=visited_at)
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("A visit cannot be in the future.")})
+    archived = household.status != Household.Status.ACTIVE
     visit = Visit(
         household=household,
         grid_id=household.grid_id,
@@ -319,15 +320,31 @@ def visit_record(
         met_person=met_person,
         findings=findings,
         needs=needs,
+        needs_review=archived,
     )
     if photo:
         visit.photo = image_clean(photo, name_prefix="visit")
     visit.full_clean()
     visit.save()
+    if archived:
+        audit_record(
+            actor=actor, action=AuditEntry.Action.CREATE, instance=visit, changes={"needs_review": [None, True], "visited_at": [None, audit_time(visited_at)]}
+        )
+        return visit
     next_due = timezone.localtime(visited_at).date() + dt.timedelta(days=household.visit_cadence_days)
     # Concurrent visits to one household: the conditional UPDATE keeps the latest, whatever the commit order.
     Household.objects.filter(pk=household.pk).filter(Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=visited_at)).update(
         last_visited_at=visited_at, next_visit_due=next_due
     )
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=visit, changes={"method": [None, method], "visited_at": [None, audit_time(visited_at)]})
+    return visit
+
+
+def visit_review(*, actor, visit: Visit) -> Visit:
+    """The community has looked at a visit recorded after its household was archived (and moved what it found, if needed)."""
+    _require_edit(actor, visit.ancestry())
+    if Visit.objects.filter(pk=visit.pk, needs_review=True).update(needs_review=False) == 0:
+        raise ValidationError(_("This visit has already been reviewed."))
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=visit, changes={"needs_review": [True, False]})
+    visit.needs_review = False
     return visit

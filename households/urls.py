@@ -22,6 +22,7 @@ urlpatterns = [
     path("households/excel/export/", views_excel.ledger_export, name="ledger-export"),
     path("households/excel/export/full/", views_excel.ledger_export_form, name="ledger-export-full"),
     path("visits/due/", views_cards.visits_due, name="visits-due"),
+    path("visits/<int:pk>/reviewed/", views_cards.visit_reviewed, name="visit-reviewed"),
     path("households/<int:pk>/card/", views_cards.household_card, name="household-card"),
     path("buildings/<int:pk>/cards/", views_cards.building_cards, name="building-cards"),
     path("r/<str:token>/", views_cards.public_household, name="public-household"),

@@ -175,12 +175,15 @@ def visit_create(request, pk):
     form = VisitForm(request.POST or None, request.FILES or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_record(actor=request.user, household=household, **form.cleaned_data)
+            visit = services.visit_record(actor=request.user, household=household, **form.cleaned_data)
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
             form.photos_release()
-            messages.success(request, _("Visit recorded."))
+            if visit.needs_review:
+                messages.warning(request, _("The household was archived before this visit arrived: the visit is kept for the community to review."))
+            else:
+                messages.success(request, _("Visit recorded."))
             return redirect("household-detail", pk=household.pk)
     return render(request, "households/visit_form.html", {"form": form, "household": household})
 

@@ -1,24 +1,41 @@
 """Visits due, heart-link cards with their QR code and the public page behind it."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.qr import public_url, qr_svg
 from governance import selectors as governance_selectors
 from governance.models import Membership
 from governance.roles import Level, Role
-from households import selectors
+from households import selectors, services
 
 
 def visits_due(request):
     grid = request.GET.get("grid")
     due = selectors.visits_due_for(request.user, grid=int(grid) if grid and grid.isdecimal() else None)
     page = Paginator(due, 50).get_page(request.GET.get("page"))
-    return render(request, "households/visits_due.html", {"page": page, "today": timezone.localdate(), "grid": grid})
+    review = selectors.visits_to_review_for(request.user)[:50]
+    return render(request, "households/visits_due.html", {"page": page, "today": timezone.localdate(), "grid": grid, "review": review})
+
+
+@require_POST
+def visit_reviewed(request, pk):
+    visit = selectors.visit_get_for(request.user, pk)
+    try:
+        services.visit_review(actor=request.user, visit=visit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Visit marked as reviewed."))
+    return redirect("visits-due")
 
 
 def _card(request, household, worker):

@@ -177,6 +177,7 @@ def ledger_visit_for(user, pk: int):
 
 
 ONE_CLICK = {RequestAction.ACCEPT, RequestAction.TAKE}
+OFFLINE_ACTIONS = {RequestAction.TAKE, RequestAction.PROGRESS, RequestAction.HANDLE}
 
 
 def detail(request, pk, *, error=None, posted=None, kept=()):
@@ -204,6 +205,8 @@ def detail(request, pk, *, error=None, posted=None, kept=()):
         # 受理 and 接单 need nothing but the decision: one tap each, above the actions that take a form.
         "one_click": [(name, RequestAction(name).label) for name in actions if name in ONE_CLICK],
         "one_click_names": ONE_CLICK,
+        # The steps a grid worker may record without a network; the phone queues them (static/js/offline.js).
+        "offline_actions": OFFLINE_ACTIONS,
         "handlers": handlers,
         "units": units,
         "volunteer_handlers": volunteer_handlers,
@@ -263,7 +266,7 @@ def _volunteers_by_skill(req):
 def act(request, pk, action):
     req = selectors.request_get_for(request.user, pk)
     if action not in available_actions(req, request.user):
-        raise PermissionDenied
+        return _not_available(request, req, action)
     kept = photos_held(request=request, tokens=request.POST.getlist("photos_kept"))
     data = request.POST.copy()
     data.setlist("photos", [*request.FILES.getlist("photos"), *(photo.image for photo in kept)])
@@ -281,6 +284,24 @@ def act(request, pk, action):
     photos_release(request=request, photos=kept)
     messages.success(request, _("Done: %(action)s.") % {"action": RequestAction(action).label})
     return redirect("request-detail", pk=req.pk)
+
+
+def _not_available(request, req, action):
+    """Someone else moved the request first (a phone's queued step arrives late): say who, when and where it stands (409)."""
+    staff = any(scope_for(request.user, capability).contains(req.ancestry()) for capability in (Capability.HANDLE_REQUESTS, Capability.DISPATCH_REQUESTS))
+    last = req.timeline.exclude(actor=request.user).select_related("actor").order_by("-at", "-pk").first()
+    if action not in RequestAction.values or last is None or not (staff or req.handler_id == request.user.pk):
+        raise PermissionDenied
+    who = (last.actor.full_name or last.actor.username) if last.actor else _("the system")
+    text = _("Not done: %(who)s already did “%(what)s” at %(time)s; the request is now “%(status)s”.") % {
+        "who": who,
+        "what": last.get_action_display(),
+        "time": timezone.localtime(last.at).strftime("%m-%d %H:%M"),
+        "status": req.get_status_display(),
+    }
+    response = detail(request, req.pk, error=text, posted={"action": action, **request.POST.dict()})
+    response.status_code = 409
+    return response
 
 
 @login_not_required

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "governance.middleware.LoginRequiredMiddleware",
     "governance.middleware.PasswordChangeRequiredMiddleware",
+    "governance.idempotency.IdempotencyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
