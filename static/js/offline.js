@@ -89,7 +89,8 @@
     syncing = true;
     try {
       for (const item of await items()) {
-        if (item.state !== "pending") continue;
+        // "sending" left by a page that closed mid-send is sent again: the Idempotency-Key makes that safe.
+        if (item.state === "conflict") continue;
         item.state = "sending";
         await save(item);
         await render();
