@@ -1,10 +1,9 @@
-import json
-
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
@@ -184,7 +183,7 @@ class AuditEntryAdmin(ReadOnlyAdmin, CapabilityAdmin):
 
     @admin.display(description=_("changes"))
     def shown(self, obj):
-        return json.dumps(obj.shown_changes, ensure_ascii=False)
+        return render_to_string("governance/_changes.html", {"entry": obj})
 
     def lookup_allowed(self, lookup, value, request):
         # Filtering inside the stored changes would reach values the readers are shown only as changed.
@@ -211,7 +210,7 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
         "content_type",
         "object_id",
         "object_repr",
-        "fields",
+        "field_labels",
         "purpose",
         "reason",
         "rows",
@@ -222,6 +221,12 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
         "grid",
         "building",
     ]
+
+    exclude = ["changes", "fields"]
+
+    @admin.display(description=_("fields"))
+    def field_labels(self, obj):
+        return obj.field_labels
 
     def get_queryset(self, request):
         return selectors.access_log_for(request.user)

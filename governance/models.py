@@ -1,6 +1,8 @@
+from typing import NamedTuple
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = UserManager()
+
+    # The audit log records that a password was reset or changed, never the password.
+    AUDIT_CHOICES = {"password": {"reset": _("reset"), "changed": _("changed by its owner")}}
 
     class Meta:
         verbose_name = _("user")
@@ -40,6 +45,8 @@ class Node(models.Model):
     LEVEL: str = ""
     # The parent is fixed at creation: derived ancestor columns below would otherwise go stale.
     PARENT_FIELD: str | None = None
+    # What the places import records on the node it names (grids/places_import.py), besides counts per level.
+    AUDIT_LABELS = {"places_import": _("places file"), "gcj02": _("GCJ-02 coordinates"), "derived": _("outlines derived")}
 
     class Meta:
         abstract = True
@@ -323,6 +330,55 @@ def audit_changed_only(model) -> frozenset[str]:
     return frozenset((*getattr(model, "SENSITIVE_FIELDS", ()), *getattr(model, "AUDIT_CHANGED_ONLY", ())))
 
 
+class AuditChange(NamedTuple):
+    """One change of an audit entry in the reader's words."""
+
+    label: str
+    before: str | None
+    after: str | None
+    # Recorded only as changed: a reader is told that it changed, never a value.
+    changed_only: bool
+
+
+def _audit_field(model, key: str):
+    try:
+        return model._meta.get_field(key) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
+def audit_label(model, key: str) -> str:
+    """A change's key as its record names it: the model's AUDIT_LABELS, the field's name, a level, else the key itself.
+
+    Keys are stored as written (field names, or what a service counted), so a relabelled field relabels old entries too.
+    """
+    labels = getattr(model, "AUDIT_LABELS", {})
+    # An encrypted value (a reveal names "phone") is named by the masked field that shows it.
+    field = _audit_field(model, key) or _audit_field(model, f"{key}_masked")
+    if key in labels:
+        return str(labels[key])
+    if hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
+    if field is not None:
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(Level(key).label) if key in Level.values else key
+
+
+def audit_value(model, key: str, value) -> str | None:
+    """A stored value as a reader reads it: choice codes as their labels, flags as yes or no, lists joined."""
+    if value is None or value == SENSITIVE_MARK:
+        return value
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return "、".join(str(audit_value(model, key, item)) for item in value)
+    choices = getattr(model, "AUDIT_CHOICES", {}).get(key)
+    if choices is None:
+        field = _audit_field(model, key)
+        choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+    return str(choices.get(value, value))
+
+
 class AuditEntry(PlacedLogEntry):
     """Append-only record of a write: who, when, what, before and after.
 
@@ -364,6 +420,15 @@ class AuditEntry(PlacedLogEntry):
         hidden = audit_changed_only(self.content_type.model_class())
         return {key: [None if value is None else SENSITIVE_MARK for value in values] if key in hidden else values for key, values in self.changes.items()}
 
+    @property
+    def labelled_changes(self) -> list[AuditChange]:
+        """The shown changes as pages and the back office show them; the API keeps the stored keys and codes."""
+        model = self.content_type.model_class()
+        return [
+            AuditChange(audit_label(model, key), audit_value(model, key, before), audit_value(model, key, after), SENSITIVE_MARK in (before, after))
+            for key, (before, after) in self.shown_changes.items()
+        ]
+
 
 class PersonalDataLog(PlacedLogEntry):
     """Every reveal of a masked value and every export of personal data (PIPL): who, when, what, why.
@@ -404,6 +469,11 @@ class PersonalDataLog(PlacedLogEntry):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_kind_display()} {self.object_repr}"
 
+    @property
+    def field_labels(self) -> str:
+        """The fields revealed or exported, named as their record names them."""
+        model = self.content_type.model_class() if self.content_type_id else None
+        return "、".join(audit_label(model, name) for name in self.fields)
 
 class HeldPhoto(models.Model):
     """A photo chosen on a form that came back with errors, kept (already cleaned) so the sender need not choose it again.

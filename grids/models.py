@@ -25,6 +25,8 @@ class Grid(Area, Node):
     LEVEL = Level.GRID
     PARENT_FIELD = "community"
     SCOPE_PATHS = {Level.DISTRICT: ["district_id"], Level.STREET: ["street_id"], Level.COMMUNITY: ["community_id"], Level.GRID: ["id"]}
+    # An Excel import of the ledger is recorded on its grid (households/imports.py).
+    AUDIT_LABELS = {**Node.AUDIT_LABELS, "excel_import": _("Excel import"), "residents": _("residents")}
 
     class Meta(Area.Meta):
         verbose_name = _("grid")

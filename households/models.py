@@ -102,6 +102,7 @@ class Household(models.Model):
 
     PARENT_FIELD = "building"
     SCOPE_PATHS = {**GRID_SCOPE, Level.BUILDING: ["building_id"]}
+    AUDIT_LABELS = {"sensitive_tags": _("sensitive tags")}
 
     class Meta:
         verbose_name = _("household")
@@ -202,6 +203,7 @@ class Resident(models.Model):
     # With the masked ID number the birth date gives the number back (households.permissions.birth_date_scope); the audit
     # log, read more widely, records only that these changed.
     AUDIT_CHANGED_ONLY = ("birth_date", "id_number_masked")
+    AUDIT_LABELS = Household.AUDIT_LABELS
 
     class Meta:
         verbose_name = _("resident")
@@ -232,12 +234,14 @@ class Resident(models.Model):
 
 
 class HouseholdTag(models.Model):
-    household = models.ForeignKey(Household, models.CASCADE, related_name="tag_links")
-    tag = models.ForeignKey(CareTag, models.PROTECT, related_name="+")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    household = models.ForeignKey(Household, models.CASCADE, related_name="tag_links", verbose_name=_("household"))
+    tag = models.ForeignKey(CareTag, models.PROTECT, related_name="+", verbose_name=_("tag"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("added by"))
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("household tag")
+        verbose_name_plural = _("household tags")
         constraints = [models.UniqueConstraint(fields=["household", "tag"], name="household_tag_unique")]
 
     def __str__(self):
@@ -245,12 +249,14 @@ class HouseholdTag(models.Model):
 
 
 class ResidentTag(models.Model):
-    resident = models.ForeignKey(Resident, models.CASCADE, related_name="tag_links")
-    tag = models.ForeignKey(CareTag, models.PROTECT, related_name="+")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    resident = models.ForeignKey(Resident, models.CASCADE, related_name="tag_links", verbose_name=_("resident"))
+    tag = models.ForeignKey(CareTag, models.PROTECT, related_name="+", verbose_name=_("tag"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("added by"))
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("resident tag")
+        verbose_name_plural = _("resident tags")
         constraints = [models.UniqueConstraint(fields=["resident", "tag"], name="resident_tag_unique")]
 
     def __str__(self):

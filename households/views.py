@@ -9,13 +9,12 @@ from django.views.decorators.http import require_POST
 from core.files import file_response
 from governance import selectors as governance_selectors
 from governance.forms import PurposeForm, form_add_service_errors
-from governance.models import AuditEntry, audit_changed_only
+from governance.models import AuditEntry
 from governance.roles import Capability, Level
 from governance.scope import scope_for
 from governance.services import DailyLimitReached, personal_data_reveal
 from households import selectors, services
 from households.forms import ArchiveForm, HouseholdFilterForm, HouseholdForm, ResidentForm, VisitForm
-from households.models import Resident
 from households.permissions import can_edit, can_reveal, can_see_birth_date, can_see_sensitive, can_see_sensitive_anywhere, can_view
 
 PAGE_SIZE = 30
@@ -70,7 +69,6 @@ def household_detail(request, pk):
         "visits": visits,
         "history": history,
         "sensitive_ok": sensitive_ok,
-        "sensitive_fields": {*audit_changed_only(Resident), "sensitive_tags"},
         "birth_date_ok": can_see_birth_date(request.user, ancestry),
         "can_edit": can_edit(request.user, ancestry) and household.status == household.Status.ACTIVE,
         "can_reveal": can_reveal(request.user, ancestry),

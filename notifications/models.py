@@ -15,7 +15,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # The notification_send call that stored the row: it tells a call which of its rows it inserted, and so may send.
-    batch = models.UUIDField(null=True, blank=True, editable=False)
+    batch = models.UUIDField(_("batch"), null=True, blank=True, editable=False)
 
     class Meta:
         # The table was created by governance, where the model lived first.

@@ -275,11 +275,11 @@ class ResidentRequest(models.Model):
     # When the level above was told that the current stage's deadline passed (督办): once per stage.
     supervised_at = models.DateTimeField(_("overdue notice sent"), null=True, blank=True)
     # Whether each stage finished in time, stored when it finishes so that on-time figures are counts.
-    accepted_on_time = models.BooleanField(null=True, editable=False)
-    handled_on_time = models.BooleanField(null=True, editable=False)
-    verified_on_time = models.BooleanField(null=True, editable=False)
-    answered_on_time = models.BooleanField(null=True, editable=False)
-    followed_up_on_time = models.BooleanField(null=True, editable=False)
+    accepted_on_time = models.BooleanField(_("accepted on time"), null=True, editable=False)
+    handled_on_time = models.BooleanField(_("handled on time"), null=True, editable=False)
+    verified_on_time = models.BooleanField(_("verified on time"), null=True, editable=False)
+    answered_on_time = models.BooleanField(_("answered on time"), null=True, editable=False)
+    followed_up_on_time = models.BooleanField(_("followed up on time"), null=True, editable=False)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -384,7 +384,7 @@ class RequestPhoto(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPORT)
     image = models.ImageField(_("photo"), upload_to="requests/%Y/%m/")
     thumbnail = models.ImageField(_("thumbnail"), upload_to="requests/%Y/%m/thumbs/")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("photo")
@@ -398,13 +398,15 @@ class RequestPhoto(models.Model):
 class IdempotencyKey(models.Model):
     """A retried creation with the same key, caller and payload returns the first request; another payload is refused."""
 
-    key = models.CharField(max_length=100)
-    caller = models.CharField(max_length=100)
-    payload_hash = models.CharField(max_length=64, blank=True)
-    request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(_("key"), max_length=100)
+    caller = models.CharField(_("caller"), max_length=100)
+    payload_hash = models.CharField(_("payload hash"), max_length=64, blank=True)
+    request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="+", verbose_name=_("request"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_unique")]
 
     def __str__(self):

@@ -87,6 +87,7 @@ class Volunteer(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     SCOPE_PATHS = COMMUNITY_SCOPE
+    AUDIT_LABELS = {"links": _("linked households")}
 
     class Meta:
         verbose_name = _("volunteer")
@@ -165,6 +166,7 @@ class PointsEntry(AppendOnly):
     objects = ScopedQuerySet.as_manager()
 
     SCOPE_PATHS = {level: [f"volunteer__{lookup}" for lookup in lookups] for level, lookups in COMMUNITY_SCOPE.items()}
+    AUDIT_LABELS = {"post": _("service post")}
 
     class Meta:
         # The table keeps its first name: "ledger" now means only the household ledger, in code and pages.
@@ -203,7 +205,7 @@ class Activity(models.Model):
     signup_closes_at = models.DateTimeField(_("sign-up and cancellation close"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     # Keys the rotating check-in code; never shown, so codes cannot be forged.
-    secret = models.CharField(max_length=40, default=new_secret, editable=False)
+    secret = models.CharField(_("check-in secret"), max_length=40, default=new_secret, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("published by"))
     created_at = models.DateTimeField(_("published at"), auto_now_add=True)
 
@@ -295,6 +297,8 @@ class Redemption(models.Model):
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("confirmed by"))
     created_at = models.DateTimeField(_("redeemed at"), auto_now_add=True)
+
+    AUDIT_LABELS = {"points": _("points")}
 
     class Meta:
         verbose_name = _("redemption")
@@ -440,6 +444,7 @@ class DualReport(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     SCOPE_PATHS = COMMUNITY_SCOPE
+    AUDIT_LABELS = {"period": _("period")}
 
     class Meta:
         verbose_name = _("dual report")

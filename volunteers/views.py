@@ -217,13 +217,14 @@ def gifts(request):
         if _submitted(request, form, lambda data: services.gift_list(actor=request.user, **data)):
             messages.success(request, _("Saved."))
             return redirect("volunteer-gifts")
-        waiting = selectors.redemptions_waiting_for(request.user)[:100]
+        redemptions = selectors.redemptions_waiting_for(request.user)[:100]
     elif profile is not None and profile.status == ReviewStatus.CONFIRMED:
-        waiting = selectors.redemptions_waiting_for(request.user)[:20]
+        redemptions = selectors.redemptions_waiting_for(request.user)[:20]
     else:
         raise PermissionDenied
     page = Paginator(selectors.gift_list_for(request.user).order_by("points", "id"), 30).get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "waiting": waiting, "profile": profile, "balance": selectors.points_balance(profile) if profile else None}
+    # Not "waiting": that name is the menu's count of requests waiting (resident_requests.context_processors).
+    context = {"page": page, "form": form, "redemptions": redemptions, "profile": profile, "balance": selectors.points_balance(profile) if profile else None}
     return render(request, "volunteers/gifts.html", context)
 
 

@@ -109,7 +109,7 @@ def test_gifts_page_for_volunteers_and_cadres(login, member, user):
     volunteer.post(reverse("volunteer-redeem", args=[gift.pk]))
     redemption = member.redemptions.get(gift=gift)
     cadre = login("community1")
-    assert redemption in cadre.get(reverse("volunteer-gifts")).context["waiting"]
+    assert redemption in cadre.get(reverse("volunteer-gifts")).context["redemptions"]
     cadre.post(reverse("volunteer-hand-over", args=[redemption.pk]))
     redemption.refresh_from_db()
     assert redemption.status == "handed_over"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.params import datetimes_in_range
+from governance.audit import audit_time
 from volunteers.models import Activity, PointsEntry, ReviewStatus, Signup, Volunteer
 from volunteers.services.common import audit_created, audit_status, require_manager
 from volunteers.services.points import points_add, points_for
@@ -56,7 +57,7 @@ def activity_publish(
     )
     activity.full_clean()
     activity.save()
-    audit_created(actor=actor, instance=activity, title=activity.title, starts_at=starts_at.isoformat(), places=places)
+    audit_created(actor=actor, instance=activity, title=activity.title, starts_at=audit_time(starts_at), places=places)
     return activity
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0004_security_remask_id_numbers'),
+        ('households', '0005_i18n_labels'),
     ]
 
     operations = [
