@@ -1,6 +1,5 @@
 """Requests over HTTP: the REST API (scoped like the pages) and Open311 GeoReport v2 for outside systems."""
 
-import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import ErrorSerializer
+from governance.api import PlaceFilterSet
 from governance.roles import Capability
 from governance.scope import scope_for
 from grids.models import Grid
@@ -126,6 +126,8 @@ class IdempotencyKeyReused(APIException):
 class BoardQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=[Status.SUBMITTED, Status.ACCEPTED, Status.HANDLED, Status.VERIFIED, Status.ANSWERED], required=False)
     category = serializers.IntegerField(required=False, min_value=1, help_text="A category or its parent.")
+    street = serializers.IntegerField(required=False, min_value=1)
+    community = serializers.IntegerField(required=False, min_value=1)
     grid = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -135,10 +137,12 @@ class PhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "created_at"]
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(PlaceFilterSet):
+    place_capability = Capability.VIEW_REQUESTS
+
     class Meta:
         model = ResidentRequest
-        fields = {"status": ["exact", "in"], "level": ["exact"], "grid": ["exact"], "category": ["exact"], "urgency": ["exact"], "created_at": ["gte", "lte"]}
+        fields = {"status": ["exact", "in"], "level": ["exact"], "category": ["exact"], "urgency": ["exact"], "created_at": ["gte", "lte"]}
 
 
 class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
