@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from core.api import ErrorSerializer
 from governance import selectors, services
+from governance.forms import PlaceFilterForm
 from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street
 from governance.permissions import has_capability, phone_shown
 from governance.roles import ROLE_LEVEL, Capability, Level, Role
@@ -122,9 +123,13 @@ class PlaceFilterSet(django_filters.FilterSet):
     place_capability: str = ""
     PLACE_MODELS = {"street": Street, "community": Community, "grid": Grid}
 
-    street = django_filters.ModelChoiceFilter(field_name="grid__street", queryset=Street.objects.none(), help_text="Only this street's rows.")
-    community = django_filters.ModelChoiceFilter(field_name="grid__community", queryset=Community.objects.none(), help_text="Only this community's rows.")
-    grid = django_filters.ModelChoiceFilter(queryset=Grid.objects.none(), help_text="Only this grid's rows.")
+    street = django_filters.ModelChoiceFilter(
+        field_name="grid__street", queryset=Street.objects.none(), error_messages=PlaceFilterForm.OUTSIDE, help_text="Only this street's rows."
+    )
+    community = django_filters.ModelChoiceFilter(
+        field_name="grid__community", queryset=Community.objects.none(), error_messages=PlaceFilterForm.OUTSIDE, help_text="Only this community's rows."
+    )
+    grid = django_filters.ModelChoiceFilter(queryset=Grid.objects.none(), error_messages=PlaceFilterForm.OUTSIDE, help_text="Only this grid's rows.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

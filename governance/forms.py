@@ -144,12 +144,9 @@ class PlaceFilterForm(forms.Form):
 
     def _options(self, name: str, options: list, *, waiting) -> None:
         field = self.fields[name]
-        if len(options) > self.SMALL_AREA:
-            field.widget.choices, field.waiting = [("", waiting)], True
-        else:
-            field.widget.choices, field.waiting = [("", field.empty_label), *options], False
+        field.widget.choices = [("", waiting)] if len(options) > self.SMALL_AREA else [("", field.empty_label), *options]
         # One option or none is no choice at all (a community cadre has no street to pick).
-        field.shown = field.waiting or len(options) > 1
+        field.shown = len(options) > 1
         field.widget.attrs["data-place"] = name
 
     @property

@@ -11,8 +11,9 @@ from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer
+from core.api import ErrorSerializer, form_input, form_valid
 from governance.api import PlaceFilterSet
+from governance.forms import PlaceFilterForm
 from governance.roles import Capability
 from governance.scope import scope_for
 from grids.models import Grid
@@ -126,9 +127,6 @@ class IdempotencyKeyReused(APIException):
 class BoardQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=[Status.SUBMITTED, Status.ACCEPTED, Status.HANDLED, Status.VERIFIED, Status.ANSWERED], required=False)
     category = serializers.IntegerField(required=False, min_value=1, help_text="A category or its parent.")
-    street = serializers.IntegerField(required=False, min_value=1)
-    community = serializers.IntegerField(required=False, min_value=1)
-    grid = serializers.IntegerField(required=False, min_value=1)
 
 
 class PhotoSerializer(serializers.ModelSerializer):
@@ -222,15 +220,19 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """What the caller is handling, or could take at their level, soonest deadline first (the "My requests" page)."""
         return self._page(selectors.my_queue(request.user))
 
-    @extend_schema(parameters=[BoardQuery], responses=RequestSerializer(many=True), filters=False)
+    @extend_schema(parameters=[BoardQuery, form_input(PlaceFilterForm)], responses=RequestSerializer(many=True), filters=False)
     @action(detail=False, filterset_class=None)
     def board(self, request):
-        """The dispatch board: requests waiting for the caller's levels to accept, dispatch, verify, answer or follow up."""
+        """The dispatch board: requests waiting for the caller's levels to accept, dispatch, verify, answer or follow up.
+
+        street, community and grid narrow it as on the page: ids of the caller's area only, any other is a 400."""
         if scope_for(request.user, Capability.DISPATCH_REQUESTS).is_empty:
             raise PermissionDenied
         query = BoardQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return self._page(selectors.dispatch_board(request.user, **query.validated_data))
+        places = PlaceFilterForm(request.query_params, user=request.user, capability=Capability.DISPATCH_REQUESTS)
+        form_valid(places)
+        return self._page(selectors.dispatch_board(request.user, **query.validated_data, **places.place_filters()))
 
     @extend_schema(responses=RequestSerializer(many=True), filters=False)
     @action(detail=False, filterset_class=None)

@@ -148,7 +148,7 @@ def test_the_api_narrows_households_by_place_and_refuses_places_outside(api, use
 
 def test_the_schema_documents_the_place_filters_of_both_lists(api):
     schema = api("district").get("/api/schema/", {"format": "json"}).json()
-    for path in ("/api/households/", "/api/requests/"):
+    for path in ("/api/households/", "/api/requests/", "/api/requests/board/"):
         names = {parameter["name"] for parameter in schema["paths"][path]["get"]["parameters"]}
         assert {"street", "community", "grid"} <= names, path
 

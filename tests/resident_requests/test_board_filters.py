@@ -49,5 +49,7 @@ def test_the_api_board_and_list_narrow_by_place(api, user):
     assert board and {row["grid"] for row in board} <= grids
     assert listed and {row["grid"] for row in listed} <= grids
     assert len(listed) < client.get("/api/requests/", {"page_size": 200}).json()["count"]
-    refused = client.get("/api/requests/", {"community": node(user, "cs003", "community").pk})
-    assert refused.status_code == 400 and "community" in refused.json()["extra"]["fields"]
+    outside = node(user, "cs003", "community").pk
+    for path in ("/api/requests/", "/api/requests/board/"):
+        refused = client.get(path, {"community": outside})
+        assert refused.status_code == 400 and refused.json()["extra"]["fields"]["community"] == ["请从列表中选择：该地点不在您的辖区内。"], path
