@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from core.api import ErrorSerializer
 from governance import selectors, services
+from governance.forms import PlaceFilterForm
 from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street
 from governance.permissions import has_capability, phone_shown
 from governance.roles import ROLE_LEVEL, Capability, Level, Role
@@ -111,6 +112,30 @@ class BuildingFilter(django_filters.FilterSet):
     class Meta:
         model = Building
         fields = {"grid": ["exact"], "grid__community": ["exact"], "name": ["icontains"]}
+
+
+class PlaceFilterSet(django_filters.FilterSet):
+    """street, community and grid filters of a list whose rows have a grid, as the pages' PlaceFilterForm offers them.
+
+    Each accepts only ids of the caller's area (with `place_capability`): any other id is a 400 like a missing one.
+    """
+
+    place_capability: str = ""
+    PLACE_MODELS = {"street": Street, "community": Community, "grid": Grid}
+
+    street = django_filters.ModelChoiceFilter(
+        field_name="grid__street", queryset=Street.objects.none(), error_messages=PlaceFilterForm.OUTSIDE, help_text="Only this street's rows."
+    )
+    community = django_filters.ModelChoiceFilter(
+        field_name="grid__community", queryset=Community.objects.none(), error_messages=PlaceFilterForm.OUTSIDE, help_text="Only this community's rows."
+    )
+    grid = django_filters.ModelChoiceFilter(queryset=Grid.objects.none(), error_messages=PlaceFilterForm.OUTSIDE, help_text="Only this grid's rows.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user if self.request is not None else None
+        for name, model in self.PLACE_MODELS.items():
+            self.filters[name].queryset = model.objects.visible_to(user, self.place_capability)
 
 
 class NodeViewSet(viewsets.ReadOnlyModelViewSet):

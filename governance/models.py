@@ -475,6 +475,7 @@ class PersonalDataLog(PlacedLogEntry):
         model = self.content_type.model_class() if self.content_type_id else None
         return "、".join(audit_label(model, name) for name in self.fields)
 
+
 class HeldPhoto(models.Model):
     """A photo chosen on a form that came back with errors, kept (already cleaned) so the sender need not choose it again.
 

@@ -32,6 +32,12 @@ def node_list_for(user, level: str, capability: str | None = None):
     return NODE_MODELS[level].objects.visible_to(user, capability).select_related(*NODE_RELATED[level])
 
 
+def place_lookups(*, street: int | None = None, community: int | None = None, grid: int | None = None) -> dict:
+    """The filter narrowing rows with a grid foreign key to the chosen street, community or grid (governance.forms.PlaceFilterForm)."""
+    lookups = {"grid__street_id": street, "grid__community_id": community, "grid_id": grid}
+    return {lookup: value for lookup, value in lookups.items() if value}
+
+
 def node_get_for(user, level: str, pk: int, capability: str | None = None):
     return get_in_scope_or_404(node_list_for(user, level, capability), pk=pk)
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from core.api import ErrorSerializer, errors, form_input, form_valid, request_body
 from core.files import file_response
 from governance import selectors as governance_selectors
+from governance.api import PlaceFilterSet
 from governance.models import PersonalDataLog
 from governance.roles import Capability, Level
 from governance.scope import scope_for
@@ -177,7 +178,8 @@ TAG_IDS = forms.ModelMultipleChoiceField(queryset=CareTag.objects.none(), requir
 PHOTO_BODY = {"application/json": form_input(VisitForm), "multipart/form-data": form_input(VisitForm)}
 
 
-class HouseholdFilter(django_filters.FilterSet):
+class HouseholdFilter(PlaceFilterSet):
+    place_capability = Capability.VIEW_LEDGER
     q = django_filters.CharFilter(method="searched", max_length=50, help_text="Name, phone tail (4 digits), building or unit-room, as on the page.")
     tag = extend_schema_field(OpenApiTypes.STR)(
         django_filters.ModelChoiceFilter(
@@ -187,7 +189,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
     class Meta:
         model = Household
-        fields = ["grid", "building", "status", "key_care"]
+        fields = ["building", "status", "key_care"]
 
     def searched(self, queryset, name, value):
         # household_search has applied it already (with the sensitive-tag rule); here it is only validated and documented.

@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.forms import KeepsPhotosMixin
+from governance.forms import KeepsPhotosMixin, PlaceFilterForm
+from governance.roles import Capability
 from governance.validators import normalize_mobile
 from households.idcard import parse_id_number
 from households.models import CareTag, Household, Resident, Visit
@@ -116,15 +117,13 @@ class ArchiveForm(forms.Form):
     moved_out_on = forms.DateField(label=_("Moved out on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class HouseholdFilterForm(forms.Form):
+class HouseholdFilterForm(PlaceFilterForm):
     q = forms.CharField(label=_("Name, phone tail (4 digits), building or room"), required=False)
     tag = forms.ChoiceField(label=_("Tag"), required=False)
-    grid = forms.TypedChoiceField(label=_("Grid"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, grids, sensitive_ok: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user, sensitive_ok: bool, **kwargs):
+        super().__init__(*args, user=user, capability=Capability.VIEW_LEDGER, **kwargs)
         tags = CareTag.objects.filter(active=True).order_by("sort_order")
         if not sensitive_ok:
             tags = tags.filter(sensitive=False)
         self.fields["tag"].choices = [("", _("All tags")), *[(tag.code, tag.name) for tag in tags]]
-        self.fields["grid"].choices = [("", _("All grids")), *[(grid.pk, grid.name) for grid in grids]]

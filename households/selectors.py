@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
+from governance.selectors import place_lookups
 from households.models import CareTag, Household, Resident, Visit
 
 
@@ -18,15 +19,23 @@ def household_list_for(user, *, include_archived: bool = False):
     return qs.prefetch_related(Prefetch("tags", queryset=CareTag.objects.order_by("sort_order")))
 
 
-def household_search(user, *, q: str = "", tag: str = "", building: int | None = None, grid: int | None = None, include_archived: bool = False):
-    """Search by name, phone tail, address or tag; every filter is an indexed predicate on the scoped set.
+def household_search(
+    user,
+    *,
+    q: str = "",
+    tag: str = "",
+    building: int | None = None,
+    street: int | None = None,
+    community: int | None = None,
+    grid: int | None = None,
+    include_archived: bool = False,
+):
+    """Search by place, name, phone tail, address or tag; every filter is an indexed predicate on the scoped set.
 
     A sensitive tag selects only households where the user may see sensitive data: elsewhere the list would say who has it.
     Pages, API and export all search here.
     """
-    qs = household_list_for(user, include_archived=include_archived)
-    if grid:
-        qs = qs.filter(grid_id=grid)
+    qs = household_list_for(user, include_archived=include_archived).filter(**place_lookups(street=street, community=community, grid=grid))
     if building:
         qs = qs.filter(building_id=building)
     if tag:

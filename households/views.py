@@ -20,15 +20,28 @@ from households.permissions import can_edit, can_reveal, can_see_birth_date, can
 PAGE_SIZE = 30
 
 
-def household_list(request):
-    grids = governance_selectors.node_list_for(request.user, Level.GRID).select_related(None).only("id", "name")[:200]
-    form = HouseholdFilterForm(request.GET or None, grids=grids, sensitive_ok=can_see_sensitive_anywhere(request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
+def ledger_filtered(request):
+    """The ledger list's filters (place, words, tag, building) read from the query, and the households they select.
+
+    Invalid filters (a place outside the user's area, a sensitive tag they may not filter by) select nothing, never the whole list.
+    """
+    form = HouseholdFilterForm(request.GET, user=request.user, sensitive_ok=can_see_sensitive_anywhere(request.user))
+    if not form.is_valid():
+        return form, None
     building = request.GET.get("building", "")
     households = selectors.household_search(
-        request.user, q=filters.get("q", ""), tag=filters.get("tag", ""), grid=filters.get("grid"), building=int(building) if building.isdecimal() else None
+        request.user,
+        q=form.cleaned_data["q"],
+        tag=form.cleaned_data["tag"],
+        building=int(building) if building.isdecimal() else None,
+        **form.place_filters(),
     )
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    return form, households
+
+
+def household_list(request):
+    form, households = ledger_filtered(request)
+    page = Paginator(households if households is not None else [], PAGE_SIZE).get_page(request.GET.get("page"))
     sensitive_scope = scope_for(request.user, Capability.VIEW_SENSITIVE)
     rows = [(household, [tag for tag in household.tags.all() if not tag.sensitive or sensitive_scope.contains(household.ancestry())]) for household in page]
     return render(request, "households/household_list.html", {"form": form, "page": page, "rows": rows})

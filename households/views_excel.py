@@ -11,17 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from governance import selectors as governance_selectors
 from governance.forms import PurposeForm
-from governance.roles import Capability, Level
+from governance.roles import Capability
 from governance.scope import get_in_scope_or_404, scope_for
 from governance.services import personal_data_export_log
-from households import selectors
 from households.excel import EXPORT_FIELDS, MAX_ROWS, errors_workbook, export_workbook, read_rows, template_workbook
-from households.forms import HouseholdFilterForm
 from households.imports import import_building_for, import_grids_for, import_run_get_for, ledger_import, ledger_import_refuse
 from households.models import Household
-from households.permissions import can_edit_anywhere, can_reveal_anywhere, can_see_sensitive_anywhere, export_scope_q
+from households.permissions import can_edit_anywhere, can_reveal_anywhere, export_scope_q
+from households.views import ledger_filtered
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 20000
@@ -105,23 +103,15 @@ def _filtered(request):
 
     An invalid filter (e.g. a sensitive tag the user may not filter by) refuses the export instead of dropping the filter.
     """
-    user = request.user
-    export_q = export_scope_q(user)
-    grids = governance_selectors.node_list_for(user, Level.GRID).select_related(None).only("id", "name")
-    form = HouseholdFilterForm(request.GET, grids=grids, sensitive_ok=can_see_sensitive_anywhere(user))
-    if not form.is_valid():
-        return None
-    building = request.GET.get("building", "")
-    filters = form.cleaned_data
-    households = selectors.household_search(
-        user, q=filters["q"], tag=filters["tag"], grid=filters["grid"], building=int(building) if building.isdecimal() else None
-    )
-    return households.filter(export_q)
+    export_q = export_scope_q(request.user)
+    households = ledger_filtered(request)[1]
+    return None if households is None else households.filter(export_q)
 
 
 def _back_to_list(request, message: str):
+    """Back to the list with the same filters, scrolled to the filter form where they are changed."""
     messages.error(request, message)
-    return redirect(f"{reverse('household-list')}?{request.GET.urlencode()}")
+    return redirect(f"{reverse('household-list')}?{request.GET.urlencode()}#filters")
 
 
 def ledger_export(request):
@@ -143,7 +133,8 @@ def ledger_export(request):
     if total > EXPORT_LIMIT:
         return _back_to_list(
             request,
-            _("%(count)d households match; narrow the list (by grid or tag) to at most %(max)d before exporting.") % {"count": total, "max": EXPORT_LIMIT},
+            _("%(count)d households match, more than the %(max)d one export may hold: choose a street or a community in the filters below, then export again.")
+            % {"count": total, "max": EXPORT_LIMIT},
         )
     export = export_workbook(user, households, unmasked=unmasked)
     personal_data_export_log(

@@ -264,10 +264,14 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["key", "label", "weight"]
 
 
+def _per_indicator(name: str) -> type[serializers.Serializer]:
+    return type(name, (serializers.Serializer,), {key: serializers.FloatField(allow_null=True, required=False) for key in Indicator.Key.values})
+
+
 # Each indicator's value from 0 to 100, null where it does not apply.
-ScoreValuesSerializer = type(
-    "ScoreValuesSerializer", (serializers.Serializer,), {key: serializers.FloatField(allow_null=True, required=False) for key in Indicator.Key.values}
-)
+ScoreValuesSerializer = _per_indicator("ScoreValuesSerializer")
+ScorePointsSerializer = _per_indicator("ScorePointsSerializer")
+POINTS_HELP = "The points each indicator adds to the score (value × weight ÷ the weights of the indicators used); null where it is not used."
 
 
 class CommunityScoreSerializer(serializers.Serializer):
@@ -276,7 +280,9 @@ class CommunityScoreSerializer(serializers.Serializer):
     name = serializers.CharField(source="community.name")
     score = serializers.FloatField(allow_null=True)
     values = ScoreValuesSerializer()
+    points = ScorePointsSerializer(help_text=POINTS_HELP)
     requests = serializers.IntegerField(help_text="Requests submitted in the year.")
+    open_requests = serializers.IntegerField(help_text="Requests of the community open now (待办诉求), whatever their deadline.")
     rates_ok = serializers.BooleanField(help_text="False: too few requests to be ranked on request rates.")
 
 
@@ -288,7 +294,9 @@ class WorkerScoreSerializer(serializers.Serializer):
     grid_name = serializers.CharField(source="grid.name")
     score = serializers.FloatField(allow_null=True)
     values = ScoreValuesSerializer()
+    points = ScorePointsSerializer(help_text=POINTS_HELP)
     requests = serializers.IntegerField(help_text="Requests the worker handled that were due in the year.")
+    open_requests = serializers.IntegerField(help_text="Requests in the worker's hands open now (待办诉求), whatever their deadline.")
     rates_ok = serializers.BooleanField()
 
 

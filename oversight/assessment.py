@@ -2,13 +2,15 @@
 
 Each indicator is a rate from 0 to 100. Rate indicators that depend on requests (acceptance, on-time,
 satisfaction) are left out for a unit with fewer requests than the plan's minimum, and its score is the
-weighted mean of the indicators it has; such units are marked "not ranked on rates". Volunteer hours
-are scaled against the best community. Every figure is a grouped aggregate: one query per kind.
+weighted mean of the indicators it has; such units are marked "not ranked on rates". Each row carries
+its breakdown: the points each indicator adds to the score. Volunteer hours are scaled against the best
+community. Open requests (待办诉求) are those open now, whatever their deadline. Every figure is a grouped
+aggregate: one query per kind.
 """
 
 import datetime as dt
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from core.dates import year_window
 from governance.models import Membership
@@ -18,10 +20,15 @@ from households.selectors import coverage_by
 from oversight.figures import figure_counts
 from oversight.models import AssessmentPlan, Indicator
 from party_building.models import LinkageDuty
+from resident_requests.lifecycle import OPEN
 from resident_requests.models import ResidentRequest
 from volunteers.models import PointsEntry
 
 RATE_KEYS = {Indicator.Key.ACCEPTANCE, Indicator.Key.ON_TIME, Indicator.Key.SATISFACTION}
+# Requests open now (待办), counted beside each unit's figures of the year.
+OPEN_NOW = Count("pk", filter=Q(status__in=OPEN))
+# What a grid worker is scored on: their grid's visits and the requests they handled.
+WORKER_KEYS = {Indicator.Key.VISIT_COVERAGE, Indicator.Key.KEY_CARE, Indicator.Key.ON_TIME, Indicator.Key.SATISFACTION}
 DEFAULT_WEIGHTS = {
     Indicator.Key.VISIT_COVERAGE: 20,
     Indicator.Key.KEY_CARE: 15,
@@ -45,10 +52,12 @@ def _pct(top, bottom):
     return round(100 * top / bottom, 1) if bottom else None
 
 
-def _score(values: dict, weights: dict, *, rates_ok: bool):
+def _scored(values: dict, weights: dict, *, rates_ok: bool) -> dict:
+    """The score (weighted mean of the indicators used) and its breakdown: the points each indicator adds, None where unused."""
     used = {key: value for key, value in values.items() if value is not None and key in weights and (rates_ok or key not in RATE_KEYS)}
     total = sum(weights[key] for key in used)
-    return round(sum(used[key] * weights[key] for key in used) / total, 1) if total else None
+    points = {key: round(used[key] * weights[key] / total, 1) if key in used else None for key in values}
+    return {"score": round(sum(used[key] * weights[key] for key in used) / total, 1) if total else None, "points": points}
 
 
 def _visit_figures_by(key: str, **where) -> dict:
@@ -74,7 +83,9 @@ def community_scores(communities, *, year: int) -> list[dict]:
     homes = _visit_figures_by("grid__community", grid__community__in=ids)
     reqs = {
         row["grid__community"]: row
-        for row in ResidentRequest.objects.filter(grid__community__in=ids).values("grid__community").annotate(**figure_counts(start=start, end=end))
+        for row in ResidentRequest.objects.filter(grid__community__in=ids)
+        .values("grid__community")
+        .annotate(**figure_counts(start=start, end=end), open=OPEN_NOW)
     }
     hours = dict(
         PointsEntry.objects.filter(volunteer__community__in=ids, created_at__gte=start, created_at__lt=end)
@@ -103,27 +114,26 @@ def community_scores(communities, *, year: int) -> list[dict]:
                 "community": community,
                 "values": values,
                 "requests": r.get("submitted", 0),
+                "open_requests": r.get("open", 0),
                 "rates_ok": rates_ok,
-                "score": _score(values, weights, rates_ok=rates_ok),
+                **_scored(values, weights, rates_ok=rates_ok),
             }
         )
     return _ranked(rows)
 
 
 def worker_scores(grids, *, year: int) -> list[dict]:
-    """Full-time grid workers: their grid's visit figures and the requests they handled."""
+    """Full-time grid workers: their grid's visit figures and the requests they handled (open ones: in their hands now)."""
     plan = plan_for(year)
-    weights = {
-        i.key: i.weight
-        for i in plan.indicators.all()
-        if i.key in {Indicator.Key.VISIT_COVERAGE, Indicator.Key.KEY_CARE, Indicator.Key.ON_TIME, Indicator.Key.SATISFACTION}
-    }
+    weights = {i.key: i.weight for i in plan.indicators.all() if i.key in WORKER_KEYS}
     start, end = year_window(year)
     workers = list(Membership.objects.filter(grid__in=grids, role=Role.GRID_WORKER).select_related("user", "grid"))
     homes = _visit_figures_by("grid", grid__in=grids)
     handled = {
         row["handler"]: row
-        for row in ResidentRequest.objects.filter(handler__in=[w.user_id for w in workers]).values("handler").annotate(**figure_counts(start=start, end=end))
+        for row in ResidentRequest.objects.filter(handler__in=[w.user_id for w in workers])
+        .values("handler")
+        .annotate(**figure_counts(start=start, end=end), open=OPEN_NOW)
     }
     rows = []
     for worker in workers:
@@ -136,8 +146,9 @@ def worker_scores(grids, *, year: int) -> list[dict]:
                 "grid": worker.grid,
                 "values": values,
                 "requests": r.get("due", 0),
+                "open_requests": r.get("open", 0),
                 "rates_ok": rates_ok,
-                "score": _score(values, weights, rates_ok=rates_ok),
+                **_scored(values, weights, rates_ok=rates_ok),
             }
         )
     return _ranked(rows)

@@ -63,10 +63,12 @@ def assessment_for(user, year: int) -> dict:
     communities = list(Community.objects.visible_to(user, Capability.VIEW_OVERSIGHT).order_by("code"))
     grids = Grid.objects.visible_to(user, Capability.VIEW_OVERSIGHT)
     plan = assessment.plan_for(year)
+    indicators = list(plan.indicators.all())
     return {
         "year": year,
         "plan": plan,
-        "indicators": list(plan.indicators.all()),
+        "indicators": indicators,
+        "worker_indicators": [indicator for indicator in indicators if indicator.key in assessment.WORKER_KEYS],
         "communities": assessment.community_scores(communities, year=year),
         "workers": assessment.worker_scores(grids, year=year),
     }

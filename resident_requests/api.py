@@ -1,6 +1,5 @@
 """Requests over HTTP: the REST API (scoped like the pages) and Open311 GeoReport v2 for outside systems."""
 
-import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +11,9 @@ from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer
+from core.api import ErrorSerializer, form_input, form_valid
+from governance.api import PlaceFilterSet
+from governance.forms import PlaceFilterForm
 from governance.roles import Capability
 from governance.scope import scope_for
 from grids.models import Grid
@@ -126,7 +127,6 @@ class IdempotencyKeyReused(APIException):
 class BoardQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=[Status.SUBMITTED, Status.ACCEPTED, Status.HANDLED, Status.VERIFIED, Status.ANSWERED], required=False)
     category = serializers.IntegerField(required=False, min_value=1, help_text="A category or its parent.")
-    grid = serializers.IntegerField(required=False, min_value=1)
 
 
 class PhotoSerializer(serializers.ModelSerializer):
@@ -135,10 +135,12 @@ class PhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "created_at"]
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(PlaceFilterSet):
+    place_capability = Capability.VIEW_REQUESTS
+
     class Meta:
         model = ResidentRequest
-        fields = {"status": ["exact", "in"], "level": ["exact"], "grid": ["exact"], "category": ["exact"], "urgency": ["exact"], "created_at": ["gte", "lte"]}
+        fields = {"status": ["exact", "in"], "level": ["exact"], "category": ["exact"], "urgency": ["exact"], "created_at": ["gte", "lte"]}
 
 
 class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -218,15 +220,19 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """What the caller is handling, or could take at their level, soonest deadline first (the "My requests" page)."""
         return self._page(selectors.my_queue(request.user))
 
-    @extend_schema(parameters=[BoardQuery], responses=RequestSerializer(many=True), filters=False)
+    @extend_schema(parameters=[BoardQuery, form_input(PlaceFilterForm)], responses=RequestSerializer(many=True), filters=False)
     @action(detail=False, filterset_class=None)
     def board(self, request):
-        """The dispatch board: requests waiting for the caller's levels to accept, dispatch, verify, answer or follow up."""
+        """The dispatch board: requests waiting for the caller's levels to accept, dispatch, verify, answer or follow up.
+
+        street, community and grid narrow it as on the page: ids of the caller's area only, any other is a 400."""
         if scope_for(request.user, Capability.DISPATCH_REQUESTS).is_empty:
             raise PermissionDenied
         query = BoardQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return self._page(selectors.dispatch_board(request.user, **query.validated_data))
+        places = PlaceFilterForm(request.query_params, user=request.user, capability=Capability.DISPATCH_REQUESTS)
+        form_valid(places)
+        return self._page(selectors.dispatch_board(request.user, **query.validated_data, **places.place_filters()))
 
     @extend_schema(responses=RequestSerializer(many=True), filters=False)
     @action(detail=False, filterset_class=None)

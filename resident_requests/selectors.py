@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
+from governance.selectors import place_lookups
 from grids.models import Building
 from resident_requests.lifecycle import OPEN, HandlingLevel, Stage, Status, TimelineAction, waiting_on
 from resident_requests.models import Open311Partner, RequestPhoto, ResidentRequest, TimelineEntry
@@ -44,18 +45,16 @@ def my_queue(user):
     return request_list_for(user).filter(mine | (open_to_take & scope.q(ResidentRequest))).order_by("stage_deadline", "id")
 
 
-def dispatch_board(user, *, status: str = "", category: int | None = None, grid: int | None = None):
+def dispatch_board(user, *, status: str = "", category: int | None = None, street: int | None = None, community: int | None = None, grid: int | None = None):
     """For cadres: requests waiting for them at their levels (to accept, dispatch, verify, answer, follow up)."""
     scope = scope_for(user, Capability.DISPATCH_REQUESTS)
     levels = [handling for level, ids in scope.node_ids.items() if ids for handling in LEVEL_QUEUE.get(level, [])]
     waiting = Q(status__in=[Status.SUBMITTED, Status.HANDLED, Status.VERIFIED, Status.ANSWERED]) | Q(status=Status.ACCEPTED, level__in=levels)
-    qs = request_list_for(user).filter(waiting & scope.q(ResidentRequest))
+    qs = request_list_for(user).filter(waiting & scope.q(ResidentRequest)).filter(**place_lookups(street=street, community=community, grid=grid))
     if status:
         qs = qs.filter(status=status)
     if category:
         qs = qs.filter(Q(category_id=category) | Q(category__parent_id=category))
-    if grid:
-        qs = qs.filter(grid_id=grid)
     return qs.order_by("stage_deadline", "id")
 
 

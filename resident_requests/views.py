@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.forms import KeptPhotosWidget, form_add_service_errors, held_choices
+from governance.forms import KeptPhotosWidget, PlaceFilterForm, form_add_service_errors, held_choices
 from governance.held_photos import photo_hold, photos_held, photos_release
 from governance.models import Community, Membership, ResidentUnit
 from governance.public_forms import public_post_allowed
@@ -46,19 +46,17 @@ def board(request):
     status = request.GET.get("status", "")
     if status and status not in Status.values:
         status = ""
-    grid = request.GET.get("grid", "")
     category = request.GET.get("category", "")
-    requests = selectors.dispatch_board(
-        request.user, status=status, grid=int(grid) if grid.isdecimal() else None, category=int(category) if category.isdecimal() else None
+    places = PlaceFilterForm(request.GET, user=request.user, capability=Capability.DISPATCH_REQUESTS)
+    # A place outside the user's area is a form error over an empty board, never the whole board.
+    requests = (
+        selectors.dispatch_board(request.user, status=status, category=int(category) if category.isdecimal() else None, **places.place_filters())
+        if places.is_valid()
+        else []
     )
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     statuses = [(value, Status(value).label) for value in (Status.SUBMITTED, Status.ACCEPTED, Status.HANDLED, Status.VERIFIED, Status.ANSWERED)]
-    filters = {
-        "categories": Category.objects.filter(parent__isnull=True, active=True).order_by("sort_order"),
-        "grids": Grid.objects.visible_to(request.user, Capability.DISPATCH_REQUESTS).only("id", "name").order_by("code")[:200],
-        "category": category,
-        "grid": grid,
-    }
+    filters = {"categories": Category.objects.filter(parent__isnull=True, active=True).order_by("sort_order"), "category": category, "places": places}
     return render(request, "resident_requests/board.html", {"page": page, "now": timezone.now(), "statuses": statuses, "status": status, **filters})
 
 

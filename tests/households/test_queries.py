@@ -43,6 +43,7 @@ def test_ledger_lists_do_not_grow_with_rows():
     urls = [
         reverse("household-list"),
         reverse("household-list") + "?tag=living_alone",
+        reverse("household-list") + f"?grid={grid.pk}",
         reverse("building-households", args=[building.pk]),
         reverse("household-detail", args=[household.pk]),
         "/api/households/",
