@@ -23,7 +23,7 @@ from households.models import Visit
 from resident_requests import selectors
 from resident_requests.actions import ACTIONS, PUBLIC_BY_NATURE, action_perform, available_actions
 from resident_requests.forms import IntakeForm, PublicRequestForm, RatingForm, building_choices
-from resident_requests.lifecycle import RequestAction, Status
+from resident_requests.lifecycle import RequestAction, Status, TimelineAction
 from resident_requests.models import Category, ResidentRequest
 from resident_requests.services.intake import request_report_handled, request_submit
 from resident_requests.services.notices import people_to_act
@@ -176,6 +176,18 @@ def ledger_visit_for(user, pk: int):
 
 ONE_CLICK = {RequestAction.ACCEPT, RequestAction.TAKE}
 OFFLINE_ACTIONS = {RequestAction.TAKE, RequestAction.PROGRESS, RequestAction.HANDLE}
+DISPATCHER_ACTIONS = {
+    RequestAction.ACCEPT,
+    RequestAction.REFUSE,
+    RequestAction.MERGE,
+    RequestAction.DISPATCH,
+    RequestAction.ALLIANCE,
+    RequestAction.LONG_TERM,
+    RequestAction.VERIFY,
+    RequestAction.ANSWER,
+    RequestAction.FOLLOW_UP,
+    RequestAction.EXTENSION_DECIDE,
+}
 
 
 def detail(request, pk, *, error=None, posted=None, kept=()):
@@ -286,9 +298,14 @@ def act(request, pk, action):
 
 def _not_available(request, req, action):
     """Someone else moved the request first (a phone's queued step arrives late): say who, when and where it stands (409)."""
-    staff = any(scope_for(request.user, capability).contains(req.ancestry()) for capability in (Capability.HANDLE_REQUESTS, Capability.DISPATCH_REQUESTS))
-    last = req.timeline.exclude(actor=request.user).select_related("actor").order_by("-at", "-pk").first()
-    if action not in RequestAction.values or last is None or not (staff or req.handler_id == request.user.pk):
+    if action not in RequestAction.values:
+        raise PermissionDenied
+    # Only someone whose role does this step can have been beaten to it; anyone else is simply refused.
+    capability = Capability.DISPATCH_REQUESTS if action in DISPATCHER_ACTIONS else Capability.HANDLE_REQUESTS
+    if not scope_for(request.user, capability).contains(req.ancestry()) and req.handler_id != request.user.pk:
+        raise PermissionDenied
+    last = req.timeline.exclude(actor=request.user).exclude(action=TimelineAction.SUBMIT).select_related("actor").order_by("-at", "-pk").first()
+    if last is None:
         raise PermissionDenied
     who = (last.actor.full_name or last.actor.username) if last.actor else _("the system")
     text = _("Not done: %(who)s already did “%(what)s” at %(time)s; the request is now “%(status)s”.") % {
