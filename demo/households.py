@@ -1,7 +1,7 @@
 """Demo ledger on top of the demo district: ten households a building, about 2.5 residents each, the
 key-care groups (重点人群) in realistic shares, and a year of visits (weekly for key-care households).
 
-At district scale that is 100,000 households, about 250,000 residents and some 700,000 visits,
+At district scale that is 100,000 households, about 250,000 residents and some 1,150,000 visits,
 bulk-inserted with precomputed encrypted, hashed and masked columns.
 """
 

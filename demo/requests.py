@@ -4,7 +4,7 @@ Each request's story is what the services and the sweep would have written had t
 the office's working hours by the person who took it (the community cadre at the front desk, the grid worker, the
 secretary who checks), the sweep's reminders, 督办 notices and escalations at the minute they fall due, and the
 request's own time fields, deadlines and on-time flags equal to its timeline. At district scale about 60,000
-requests (six a building) and their timelines are bulk-inserted with those historic times.
+requests (six a building) and about 600,000 timeline entries are bulk-inserted with those historic times.
 """
 
 import datetime as dt
@@ -44,9 +44,10 @@ SEEDED_SOURCES = [source for source in ResidentRequest.Source if source != Resid
 # Found by staff on their rounds or taken on the office phone: filed in working hours, by them.
 STAFF_SOURCES = {ResidentRequest.Source.PATROL, ResidentRequest.Source.VISIT, ResidentRequest.Source.HOTLINE}
 CLOSED_RATINGS = [5] * 50 + [4] * 30 + [3] * 12 + [2] * 5 + [1] * 3
-# A recent request may be left where it stands (the handler forgot it), for the sweep to escalate: the overdue list.
+# A recent request may be left where it stands (a handler or the follow-up call forgotten) for the sweep to escalate
+# or report to the level above (督办): the overdue list.
 STUCK_WITHIN_DAYS, STUCK_SHARE = 14, 0.3
-STUCK_AT = [Status.DISPATCHED, Status.TAKEN, Status.IN_PROGRESS]
+STUCK_AT = [Status.DISPATCHED, Status.TAKEN, Status.IN_PROGRESS, Status.ANSWERED]
 # About one in eight runs past the grid's handling deadline; one in twenty-five fails the check (返工).
 LATE_SHARE, REWORK_SHARE = 0.12, 0.04
 # The sweep runs every five minutes (CELERY_BEAT_SCHEDULE), so it acts within five minutes of a mark.
