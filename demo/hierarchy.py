@@ -9,11 +9,13 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from demo.clock import OfficeClock
 from demo.names import mobile, person_name
 from demo.places import DemoLayout
 from governance.audit import audit_record
@@ -96,6 +98,11 @@ class DemoSeeder:
         self.places_rng = random.Random(seed + 1)
         self.log = log
         self.phones: set[str] = set(User.objects.exclude(phone=None).values_list("phone", flat=True))
+
+    @cached_property
+    def clock(self) -> OfficeClock:
+        """One clock for every seeder: the same "now" and calendar, read once."""
+        return OfficeClock(self.rng)
 
     def user(self, username: str, full_name: str | None = None) -> User:
         return User(username=username, full_name=full_name or person_name(self.rng), phone=mobile(self.rng, self.phones), password=self.password_hash)

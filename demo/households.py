@@ -1,7 +1,7 @@
 """Demo ledger on top of the demo district: ten households a building, about 2.5 residents each, the
 key-care groups (重点人群) in realistic shares, and a year of visits (weekly for key-care households).
 
-At district scale that is 100,000 households, about 250,000 residents and some 700,000 visits,
+At district scale that is 100,000 households, about 250,000 residents and some 1,150,000 visits,
 bulk-inserted with precomputed encrypted, hashed and masked columns.
 """
 
@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from core.personal_data import id_number_fields, phone_fields
+from demo.clock import VISIT_WINDOWS, historic_times
 from demo.names import mobile, person_name
 from governance.models import Membership
 from governance.roles import Role
@@ -28,12 +29,13 @@ NEEDS = ["楼道灯不亮，希望维修", "希望安排助餐服务", "需要�
 
 
 class LedgerSeeder:
-    def __init__(self, district_seeder, *, buildings, today: dt.date | None = None):
+    def __init__(self, district_seeder, *, buildings):
         self.rng: random.Random = district_seeder.rng
         self.phones: set[str] = district_seeder.phones
         self.orders: dict[tuple[dt.date, str], int] = {}
         self.buildings = buildings
-        self.today = today or timezone.localdate()
+        self.clock = district_seeder.clock
+        self.today = self.clock.today
         # A flushed test database has lost the migration's tags; the demo needs them back.
         default_tags_ensure(CareTag)
         self.tags = {tag.code: tag for tag in CareTag.objects.all()}
@@ -184,11 +186,12 @@ class LedgerSeeder:
         return people, {"household": household_codes, "all": all_codes}
 
     def _visits(self, households) -> int:
-        """A year of visits: weekly for key-care households (85% kept), about three a year for the others."""
-        rng = self.rng
+        """A year of visits in working hours on working days: weekly for key-care households (85% kept), about three a
+        year for the others, each recorded on the phone a few minutes after the door closed."""
+        rng, clock = self.rng, self.clock
         workers = dict(Membership.objects.filter(role=Role.GRID_WORKER, grid__in={h.grid_id for h in households}).values_list("grid_id", "user_id"))
-        now = timezone.now()
-        start = now - dt.timedelta(days=365)
+        now = clock.now
+        start = clock.today - dt.timedelta(days=365)
         batch, total = [], 0
         updates = []
         for household in households:
@@ -196,10 +199,10 @@ class LedgerSeeder:
             if visitor is None:
                 continue
             if household.key_care:
-                times = [start + dt.timedelta(days=7 * week + rng.random() * 3, hours=rng.randint(0, 8)) for week in range(52) if rng.random() < 0.85]
+                days = [start + dt.timedelta(days=7 * week + rng.randint(0, 4)) for week in range(53) if rng.random() < 0.85]
             else:
-                times = sorted(start + dt.timedelta(days=rng.random() * 365) for _ in range(rng.choice([0, 1, 2, 3, 3, 4])))
-            times = [moment for moment in times if moment < now]
+                days = [start + dt.timedelta(days=rng.randrange(365)) for _ in range(rng.choice([0, 1, 2, 3, 3, 4]))]
+            times = sorted(moment for moment in (clock.moment_on(clock.working_day(day), VISIT_WINDOWS) for day in days) if moment < now)
             for moment in times:
                 batch.append(
                     Visit(
@@ -207,6 +210,7 @@ class LedgerSeeder:
                         grid_id=household.grid_id,
                         visitor_id=visitor,
                         visited_at=moment,
+                        created_at=moment + dt.timedelta(minutes=rng.randint(3, 40)),
                         method=rng.choices(list(Visit.Method), weights=[70, 20, 9, 1])[0],
                         findings=rng.choice(FINDINGS),
                         needs=rng.choice(NEEDS),
@@ -219,13 +223,17 @@ class LedgerSeeder:
                 household.next_visit_due = self.today
             updates.append(household)
             if len(batch) >= BATCH * 4:
-                Visit.objects.bulk_create(batch, batch_size=BATCH)
-                total += len(batch)
+                total += self._insert_visits(batch)
                 batch = []
-        Visit.objects.bulk_create(batch, batch_size=BATCH)
-        total += len(batch)
+        total += self._insert_visits(batch)
         Household.objects.bulk_update(updates, ["last_visited_at", "next_visit_due"], batch_size=BATCH)
         return total
+
+    @staticmethod
+    def _insert_visits(visits: list[Visit]) -> int:
+        with historic_times(Visit._meta.get_field("created_at")):
+            Visit.objects.bulk_create(visits, batch_size=BATCH)
+        return len(visits)
 
 
 def seed_ledger(district_seeder, *, buildings) -> dict:

@@ -4,16 +4,19 @@ volunteer1 gets a confirmed profile in grid1's grid."""
 
 import datetime as dt
 import random
-from decimal import Decimal
 
 from django.utils import timezone
 
 from core.personal_data import phone_fields
+from demo.clock import WAKING_WINDOWS, OfficeClock, historic_times
 from demo.names import mobile, person_name
 from governance.models import Community, Membership, User
+from governance.roles import Role
 from households.models import Household
 from volunteers.defaults import points_rules_ensure
 from volunteers.models import Activity, HouseholdLink, PointsEntry, PointsRule, ReportingUnit, ReviewStatus, Signup, Skill, Volunteer, Wish
+from volunteers.services.activities import hours_of
+from volunteers.services.points import points_for
 from volunteers.uscc import ALPHABET, uscc_check_char
 
 BATCH = 5000
@@ -71,39 +74,50 @@ def seed_volunteers(district_seeder, *, buildings) -> dict:
     volunteers.append(volunteer1)
     Volunteer.objects.bulk_create(volunteers, batch_size=BATCH)
     _links(rng, volunteers, cadre)
-    entries = _activities(rng, communities, volunteers, cadre)
-    wishes = _wishes(rng, communities, volunteers)
+    cadres = dict(Membership.objects.filter(role=Role.COMMUNITY_CADRE, community__in=communities).values_list("community_id", "user_id"))
+    clock = district_seeder.clock
+    entries = _activities(rng, clock, communities, volunteers, cadres)
+    wishes = _wishes(rng, clock, communities, volunteers, cadres)
     return {"volunteers": len(volunteers), "reporting units": len(units), "ledger entries": entries, "wishes": wishes}
 
 
 WISHES = ["想要一副老花镜", "希望有人帮忙换灯泡", "孩子需要一套学习用品", "希望有人陪同去医院复查", "想学用智能手机挂号"]
 
 
-def _wishes(rng, communities, volunteers) -> int:
-    """A few wishes per community in every state: published, claimed, confirmed."""
-    now = timezone.now()
+def _wishes(rng, clock: OfficeClock, communities, volunteers, cadres) -> int:
+    """A few wishes per community in every state (published, claimed, confirmed), each step after the one before it;
+    a confirmed wish has paid its volunteer the wish's points."""
     by_community: dict[int, list[Volunteer]] = {}
     for volunteer in volunteers:
         if volunteer.status == ReviewStatus.CONFIRMED:
             by_community.setdefault(volunteer.community_id, []).append(volunteer)
-    wishes = []
+    wishes, entries = [], []
     for community in communities:
         for index, content in enumerate(WISHES):
-            published = now - dt.timedelta(days=rng.randint(1, 60))
+            posted = clock.moment_on(clock.today - dt.timedelta(days=rng.randint(8, 60)), WAKING_WINDOWS)
+            # The community reviews it in office hours and the volunteer claims it in their own time.
+            published = clock.after(posted, rng.uniform(0.5, 7))
             claimer = rng.choice(by_community[community.pk]) if index % 2 and by_community.get(community.pk) else None
-            status = Wish.Status.CONFIRMED if claimer and index == 1 else Wish.Status.CLAIMED if claimer else Wish.Status.PUBLISHED
-            wishes.append(
-                Wish(
-                    community=community,
-                    resident_name=person_name(rng),
-                    content=content,
-                    status=status,
-                    published_at=published,
-                    claimed_by=claimer,
-                    claimed_at=published if claimer else None,
-                )
-            )
-    Wish.objects.bulk_create(wishes, batch_size=BATCH)
+            wish = Wish(
+                community=community, resident_name=person_name(rng), content=content, status=Wish.Status.PUBLISHED, created_at=posted,
+                published_at=published,
+            )  # fmt: skip
+            if claimer:
+                wish.status, wish.claimed_by, wish.claimed_at = Wish.Status.CLAIMED, claimer, published + dt.timedelta(hours=rng.uniform(2, 48))
+            if claimer and index == 1:
+                wish.status, wish.fulfilment_note = Wish.Status.CONFIRMED, "已上门送达"
+                wish.fulfilled_at = wish.claimed_at + dt.timedelta(days=rng.uniform(1, 4))
+                wish.confirmed_at = clock.after(wish.fulfilled_at, rng.uniform(0.5, 7))
+                entries.append(
+                    PointsEntry(
+                        volunteer=claimer, kind=PointsEntry.Kind.WISH, points=points_for(PointsEntry.Kind.WISH), note=content[:60],
+                        created_by_id=cadres.get(community.pk), created_at=wish.confirmed_at,
+                    )
+                )  # fmt: skip
+            wishes.append(wish)
+    with historic_times(Wish._meta.get_field("created_at"), PointsEntry._meta.get_field("created_at")):
+        Wish.objects.bulk_create(wishes, batch_size=BATCH)
+        PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
     return len(wishes)
 
 
@@ -122,69 +136,67 @@ def _links(rng, volunteers, cadre) -> None:
     HouseholdLink.objects.bulk_create(links, batch_size=BATCH)
 
 
-def _activities(rng, communities, volunteers, cadre) -> int:
-    """Two activities a month per community over the past year, each with confirmed sign-ups and their points."""
-    now = timezone.now()
+# Saturday and Sunday mornings, when volunteers are free; one activity in six falls on a weekday afternoon.
+MORNING_STARTS = [dt.time(8, 30), dt.time(9, 0), dt.time(9, 30)]
+WEEKDAY_START = dt.time(14, 30)
+DURATIONS = [2, 2, 2.5, 3]
+
+
+def _activities(rng, clock: OfficeClock, communities, volunteers, cadres) -> int:
+    """Two activities a month per community over the past year, published a week or two ahead, each with six
+    volunteers checked in and out on site, confirmed by the community's cadre with the rule's points; and one to come."""
     by_community: dict[int, list[Volunteer]] = {}
     for volunteer in volunteers:
         if volunteer.status == ReviewStatus.CONFIRMED:
             by_community.setdefault(volunteer.community_id, []).append(volunteer)
+
+    def activity(community, title, day, start, hours, places) -> Activity:
+        starts = timezone.make_aware(dt.datetime.combine(day, start))
+        published = clock.moment_on(clock.working_day(day - dt.timedelta(days=rng.randint(5, 14))))
+        return Activity(
+            community=community, title=title, place=f"{community.name}党群服务中心", starts_at=starts, ends_at=starts + dt.timedelta(hours=hours),
+            places=places, signup_closes_at=starts - dt.timedelta(hours=2), created_by_id=cadres[community.pk], created_at=published,
+        )  # fmt: skip
+
     activities = []
     for community in communities:
         for month in range(12):
             for half in (0, 1):
-                start = (now - dt.timedelta(days=30 * month + 15 * half)).replace(hour=9, minute=0, second=0, microsecond=0)
-                activities.append(
-                    Activity(
-                        community=community,
-                        title=rng.choice(ACTIVITY_TITLES),
-                        place=f"{community.name}党群服务中心",
-                        starts_at=start,
-                        ends_at=start + dt.timedelta(hours=2),
-                        places=10,
-                        signup_closes_at=start - dt.timedelta(hours=2),
-                        created_by=cadre,
-                    )
-                )
-        upcoming = (now + dt.timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
-        activities.append(
-            Activity(
-                community=community,
-                title="周末楼道清扫",
-                place=f"{community.name}党群服务中心",
-                starts_at=upcoming,
-                ends_at=upcoming + dt.timedelta(hours=2),
-                places=20,
-                signup_closes_at=upcoming - dt.timedelta(hours=2),
-                created_by=cadre,
-            )
-        )
-    Activity.objects.bulk_create(activities, batch_size=BATCH)
+                day = clock.today - dt.timedelta(days=30 * month + 15 * half + 1)
+                if month % 3 == 2 and half:
+                    activities.append(activity(community, rng.choice(ACTIVITY_TITLES), clock.working_day(day), WEEKDAY_START, 2, 10))
+                else:
+                    weekend = clock.weekend_day(day)
+                    # Saturday or Sunday alike: the Sunday found first gives way to the day before it half the time.
+                    weekend = clock.weekend_day(weekend - dt.timedelta(days=1)) if rng.random() < 0.5 else weekend
+                    activities.append(activity(community, rng.choice(ACTIVITY_TITLES), weekend, rng.choice(MORNING_STARTS), rng.choice(DURATIONS), 10))
+        activities.append(activity(community, "周末楼道清扫", clock.weekend_day(clock.today + dt.timedelta(days=7)), dt.time(9, 0), 2, 20))
+    with historic_times(Activity._meta.get_field("created_at")):
+        Activity.objects.bulk_create(activities, batch_size=BATCH)
     signups = []
-    for activity in activities:
-        if activity.starts_at > now:
+    for item in activities:
+        if item.ends_at > clock.now:
             continue
-        for volunteer in rng.sample(by_community.get(activity.community_id, []), min(6, len(by_community.get(activity.community_id, [])))):
-            signups.append(
-                Signup(
-                    activity=activity,
-                    volunteer=volunteer,
-                    status=Signup.Status.CONFIRMED,
-                    checked_in_at=activity.starts_at,
-                    checked_out_at=activity.ends_at,
-                    hours=Decimal("2.00"),
-                )
-            )
-    Signup.objects.bulk_create(signups, batch_size=BATCH)
+        pool = by_community.get(item.community_id, [])
+        for volunteer in rng.sample(pool, min(6, len(pool))):
+            signed_up = item.created_at + (item.signup_closes_at - item.created_at) * rng.random()
+            signup = Signup(
+                activity=item, volunteer=volunteer, status=Signup.Status.CONFIRMED, created_at=signed_up,
+                checked_in_at=item.starts_at - dt.timedelta(minutes=rng.randint(0, 15)), checked_out_at=item.ends_at + dt.timedelta(minutes=rng.randint(0, 10)),
+            )  # fmt: skip
+            signup.hours = hours_of(signup)
+            signups.append(signup)
+    with historic_times(Signup._meta.get_field("created_at")):
+        Signup.objects.bulk_create(signups, batch_size=BATCH)
+    # The cadre confirms the hours at the office, on the next working morning after a weekend.
+    points = {hours: points_for(PointsEntry.Kind.ACTIVITY, hours) for hours in {s.hours for s in signups}}
     entries = [
         PointsEntry(
-            volunteer=s.volunteer, kind=PointsEntry.Kind.ACTIVITY, hours=s.hours, points=Decimal("20.0"), note=s.activity.title, signup=s, created_by=cadre
+            volunteer=s.volunteer, kind=PointsEntry.Kind.ACTIVITY, hours=s.hours, points=points[s.hours], note=s.activity.title, signup=s,
+            created_by_id=s.activity.created_by_id, created_at=clock.after(s.activity.ends_at, rng.uniform(0.2, 3)),
         )
         for s in signups
-    ]
-    PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
-    # A historical load: the entries carry the dates of the activities they pay for.
-    for entry in entries:
-        entry.created_at = entry.signup.activity.ends_at
-    PointsEntry.objects.bulk_update(entries, ["created_at"], batch_size=BATCH)
+    ]  # fmt: skip
+    with historic_times(PointsEntry._meta.get_field("created_at")):
+        PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
     return len(entries)

@@ -1,28 +1,38 @@
 """The demo seeder itself, on a database holding the small demo district instead of the test world."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
+from django.db.models import Min
+from django.utils import timezone
 
 from demo.seed import demo_seed
 from governance.models import Community, Membership, ResidentUnit, Street
 from governance.roles import Role
 from grids.models import Building, Grid
-from households.models import Household
-from resident_requests.lifecycle import TimelineAction
+from households.models import Household, Visit
+from resident_requests import calendar
+from resident_requests.lifecycle import ENDED, TimelineAction
 from resident_requests.models import ResidentRequest, TimelineEntry
+from resident_requests.services.deadlines import stage_deadline
 from tests.conftest import PASSWORD, seed_world
-from volunteers.models import Volunteer
+from volunteers.models import Activity, PointsEntry, Volunteer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.flushes_db]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_district(django_db_setup, django_db_blocker):
-    """The demo's accounts have the world's persona names: the world goes for this module and comes back after it."""
+    """The demo's accounts have the world's persona names: the world goes for this module and comes back after it.
+
+    Yields the moment the seed started: nothing the demo tells of happened after it.
+    """
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+        started = timezone.now()
         demo_seed(scale="small", password=PASSWORD, seed=1, log=lambda *_args: None)
-        yield
+        yield started
         call_command("flush", interactive=False, verbosity=0)
         seed_world()
 
@@ -76,3 +86,95 @@ def test_password_is_required_when_debug_is_off(settings):
 def test_the_demo_writes_only_timeline_actions_with_a_label():
     written = set(TimelineEntry.objects.values_list("action", flat=True).distinct())
     assert written and written <= set(TimelineAction.values)
+
+
+# What the sweep writes on its own; every other step is a person's.
+SWEEP_ACTIONS = {TimelineAction.REMIND, TimelineAction.ESCALATE, TimelineAction.SUPERVISE}
+
+
+def office_calendar() -> calendar.Calendar:
+    return calendar.calendar_for(timezone.localdate() - dt.timedelta(days=740), timezone.localdate() + dt.timedelta(days=10))
+
+
+def in_working_hours(moment: dt.datetime, cal: calendar.Calendar, *, opens=dt.time(8, 30), closes=dt.time(18, 0)) -> bool:
+    local = timezone.localtime(moment)
+    return cal.is_working_day(local.date()) and opens <= local.time() <= closes
+
+
+def test_request_timelines_tell_their_history_not_the_seed(demo_district):
+    assert not TimelineEntry.objects.filter(at__gte=demo_district).exists()
+    assert not ResidentRequest.objects.filter(created_at__gte=demo_district).exists()
+    assert not ResidentRequest.objects.filter(updated_at__gte=demo_district).exists()
+    # Two years of requests, not one afternoon's.
+    assert TimelineEntry.objects.aggregate(first=Min("at"))["first"] < demo_district - dt.timedelta(days=600)
+
+
+def test_each_step_is_by_the_person_who_took_it_in_office_hours():
+    cal = office_calendar()
+    requests = ResidentRequest.objects.prefetch_related("timeline")
+    assert requests.exists()
+    for request in requests:
+        for entry in request.timeline.all():
+            if entry.action in SWEEP_ACTIONS:
+                assert entry.actor_id is None
+            elif entry.action == TimelineAction.SUBMIT:
+                assert entry.actor_id == request.created_by_id
+            else:
+                assert entry.actor_id is not None, (request.pk, entry.action)
+                assert in_working_hours(entry.at, cal), (request.pk, entry.action, timezone.localtime(entry.at))
+            # The handler takes, starts and handles (an escalation since has left the request without one).
+            if request.handler_id and entry.action in (TimelineAction.TAKE, TimelineAction.START, TimelineAction.HANDLE):
+                assert entry.actor_id == request.handler_id
+    # Residents file from home at any hour; staff file what they found on their rounds or took on the office phone.
+    sources = set(ResidentRequest.objects.filter(created_by__isnull=False).values_list("source", flat=True))
+    assert sources == {ResidentRequest.Source.PATROL, ResidentRequest.Source.VISIT, ResidentRequest.Source.HOTLINE}
+    # Escalations come from the sweep, not from people giving up.
+    assert TimelineEntry.objects.filter(action=TimelineAction.ESCALATE).exists()
+
+
+def last_at(entries, action) -> dt.datetime | None:
+    return max((entry.at for entry in entries if entry.action == action), default=None)
+
+
+def test_request_time_fields_and_deadlines_agree_with_the_timeline():
+    for request in ResidentRequest.objects.select_related("category").prefetch_related("timeline"):
+        entries = list(request.timeline.all())
+        times = [entry.at for entry in entries]
+        assert times == sorted(times), request.pk
+        assert entries[0].action == TimelineAction.SUBMIT and entries[0].at == request.created_at
+        assert request.accepted_at == last_at(entries, TimelineAction.ACCEPT)
+        assert request.dispatched_at == last_at(entries, TimelineAction.DISPATCH)
+        assert request.handled_at == last_at(entries, TimelineAction.HANDLE)
+        assert request.answered_at == last_at(entries, TimelineAction.ANSWER)
+        moves = [entry for entry in entries if entry.action not in (TimelineAction.REMIND, TimelineAction.SUPERVISE)]
+        assert request.status == moves[-1].to_status and request.updated_at == moves[-1].at
+        assert request.closed_at == (moves[-1].at if request.status in ENDED else None)
+        if request.stage:
+            assert request.stage_started_at in times
+            assert request.stage_deadline == stage_deadline(request, request.stage, request.stage_started_at)
+        if request.handled_at and request.handled_on_time is not None:
+            assert request.handled_on_time == (request.handled_at <= request.handle_deadline)
+
+
+def test_visits_are_made_in_working_hours_on_working_days():
+    cal = office_calendar()
+    visits = list(Visit.objects.values_list("visited_at", "created_at"))
+    assert len(visits) > 1000
+    for visited_at, recorded_at in visits:
+        assert in_working_hours(visited_at, cal, opens=dt.time(8), closes=dt.time(18, 30)), timezone.localtime(visited_at)
+        assert visited_at <= recorded_at < visited_at + dt.timedelta(hours=1)
+
+
+def test_volunteer_activities_are_mostly_weekend_mornings_with_their_service_records():
+    starts = [timezone.localtime(moment) for moment in Activity.objects.values_list("starts_at", flat=True)]
+    weekend = [moment for moment in starts if moment.weekday() >= 5]
+    assert len(weekend) >= 0.8 * len(starts)
+    assert all(moment.hour < 12 for moment in weekend)
+    entries = PointsEntry.objects.filter(kind=PointsEntry.Kind.ACTIVITY).select_related("signup__activity")
+    assert entries.exists()
+    for entry in entries:
+        signup, activity = entry.signup, entry.signup.activity
+        assert signup.created_at < activity.signup_closes_at and activity.created_at < activity.starts_at
+        assert signup.checked_in_at <= activity.starts_at < activity.ends_at <= signup.checked_out_at
+        assert entry.hours == signup.hours == round((activity.ends_at - activity.starts_at) / dt.timedelta(hours=1), 2)
+        assert entry.points == entry.hours * 10 and activity.ends_at < entry.created_at
