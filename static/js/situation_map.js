@@ -73,6 +73,7 @@ document.addEventListener("DOMContentLoaded", function () {
         type: "scatter",
         coordinateSystem: "geo",
         symbolSize: 18,
+        itemStyle: { borderColor: "#495057", borderWidth: 1 },
         label: { show: true, fontSize: 10, formatter: function (item) { return item.data.number; } },
         data: buildings.map(function (feature, index) {
           return { id: feature.id, name: feature.properties.name, number: feature.properties.number, value: feature.geometry.coordinates.concat([values[index]]), properties: feature.properties };
@@ -114,8 +115,9 @@ document.addEventListener("DOMContentLoaded", function () {
         map: mapName,
         roam: true,
         scaleLimit: { min: 0.8, max: 80 },
-        top: 8,
-        bottom: 48,
+        // A centre and a size keep the map's proportions (four sides would stretch it); the scale sits below.
+        layoutCenter: ["50%", "46%"],
+        layoutSize: "90%",
         selectedMode: false,
         label: { show: !buildingsAreChildren, fontSize: 10, formatter: function (item) { return names[item.name] || ""; } },
         itemStyle: { areaColor: "#f1f3f5", borderColor: "#6c757d", borderWidth: 1 },
