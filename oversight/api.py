@@ -259,6 +259,7 @@ class SituationMapSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     child_level = serializers.CharField(help_text="The level of the features: streets, communities, grids or buildings.")
+    as_of = serializers.DateTimeField(help_text="When the figures were counted: district and street maps are at most five minutes old.")
     layers = serializers.ListField(child=serializers.ChoiceField(choices=LAYERS), help_text="The layers the caller may colour the map by.")
     outline = GeometrySerializer(allow_null=True, help_text="The node's own outline.")
     features = MapFeatureSerializer(many=True, help_text="One per child, with its figures.")

@@ -44,18 +44,20 @@ def coverage_for(user, level: str, pk: int) -> dict:
 
 
 def situation_map_for(user, level: str, pk) -> tuple[object, dict]:
-    """The people's-situation map of one node of the caller's figures, as they may read it; 404 outside their area."""
+    """The people's-situation map of one node of the caller's figures, as they may read it, with when it was counted
+    (`as_of`); 404 outside their area."""
     if level not in THROUGH_GRID:
         raise Http404
     node = governance_selectors.figures_node_get_for(user, level, pk)
     ancestry = node.ancestry()
+    figures, as_of = situation.map_for(node)
     data = situation.map_for_reader(
-        situation.map_figures(node),
+        figures,
         ancestry=ancestry,
         key_care_shown=scope_for(user, Capability.VIEW_LEDGER).contains(ancestry),
         sensitive=scope_for(user, Capability.VIEW_SENSITIVE),
     )
-    return node, data
+    return node, {**data, "as_of": as_of}
 
 
 def request_figures_for(user, *, start: dt.date, end: dt.date, level: str = "", pk: int | None = None) -> tuple[object, list[dict]]:

@@ -2,6 +2,7 @@
 masked for readers without sensitive data, and a constant number of queries whatever the size of the node."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from core.dates import day_start, quarter_start
 from governance.models import Membership
 from governance.roles import Capability
 from households.models import Household
+from oversight.situation import maps_refresh_all
 from resident_requests.lifecycle import OPEN, Status
 from resident_requests.models import ResidentRequest
 from tests import factories as f
@@ -16,6 +18,12 @@ from tests.households.test_visits_and_cards import grid_of
 from volunteers.models import HouseholdLink, ReviewStatus
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # District and street maps are cached for five minutes; each test counts its own world.
+    cache.clear()
 
 
 def map_of(api, username: str, level: str, pk: int) -> dict:
@@ -167,3 +175,16 @@ def test_the_map_takes_the_same_queries_for_a_small_and_a_larger_community(api, 
     with django_assert_num_queries(6):
         data = client.get(url).json()
     assert figures_of(data)[grid.pk]["households"] == 15 and figures_of(data)[grid.pk]["open"] == 5
+
+
+def test_the_district_map_counts_as_of_the_five_minute_job(api, user):
+    district = user("district").memberships.get().district
+    street = grid_of("grid1").street
+    before = figures_of(map_of(api, "district", "district", district.pk))[street.pk]["open"]
+    f.ResidentRequestFactory(grid=grid_of("grid1"))
+    assert figures_of(map_of(api, "district", "district", district.pk))[street.pk]["open"] == before
+    maps_refresh_all()
+    assert figures_of(map_of(api, "district", "district", district.pk))[street.pk]["open"] == before + 1
+    # A community's map is counted live.
+    community = figures_of(map_of(api, "community1", "community", grid_of("grid1").community_id))
+    assert community[grid_of("grid1").pk]["open"] == len([r for r in ResidentRequest.objects.filter(grid=grid_of("grid1")) if r.status in OPEN])
