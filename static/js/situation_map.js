@@ -64,12 +64,47 @@ document.addEventListener("DOMContentLoaded", function () {
     };
   }
 
-  function option(layer) {
-    var series = [];
+  function bbox(geometries) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    (function walk(value) {
+      if (typeof value[0] === "number") {
+        box = [Math.min(box[0], value[0]), Math.min(box[1], value[1]), Math.max(box[2], value[0]), Math.max(box[3], value[1])];
+      } else value.forEach(walk);
+    })(geometries.map(function (geometry) { return geometry.coordinates; }));
+    return box;
+  }
+
+  function centre(geometry) {
+    var box = bbox([geometry]);
+    return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+  }
+
+  // The whole map as large as the box allows, proportions kept, with room for the colour scale below it.
+  var bounds = bbox(areas.map(function (feature) { return feature.geometry; }));
+  var SCALE_ROOM = 56;
+  function layout() {
+    // ECharts draws a degree of longitude 0.75 as wide as one of latitude (its aspectScale), near enough for China.
+    var aspect = ((bounds[2] - bounds[0]) * 0.75) / Math.max(bounds[3] - bounds[1], 1e-9);
+    var width = box.clientWidth * 0.94;
+    var height = (box.clientHeight - SCALE_ROOM) * 0.94;
+    var size = aspect > 1 ? Math.min(width, height * aspect) : Math.min(height, width / aspect);
+    return { layoutCenter: [box.clientWidth / 2, (box.clientHeight - SCALE_ROOM) / 2 + 4], layoutSize: size };
+  }
+
+  var regions = data.features.filter(function (feature) { return feature.geometry && feature.geometry.type !== "Point"; });
+  var LIMITS = { min: 0.8, max: 80 };
+  // Above the community the building points crowd the areas out: they show once zoomed in enough to tell them apart.
+  var POINTS_FROM = { district: 6, street: 3 }[data.level] || 0;
+  var zoom = 1;
+
+  // What a layer changes: the colours and the coloured series (regions, or the buildings under a grid).
+  function layerParts(layer) {
     var values;
+    var series;
     if (buildingsAreChildren) {
       values = buildings.map(function (feature) { return value(feature.properties, layer); });
-      series.push({
+      series = {
+        id: "layer",
         type: "scatter",
         coordinateSystem: "geo",
         symbolSize: 18,
@@ -78,27 +113,49 @@ document.addEventListener("DOMContentLoaded", function () {
         data: buildings.map(function (feature, index) {
           return { id: feature.id, name: feature.properties.name, number: feature.properties.number, value: feature.geometry.coordinates.concat([values[index]]), properties: feature.properties };
         }),
-      });
+      };
     } else {
-      var regions = data.features.filter(function (feature) { return feature.geometry; });
       values = regions.map(function (feature) { return value(feature.properties, layer); });
-      series.push({
+      series = {
+        id: "layer",
         type: "map",
         geoIndex: 0,
         data: regions.map(function (feature, index) { return { name: String(feature.id), value: values[index], properties: feature.properties }; }),
+      };
+    }
+    return { visualMap: visualMap(layer, values), series: [series] };
+  }
+
+  function pointsState() {
+    var shown = zoom >= POINTS_FROM;
+    return { id: "points", silent: !shown, itemStyle: { color: "#343a40", opacity: shown ? 0.7 : 0 } };
+  }
+
+  function option() {
+    var parts = layerParts(config.layer);
+    var series = parts.series;
+    if (data.points && data.points.rows.length) {
+      var named = data.points.columns.indexOf("name");
+      series.push(Object.assign(pointsState(), {
+        type: "scatter",
+        coordinateSystem: "geo",
+        symbolSize: data.level === "community" ? 8 : 4,
+        large: data.points.rows.length > 2000,
+        tooltip: { show: named >= 0 },
+        data: data.points.rows.map(function (row) { return { id: row[0], name: named >= 0 ? row[named] : "", value: [row[1], row[2]] }; }),
+      }));
+    }
+    if (!buildingsAreChildren) {
+      series.push({
+        id: "labels",
+        type: "scatter",
+        coordinateSystem: "geo",
+        silent: true,
+        symbolSize: 0,
+        label: { show: true, formatter: "{b}", fontSize: 11, width: 44, overflow: "break", color: "#212529", textBorderColor: "#fff", textBorderWidth: 2 },
+        labelLayout: { hideOverlap: true },
+        data: regions.map(function (feature) { return { name: feature.properties.name, value: centre(feature.geometry) }; }),
       });
-      if (data.points && data.points.rows.length) {
-        var named = data.points.columns.indexOf("name");
-        series.push({
-          type: "scatter",
-          coordinateSystem: "geo",
-          symbolSize: data.level === "community" ? 8 : 3,
-          large: data.points.rows.length > 2000,
-          itemStyle: { color: "#343a40", opacity: 0.7 },
-          tooltip: { show: named >= 0 },
-          data: data.points.rows.map(function (row) { return { id: row[0], name: named >= 0 ? row[named] : "", value: [row[1], row[2]] }; }),
-        });
-      }
     }
     return {
       tooltip: {
@@ -107,27 +164,39 @@ document.addEventListener("DOMContentLoaded", function () {
           var properties = item.data && item.data.properties;
           var name = properties ? properties.name : item.name;
           if (!properties) return name;
-          return name + "<br>" + config.labels[layer] + ": " + shown(properties, layer);
+          return name + "<br>" + config.labels[config.layer] + ": " + shown(properties, config.layer);
         },
       },
-      visualMap: visualMap(layer, values),
+      visualMap: parts.visualMap,
       geo: {
         map: mapName,
         roam: true,
-        scaleLimit: { min: 0.8, max: 80 },
-        // A centre and a size keep the map's proportions (four sides would stretch it); the scale sits below.
-        layoutCenter: ["50%", "46%"],
-        layoutSize: "90%",
+        zoom: zoom,
+        scaleLimit: LIMITS,
+        // A centre and a size keep the map's proportions (four sides would stretch it).
+        layoutCenter: layout().layoutCenter,
+        layoutSize: layout().layoutSize,
         selectedMode: false,
-        label: { show: !buildingsAreChildren, fontSize: 10, formatter: function (item) { return names[item.name] || ""; } },
+        label: { show: false },
         itemStyle: { areaColor: "#f1f3f5", borderColor: "#6c757d", borderWidth: 1 },
-        emphasis: { label: { show: true }, itemStyle: { borderColor: "#212529", borderWidth: 2 } },
+        emphasis: { label: { show: false }, itemStyle: { borderColor: "#212529", borderWidth: 2 } },
       },
       series: series,
     };
   }
 
-  chart.setOption(option(config.layer));
+  // The zoom is followed here rather than read back from the chart, which would copy every point each time.
+  function zoomTo(value, apply) {
+    var pointsBefore = zoom >= POINTS_FROM;
+    zoom = Math.min(LIMITS.max, Math.max(LIMITS.min, value));
+    if (apply) chart.setOption({ geo: { zoom: zoom } });
+    if (pointsBefore !== zoom >= POINTS_FROM) chart.setOption({ series: [pointsState()] });
+  }
+
+  chart.setOption(option());
+  chart.on("georoam", function (event) {
+    if (event.zoom) zoomTo(zoom * event.zoom, false);
+  });
   chart.on("click", function (item) {
     if (item.seriesType === "scatter" && item.data && item.data.id) {
       go(link(buildingsAreChildren ? config.links.child : config.links.building, item.data.id));
@@ -141,11 +210,11 @@ document.addEventListener("DOMContentLoaded", function () {
     button.addEventListener("click", function () {
       var how = button.getAttribute("data-zoom");
       if (how === "reset") {
-        chart.setOption(option(config.layer), true);
-        return;
+        zoom = 1;
+        chart.setOption(option(), true);
+      } else {
+        zoomTo(how === "in" ? zoom * 1.6 : zoom / 1.6, true);
       }
-      var zoom = chart.getOption().geo[0].zoom || 1;
-      chart.setOption({ geo: { zoom: how === "in" ? zoom * 1.6 : zoom / 1.6 } });
     });
   });
 
@@ -154,9 +223,7 @@ document.addEventListener("DOMContentLoaded", function () {
     button.addEventListener("click", function (event) {
       event.preventDefault();
       config.layer = button.getAttribute("data-layer");
-      var view = chart.getOption().geo[0];
-      chart.setOption(option(config.layer), true);
-      chart.setOption({ geo: { zoom: view.zoom, center: view.center } });
+      chart.setOption(layerParts(config.layer));
       document.querySelectorAll("a[data-layer]").forEach(function (other) {
         var active = other === button;
         other.classList.toggle("btn-party", active);
@@ -170,5 +237,8 @@ document.addEventListener("DOMContentLoaded", function () {
       history.replaceState(null, "", "?layer=" + config.layer);
     });
   });
-  window.addEventListener("resize", function () { chart.resize(); });
+  window.addEventListener("resize", function () {
+    chart.resize();
+    chart.setOption({ geo: layout() });
+  });
 });

@@ -32,14 +32,14 @@ def test_on_a_phone_the_map_drills_from_the_community_to_a_grid_and_a_building(p
     grid = User.objects.get(username="grid2").memberships.get().grid
     log_in(phone, "community1")
     phone.goto(phone.base_url + reverse("situation-map", args=["community", grid.community_id]))
-    phone.locator("#situation-map canvas").wait_for()
+    phone.locator("#situation-map canvas").first.wait_for()
     assert no_horizontal_scroll(phone)
     shoot(phone, "situation-map-community-360")
     phone.get_by_role("link", name="超期诉求").click()
     assert phone.url.endswith("?layer=overdue")
     tap(phone, *open_ground(grid))
     phone.wait_for_url(f"**/map/grid/{grid.pk}/?layer=overdue")
-    phone.locator("#situation-map canvas").wait_for()
+    phone.locator("#situation-map canvas").first.wait_for()
     assert phone.get_by_role("link", name="超期诉求").get_attribute("aria-current") == "true"
     shoot(phone, "situation-map-grid-360")
     building = grid.buildings.order_by("number").first()
