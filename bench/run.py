@@ -128,6 +128,8 @@ def main() -> int:
         ("visits due (grid1)", grid_worker, "/visits/due/"),
         ("coverage of community1", community, f"/coverage/community/{ids['community1'].community_id}/"),
         ("situation map of community1", community, f"/map/community/{ids['community1'].community_id}/"),
+        ("situation map GeoJSON (district, 10k points)", district, f"/api/map/district/{ids['district'].district_id}/"),
+        ("situation map page (district)", district, f"/map/district/{ids['district'].district_id}/"),
         ("request queue (grid1)", grid_worker, "/requests/"),
         ("dispatch board (community1)", community, "/requests/board/"),
         ("overdue requests (district)", district, "/requests/overdue/"),

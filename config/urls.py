@@ -55,6 +55,7 @@ api_views = [
     re_path(rf"^api/dashboards/{NODE}/$", oversight_api.dashboard, name="api-dashboard"),
     re_path(rf"^api/dashboards/{NODE}/export/$", oversight_api.dashboard_export, name="api-dashboard-export"),
     re_path(rf"^api/coverage/{NODE}/$", oversight_api.coverage, name="api-coverage"),
+    re_path(rf"^api/map/{NODE}/$", oversight_api.situation_map, name="api-map"),
     path("api/request-figures/", oversight_api.request_figures, name="api-request-figures"),
     path("api/assessment/", oversight_api.assessment, name="api-assessment"),
     path("api/today/", workbench_api.today, name="api-today"),

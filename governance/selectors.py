@@ -56,6 +56,20 @@ def child_list_for(user, node):
     return model.objects.visible_to(user).filter(**{model.PARENT_FIELD: node}).annotate(**CHILD_COUNTS[child_level]).order_by(*model._meta.ordering)
 
 
+def ancestor_list_for(user, node, capability: str | None = None) -> list[tuple[str, object]]:
+    """The node and its ancestors, top down, that the user may see (with `capability`); nodes above their scope are left out.
+
+    The ancestors come from the node's select_related columns (node_list_for), so this makes no query.
+    """
+    chain = []
+    current = node
+    while current is not None:
+        chain.append(current)
+        current = getattr(current, current.PARENT_FIELD) if current.PARENT_FIELD else None
+    scope = scope_for(user, capability)
+    return [(item.LEVEL, item) for item in reversed(chain) if scope.contains(item.ancestry())]
+
+
 def top_nodes_for(user, capability: str | None = None):
     """Where the hierarchy browser (or a page needing `capability`) starts: the highest nodes the user holds a role at."""
     scope = scope_for(user, capability)

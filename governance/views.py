@@ -54,26 +54,13 @@ def org_node(request, level, pk):
         "page": page,
         "child_level": selectors.CHILD_LEVEL.get(level),
         "grantable": grantable_roles(request.user, node.ancestry(), level),
-        "breadcrumbs": _breadcrumbs(request.user, node),
+        "breadcrumbs": selectors.ancestor_list_for(request.user, node),
     }
     if level == Level.COMMUNITY:
         context["resident_units"] = selectors.resident_unit_list_for(request.user).filter(community=node)[:50]
     if level == Level.BUILDING:
         context["central_households"] = selectors.central_household_list_for(request.user).filter(building=node)
     return render(request, "governance/org_node.html", context)
-
-
-def _breadcrumbs(user, node) -> list[tuple[str, object]]:
-    """Ancestors the user may see, from the top down (nodes above the user's scope are left out)."""
-    chain = []
-    current = node
-    while current is not None:
-        chain.append(current)
-        parent_field = current.PARENT_FIELD
-        current = getattr(current, parent_field) if parent_field else None
-    chain.reverse()
-    scope = selectors.scope_for(user)
-    return [(item.LEVEL, item) for item in chain if scope.contains(item.ancestry())]
 
 
 def _node_for_people(request, level, pk):

@@ -17,8 +17,8 @@ from governance.selectors import node_list_for
 from grids import selectors, services
 from grids.forms import PatrolEndForm, PatrolStartForm
 from grids.models import Patrol
-from grids.places import OutsideDistrict, place_locate
-from grids.selectors import PLACE_PARENT, place_list_for
+from grids.places import OutsideDistrict, place_feature, place_locate
+from grids.selectors import place_list_for
 
 
 class PatrolSerializer(serializers.ModelSerializer):
@@ -164,18 +164,6 @@ class FeatureCollectionSerializer(serializers.Serializer):
     features = FeatureSerializer(many=True)
 
 
-def _feature(level: str, node) -> dict:
-    if level == Level.BUILDING:
-        geometry = {"type": "Point", "coordinates": [node.lon, node.lat]}
-        properties = {"level": level, "name": node.name, "number": node.number, "address": node.address, "grid": node.grid.pk, "grid_code": node.grid.code}
-    else:
-        geometry = node.geometry
-        properties = {"level": level, "name": node.name, "code": node.code, "derived": node.geometry_derived}
-        if level in PLACE_PARENT:
-            properties["parent"] = getattr(node, PLACE_PARENT[level])
-    return {"type": "Feature", "id": node.pk, "geometry": geometry, "properties": properties}
-
-
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not logged in (no session or token).")
 
 
@@ -214,7 +202,7 @@ class PlaceListView(APIView):
                 "count": paginator.page.paginator.count,
                 "next": paginator.get_next_link(),
                 "previous": paginator.get_previous_link(),
-                "features": [_feature(level, node) for node in page],
+                "features": [place_feature(level, node) for node in page],
             },
         )
 

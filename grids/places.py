@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 
 from governance.models import Community, District, Street
+from governance.roles import Level
 from grids.models import Building, Grid
 
 # Mean Earth radius (IUGG): the haversine distance is within 0.5% of the ellipsoidal one, plenty inside a grid.
@@ -26,6 +27,8 @@ EARTH_RADIUS_M = 6_371_008.8
 MAX_VERTICES = 20_000
 OUTLINE_TYPES = ("Polygon", "MultiPolygon")
 BBOX_FIELDS = ["geometry", "geometry_derived", "min_lon", "min_lat", "max_lon", "max_lat"]
+# The parent column each level's features name (the columns a feature needs; outlines are the heavy part).
+PLACE_PARENT = {Level.STREET: "district_id", Level.COMMUNITY: "street_id", Level.GRID: "community_id"}
 
 
 class OutsideDistrict(ValidationError):
@@ -144,6 +147,19 @@ def _lists(value):
 
 def _covering_grid(grids, point):
     return next((grid for grid in grids if shape(grid.geometry).covers(point)), None)
+
+
+def place_feature(level: str, node) -> dict:
+    """A GeoJSON Feature of a node: a building's point or an area's outline (null geometry when it has none yet)."""
+    if level == Level.BUILDING:
+        geometry = None if node.lon is None else {"type": "Point", "coordinates": [node.lon, node.lat]}
+        properties = {"level": level, "name": node.name, "number": node.number, "address": node.address, "grid": node.grid.pk, "grid_code": node.grid.code}
+    else:
+        geometry = node.geometry
+        properties = {"level": level, "name": node.name, "code": node.code, "derived": node.geometry_derived}
+        if level in PLACE_PARENT:
+            properties["parent"] = getattr(node, PLACE_PARENT[level])
+    return {"type": "Feature", "id": node.pk, "geometry": geometry, "properties": properties}
 
 
 def place_locate(*, lon: float, lat: float, gcj02: bool = False, user=None) -> PlaceMatch:

@@ -2,6 +2,7 @@ from governance.models import Community, District, Street
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Building, Grid, Patrol
+from grids.places import PLACE_PARENT
 
 
 def worker_grid_list_for(user):
@@ -21,8 +22,6 @@ def patrol_get_for(user, pk):
 
 
 PLACE_MODELS = {Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid, Level.BUILDING: Building}
-# The parent column each level's features name, and the columns a feature needs (outlines are the heavy part).
-PLACE_PARENT = {Level.STREET: "district_id", Level.COMMUNITY: "street_id", Level.GRID: "community_id"}
 
 
 def place_list_for(user, level: str, *, within: dict[str, int] | None = None):

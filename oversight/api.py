@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action, api_view, renderer_classes
 from rest_framework.renderers import JSONRenderer
@@ -19,10 +19,12 @@ from core.files import file_response
 from core.params import query_date, query_date_range, query_period, query_year
 from governance import selectors as governance_selectors
 from governance.roles import Level
+from grids.api import FeaturePropertiesSerializer, FeatureSerializer, GeometrySerializer
 from oversight import dashboards
 from oversight.dashboards import THROUGH_GRID
 from oversight.models import Indicator, MonthlyReport
-from oversight.selectors import assessment_for, coverage_for, monthly_report_get_for, monthly_report_list_for, request_figures_for
+from oversight.selectors import assessment_for, coverage_for, monthly_report_get_for, monthly_report_list_for, request_figures_for, situation_map_for
+from oversight.situation import LAYERS, MASKED
 
 FIGURE_LEVELS = [Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
 NODE_PARAMETERS = [
@@ -219,6 +221,60 @@ class CoverageSerializer(serializers.Serializer):
 def coverage(request, level, pk):
     """Household coverage of a node ("一户不落"), with a row per child: the coverage page's figures."""
     return Response(CoverageSerializer(coverage_for(request.user, level, int(pk))).data)
+
+
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": [MASKED]}]})
+class KeyCareField(serializers.Field):
+    """A count, or "<3" where a count of 1 or 2 is masked."""
+
+    def to_representation(self, value):
+        return value
+
+
+class MapFeaturePropertiesSerializer(FeaturePropertiesSerializer):
+    households = serializers.IntegerField(help_text="Active households.")
+    key_care = KeyCareField(
+        required=False, help_text='Active key-care households; "<3" for 1 or 2 where the caller may not see sensitive data; absent without the ledger.'
+    )
+    open = serializers.IntegerField(help_text="Open requests.")
+    overdue = serializers.IntegerField(help_text="Open requests past their stage deadline (long-term ones excepted).")
+    coverage = serializers.FloatField(allow_null=True, help_text="Percent of active households visited since the quarter began; null without households.")
+    linked = serializers.IntegerField(help_text="Active households linked to a confirmed volunteer (1+10).")
+
+
+class MapFeatureSerializer(FeatureSerializer):
+    geometry = GeometrySerializer(allow_null=True, help_text="The child's outline (a building's point under a grid); null while it has none.")
+    properties = MapFeaturePropertiesSerializer()
+
+
+class MapPointsSerializer(serializers.Serializer):
+    columns = serializers.ListField(
+        child=serializers.CharField(), help_text="What each row holds: id, lon, lat (WGS84, six decimals) and, in a community, name."
+    )
+    rows = serializers.ListField(child=serializers.ListField(child=serializers.JSONField()), help_text="One row per building with a point.")
+
+
+class SituationMapSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    level = serializers.CharField()
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    child_level = serializers.CharField(help_text="The level of the features: streets, communities, grids or buildings.")
+    as_of = serializers.DateTimeField(help_text="When the figures were counted: district and street maps are at most five minutes old.")
+    layers = serializers.ListField(child=serializers.ChoiceField(choices=LAYERS), help_text="The layers the caller may colour the map by.")
+    outline = GeometrySerializer(allow_null=True, help_text="The node's own outline.")
+    features = MapFeatureSerializer(many=True, help_text="One per child, with its figures.")
+    points = MapPointsSerializer(
+        allow_null=True, help_text="Above the grid: the buildings with a point, to tap; null under a grid, whose features are its buildings."
+    )
+
+
+@extend_schema(parameters=NODE_PARAMETERS, responses={200: SituationMapSerializer, **errors(404)})
+@api_view(["GET"])
+def situation_map(request, level, pk):
+    """The people's-situation map (民情地图) of a node as GeoJSON: its children with their layer figures, and building points."""
+    # Built as the page builds it and answered as it is: thousands of point rows need no field-by-field serializing.
+    return Response(situation_map_for(request.user, level, int(pk))[1])
 
 
 class RequestFiguresSerializer(serializers.Serializer):

@@ -143,18 +143,23 @@ def _key(node, start: dt.date, end: dt.date) -> str:
     return f"dashboard:v3:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
 
 
-def dashboard_for(node, start: dt.date, end: dt.date) -> tuple[dict, dt.datetime]:
-    """Cached figures when at most five minutes old, otherwise computed now (and cached)."""
-    cached = cache.get(_key(node, start, end))
+def cached_figures(key: str, figures, *, refresh: bool = False) -> tuple[dict, dt.datetime]:
+    """The figures cached under `key` when at most five minutes old, otherwise `figures()` now (and cached); always
+    computed anew with `refresh`, as the 5-minute job does."""
+    cached = None if refresh else cache.get(key)
     if cached is not None and (timezone.now() - cached["as_of"]).total_seconds() <= FRESH_SECONDS:
         return cached["data"], cached["as_of"]
-    return dashboard_refresh(node=node, start=start, end=end)
+    data, as_of = figures(), timezone.now()
+    cache.set(key, {"data": data, "as_of": as_of}, CACHE_SECONDS)
+    return data, as_of
+
+
+def dashboard_for(node, start: dt.date, end: dt.date) -> tuple[dict, dt.datetime]:
+    return cached_figures(_key(node, start, end), lambda: compute(node, start, end))
 
 
 def dashboard_refresh(*, node, start: dt.date, end: dt.date) -> tuple[dict, dt.datetime]:
-    data, as_of = compute(node, start, end), timezone.now()
-    cache.set(_key(node, start, end), {"data": data, "as_of": as_of}, CACHE_SECONDS)
-    return data, as_of
+    return cached_figures(_key(node, start, end), lambda: compute(node, start, end), refresh=True)
 
 
 def dashboards_refresh_all(*, today: dt.date | None = None) -> int:

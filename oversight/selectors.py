@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from core.dates import days_window
 from governance import selectors as governance_selectors
@@ -12,7 +13,7 @@ from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Grid
 from households import selectors as ledger
-from oversight import assessment
+from oversight import assessment, situation
 from oversight.dashboards import THROUGH_GRID
 from oversight.figures import request_figures
 from oversight.models import MonthlyReport
@@ -40,6 +41,23 @@ def coverage_for(user, level: str, pk: int) -> dict:
         "rows": [{**row, "name": row[label], "id": row[key]} for row in ledger.coverage_by(households, key, label)],
         "child_level": COVERAGE_CHILD_LEVEL[key],
     }
+
+
+def situation_map_for(user, level: str, pk) -> tuple[object, dict]:
+    """The people's-situation map of one node of the caller's figures, as they may read it, with when it was counted
+    (`as_of`); 404 outside their area."""
+    if level not in THROUGH_GRID:
+        raise Http404
+    node = governance_selectors.figures_node_get_for(user, level, pk)
+    ancestry = node.ancestry()
+    figures, as_of = situation.map_for(node)
+    data = situation.map_for_reader(
+        figures,
+        ancestry=ancestry,
+        key_care_shown=scope_for(user, Capability.VIEW_LEDGER).contains(ancestry),
+        sensitive=scope_for(user, Capability.VIEW_SENSITIVE),
+    )
+    return node, {**data, "as_of": as_of}
 
 
 def request_figures_for(user, *, start: dt.date, end: dt.date, level: str = "", pk: int | None = None) -> tuple[object, list[dict]]:

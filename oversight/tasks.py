@@ -2,12 +2,14 @@ from celery import shared_task
 
 from oversight.dashboards import dashboards_refresh_all
 from oversight.reports import monthly_reports_generate
+from oversight.situation import maps_refresh_all
 
 
 @shared_task(ignore_result=True)
 def dashboards_refresh():
-    """Every 5 minutes: recompute the cached dashboard figures (also `manage.py refresh_dashboards`)."""
+    """Every 5 minutes: recompute the cached dashboard figures and district and street maps (also `manage.py refresh_dashboards`)."""
     dashboards_refresh_all()
+    maps_refresh_all()
 
 
 @shared_task(ignore_result=True)

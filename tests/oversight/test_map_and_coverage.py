@@ -1,4 +1,4 @@
-"""Household coverage per node and the people's-situation map, coloured by key-care households or open requests."""
+"""Household coverage per node, and the pages of coverage and of the people's-situation map keeping their queries constant."""
 
 import datetime as dt
 
@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from households import services
 from households.models import Household
-from resident_requests.services.intake import request_submit
 from tests.households.test_visits_and_cards import assert_queries_constant_as_households_grow, grid_of
 
 pytestmark = pytest.mark.django_db
@@ -61,31 +60,6 @@ def test_community2_gets_404_for_community1(login, user, name):
     assert login("community2").get(reverse(name, args=["community", community.pk])).status_code == 404
 
 
-def test_map_colours_buildings_by_key_care_households(login, user):
-    grid = grid_of("grid1")
-    building = grid.buildings.order_by("number").first()
-    Household.objects.filter(building=building).update(key_care=True)
-    response = login("grid1").get(reverse("situation-map", args=["grid", grid.pk]))
-    tiles = {b.pk: bucket for group in response.context["grids"] for b, bucket in group["buildings"]}
-    assert tiles[building.pk] == "many"
-    others = Household.objects.filter(grid=grid, status="active", key_care=True).exclude(building=building)
-    for other in grid.buildings.exclude(pk=building.pk):
-        expected = others.filter(building=other).count()
-        assert tiles[other.pk] == ("none" if expected == 0 else "few" if expected <= 2 else "many")
-
-
-def test_the_map_colours_buildings_by_open_requests_too(login):
-    from resident_requests.models import Category
-
-    grid = grid_of("grid1")
-    building = grid.buildings.order_by("number").last()
-    for index in range(3):
-        request_submit(source="hotline", category=Category.objects.get(code="other"), description=f"第{index}件待办事项", grid=grid, building=building)
-    response = login("grid1").get(reverse("situation-map", args=["grid", grid.pk]) + "?by=requests")
-    tiles = {b.pk: (bucket, b.open_count) for group in response.context["grids"] for b, bucket in group["buildings"]}
-    assert tiles[building.pk][0] == "many" and tiles[building.pk][1] >= 3
-
-
 def test_map_and_coverage_keep_a_constant_number_of_queries(login, user):
     grid = grid_of("grid1")
     community = grid.community
@@ -93,5 +67,6 @@ def test_map_and_coverage_keep_a_constant_number_of_queries(login, user):
     urls = [
         reverse("coverage", args=["community", community.pk]),
         reverse("situation-map", args=["community", community.pk]),
+        reverse("situation-map", args=["grid", grid.pk]),
     ]
     assert_queries_constant_as_households_grow(client, user("community1"), grid.buildings.first(), urls)

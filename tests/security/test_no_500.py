@@ -141,6 +141,7 @@ def in_scope_ids() -> dict:
         "api-dashboard": node,
         "api-dashboard-export": node,
         "api-coverage": node,
+        "api-map": node,
         "household-edit": {"pk": household.pk},
         "household-archive": {"pk": household.pk},
         "resident-create": {"pk": household.pk},
