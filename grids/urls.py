@@ -5,4 +5,5 @@ from grids import views
 urlpatterns = [
     path("today/patrol/start/", views.patrol_start, name="patrol-start"),
     path("today/patrol/<int:pk>/end/", views.patrol_end, name="patrol-end"),
+    path("today/patrol/<int:pk>/track/", views.patrol_track, name="patrol-track"),
 ]
