@@ -25,6 +25,8 @@ document.addEventListener("DOMContentLoaded", () => {
     data: Object.entries(data.points).map(([which, point]) => ({ name: box.dataset[which], value: point, itemStyle: { color: which === "start" ? "#198754" : "#0d6efd" } })),
   });
   echarts.init(box).setOption({
+    // Drawn at once: a phone on patrol has no time to spare for the animation.
+    animation: false,
     geo: { map: "patrol-grid", roam: true, itemStyle: { areaColor: "#fdf2e9", borderColor: "#b03a2e" }, label: { show: false }, emphasis: { disabled: true } },
     series,
   });

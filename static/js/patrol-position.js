@@ -9,9 +9,12 @@
       if (form.dataset.located) return;
       event.preventDefault();
       const send = () => {
+        if (form.dataset.located) return;
         form.dataset.located = "1";
         form.requestSubmit();
       };
+      // The browser's timeout does not count the consent prompt: an unanswered prompt must not hold the form.
+      setTimeout(send, 12000);
       navigator.geolocation.getCurrentPosition(
         ({ coords }) => {
           form.elements.lon.value = coords.longitude.toFixed(6);
