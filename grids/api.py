@@ -41,7 +41,7 @@ class PatrolDetailSerializer(PatrolSerializer):
 
 @extend_schema_field(OpenApiTypes.DOUBLE)
 class DegreesField(serializers.Field):
-    """Decimal degrees written plainly (114.52, -33.9): no exponent, NaN, infinity or non-ASCII digits."""
+    """Decimal degrees as text written plainly (114.52, -33.9: no exponent, NaN or non-ASCII digits) or as a finite JSON number."""
 
     def __init__(self, *, limit: int, **kwargs):
         self.limit = limit
