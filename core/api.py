@@ -57,6 +57,9 @@ def _input_field(field: django_forms.Field) -> serializers.Field:
         return serializers.DateField(**common)
     if isinstance(field, django_forms.DecimalField):
         return serializers.DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places, **common)
+    # FloatField is an IntegerField subclass in Django, so it is read first.
+    if isinstance(field, django_forms.FloatField):
+        return serializers.FloatField(min_value=field.min_value, max_value=field.max_value, **common)
     if isinstance(field, django_forms.IntegerField):
         return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value, **common)
     if isinstance(field, django_forms.FileField):

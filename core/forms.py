@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.params import degrees
 
 
 def form_cleaned(form) -> dict:
@@ -35,3 +38,19 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
             if not _is_id(item):
                 raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item})
         return super().clean(value)
+
+
+class DegreesField(forms.FloatField):
+    """A longitude (limit 180) or latitude (limit 90) as core.params.degrees reads it: plain decimal text or a finite JSON number."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
+        super().__init__(min_value=-limit, max_value=limit, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = degrees(value, limit=self.limit)
+        if number is None:
+            raise ValidationError(_("Enter decimal degrees from -%(limit)d to %(limit)d, e.g. 114.52.") % {"limit": self.limit}, code="invalid")
+        return number

@@ -7,6 +7,7 @@ LAST_YEAR, so the day after the last date and its conversion to UTC always exist
 """
 
 import datetime as dt
+import math
 import re
 
 from django.core.exceptions import BadRequest, ValidationError
@@ -80,14 +81,18 @@ def parse_w3c_datetime(value: str) -> dt.datetime | None:
     return (moment if timezone.is_aware(moment) else timezone.make_aware(moment)).astimezone(dt.UTC)
 
 
-def degrees(value: str, *, limit: int) -> float | None:
-    """A longitude (limit 180) or latitude (limit 90) in decimal degrees, or None when the text is not one.
+def degrees(value: str | float, *, limit: int) -> float | None:
+    """A longitude (limit 180) or latitude (limit 90) in decimal degrees, or None when the value is not one.
 
-    ASCII digits and one optional point only: float() would also take "nan", "1e2", "１１４" and other scripts' digits.
+    Text has ASCII digits and one optional point only: float() would also take "nan", "1e2", "１１４" and other scripts'
+    digits. A number (from JSON) must be finite; a boolean is not a number here.
     """
-    if not isinstance(value, str) or not re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{1,15})?", value):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value) if math.isfinite(value) else math.nan
+    elif isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{1,15})?", value):
+        number = float(value)
+    else:
         return None
-    number = float(value)
     return number if -limit <= number <= limit else None
 
 

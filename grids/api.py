@@ -1,4 +1,4 @@
-"""Grids over HTTP: patrols (the today page's actions), GeoJSON of what the caller's area covers, and which grid and building a point falls in."""
+"""Grids over HTTP: patrols (the today page's actions, with positions and track), GeoJSON of what the caller's area covers, and which grid and building a point falls in."""
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -11,11 +11,11 @@ from rest_framework.views import APIView
 
 from config.api import Pagination
 from core.api import ErrorSerializer, errors, form_input, form_valid, request_body
-from core.params import degrees
+from core.params import degrees, parse_w3c_datetime
 from governance.roles import LEVEL_DEPTH, Level
 from governance.selectors import node_list_for
 from grids import selectors, services
-from grids.forms import PatrolEndForm, PatrolStartForm
+from grids.forms import PatrolEndForm, PatrolStartForm, position_of
 from grids.models import Patrol
 from grids.places import OutsideDistrict, place_feature, place_locate
 from grids.selectors import place_list_for
@@ -27,49 +27,21 @@ class PatrolSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Patrol
-        fields = ["id", "grid", "grid_name", "worker", "worker_name", "started_at", "ended_at", "notes"]
+        fields = ["id", "grid", "grid_name", "worker", "worker_name", "started_at", "ended_at", "notes", "start_lon", "start_lat", "end_lon", "end_lat"]
 
 
-class PatrolFilter(django_filters.FilterSet):
-    under_way = django_filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull", label="Only patrols not ended yet (true) or only ended ones (false).")
+class PatrolDetailSerializer(PatrolSerializer):
+    track = serializers.ListField(
+        child=serializers.ListField(), read_only=True, help_text="[[time (ISO 8601, UTC), longitude, latitude], …] (WGS84), at most one point a minute."
+    )
 
-    class Meta:
-        model = Patrol
-        fields = {"grid": ["exact"], "worker": ["exact"], "started_at": ["gte", "lte"]}
-
-
-@extend_schema_view(list=extend_schema(responses={200: PatrolSerializer(many=True), **errors(400)}))
-class PatrolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Daily patrols (每日巡查) of the grids whose figures the caller sees; the grid worker starts and ends their own."""
-
-    serializer_class = PatrolSerializer
-    filterset_class = PatrolFilter
-
-    def get_queryset(self):
-        return selectors.patrol_list_for(self.request.user)
-
-    @extend_schema(request=form_input(PatrolStartForm), responses={201: PatrolSerializer, **errors(400, 403)})
-    def create(self, request):
-        """Start a patrol of one of the caller's grids; one patrol at a time (400 while another is under way)."""
-        data = form_valid(PatrolStartForm(request_body(request), user=request.user))
-        patrol = services.patrol_start(actor=request.user, grid=data["grid"])
-        return Response(PatrolSerializer(selectors.patrol_list_for(request.user).get(pk=patrol.pk)).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=form_input(PatrolEndForm), responses={200: PatrolSerializer, **errors(400, 403, 404)})
-    @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
-        """End the patrol with what was seen; only who started it ends it (403), and only once (400)."""
-        patrol = selectors.patrol_get_for(request.user, pk)
-        data = form_valid(PatrolEndForm(request_body(request)))
-        return Response(PatrolSerializer(services.patrol_end(actor=request.user, patrol=patrol, notes=data["notes"])).data)
-
-
-WITHIN_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID)
+    class Meta(PatrolSerializer.Meta):
+        fields = [*PatrolSerializer.Meta.fields, "track"]
 
 
 @extend_schema_field(OpenApiTypes.DOUBLE)
 class DegreesField(serializers.Field):
-    """Decimal degrees written plainly (114.52, -33.9): no exponent, NaN, infinity or non-ASCII digits."""
+    """Decimal degrees as text written plainly (114.52, -33.9: no exponent, NaN or non-ASCII digits) or as a finite JSON number."""
 
     def __init__(self, *, limit: int, **kwargs):
         self.limit = limit
@@ -83,6 +55,101 @@ class DegreesField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class MomentField(serializers.Field):
+    """A W3C date-time (2026-05-01T08:00:00+08:00) in ASCII digits; without an offset it is the office's time."""
+
+    def to_internal_value(self, data):
+        moment = parse_w3c_datetime(data) if isinstance(data, str) else None
+        if moment is None:
+            raise serializers.ValidationError(_("Enter the time as 2026-05-01T08:00:00+08:00."))
+        return moment
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class TrackPointSerializer(serializers.Serializer):
+    at = MomentField(help_text="When the phone took the position.")
+    lon = DegreesField(limit=180, help_text="Longitude in decimal degrees (WGS84, as browsers and GPS give).")
+    lat = DegreesField(limit=90, help_text="Latitude in decimal degrees.")
+
+
+class TrackInputSerializer(serializers.Serializer):
+    """The points a phone posts to its patrol's track, on the page and the API alike."""
+
+    points = TrackPointSerializer(
+        many=True,
+        min_length=1,
+        max_length=services.TRACK_BATCH_MAX,
+        help_text="1 to 60 positions; one less than a minute after the previous kept one is dropped.",
+    )
+
+
+class TrackAddedSerializer(serializers.Serializer):
+    added = serializers.IntegerField(help_text="Points kept from those sent.")
+    points = serializers.IntegerField(help_text="Points in the track now.")
+
+
+class PatrolFilter(django_filters.FilterSet):
+    under_way = django_filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull", label="Only patrols not ended yet (true) or only ended ones (false).")
+
+    class Meta:
+        model = Patrol
+        fields = {"grid": ["exact"], "worker": ["exact"], "started_at": ["gte", "lte"]}
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: PatrolSerializer(many=True), **errors(400)}),
+    retrieve=extend_schema(responses={200: PatrolDetailSerializer, **errors(404)}),
+)
+class PatrolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Daily patrols (每日巡查) of the grids whose figures the caller sees; the grid worker starts and ends their own."""
+
+    serializer_class = PatrolSerializer
+    filterset_class = PatrolFilter
+
+    def get_queryset(self):
+        return selectors.patrol_list_for(self.request.user)
+
+    @extend_schema(request=form_input(PatrolStartForm), responses={201: PatrolSerializer, **errors(400, 403)})
+    def create(self, request):
+        """Start a patrol of one of the caller's grids; one patrol at a time (400 while another is under way)."""
+        data = form_valid(PatrolStartForm(request_body(request), user=request.user))
+        patrol = services.patrol_start(actor=request.user, grid=data["grid"], position=position_of(data))
+        return Response(PatrolSerializer(selectors.patrol_list_for(request.user).get(pk=patrol.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=form_input(PatrolEndForm), responses={200: PatrolSerializer, **errors(400, 403, 404)})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the patrol with what was seen; only who started it ends it (403), and only once (400)."""
+        patrol = selectors.patrol_get_for(request.user, pk)
+        data = form_valid(PatrolEndForm(request_body(request)))
+        return Response(PatrolSerializer(services.patrol_end(actor=request.user, patrol=patrol, notes=data["notes"], position=position_of(data))).data)
+
+    def retrieve(self, request, pk=None):
+        """One patrol with where it started and ended and its track."""
+        return Response(PatrolDetailSerializer(selectors.patrol_get_for(request.user, pk)).data)
+
+    @extend_schema(request=TrackInputSerializer, responses={200: TrackAddedSerializer, **errors(400, 404)})
+    @action(detail=True, methods=["post"])
+    def track(self, request, pk=None):
+        """Add positions to the caller's own patrol under way (404 for anyone else's, 400 once it has ended)."""
+        patrol = selectors.patrol_get_for(request.user, pk)
+        return Response(track_add(request.user, patrol, request_body(request)))
+
+
+def track_add(user, patrol, body) -> dict:
+    """Validate posted track points and add them through the service: the page and the API answer alike."""
+    query = TrackInputSerializer(data=body)
+    query.is_valid(raise_exception=True)
+    added = services.patrol_track_add(actor=user, patrol=patrol, points=query.validated_data["points"])
+    return {"added": added, "points": len(patrol.track)}
+
+
+WITHIN_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID)
 
 
 class LocateQuerySerializer(serializers.Serializer):

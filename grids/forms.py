@@ -3,11 +3,29 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import IdChoiceField
+from core.forms import DegreesField, IdChoiceField
 from grids.selectors import worker_grid_list_for
 
 
-class PatrolStartForm(forms.Form):
+class PositionForm(forms.Form):
+    """Where the worker stands, when they let the phone tell (WGS84 from the browser): both coordinates or neither."""
+
+    lon = DegreesField(limit=180, required=False, help_text=_("Longitude of where you stand (WGS84), with lat; optional."))
+    lat = DegreesField(limit=90, required=False, help_text=_("Latitude of where you stand (WGS84), with lon; optional."))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lon") is None) != (data.get("lat") is None) and not self.errors:
+            raise forms.ValidationError(_("Give both longitude and latitude, or neither."))
+        return data
+
+
+def position_of(data: dict) -> tuple[float, float] | None:
+    """The (lon, lat) a PositionForm's cleaned data gives, or None when the worker gave none."""
+    return None if data.get("lon") is None else (data["lon"], data["lat"])
+
+
+class PatrolStartForm(PositionForm):
     grid = IdChoiceField(
         queryset=None,
         help_text=_("One of the grids where you are a grid worker."),
@@ -20,7 +38,7 @@ class PatrolStartForm(forms.Form):
         self.fields["grid"].queryset = worker_grid_list_for(user)
 
 
-class PatrolEndForm(forms.Form):
+class PatrolEndForm(PositionForm):
     notes = forms.CharField(label=_("What was seen"), required=False, max_length=4000, widget=forms.Textarea)
 
 

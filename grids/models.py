@@ -128,6 +128,13 @@ class Patrol(models.Model):
     started_at = models.DateTimeField(_("started"))
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     notes = models.TextField(_("what was seen"), blank=True)
+    # Where the worker stood at the start and the end (WGS84), when they let the phone tell.
+    start_lon = models.FloatField(_("start longitude"), null=True, blank=True, editable=False)
+    start_lat = models.FloatField(_("start latitude"), null=True, blank=True, editable=False)
+    end_lon = models.FloatField(_("end longitude"), null=True, blank=True, editable=False)
+    end_lat = models.FloatField(_("end latitude"), null=True, blank=True, editable=False)
+    # [[ISO time, lon, lat], ...] in time order, at most one point a minute (services.patrol_track_add keeps the bounds).
+    track = models.JSONField(_("track"), default=list, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -143,7 +150,15 @@ class Patrol(models.Model):
                 condition=models.Q(ended_at__isnull=True),
                 name="patrol_one_open_per_worker",
                 violation_error_message=_("You already have a patrol under way."),
-            )
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{end}_lon__isnull": True, f"{end}_lat__isnull": True})
+                    | models.Q(**{f"{end}_lon__gte": -180, f"{end}_lon__lte": 180, f"{end}_lat__gte": -90, f"{end}_lat__lte": 90}),
+                    name=f"patrol_{end}_point_valid",
+                )
+                for end in ("start", "end")
+            ),
         ]
 
     def __str__(self):

@@ -188,6 +188,16 @@ def place_locate(*, lon: float, lat: float, gcj02: bool = False, user=None) -> P
     return PlaceMatch(grid=grid, building=building, distance_m=round(nearest[0], 1), lon=lon, lat=lat)
 
 
+def patrol_map(patrol) -> dict | None:
+    """What the patrol page draws: the grid's outline (GeoJSON), the track and the start and end points; None when nothing is placed."""
+    points = {"start": [patrol.start_lon, patrol.start_lat], "end": [patrol.end_lon, patrol.end_lat]}
+    points = {name: point for name, point in points.items() if point[0] is not None}
+    track = [[lon, lat] for _at, lon, lat in patrol.track]
+    if patrol.grid.geometry is None and not points and not track:
+        return None
+    return {"name": patrol.grid.name, "outline": patrol.grid.geometry, "track": track, "points": points}
+
+
 # Each level whose outline may be the union of its children's: (model, child model, the child's parent column).
 DERIVED_LEVELS = ((Community, Grid, "community_id"), (Street, Community, "street_id"), (District, Street, "district_id"))
 

@@ -10,15 +10,18 @@ def worker_grid_list_for(user):
     return Grid.objects.filter(pk__in=scope_for(user, Capability.HANDLE_REQUESTS).node_ids.get("grid", ()))
 
 
-def patrol_list_for(user):
-    """Patrols of the grids whose figures the user sees, newest first."""
+def _patrols_for(user):
     return Patrol.objects.visible_to(user, Capability.VIEW_FIGURES).select_related("grid", "worker")
 
 
+def patrol_list_for(user):
+    """Patrols of the grids whose figures the user sees, newest first; the track (up to a day of points) is left unread."""
+    return _patrols_for(user).defer("track")
+
+
 def patrol_get_for(user, pk):
-    """One patrol in the user's area; missing and out-of-scope ones answer 404 alike."""
-    return get_in_scope_or_404(patrol_list_for(user), pk=pk)
-    return Grid.objects.visible_to(user, Capability.HANDLE_REQUESTS).filter(pk__in=scope_for(user, Capability.HANDLE_REQUESTS).node_ids.get("grid", ()))
+    """One patrol in the user's area, with its track; missing and out-of-scope ones answer 404 alike."""
+    return get_in_scope_or_404(_patrols_for(user), pk=pk)
 
 
 PLACE_MODELS = {Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid, Level.BUILDING: Building}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("requests/overdue/", views.overdue, name="request-overdue"),
     path("requests/new/", views.intake, name="request-intake"),
     path("requests/new/buildings/", views.intake_buildings, name="request-intake-buildings"),
+    path("requests/new/locate/", views.intake_locate, name="request-intake-locate"),
     path("requests/<int:pk>/", views.detail, name="request-detail"),
     path("requests/<int:pk>/act/<str:action>/", views.act, name="request-act"),
     path("requests/<int:pk>/photos/<int:photo_pk>/<str:variant>/", views_photos.photo, name="request-photo"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.params import degrees
 from governance.forms import KeptPhotosWidget, PlaceFilterForm, form_add_service_errors, held_choices
 from governance.held_photos import photo_hold, photos_held, photos_release
 from governance.models import Community, Membership, ResidentUnit
@@ -18,6 +19,7 @@ from governance.public_forms import public_post_allowed
 from governance.roles import ROLE_CAPABILITIES, Capability, Role
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Grid
+from grids.places import OutsideDistrict, place_locate
 from households import selectors as ledger
 from households.models import Visit
 from resident_requests import selectors
@@ -149,6 +151,36 @@ def intake_buildings(request):
     if not grid.isdecimal():
         raise Http404
     return _buildings_json(get_in_scope_or_404(_intake_grids(request.user, _intake_sources(request.user)), pk=int(grid)))
+
+
+@require_GET
+def intake_locate(request):
+    """The grid and nearest building where the reporter stands (WGS84 from the phone), among the grids they may report in.
+
+    Only a suggestion for the form: nothing is stored, and a point outside those grids says so and chooses nothing.
+    """
+    lon, lat = degrees(request.GET.get("lon", ""), limit=180), degrees(request.GET.get("lat", ""), limit=90)
+    if lon is None or lat is None:
+        return JsonResponse({"message": _("The position could not be read.")}, status=400)
+    sources = _intake_sources(request.user)
+    if not sources:
+        raise PermissionDenied
+    grids = _intake_grids(request.user, sources)
+    try:
+        match = place_locate(lon=lon, lat=lat, user=request.user)
+    except OutsideDistrict as exc:
+        return JsonResponse({"message": exc.messages[0]}, status=400)
+    if not grids.filter(pk=match.grid.pk).exists():
+        return JsonResponse({"message": _("This place is in none of the grids of your area.")}, status=400)
+    if match.building is None:
+        message = _("Located: %(grid)s") % {"grid": match.grid.name}
+    else:
+        message = _("Located: %(grid)s, nearest %(building)s (about %(distance)d m)") % {
+            "grid": match.grid.name,
+            "building": match.building.name,
+            "distance": round(match.distance_m),
+        }
+    return JsonResponse({"grid": match.grid.pk, "building": match.building.pk if match.building else None, "message": message})
 
 
 @login_not_required

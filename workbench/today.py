@@ -24,7 +24,8 @@ def today_for(user) -> dict:
         raise PermissionDenied(_("The today page is for grid workers."))
     since_new_year = day_start(year_start(timezone.localdate()))
     due = ledger.visits_due_for(user)
-    patrols_today = list(Patrol.objects.filter(worker=user, started_at__date=timezone.localdate()).select_related("grid"))
+    # The tracks (up to a day of points each) stay unread: the patrol page draws them.
+    patrols_today = list(Patrol.objects.filter(worker=user, started_at__date=timezone.localdate()).select_related("grid").defer("track"))
     reports = request_selectors.patrol_report_counts([patrol.pk for patrol in patrols_today])
     for patrol in patrols_today:
         patrol.reports = reports.get(patrol.pk, {"reported": 0, "handled": 0})
@@ -36,7 +37,7 @@ def today_for(user) -> dict:
         "due_count": due.count(),
         "queue": request_selectors.my_queue(user)[:SHOWN],
         "notifications": notification_unread_for(user)[:SHOWN_NOTIFICATIONS],
-        "patrol": Patrol.objects.filter(worker=user, ended_at__isnull=True).select_related("grid").first(),
+        "patrol": Patrol.objects.filter(worker=user, ended_at__isnull=True).select_related("grid").defer("track").first(),
         "patrolled_today": len(patrols_today),
         # Each of today's patrols with what it reported and handled on the spot (自行处置).
         "patrols_today": patrols_today,

@@ -10,4 +10,5 @@ urlpatterns = [
     path("sw.js", offline.service_worker, name="service-worker"),
     path("offline/", offline.offline, name="offline"),
     path("offline/pages.json", offline.offline_pages, name="offline-pages"),
+    path("patrols/<int:pk>/", views.patrol_detail, name="patrol-detail"),
 ]

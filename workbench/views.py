@@ -1,10 +1,13 @@
-"""Each person's pages: the home of their highest role, and the grid worker's today page on the phone."""
+"""Each person's pages: the home of their highest role, the grid worker's today page on the phone, and a patrol's record."""
 
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from governance import selectors
 from governance.permissions import has_capability
 from governance.roles import ROLE_RANK, Capability, Role
+from grids.places import patrol_map
+from grids.selectors import patrol_get_for
 from households import selectors as ledger
 from resident_requests import selectors as request_selectors
 from workbench.today import today_for
@@ -54,3 +57,19 @@ def today(request):
 def me(request):
     """我的: the person's roles, notifications, password, language and logout, one tap from the phone's tab bar."""
     return render(request, "workbench/me.html", {"memberships": selectors.membership_list_of(request.user)})
+
+
+# The patrol page lists at most this many of the requests reported on it; the counts above the list cover them all.
+PATROL_REQUESTS_SHOWN = 50
+
+
+def patrol_detail(request, pk):
+    """A patrol's record: times, what was seen, what it reported and handled, and its walk on the grid's outline.
+
+    The walker and those who see the grid's figures open it; anyone else gets the same 404 as for a missing patrol.
+    """
+    patrol = patrol_get_for(request.user, pk)
+    reports = request_selectors.patrol_report_counts([patrol.pk]).get(patrol.pk, {"reported": 0, "handled": 0})
+    requests = request_selectors.request_list_for(request.user).filter(patrol=patrol).order_by("created_at")[:PATROL_REQUESTS_SHOWN]
+    context = {"patrol": patrol, "reports": reports, "requests": requests, "now": timezone.now(), "map": patrol_map(patrol)}
+    return render(request, "workbench/patrol_detail.html", context)

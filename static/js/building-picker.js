@@ -7,4 +7,7 @@ document.addEventListener("change", async (event) => {
   if (!response.ok) return;
   const { buildings } = await response.json();
   list.replaceChildren(...buildings.map(({ id, label }) => new Option(label, id)));
+  // A building suggested with the grid (the current position) is chosen once its list is there.
+  if (list.dataset.suggested) list.value = list.dataset.suggested;
+  delete list.dataset.suggested;
 });

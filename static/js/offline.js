@@ -124,7 +124,8 @@
   // --- forms marked data-offline: sent at once when possible, else queued ---
   document.addEventListener("submit", async (event) => {
     const form = event.target;
-    if (!form.matches("form[data-offline]")) return;
+    // Another script holds the form back first (the patrol asks for the position): it submits again when done.
+    if (!form.matches("form[data-offline]") || event.defaultPrevented) return;
     event.preventDefault();
     const submitter = event.submitter;
     if (submitter) submitter.disabled = true;
