@@ -17,9 +17,13 @@ RUN apt-get update \
     && useradd --create-home --uid 1000 app
 WORKDIR /app
 COPY pyproject.toml ./
+COPY cadres ./cadres
+COPY community_services ./community_services
 COPY config ./config
 COPY core ./core
+COPY deliberation ./deliberation
 COPY demo ./demo
+COPY duties ./duties
 COPY governance ./governance
 COPY grids ./grids
 COPY households ./households

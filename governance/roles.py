@@ -52,6 +52,12 @@ class Capability(models.TextChoices):
     HANDLE_REQUESTS = "handle_requests", _("Take, handle, return and escalate requests")
     DISPATCH_REQUESTS = "dispatch_requests", _("Accept, dispatch, verify and answer requests")
     VIEW_FIGURES = "view_figures", _("See dashboards, coverage, the situation map and request figures")
+    MANAGE_CADRES = "manage_cadres", _("Keep community workers' profiles, the two pools, promotions and mentoring")
+    VIEW_VETTING = "view_vetting", _("See community workers' vetting results")
+    MANAGE_SERVICES = "manage_services", _("Keep the community's service list, A and B persons and their leave")
+    HANDLE_BOOKINGS = "handle_bookings", _("Take and complete residents' appointments and 代办")
+    MANAGE_DUTIES = "manage_duties", _("Keep the community duty list and admit tasks pushed down to the community")
+    MANAGE_DELIBERATION = "manage_deliberation", _("Run deliberation: topics, meetings, votes, decisions and follow-through")
 
 
 ROLE_LEVEL = {
@@ -92,6 +98,7 @@ _STAFF = {
     Capability.VIEW_REQUESTS,
     Capability.HANDLE_REQUESTS,
     Capability.VIEW_FIGURES,
+    Capability.HANDLE_BOOKINGS,
 }
 # Those who oversee the district's work: audit, assessment, monthly reports and everyone's linkage duties.
 _OVERSEERS = {Capability.VIEW_AUDIT, Capability.VIEW_OVERSIGHT, Capability.VIEW_LINKAGE}
@@ -105,17 +112,21 @@ _ORGANISERS = {
     Capability.VIEW_LINKAGE,
     Capability.EXPORT_LEDGER,
     Capability.DISPATCH_REQUESTS,
+    Capability.MANAGE_CADRES,
+    Capability.MANAGE_SERVICES,
+    Capability.MANAGE_DUTIES,
+    Capability.MANAGE_DELIBERATION,
 }
 _MANAGERS = _STAFF | _OVERSEERS | _ORGANISERS
 # Those who know the households by name: the grid's workers and the community's cadres (PIPL: need to know).
 _CARERS = {Capability.EDIT_LEDGER, Capability.VIEW_SENSITIVE, Capability.REVEAL_PERSONAL}
 
 ROLE_CAPABILITIES = {
-    Role.DISTRICT_ORG: _MANAGERS | {Capability.VIEW_ACCESS_LOG},
+    Role.DISTRICT_ORG: _MANAGERS | {Capability.VIEW_ACCESS_LOG, Capability.VIEW_VETTING},
     # The street oversees its communities' reveals and exports too.
-    Role.STREET_CADRE: _MANAGERS | {Capability.VIEW_ACCESS_LOG},
+    Role.STREET_CADRE: _MANAGERS | {Capability.VIEW_ACCESS_LOG, Capability.VIEW_VETTING},
     Role.FIRST_SECRETARY: _STAFF | _OVERSEERS | {Capability.DISPATCH_REQUESTS},
-    Role.COMMUNITY_SECRETARY: _MANAGERS | _CARERS,
+    Role.COMMUNITY_SECRETARY: _MANAGERS | _CARERS | {Capability.VIEW_VETTING},
     Role.COMMUNITY_CADRE: _STAFF | _CARERS | _ORGANISERS,
     Role.GRID_LEADER: _STAFF | _CARERS,
     Role.GRID_WORKER: _STAFF | _CARERS,
