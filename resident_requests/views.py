@@ -208,18 +208,8 @@ def ledger_visit_for(user, pk: int):
 
 ONE_CLICK = {RequestAction.ACCEPT, RequestAction.TAKE}
 OFFLINE_ACTIONS = {RequestAction.TAKE, RequestAction.PROGRESS, RequestAction.HANDLE}
-DISPATCHER_ACTIONS = {
-    RequestAction.ACCEPT,
-    RequestAction.REFUSE,
-    RequestAction.MERGE,
-    RequestAction.DISPATCH,
-    RequestAction.ALLIANCE,
-    RequestAction.LONG_TERM,
-    RequestAction.VERIFY,
-    RequestAction.ANSWER,
-    RequestAction.FOLLOW_UP,
-    RequestAction.EXTENSION_DECIDE,
-}
+# The steps two people may race for (a phone's queued step arriving late): the loser is told who won.
+RACED_ACTIONS = {RequestAction.ACCEPT, *OFFLINE_ACTIONS}
 
 
 def detail(request, pk, *, error=None, posted=None, kept=()):
@@ -330,10 +320,10 @@ def act(request, pk, action):
 
 def _not_available(request, req, action):
     """Someone else moved the request first (a phone's queued step arrives late): say who, when and where it stands (409)."""
-    if action not in RequestAction.values:
+    if action not in RACED_ACTIONS:
         raise PermissionDenied
     # Only someone whose role does this step can have been beaten to it; anyone else is simply refused.
-    capability = Capability.DISPATCH_REQUESTS if action in DISPATCHER_ACTIONS else Capability.HANDLE_REQUESTS
+    capability = Capability.DISPATCH_REQUESTS if action == RequestAction.ACCEPT else Capability.HANDLE_REQUESTS
     if not scope_for(request.user, capability).contains(req.ancestry()) and req.handler_id != request.user.pk:
         raise PermissionDenied
     last = req.timeline.exclude(actor=request.user).exclude(action=TimelineAction.SUBMIT).select_related("actor").order_by("-at", "-pk").first()

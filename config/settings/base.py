@@ -252,6 +252,10 @@ SPECTACULAR_SETTINGS = {
         "PlaceLevelEnum": "governance.roles.Level",
         "HandlingLevelEnum": "resident_requests.lifecycle.HandlingLevel",
         "ReviewStatusEnum": "volunteers.models.ReviewStatus",
+        # GeoJSON's own "type" values (places, the situation map).
+        "GeometryTypeEnum": [("Point", "Point"), ("Polygon", "Polygon"), ("MultiPolygon", "MultiPolygon")],
+        "FeatureTypeEnum": [("Feature", "Feature")],
+        "FeatureCollectionTypeEnum": [("FeatureCollection", "FeatureCollection")],
     },
 }
 

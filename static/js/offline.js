@@ -121,11 +121,11 @@
     }
   }
 
-  // --- forms marked data-offline: sent at once when possible, else queued ---
+  // --- forms marked data-offline: sent by the browser as usual when online, queued when not ---
   document.addEventListener("submit", async (event) => {
     const form = event.target;
     // Another script holds the form back first (the patrol asks for the position): it submits again when done.
-    if (!form.matches("form[data-offline]") || event.defaultPrevented) return;
+    if (!form.matches("form[data-offline]") || event.defaultPrevented || navigator.onLine) return;
     event.preventDefault();
     const submitter = event.submitter;
     if (submitter) submitter.disabled = true;
@@ -139,20 +139,6 @@
       state: "pending",
       message: "",
     };
-    if (navigator.onLine) {
-      try {
-        const outcome = await send(item);
-        if (outcome.state === "done") return location.assign(outcome.response.url);
-        if (outcome.state === "refused") {
-          // A form error online: show the answer as the page would have (the form, its errors, the photos kept).
-          document.open();
-          document.write(await outcome.response.text());
-          return document.close();
-        }
-      } catch (error) {
-        // The network failed under us: queue it like offline.
-      }
-    }
     await save(item);
     form.reset();
     // A queued step may open the next one (a patrol started offline can be ended offline).

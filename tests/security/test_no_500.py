@@ -159,6 +159,7 @@ def in_scope_ids() -> dict:
         "request-photo": {"pk": request.pk, "photo_pk": _first(RequestPhoto.objects.all()) or 1, "variant": "thumb"},
         "public-track-photo": {"code": request.tracking_code, "photo_pk": _first(RequestPhoto.objects.all()) or 1, "variant": "thumb"},
         "visit-photo": {"pk": by_model["visit"]},
+        "visit-reviewed": {"pk": by_model["visit"]},
         "volunteer-wish-photo": {"pk": _first(Wish.objects.all())},
         "public-wish-photo": {"code": Wish.objects.order_by("pk").first().code},
         "public-household": {"token": household.public_token},
