@@ -24,7 +24,7 @@ def over_limit(key: str, limit: int, *, window: int = HOUR) -> bool:
     except ValueError:
         # The key expired between add and incr, so a new window begins: let this hit through rather than fail the post.
         return False
-    except Exception:  # noqa: BLE001 - any cache failure (refused, timed out) falls back, the cause is logged
+    except Exception:  # any cache failure (refused, timed out) falls back; the cause is logged
         logger.warning("Rate-limit cache unreachable; counting %s in process memory", key, exc_info=True)
         return _local_over_limit(key, limit, window)
 
