@@ -42,7 +42,7 @@ run: install messages assets
 	$(MANAGE) seed_demo --scale small
 	@echo "Serving http://127.0.0.1:8000 — log in as grid1 / demo12345 (README lists every account). Ctrl-C stops all."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
+	$(VENV)/bin/celery -A config worker -Q default,sweep,notifications,reports --loglevel=INFO --concurrency=2 & \
 	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
 	$(MANAGE) runserver 127.0.0.1:8000
 

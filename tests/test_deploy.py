@@ -17,7 +17,7 @@ from django.http.request import validate_host
 from django.urls import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "worker-sweep", "worker-reports", "beat")
 # Every variable the tests set or remove, so that the caller's environment cannot decide the outcome.
 CONTROLLED = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_DEBUG", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
 CONTROLLED |= {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
@@ -107,7 +107,7 @@ def test_compose_has_the_production_services(compose):
 def test_every_service_is_healthchecked_or_waits_for_healthy_services(compose):
     services = compose["services"]
     for name, service in services.items():
-        if name in ("worker", "beat") and "healthcheck" not in service:
+        if name == "beat" and "healthcheck" not in service:
             depends_on = service.get("depends_on") or {}
             assert depends_on and all(spec.get("condition") == "service_healthy" for spec in depends_on.values()), name
         else:
@@ -235,3 +235,16 @@ def test_check_deploy_is_clean_under_production_settings():
     # check --deploy runs no database checks unless --database is given, so the address need not answer.
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], "config.settings.production", **GOOD, ALLOWED_HOSTS="example.org")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_each_queue_has_a_worker_and_there_is_one_beat(compose, settings):
+    """The sweep, notifications and reports queues are each consumed in production; beat runs once."""
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {settings.CELERY_TASK_DEFAULT_QUEUE}
+    consumed = set()
+    for name, service in compose["services"].items():
+        command = service.get("command") or []
+        if "worker" in command:
+            consumed |= set(command[command.index("-Q") + 1].split(","))
+    assert routed == consumed == {"default", "sweep", "notifications", "reports"}
+    assert compose["services"]["beat"]["deploy"]["replicas"] == 1
+    assert "-Q default,sweep,notifications,reports" in (ROOT / "Makefile").read_text()

@@ -202,6 +202,13 @@ else:
         "store_processed": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Three queues so that a long report never delays the sweep: each has its own worker in production (docker-compose.yml).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "resident_requests.tasks.*": {"queue": "sweep"},
+    "oversight.tasks.*": {"queue": "reports"},
+    **{f"{app}.tasks.*": {"queue": "notifications"} for app in ("households", "volunteers", "party_building", "cadres", "community_services", "duties", "deliberation")},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
