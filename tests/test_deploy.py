@@ -241,7 +241,7 @@ def test_each_queue_has_a_worker_and_there_is_one_beat(compose, settings):
     """The sweep, notifications and reports queues are each consumed in production; beat runs once."""
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {settings.CELERY_TASK_DEFAULT_QUEUE}
     consumed = set()
-    for name, service in compose["services"].items():
+    for service in compose["services"].values():
         command = service.get("command") or []
         if "worker" in command:
             consumed |= set(command[command.index("-Q") + 1].split(","))

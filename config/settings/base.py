@@ -207,7 +207,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "resident_requests.tasks.*": {"queue": "sweep"},
     "oversight.tasks.*": {"queue": "reports"},
-    **{f"{app}.tasks.*": {"queue": "notifications"} for app in ("households", "volunteers", "party_building", "cadres", "community_services", "duties", "deliberation")},
+    **{
+        f"{app}.tasks.*": {"queue": "notifications"}
+        for app in ("households", "volunteers", "party_building", "cadres", "community_services", "duties", "deliberation")
+    },
 }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
