@@ -67,14 +67,16 @@ def main() -> int:
     ensure_database(BENCH_DATABASE_URL)
     setup_django()
     from django.core.management import call_command
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from demo.seed import demo_seed
     from governance.models import User
 
     call_command("migrate", "--noinput", verbosity=0)
     started = time.monotonic()
-    result = demo_seed(scale="district", password=PASSWORD, seed=1)
+    # The accounts get the production hasher, so the bench database can be logged in to (make load, dev settings).
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
+        result = demo_seed(scale="district", password=PASSWORD, seed=1)
     if result is not None:
         print(f"{'seed_demo --scale district':<44} {time.monotonic() - started:7.1f} s    {result}", flush=True)
         # Fresh bulk loads have no planner statistics yet; autovacuum would gather them later.
