@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test bench install interop assets messages lint format check-migrations clean
+.PHONY: run test bench load install interop assets messages lint format check-migrations clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ test: install messages interop
 
 bench: install
 	$(PY) bench/run.py
+
+# The load generator (locust) needs `requests`, which the project never installs: it gets its own venv.
+LOAD := .venv-load
+$(LOAD)/.installed: bench/load-requirements.txt
+	rm -rf $(LOAD)
+	$(PYTHON) -m venv $(LOAD) && $(LOAD)/bin/python -m pip install --quiet -r bench/load-requirements.txt && touch $@
+
+load: install messages assets $(LOAD)/.installed
+	$(PY) bench/load.py
 
 lint: install
 	$(VENV)/bin/ruff check .

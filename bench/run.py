@@ -20,6 +20,8 @@ sys.path.insert(0, str(ROOT))
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/grid_bench")
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 PASSWORD = "bench-password-2026"
+# district by default; "small" makes a quick smoke run of `make load` possible.
+SCALE = os.environ.get("BENCH_SCALE", "district")
 
 
 def ensure_database(url: str) -> None:
@@ -76,14 +78,16 @@ def main() -> int:
     started = time.monotonic()
     # The accounts get the production hasher, so the bench database can be logged in to (make load, dev settings).
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
-        result = demo_seed(scale="district", password=PASSWORD, seed=1)
+        result = demo_seed(scale=SCALE, password=PASSWORD, seed=1)
     if result is not None:
-        print(f"{'seed_demo --scale district':<44} {time.monotonic() - started:7.1f} s    {result}", flush=True)
+        print(f"{'seed_demo --scale ' + SCALE:<44} {time.monotonic() - started:7.1f} s    {result}", flush=True)
         # Fresh bulk loads have no planner statistics yet; autovacuum would gather them later.
         from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    if "--seed-only" in sys.argv:
+        return 0
 
     def client_for(username: str) -> Client:
         client = Client()
