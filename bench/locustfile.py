@@ -9,10 +9,11 @@ import os
 import random
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from locust import HttpUser, between, task
 
-PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 HOUSEHOLD = re.compile(r'href="/households/(\d+)/"')
 REQUEST = re.compile(r'href="/requests/(\d+)/"')
@@ -33,9 +34,7 @@ class Person(HttpUser):
     def on_start(self):
         self.username = self.accounts[random.randrange(len(self.accounts))]
         form = self.client.get("/accounts/login/", name="login form")
-        self.client.post(
-            "/accounts/login/", {"username": self.username, "password": PLAN["password"], "csrfmiddlewaretoken": token(form)}, name="login"
-        )
+        self.client.post("/accounts/login/", {"username": self.username, "password": PLAN["password"], "csrfmiddlewaretoken": token(form)}, name="login")
         self.households: list[str] = []
         self.requests: list[str] = []
 
@@ -121,5 +120,10 @@ class Resident(HttpUser):
 
     @task(1)
     def open311(self):
-        body = {"api_key": PLAN["open311_key"], "service_code": PLAN["service_code"], "address_id": random.choice(PLAN["cards"]), "description": "小区门口垃圾没人清理"}
+        body = {
+            "api_key": PLAN["open311_key"],
+            "service_code": PLAN["service_code"],
+            "address_id": random.choice(PLAN["cards"]),
+            "description": "小区门口垃圾没人清理",
+        }
         self.client.post("/open311/v2/requests.json", body, name="open311 post")
