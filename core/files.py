@@ -10,13 +10,27 @@ import secrets
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
 from django.utils.http import content_disposition_header
 
 
 def stored_name(prefix: str, extension: str) -> str:
     """A file name nobody can guess: the prefix says what it is, 128 random bits make it unique."""
     return f"{prefix}-{secrets.token_urlsafe(16)}.{extension}"
+
+
+def storage_failed() -> ValidationError:
+    """What the sender is told when the upload disk is full or not writable: nothing was stored, what they typed stays."""
+    return ValidationError(_("The photo could not be stored: the server's storage is full or not writable. Nothing was saved; send it again later, or without the photo."))
+
+
+def written_files_remove(*fields) -> None:
+    """Delete the files these FileFields already wrote, after a later write failed: no orphan file stays on the disk."""
+    for field in fields:
+        if field and getattr(field, "_committed", False) and field.name:
+            field.storage.delete(field.name)
 
 
 def file_response(field, *, attachment: bool = False, filename: str = "") -> HttpResponse:

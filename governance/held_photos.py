@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import storage_failed, written_files_remove
 from core.images import image_clean, image_thumbnail
 from core.throttle import over_limit
 from governance.models import HeldPhoto
@@ -34,7 +35,14 @@ def photo_hold(*, request, upload) -> HeldPhoto:
         raise ValidationError(_("Too many photos kept for this form; choose them again when you send it."))
     upload.seek(0)
     cleaned = image_clean(upload, name_prefix="held")
-    held = HeldPhoto.objects.create(token=secrets.token_urlsafe(16), image=cleaned, thumbnail=image_thumbnail(cleaned))
+    held = HeldPhoto(token=secrets.token_urlsafe(16), image=cleaned, thumbnail=image_thumbnail(cleaned))
+    try:
+        # A savepoint: a failed file write must not break a transaction the caller is in.
+        with transaction.atomic():
+            held.save()
+    except OSError as exc:
+        written_files_remove(held.image, held.thumbnail)
+        raise storage_failed() from exc
     request.session[SESSION_KEY] = [*tokens, held.token]
     return held
 

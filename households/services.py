@@ -10,6 +10,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import storage_failed, written_files_remove
 from core.images import image_clean
 from core.params import datetimes_in_range
 from core.personal_data import ID_NUMBER_FIELDS, PHONE_FIELDS, id_number_fields, keyed_hash, phone_fields
@@ -325,7 +326,13 @@ def visit_record(
     if photo:
         visit.photo = image_clean(photo, name_prefix="visit")
     visit.full_clean()
-    visit.save()
+    try:
+        # A savepoint: the caller's transaction stays usable after a failed file write.
+        with transaction.atomic():
+            visit.save()
+    except OSError as exc:
+        written_files_remove(visit.photo)
+        raise ValidationError({"photo": storage_failed().messages}) from exc
     if archived:
         audit_record(
             actor=actor, action=AuditEntry.Action.CREATE, instance=visit, changes={"needs_review": [None, True], "visited_at": [None, audit_time(visited_at)]}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.files import storage_failed, written_files_remove
 from core.images import image_clean, image_thumbnail
 from core.personal_data import PHONE_FIELDS, encrypt, keyed_hash, mask_email, phone_fields
 from governance.roles import Capability
@@ -199,5 +200,14 @@ def request_add_photos(*, resident_request: ResidentRequest, files, kind: str = 
     photos = []
     for index, upload in enumerate(files, start=1):
         cleaned = image_clean(upload, name_prefix=f"request-{resident_request.pk}-{kind}-{index}")
-        photos.append(RequestPhoto.objects.create(request=resident_request, kind=kind, image=cleaned, thumbnail=image_thumbnail(cleaned)))
+        photo = RequestPhoto(request=resident_request, kind=kind, image=cleaned, thumbnail=image_thumbnail(cleaned))
+        try:
+            # A savepoint: the caller's transaction stays usable for the error page after a failed file write.
+            with transaction.atomic():
+                photo.save()
+        except OSError as exc:
+            # The transaction rolls the rows back; the files written so far are removed here.
+            written_files_remove(*(field for stored in [*photos, photo] for field in (stored.image, stored.thumbnail)))
+            raise ValidationError({"photos": storage_failed().messages}) from exc
+        photos.append(photo)
     return photos

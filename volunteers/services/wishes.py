@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import storage_failed, written_files_remove
 from core.images import image_clean
 from governance.models import Membership
 from governance.roles import Role
@@ -74,7 +75,11 @@ def wish_fulfil(*, wish: Wish, note: str, volunteer=None, actor=None, photo=None
     wish = _wish_move(wish, actor=actor if volunteer is None else volunteer.user, frm=Wish.Status.CLAIMED, to=Wish.Status.FULFILLED, **fields)
     if photo:
         cleaned = image_clean(photo, name_prefix=f"wish-{wish.pk}")
-        wish.photo.save(cleaned.name, cleaned, save=False)
+        try:
+            wish.photo.save(cleaned.name, cleaned, save=False)
+        except OSError as exc:
+            written_files_remove(wish.photo)
+            raise ValidationError({"photo": storage_failed().messages}) from exc
         Wish.objects.filter(pk=wish.pk).update(photo=wish.photo.name)
     return wish
 
