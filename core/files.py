@@ -12,8 +12,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.utils.translation import gettext as _
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 
 def stored_name(prefix: str, extension: str) -> str:
@@ -23,7 +23,9 @@ def stored_name(prefix: str, extension: str) -> str:
 
 def storage_failed() -> ValidationError:
     """What the sender is told when the upload disk is full or not writable: nothing was stored, what they typed stays."""
-    return ValidationError(_("The photo could not be stored: the server's storage is full or not writable. Nothing was saved; send it again later, or without the photo."))
+    return ValidationError(
+        _("The photo could not be stored: the server's storage is full or not writable. Nothing was saved; send it again later, or without the photo.")
+    )
 
 
 def written_files_remove(*fields) -> None:

@@ -75,7 +75,12 @@ def test_a_full_upload_disk_loses_nothing_typed_and_leaves_no_file(client, setti
         return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
     household = Household.objects.filter(status=Household.Status.ACTIVE).order_by("pk").first()
-    body = {"category": Category.objects.get(code="property-3").pk, "description": "磁盘满了也要说清楚", "website": "", "photos": [jpeg("a.jpg"), jpeg("b.jpg")]}
+    body = {
+        "category": Category.objects.get(code="property-3").pk,
+        "description": "磁盘满了也要说清楚",
+        "website": "",
+        "photos": [jpeg("a.jpg"), jpeg("b.jpg")],
+    }
     response = client.post(reverse("public-report", args=[household.public_token]), body)
     assert response.status_code == 200
     assert "存储空间" in response.content.decode() and "磁盘满了也要说清楚" in response.content.decode()
