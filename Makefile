@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test bench load install interop assets messages lint format check-migrations clean
+.PHONY: run test bench load drill install interop assets messages lint format check-migrations clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ $(LOAD)/.installed: bench/load-requirements.txt
 
 load: install messages assets $(LOAD)/.installed
 	$(PY) bench/load.py
+
+# Backup, restore into a fresh database, and check it (PostgreSQL: DATABASE_URL or the demo's grid_governance).
+drill: install
+	$(PY) bench/drill.py
 
 lint: install
 	$(VENV)/bin/ruff check .

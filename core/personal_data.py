@@ -104,3 +104,12 @@ def derive_dev_key(secret: str, purpose: str) -> str:
     """A stable development key derived from SECRET_KEY; production settings refuse it."""
     digest = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
     return base64.urlsafe_b64encode(digest).decode()
+
+
+def key_fingerprints() -> dict:
+    """Short digests naming the keys in use (never the keys): a backup's manifest says which keys its data needs."""
+
+    def fingerprint(key: str) -> str:
+        return hashlib.sha256(f"fingerprint:{key}".encode()).hexdigest()[:16]
+
+    return {"encryption": [fingerprint(key) for key in settings.FIELD_ENCRYPTION_KEYS], "hash": fingerprint(settings.FIELD_HASH_KEY)}
