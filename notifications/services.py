@@ -1,13 +1,23 @@
 """Storing and sending notifications: the one way any app notifies someone."""
 
+import logging
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.backends import deliver
 from notifications.models import Notification
+
+logger = logging.getLogger("notifications")
+Delivery = Notification.Delivery
+MAX_ATTEMPTS = 5
+# A sender that died mid-send (killed worker) loses its claim after this; a retry then sends again.
+SENDING_LEASE = timedelta(minutes=10)
+RETRY_BATCH = 200
 
 
 @transaction.atomic
@@ -29,8 +39,48 @@ def notification_send(*, notifications: Iterable[Notification]) -> list[Notifica
     users, keys = {user_id for user_id, _key in new}, {key for _user_id, key in new}
     stored = list(Notification.objects.filter(user__in=users, key__in=keys, batch=batch).select_related("user"))
     for notification in stored:
-        transaction.on_commit(lambda n=notification: deliver(n))
+        # A gateway that fails never fails the change that caused the notification: the row waits for a retry.
+        transaction.on_commit(lambda pk=notification.pk: notification_deliver(notification_id=pk))
     return stored
+
+
+def notification_deliver(*, notification_id: int, now=None) -> bool:
+    """Claim one due notification with a conditional UPDATE, send it through the channels, record the outcome.
+
+    False when another sender holds it or it is not due; a failure is kept with its error and retried later with
+    backoff (1, 2, 4, 8 minutes), and after MAX_ATTEMPTS it is dead (the back office lists it).
+    """
+    now = now or timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = Notification.objects.filter(due, pk=notification_id, delivery=Delivery.PENDING).update(
+        delivery=Delivery.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + SENDING_LEASE
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    try:
+        deliver(notification)
+    except Exception as exc:  # any gateway failure: the notification is kept and retried, the cause recorded
+        logger.warning("Delivery of notification %s failed (attempt %s)", notification.pk, notification.attempts, exc_info=True)
+        dead = notification.attempts >= MAX_ATTEMPTS
+        Notification.objects.filter(pk=notification.pk).update(
+            delivery=Delivery.DEAD if dead else Delivery.PENDING,
+            next_attempt_at=None if dead else now + timedelta(minutes=2 ** (notification.attempts - 1)),
+            last_error=f"{type(exc).__name__}: {exc}"[:300],
+        )
+        return False
+    Notification.objects.filter(pk=notification.pk).update(delivery=Delivery.SENT, next_attempt_at=None, last_error="")
+    return True
+
+
+def notifications_retry(*, now=None) -> int:
+    """Send what is due: failed sends whose backoff is over, sends whose sender died, and rows stored while the
+    channels were unreachable. Each is claimed before it is sent, so a re-run or a concurrent run sends nothing twice."""
+    now = now or timezone.now()
+    Notification.objects.filter(delivery=Delivery.SENDING, next_attempt_at__lt=now).update(delivery=Delivery.PENDING, next_attempt_at=now)
+    due = Notification.objects.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), delivery=Delivery.PENDING)
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:RETRY_BATCH])
+    return sum(notification_deliver(notification_id=pk, now=now) for pk in ids)
 
 
 def notification_send_requested(sender, *, messages: list[dict], **kwargs) -> list[Notification]:

@@ -209,7 +209,7 @@ CELERY_TASK_ROUTES = {
     "oversight.tasks.*": {"queue": "reports"},
     **{
         f"{app}.tasks.*": {"queue": "notifications"}
-        for app in ("households", "volunteers", "party_building", "cadres", "community_services", "duties", "deliberation")
+        for app in ("notifications", "households", "volunteers", "party_building", "cadres", "community_services", "duties", "deliberation")
     },
 }
 CELERY_TASK_IGNORE_RESULT = True
@@ -220,6 +220,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job is listed here, and each is also a management command.
 CELERY_BEAT_SCHEDULE = {
     "governance-housekeeping": {"task": "governance.tasks.housekeeping", "schedule": 3600.0},
+    "notifications-retry": {"task": "notifications.tasks.notifications_retry_task", "schedule": 60.0},
     "oversight-dashboards": {"task": "oversight.tasks.dashboards_refresh", "schedule": 300.0},
     "oversight-monthly-reports": {"task": "oversight.tasks.monthly_reports", "schedule": crontab(day_of_month=1, hour=6, minute=0)},
     "party-building-linkage": {"task": "party_building.tasks.linkage_weekly", "schedule": crontab(day_of_week=1, hour=8, minute=0)},
