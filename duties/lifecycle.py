@@ -11,7 +11,7 @@ class TaskStatus(models.TextChoices):
     ADMITTED = "admitted", _("On the list, admitted")
     PENDING = "pending", _("Off the list, awaiting the street")
     APPROVED = "approved", _("Off the list, approved by the street")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", _("Refused, not taken on")
 
 
 class TaskAction(models.TextChoices):

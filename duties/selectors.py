@@ -61,7 +61,7 @@ FIGURES = [
     ("on_list", _("On the list, admitted"), Q(status=TaskStatus.ADMITTED)),
     ("off_list", _("Off the list"), ~Q(status=TaskStatus.ADMITTED)),
     ("approved", _("Off the list, approved by the street"), Q(status=TaskStatus.APPROVED)),
-    ("refused", _("Refused"), Q(status=TaskStatus.REFUSED)),
+    ("refused", _("Refused, not taken on"), Q(status=TaskStatus.REFUSED)),
     ("pending", _("Awaiting the street"), Q(status=TaskStatus.PENDING)),
 ]
 DENOMINATOR = _("tasks registered in the period")
@@ -100,6 +100,14 @@ def task_figures(node, *, since: dt.datetime, until: dt.datetime) -> dict:
         key, name = CHILD[node.LEVEL]
         children = [{"id": row.pop(key), "name": row.pop(name), **row} for row in tasks.values(key, name).annotate(**_counts()).order_by(name)]
     return {"rows": rows, "children": children}
+
+
+def duty_rows(figures: dict, *, node) -> list[tuple]:
+    """The figures as table rows: the node's own counts first, then each unit below (the workbook's sheet)."""
+    own = {row["key"]: row["numerator"] for row in figures["rows"]}
+    total = figures["rows"][0]["denominator"] if figures["rows"] else 0
+    keys = ["on_list", "off_list", "approved", "refused", "pending"]
+    return [(node.name, total, *(own.get(key, 0) for key in keys)), *((r["name"], r["total"], *(r[key] for key in keys)) for r in figures["children"])]
 
 
 def department_district_for(user):
