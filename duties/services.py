@@ -89,7 +89,10 @@ def duty_update(*, actor, duty: Duty, kind: str, name: str, basis: str = "", dep
 
 @transaction.atomic
 def duty_list_copy(*, actor, community) -> int:
-    """Copy the district's template list into the community's list; duties already there by name are kept as they are."""
+    """Copy the district's template list into the community's list; duties already there by name are kept as they are.
+
+    One audit row on the community counts the duties copied (its key, the reverse relation, reads as "duty list").
+    """
     _require(can_keep_list(actor, community.ancestry()), _("Only the street keeps the community's duty list."))
     present = set(Duty.objects.filter(community=community).values_list("name", flat=True))
     templates = DutyTemplate.objects.filter(district_id=community.district_id).exclude(name__in=present).order_by("kind", "id")
@@ -97,7 +100,7 @@ def duty_list_copy(*, actor, community) -> int:
         [Duty(community=community, kind=t.kind, name=t.name, basis=t.basis, department_id=t.department_id) for t in templates], ignore_conflicts=True
     )
     if created:
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=community, changes={"duties_copied": [None, len(created)]})
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=community, changes={"duties": [None, len(created)]})
     return len(created)
 
 
