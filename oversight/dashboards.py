@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from core import xlsx
 from core.dates import day_start, days_window, month_start, period_bounds
+from duties.selectors import DENOMINATOR, duty_rows, task_figures
 from governance.models import Community, District, Street
 from governance.roles import Level
 from households.models import Household, Visit
@@ -88,6 +89,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     }
     data["lists"] = _lists(node)
     data["linkage"] = _linkage(node)
+    data["duties"] = task_figures(node, since=since, until=until)
     year_ago = day_start(month_start(month_start(end) - dt.timedelta(days=330)))
     submitted = dict(
         requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
@@ -139,8 +141,8 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
 
 
 def _key(node, start: dt.date, end: dt.date) -> str:
-    # v3: the overdue rows carry their status, stage and raw deadline, labelled when shown.
-    return f"dashboard:v3:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
+    # v4: the figures carry the duty list's block (tasks pushed down).
+    return f"dashboard:v4:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
 
 
 def cached_figures(key: str, figures, *, refresh: bool = False) -> tuple[dict, dt.datetime]:
@@ -256,6 +258,12 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
             _("Below"),
             [_("Area"), _("Households"), _("Key-care"), _("Requests"), _("Closed")],
             [(r["name"], r["households"], r["key_care"], r["requests"], r["closed"]) for r in data["children"]],
+            {},
+        ),
+        (
+            _("Tasks pushed down"),
+            [_("Area"), DENOMINATOR, _("On the list"), _("Off the list"), _("Approved"), _("Refused, not taken on"), _("Awaiting")],
+            duty_rows(data["duties"], node=node),
             {},
         ),
     ]

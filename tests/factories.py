@@ -14,6 +14,9 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from core.personal_data import id_number_fields, phone_fields
+from duties import services as duties
+from duties.lifecycle import Decision, TaskStatus
+from duties.models import Department, Duty, DutyKind, IncomingTask
 from governance.models import Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import ROLE_LEVEL, Role
 from grids.models import Building, CentralHousehold, Grid, Patrol
@@ -480,3 +483,52 @@ class PatrolFactory(DjangoModelFactory):
     started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1, hours=2))
     ended_at = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(hours=1))
     notes = "巡查一小时，未见异常"
+
+
+# ---- the duty list and 准入 ----
+
+
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["district", "name"]
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"区职能部门{n}")
+
+
+class DutyFactory(DjangoModelFactory):
+    class Meta:
+        model = Duty
+
+    community = factory.SubFactory(CommunityFactory)
+    kind = DutyKind.PERFORMANCE
+    name = factory.Sequence(lambda n: f"社区工作事项{n}")
+    basis = "《中华人民共和国城市居民委员会组织法》"
+
+
+def incoming_task(community: Community, *, status: str = TaskStatus.PENDING, department=None, title: str = "配合开展入户调查", **fields) -> IncomingTask:
+    """A task pushed down to `community`, registered by its cadre through the service: admitted against `duty` (a new one
+    when not given), otherwise sent to the street, which approves or refuses it for those statuses."""
+    secretary = cadre_of(community)
+    department = department or DepartmentFactory(district=community.district, name="区民政局")
+    received_on = fields.pop("received_on", timezone.localdate() - dt.timedelta(days=2))
+    # A duty given for a task off the list is ignored: the status says where the task goes.
+    duty = fields.pop("duty", None)
+    if status == TaskStatus.ADMITTED:
+        duty = duty or DutyFactory(community=community)
+        return duties.task_register(actor=secretary, community=community, department=department, title=title, received_on=received_on, duty=duty, **fields)
+    task = duties.task_register(
+        actor=secretary,
+        community=community,
+        department=department,
+        title=title,
+        received_on=received_on,
+        reason=fields.pop("reason", "不在社区工作事项清单内"),
+        **fields,
+    )
+    if status in (TaskStatus.APPROVED, TaskStatus.REFUSED):
+        street = staff_of(community.street, Role.STREET_CADRE) or UserFactory(role=Role.STREET_CADRE, node=community.street)
+        decision, reason = (Decision.APPROVE, "") if status == TaskStatus.APPROVED else (Decision.REFUSE, "属于部门职责，不应下派社区")
+        task = duties.task_decide(actor=street, task=task, decision=decision, reason=reason)
+    return task

@@ -23,6 +23,9 @@ It holds, and tests may rely on exactly this (anything else a test needs, it bui
   confirmed claim, a gift with a redemption and a dual report in community1 (none of them volunteer1's).
 - 包联: the district's duty for every community (visited recently in community1 only) and each street cadre's for the
   street's communities; a patrol ended yesterday in grid1.
+- The duty list: departments 区民政局 and 区卫生健康局 of 长安区 and a district template of three duties (one of each kind),
+  copied by street1 into community1's list; tasks in community1 one in each status (admitted against its first duty,
+  pending, approved, refused), in community2 one pending.
 - Places: grids tile their community and each building has a point inside its grid (the demo's layout); 外区 has none.
 - All accounts use PASSWORD; categories, care tags and points rules are the migrations' defaults.
 """
@@ -33,6 +36,9 @@ import random
 from django.utils import timezone
 
 from demo.places import DemoLayout
+from duties.lifecycle import TaskStatus
+from duties.models import DutyKind, DutyTemplate
+from duties.services import duty_list_copy
 from governance.models import Community, District, ResidentUnit
 from governance.roles import Role
 from grids.models import Building, Grid
@@ -109,6 +115,7 @@ def world_build() -> None:
             f.ResidentRequestFactory(grid=grids[worker], building=household.building, household=household, status=status)
     _volunteers(communities, grids, volunteer1)
     _linkage(district, communities)
+    _duties(district, communities)
     f.PatrolFactory(grid=grids["grid1"])
 
 
@@ -215,3 +222,20 @@ def _linkage(district, communities: dict) -> None:
         f.LinkageDutyFactory(user=street_user, community=community, kind="street_leader")
         if community == communities["community1"]:
             f.LinkageRecordFactory(duty=duty)
+
+
+def _duties(district, communities: dict) -> None:
+    civil = f.DepartmentFactory(district=district, name="区民政局")
+    f.DepartmentFactory(district=district, name="区卫生健康局")
+    for kind, name, department in [
+        (DutyKind.SELF_GOVERNANCE, "居民自治", None),
+        (DutyKind.PERFORMANCE, "社区党建工作", None),
+        (DutyKind.ASSISTANCE, "人口信息采集协助", civil),
+    ]:
+        DutyTemplate.objects.create(district=district, kind=kind, name=name, department=department)
+    community1 = communities["community1"]
+    duty_list_copy(actor=f.staff_of(community1.street, Role.STREET_CADRE), community=community1)
+    first = community1.duties.order_by("id").first()
+    for status in (TaskStatus.ADMITTED, TaskStatus.PENDING, TaskStatus.APPROVED, TaskStatus.REFUSED):
+        f.incoming_task(community1, status=status, department=civil, duty=first)
+    f.incoming_task(communities["community2"], department=civil)

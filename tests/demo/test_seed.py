@@ -8,6 +8,8 @@ from django.db.models import Min
 from django.utils import timezone
 
 from demo.seed import demo_seed
+from duties.lifecycle import TaskStatus
+from duties.models import DutyKind, IncomingTask, TaskHistory
 from governance.models import Community, Membership, ResidentUnit, Street
 from governance.roles import Role
 from grids.models import Building, Grid
@@ -178,3 +180,14 @@ def test_volunteer_activities_are_mostly_weekend_mornings_with_their_service_rec
         assert signup.checked_in_at <= activity.starts_at < activity.ends_at <= signup.checked_out_at
         assert entry.hours == signup.hours == round((activity.ends_at - activity.starts_at) / dt.timedelta(hours=1), 2)
         assert entry.points == entry.hours * 10 and activity.ends_at < entry.created_at
+
+
+def test_each_community_has_a_duty_list_of_every_kind_and_tasks_in_every_status(demo_district):
+    for community in Community.objects.filter(district__code="130102"):
+        duties = community.duties.all()
+        assert 30 <= duties.count() <= 60 and set(duties.values_list("kind", flat=True)) == set(DutyKind.values)
+    assert set(IncomingTask.objects.values_list("status", flat=True)) == set(TaskStatus.values)
+    assert not IncomingTask.objects.filter(registered_at__gt=demo_district).exists()
+    assert TaskHistory.objects.filter(from_status="").count() == IncomingTask.objects.count()
+    decided = IncomingTask.objects.filter(status__in=[TaskStatus.APPROVED, TaskStatus.REFUSED])
+    assert not decided.filter(decided_by=None).exists() and TaskHistory.objects.filter(from_status=TaskStatus.PENDING).count() == decided.count()

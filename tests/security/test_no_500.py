@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
 from core import params
+from duties.models import Department, Duty, IncomingTask
 from governance.models import AuditEntry, Membership, ResidentUnit, User
 from governance.validators import digits_validator, normalize_mobile
 from grids.models import Patrol
@@ -186,6 +187,7 @@ def in_scope_ids() -> dict:
         "volunteer-code": {"pk": activity.pk},
         "volunteer-scan": {"pk": activity.pk, "code": "ABCDEF"},
         "patrol-end": {"pk": _first(Patrol.objects.all())},
+        "duty-task": {"pk": _first(IncomingTask.objects.filter(community=grid.community))},
         "report-download": {"pk": _first(MonthlyReport.objects.all()), "kind": "pdf"},
         "protected-media": {"name": "requests/nothing.jpg"},
         "open311-service": {"code": "property"},
@@ -214,6 +216,9 @@ def in_scope_ids() -> dict:
         "list-project": _first(Project.objects.all()),
         "linkage-record": _first(LinkageRecord.objects.all()),
         "monthly-report": _first(MonthlyReport.objects.all()),
+        "incoming-task": _first(IncomingTask.objects.filter(community=grid.community)),
+        "duty": _first(Duty.objects.filter(community=grid.community)),
+        "department": _first(Department.objects.filter(district=grid.district)),
     }
     return ids
 
