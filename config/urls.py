@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from community_services import api as services_api
 from config.api import Router
 from governance import api as governance_api
 from grids import api as grids_api
@@ -47,6 +48,9 @@ router.register("list-demands", party_building_api.DemandViewSet, basename="list
 router.register("list-projects", party_building_api.ProjectViewSet, basename="list-project")
 router.register("linkage-duties", party_building_api.LinkageDutyViewSet, basename="linkage-duty")
 router.register("linkage-records", party_building_api.LinkageRecordViewSet, basename="linkage-record")
+router.register("services", services_api.ServiceViewSet, basename="service")
+router.register("service-leave", services_api.LeaveViewSet, basename="service-leave")
+router.register("bookings", services_api.BookingViewSet, basename="booking")
 router.register("monthly-reports", oversight_api.MonthlyReportViewSet, basename="monthly-report")
 
 # Single answers about a node or the caller (not collections): plain routes beside the router's, grouped per app.
@@ -82,6 +86,7 @@ urlpatterns = [
     path("", include("resident_requests.urls")),
     path("", include("volunteers.urls")),
     path("", include("party_building.urls")),
+    path("", include("community_services.urls")),
     path("", include("grids.urls")),
     path("", include("oversight.urls")),
     path("", include("workbench.urls")),
