@@ -23,6 +23,8 @@ It holds, and tests may rely on exactly this (anything else a test needs, it bui
   confirmed claim, a gift with a redemption and a dual report in community1 (none of them volunteer1's).
 - 包联: the district's duty for every community (visited recently in community1 only) and each street cadre's for the
   street's communities; a patrol ended yesterday in grid1.
+- Services: community1 and community2 offer 居住证明开具 (A = the first grid's worker, B = the secretary) with a slot on
+  today's weekday, and one appointment booked next week; 外区 offers one too.
 - Places: grids tile their community and each building has a point inside its grid (the demo's layout); 外区 has none.
 - All accounts use PASSWORD; categories, care tags and points rules are the migrations' defaults.
 """
@@ -110,6 +112,8 @@ def world_build() -> None:
     _volunteers(communities, grids, volunteer1)
     _linkage(district, communities)
     f.PatrolFactory(grid=grids["grid1"])
+    for community in [communities["community1"], communities["community2"], Community.objects.get(code="130104001001")]:
+        f.booking_of(f.TimeSlotFactory(service=f.ServiceItemFactory(community=community, name="居住证明开具")))
 
 
 def _place(grids: dict) -> None:
