@@ -252,7 +252,13 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
             _("Bookings"),
             [_("Figure"), _("Count"), _("Out of"), _("Denominator"), _("Rate")],
             [
-                (row["label"], row["numerator"], row["denominator"], row["denominator_label"], row["numerator"] / row["denominator"] if row["denominator"] else None)
+                (
+                    row["label"],
+                    row["numerator"],
+                    row["denominator"],
+                    row["denominator_label"],
+                    row["numerator"] / row["denominator"] if row["denominator"] else None,
+                )
                 for row in data.get("bookings", [])
             ],
             {4: xlsx.PERCENT},

@@ -52,7 +52,9 @@ def test_a_slot_on_another_weekday_or_in_the_past_is_refused(slot):
 
 
 def test_when_a_is_on_leave_that_day_the_booking_goes_to_b(slot, user):
-    services.leave_record(actor=user("community1"), community=slot.service.community, person=user("grid1"), starts_on=next_week(), ends_on=next_week(), reason="年休假")
+    services.leave_record(
+        actor=user("community1"), community=slot.service.community, person=user("grid1"), starts_on=next_week(), ends_on=next_week(), reason="年休假"
+    )
     assert f.booking_of(slot).assignee == user("community1")
     # The day after the leave, A takes bookings again.
     assert f.booking_of(slot, day=next_week() + dt.timedelta(days=7)).assignee == user("grid1")
@@ -62,7 +64,9 @@ def test_leave_recorded_later_hands_open_bookings_of_those_days_to_b_and_tells_b
     booking = f.booking_of(slot)
     later = f.booking_of(slot, day=next_week() + dt.timedelta(days=7))
     with django_capture_on_commit_callbacks(execute=True):
-        services.leave_record(actor=user("cc001"), community=slot.service.community, person=user("grid1"), starts_on=next_week(), ends_on=next_week(), reason="培训")
+        services.leave_record(
+            actor=user("cc001"), community=slot.service.community, person=user("grid1"), starts_on=next_week(), ends_on=next_week(), reason="培训"
+        )
     booking.refresh_from_db()
     later.refresh_from_db()
     assert booking.assignee == user("community1") and later.assignee == user("grid1")
@@ -128,14 +132,20 @@ def test_proxy_handling_is_due_after_the_time_limit_in_working_days(slot):
 
 def test_figures_count_bookings_no_shows_and_proxy_done_on_time(slot, user):
     community = slot.service.community
-    before = {row["key"]: row for row in selectors.booking_figures(community, since=timezone.now() - dt.timedelta(days=1), until=timezone.now() + dt.timedelta(days=1))}
+    before = {
+        row["key"]: row
+        for row in selectors.booking_figures(community, since=timezone.now() - dt.timedelta(days=1), until=timezone.now() + dt.timedelta(days=1))
+    }
     done = f.booking_of(slot, kind=Booking.Kind.PROXY)
     services.booking_close(actor=user("grid1"), booking=done, status=Booking.Status.DONE)
     late = f.booking_of(slot, kind=Booking.Kind.PROXY)
     Booking.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
     late.refresh_from_db()
     services.booking_close(actor=user("grid1"), booking=late, status=Booking.Status.DONE)
-    rows = {row["key"]: row for row in selectors.booking_figures(community, since=timezone.now() - dt.timedelta(days=1), until=timezone.now() + dt.timedelta(days=1))}
+    rows = {
+        row["key"]: row
+        for row in selectors.booking_figures(community, since=timezone.now() - dt.timedelta(days=1), until=timezone.now() + dt.timedelta(days=1))
+    }
     assert rows["proxy_on_time"]["numerator"] == before["proxy_on_time"]["numerator"] + 1
     assert rows["proxy_on_time"]["denominator"] == before["proxy_on_time"]["denominator"] + 2
     assert rows["bookings_done"]["denominator"] == before["bookings_done"]["denominator"] + 2
