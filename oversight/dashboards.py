@@ -249,6 +249,18 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
         ),
         (_("Volunteers"), [_("Figure"), _("Count")], [(VOLUNTEER_LABELS.get(key, key), value) for key, value in data["volunteers"].items()], {}),
         (
+            _("Monthly trend"),
+            [_("Month"), _("Submitted"), _("Closed"), _("Visits")],
+            [(r["month"], r["submitted"], r["closed"], r["visits"]) for r in data["trend"]],
+            {},
+        ),
+        (
+            _("Below"),
+            [_("Area"), _("Households"), _("Key-care"), _("Requests"), _("Closed")],
+            [(r["name"], r["households"], r["key_care"], r["requests"], r["closed"]) for r in data["children"]],
+            {},
+        ),
+        (
             _("Bookings"),
             [_("Figure"), _("Count"), _("Out of"), _("Denominator"), _("Rate")],
             [
@@ -262,18 +274,6 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
                 for row in data.get("bookings", [])
             ],
             {4: xlsx.PERCENT},
-        ),
-        (
-            _("Monthly trend"),
-            [_("Month"), _("Submitted"), _("Closed"), _("Visits")],
-            [(r["month"], r["submitted"], r["closed"], r["visits"]) for r in data["trend"]],
-            {},
-        ),
-        (
-            _("Below"),
-            [_("Area"), _("Households"), _("Key-care"), _("Requests"), _("Closed")],
-            [(r["name"], r["households"], r["key_care"], r["requests"], r["closed"]) for r in data["children"]],
-            {},
         ),
     ]
     for title, header, rows, formats in sheets:

@@ -113,3 +113,9 @@ def test_the_bookings_list_takes_the_same_queries_at_any_size(login, django_asse
     # filter's choices; the page of bookings joined to service, slot, handler and community. If this grows, a row loads something lazily.
     with django_assert_num_queries(8):
         assert client.get(reverse("service-bookings")).status_code == 200
+
+
+def test_the_dashboard_shows_the_booking_figures_with_their_denominators(login, user):
+    community = user("community1").memberships.get().community
+    page = login("community1").get(reverse("dashboard", kwargs={"level": "community", "pk": community.pk})).content.decode()
+    assert 'data-figure="no_shows"' in page and "时段已过的预约" in page and "已办结代办" in page

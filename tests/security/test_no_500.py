@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
+from community_services.models import Booking, Leave, ServiceItem
 from core import params
 from governance.models import AuditEntry, Membership, ResidentUnit, User
 from governance.validators import digits_validator, normalize_mobile
@@ -159,6 +160,7 @@ def in_scope_ids() -> dict:
         "request-photo": {"pk": request.pk, "photo_pk": _first(RequestPhoto.objects.all()) or 1, "variant": "thumb"},
         "public-track-photo": {"code": request.tracking_code, "photo_pk": _first(RequestPhoto.objects.all()) or 1, "variant": "thumb"},
         "visit-photo": {"pk": by_model["visit"]},
+        "visit-reviewed": {"pk": by_model["visit"]},
         "volunteer-wish-photo": {"pk": _first(Wish.objects.all())},
         "public-wish-photo": {"code": Wish.objects.order_by("pk").first().code},
         "public-household": {"token": household.public_token},
@@ -192,6 +194,12 @@ def in_scope_ids() -> dict:
         "open311-request": {"code": request.public_id},
         "open311-request-fmt": {"code": request.public_id, "fmt": "json"},
         "open311-unknown": {"rest": "v2/nothing.json"},
+        "service-edit": {"pk": _first(ServiceItem.objects.filter(community=grid.community))},
+        "service-booking": {"pk": _first(Booking.objects.filter(community=grid.community))},
+        "public-services": {"code": grid.community.code},
+        "public-service-book": {"code": grid.community.code, "pk": _first(ServiceItem.objects.filter(community=grid.community))},
+        "public-booking": {"code": Booking.objects.filter(community=grid.community).order_by("pk").first().tracking_code},
+        "public-booking-cancel": {"code": Booking.objects.filter(community=grid.community).order_by("pk").first().tracking_code},
         "admin:app_list": {"app_label": "households"},
         "admin:view_on_site": {"content_type_id": ContentType.objects.get_for_model(Household).pk, "object_id": household.pk},
     }
@@ -213,6 +221,9 @@ def in_scope_ids() -> dict:
         "list-project": _first(Project.objects.all()),
         "linkage-record": _first(LinkageRecord.objects.all()),
         "monthly-report": _first(MonthlyReport.objects.all()),
+        "service-leave": _first(Leave.objects.all()),
+        "service": _first(ServiceItem.objects.filter(community=grid.community)),
+        "booking": _first(Booking.objects.filter(community=grid.community)),
     }
     return ids
 
