@@ -58,7 +58,7 @@ def seed_services(district_seeder, *, buildings) -> dict:
     )
     today = timezone.localdate()
     first = communities[0]
-    Leave.objects.create(
+    leave = Leave.objects.create(
         community=first,
         person_id=staff[first.pk]["a"],
         starts_on=today,
@@ -80,13 +80,12 @@ def seed_services(district_seeder, *, buildings) -> dict:
             offset = rng.randint(-DAYS_BACK, 10)
             name = person_name(rng)
             fields = {"name_enc": encrypt(name), "name_masked": mask_name(name), **phone_fields(mobile(rng, district_seeder.phones))}
-            handler = service.person_b_id if community.pk == first.pk and 0 <= offset <= 2 else service.person_a_id
-            handler = handler if service.needs_ab else None
             if service.pk in slots_by_service:
                 day = today + dt.timedelta(days=offset)
                 while not calendar.is_working_day(day) or day.weekday() > 4:
                     day += dt.timedelta(days=1)
                 slot = rng.choice([s for s in slots_by_service[service.pk] if s.weekday == day.weekday()])
+                handler = _handler(service, day, on_leave=community.pk == first.pk and leave.starts_on <= day <= leave.ends_on)
                 ends_at = timezone.make_aware(dt.datetime.combine(day, slot.ends))
                 past = ends_at < now
                 status = rng.choices([Booking.Status.DONE, Booking.Status.NO_SHOW, Booking.Status.CANCELLED], [85, 10, 5])[0] if past else Booking.Status.BOOKED
@@ -97,6 +96,7 @@ def seed_services(district_seeder, *, buildings) -> dict:
                 )  # fmt: skip
             else:
                 day = today + dt.timedelta(days=min(offset, 0))
+                handler = _handler(service, day, on_leave=community.pk == first.pk and leave.starts_on <= day <= leave.ends_on)
                 due_on = calendar.add_working_days(day, service.time_limit_days)
                 took = calendar.add_working_days(day, rng.randint(1, service.time_limit_days + 2))
                 done = took < today
@@ -126,6 +126,13 @@ def seed_services(district_seeder, *, buildings) -> dict:
         booking.created_at = created
     Booking.objects.bulk_update(bookings, ["created_at"], batch_size=BATCH)
     return {"services": len(services), "bookings": len(bookings)}
+
+
+def _handler(service: ServiceItem, day: dt.date, *, on_leave: bool) -> int | None:
+    """As booking_create chooses: A, or B while A is on leave; nobody named for services anyone at the desk may do."""
+    if not service.needs_ab:
+        return None
+    return service.person_b_id if on_leave else service.person_a_id
 
 
 def _staff_of(communities) -> dict[int, dict[str, int]]:

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db.models import Min
 from django.utils import timezone
 
+from community_services.models import Booking, Leave, ServiceItem
 from demo.seed import demo_seed
 from governance.models import Community, Membership, ResidentUnit, Street
 from governance.roles import Role
@@ -178,3 +179,14 @@ def test_volunteer_activities_are_mostly_weekend_mornings_with_their_service_rec
         assert signup.checked_in_at <= activity.starts_at < activity.ends_at <= signup.checked_out_at
         assert entry.hours == signup.hours == round((activity.ends_at - activity.starts_at) / dt.timedelta(hours=1), 2)
         assert entry.points == entry.hours * 10 and activity.ends_at < entry.created_at
+
+
+def test_every_community_offers_its_services_and_community1s_a_person_is_on_leave_today():
+    assert set(ServiceItem.objects.values_list("community", flat=True).distinct()) == set(Community.objects.values_list("pk", flat=True))
+    leave = Leave.objects.get(community__name=Community.objects.order_by("code").first().name)
+    today = timezone.localdate()
+    assert leave.starts_on <= today <= leave.ends_on
+    covered = Booking.objects.filter(community=leave.community, day=today, service__needs_ab=True, status=Booking.Status.BOOKED)
+    assert not covered.filter(assignee=leave.person).exists()
+    assert Booking.objects.filter(status=Booking.Status.NO_SHOW).exists() and Booking.objects.filter(kind=Booking.Kind.PROXY, status=Booking.Status.DONE).exists()
+    assert not Booking.objects.filter(created_at__date=today, day__lt=today).exists()
