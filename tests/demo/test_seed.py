@@ -188,5 +188,7 @@ def test_every_community_offers_its_services_and_community1s_a_person_is_on_leav
     assert leave.starts_on <= today <= leave.ends_on
     covered = Booking.objects.filter(community=leave.community, day=today, service__needs_ab=True, status=Booking.Status.BOOKED)
     assert not covered.filter(assignee=leave.person).exists()
-    assert Booking.objects.filter(status=Booking.Status.NO_SHOW).exists() and Booking.objects.filter(kind=Booking.Kind.PROXY, status=Booking.Status.DONE).exists()
+    assert (
+        Booking.objects.filter(status=Booking.Status.NO_SHOW).exists() and Booking.objects.filter(kind=Booking.Kind.PROXY, status=Booking.Status.DONE).exists()
+    )
     assert not Booking.objects.filter(created_at__date=today, day__lt=today).exists()
