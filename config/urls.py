@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from community_services import api as services_api
 from config.api import Router
 from duties import api as duties_api
 from governance import api as governance_api
@@ -52,6 +53,9 @@ router.register("departments", duties_api.DepartmentViewSet, basename="departmen
 router.register("duty-templates", duties_api.DutyTemplateViewSet, basename="duty-template")
 router.register("duties", duties_api.DutyViewSet, basename="duty")
 router.register("incoming-tasks", duties_api.IncomingTaskViewSet, basename="incoming-task")
+router.register("services", services_api.ServiceViewSet, basename="service")
+router.register("service-leave", services_api.LeaveViewSet, basename="service-leave")
+router.register("bookings", services_api.BookingViewSet, basename="booking")
 router.register("monthly-reports", oversight_api.MonthlyReportViewSet, basename="monthly-report")
 
 # Single answers about a node or the caller (not collections): plain routes beside the router's, grouped per app.
@@ -88,6 +92,7 @@ urlpatterns = [
     path("", include("volunteers.urls")),
     path("", include("party_building.urls")),
     path("", include("duties.urls")),
+    path("", include("community_services.urls")),
     path("", include("grids.urls")),
     path("", include("oversight.urls")),
     path("", include("workbench.urls")),

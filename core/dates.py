@@ -5,6 +5,8 @@ record stamped at 23:59 on the last day counts and one stamped at 00:00 the day 
 """
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -71,3 +73,41 @@ def period_bounds(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
     if period == "quarter":
         return quarter_start(today), today
     return month_start(today), today
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Working days: Monday to Friday, minus the official holidays and plus the make-up working days (调休)."""
+
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.workdays:
+            return True
+        if day in self.holidays:
+            return False
+        return day.weekday() < 5
+
+    def add_working_days(self, day: dt.date, days: int) -> dt.date:
+        """The Nth working day after `day`."""
+        counted = 0
+        while counted < days:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day
+
+
+# The official calendar lives in an upper app; it registers its reader here so that lower apps count the same days.
+_calendar_source: Callable[[dt.date, dt.date], WorkingCalendar] | None = None
+
+
+def working_calendar_register(source: Callable[[dt.date, dt.date], WorkingCalendar]) -> None:
+    global _calendar_source
+    _calendar_source = source
+
+
+def working_calendar(start: dt.date, end: dt.date) -> WorkingCalendar:
+    """The official calendar between two dates when one is registered, else plain Monday to Friday."""
+    return _calendar_source(start, end) if _calendar_source else WorkingCalendar()

@@ -77,6 +77,11 @@ def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[-4:] if len(value) >= 8 else "*" * len(value)
 
 
+def mask_name(value: str) -> str:
+    """张**: the family name only, as volunteers and counters see a resident."""
+    return value[:1] + "**" if value else ""
+
+
 def mask_email(value: str) -> str:
     """z***@example.cn: the first character of the name and the domain."""
     if not value:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 
+from community_services.selectors import booking_figures
 from core import xlsx
 from core.dates import day_start, days_window, month_start, period_bounds
 from duties.selectors import DENOMINATOR, duty_rows, task_figures
@@ -90,6 +91,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     data["lists"] = _lists(node)
     data["linkage"] = _linkage(node)
     data["duties"] = task_figures(node, since=since, until=until)
+    data["bookings"] = booking_figures(node, since=since, until=until)
     year_ago = day_start(month_start(month_start(end) - dt.timedelta(days=330)))
     submitted = dict(
         requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
@@ -141,8 +143,8 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
 
 
 def _key(node, start: dt.date, end: dt.date) -> str:
-    # v4: the figures carry the duty list's block (tasks pushed down).
-    return f"dashboard:v4:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
+    # v5: the figures carry the duty list's block (tasks pushed down) and the bookings.
+    return f"dashboard:v5:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
 
 
 def cached_figures(key: str, figures, *, refresh: bool = False) -> tuple[dict, dt.datetime]:
@@ -265,6 +267,21 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
             [_("Area"), DENOMINATOR, _("On the list"), _("Off the list"), _("Approved"), _("Refused, not taken on"), _("Awaiting")],
             duty_rows(data["duties"], node=node),
             {},
+        ),
+        (
+            _("Bookings"),
+            [_("Figure"), _("Count"), _("Out of"), _("Denominator"), _("Rate")],
+            [
+                (
+                    row["label"],
+                    row["numerator"],
+                    row["denominator"],
+                    row["denominator_label"],
+                    row["numerator"] / row["denominator"] if row["denominator"] else None,
+                )
+                for row in data.get("bookings", [])
+            ],
+            {4: xlsx.PERCENT},
         ),
     ]
     for title, header, rows, formats in sheets:

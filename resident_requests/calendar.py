@@ -5,28 +5,15 @@ CalendarDay table. A year with no CalendarYear row falls back to plain Monday-Fr
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.dates import WorkingCalendar as Calendar
 from resident_requests.models import CalendarDay, TimeLimit
 
 MORNING = (dt.time(8, 30), dt.time(12, 0))
 AFTERNOON = (dt.time(14, 0), dt.time(17, 30))
 WINDOWS = (MORNING, AFTERNOON)
-
-
-@dataclass(frozen=True)
-class Calendar:
-    holidays: frozenset[dt.date]
-    workdays: frozenset[dt.date]
-
-    def is_working_day(self, day: dt.date) -> bool:
-        if day in self.workdays:
-            return True
-        if day in self.holidays:
-            return False
-        return day.weekday() < 5
 
 
 def calendar_for(start: dt.date, end: dt.date) -> Calendar:
@@ -45,11 +32,7 @@ def add_working_days(start: dt.datetime, days: int, calendar: Calendar | None = 
     """End (23:59:59 local) of the Nth working day after the day of `start`."""
     local = _local(start)
     calendar = calendar or calendar_for(local.date(), local.date() + dt.timedelta(days=days * 3 + 40))
-    day, counted = local.date(), 0
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if calendar.is_working_day(day):
-            counted += 1
+    day = calendar.add_working_days(local.date(), days)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)), local.tzinfo)
 
 

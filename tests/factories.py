@@ -13,6 +13,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from community_services.models import Booking, ServiceItem, TimeSlot
+from community_services.services import booking_create
 from core.personal_data import id_number_fields, phone_fields
 from duties import services as duties
 from duties.lifecycle import Decision, TaskStatus
@@ -532,3 +534,44 @@ def incoming_task(community: Community, *, status: str = TaskStatus.PENDING, dep
         decision, reason = (Decision.APPROVE, "") if status == TaskStatus.APPROVED else (Decision.REFUSE, "属于部门职责，不应下派社区")
         task = duties.task_decide(actor=street, task=task, decision=decision, reason=reason)
     return task
+
+
+# ---- community services ----
+
+
+class ServiceItemFactory(DjangoModelFactory):
+    """A service of the community's list handled by its A person (the grid's worker of its first grid) and B (its secretary)."""
+
+    class Meta:
+        model = ServiceItem
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"居住证明开具{n}")
+    materials = "身份证、户口簿"
+    time_limit_days = 3
+    mode = ServiceItem.Mode.ON_SITE
+    needs_ab = True
+    person_a = factory.LazyAttribute(lambda o: worker_of(o.community.grids.order_by("sequence").first()))
+    person_b = factory.LazyAttribute(lambda o: staff_of(o.community, Role.COMMUNITY_SECRETARY))
+
+
+class TimeSlotFactory(DjangoModelFactory):
+    """A slot of the service every day of the week, 09:00–11:00 unless told."""
+
+    class Meta:
+        model = TimeSlot
+
+    service = factory.SubFactory(ServiceItemFactory)
+    weekday = factory.LazyFunction(lambda: timezone.localdate().weekday())
+    starts = dt.time(9, 0)
+    ends = dt.time(11, 0)
+    capacity = 2
+
+
+def booking_of(slot: TimeSlot, *, day: dt.date | None = None, name: str = "王大妈", kind: str = Booking.Kind.APPOINTMENT, **extra) -> Booking:
+    """A resident's booking made through the service (handler chosen, history and notification written)."""
+    service = slot.service
+    if kind == Booking.Kind.PROXY:
+        return booking_create(service=service, kind=kind, name=name, phone=mobile(), address="幸福小区1号楼2单元301", needs="腿脚不便，请上门代办", **extra)
+    day = day or timezone.localdate() + dt.timedelta(days=7)
+    return booking_create(service=service, kind=kind, name=name, phone=mobile(), day=day, slot=slot, **extra)

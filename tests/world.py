@@ -26,6 +26,8 @@ It holds, and tests may rely on exactly this (anything else a test needs, it bui
 - The duty list: departments 区民政局 and 区卫生健康局 of 长安区 and a district template of three duties (one of each kind),
   copied by street1 into community1's list; tasks in community1 one in each status (admitted against its first duty,
   pending, approved, refused), in community2 one pending.
+- Services: community1 and community2 offer 居住证明开具 (A = the first grid's worker, B = the secretary) with a slot on
+  today's weekday, and one appointment booked next week; 外区 offers one too.
 - Places: grids tile their community and each building has a point inside its grid (the demo's layout); 外区 has none.
 - All accounts use PASSWORD; categories, care tags and points rules are the migrations' defaults.
 """
@@ -117,6 +119,8 @@ def world_build() -> None:
     _linkage(district, communities)
     _duties(district, communities)
     f.PatrolFactory(grid=grids["grid1"])
+    for community in [communities["community1"], communities["community2"], Community.objects.get(code="130104001001")]:
+        f.booking_of(f.TimeSlotFactory(service=f.ServiceItemFactory(community=community, name="居住证明开具")))
 
 
 def _place(grids: dict) -> None:

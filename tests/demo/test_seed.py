@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db.models import Min
 from django.utils import timezone
 
+from community_services.models import Booking, Leave, ServiceItem
 from demo.seed import demo_seed
 from duties.lifecycle import TaskStatus
 from duties.models import DutyKind, IncomingTask, TaskHistory
@@ -191,3 +192,16 @@ def test_each_community_has_a_duty_list_of_every_kind_and_tasks_in_every_status(
     assert TaskHistory.objects.filter(from_status="").count() == IncomingTask.objects.count()
     decided = IncomingTask.objects.filter(status__in=[TaskStatus.APPROVED, TaskStatus.REFUSED])
     assert not decided.filter(decided_by=None).exists() and TaskHistory.objects.filter(from_status=TaskStatus.PENDING).count() == decided.count()
+
+
+def test_every_community_offers_its_services_and_community1s_a_person_is_on_leave_today():
+    assert set(ServiceItem.objects.values_list("community", flat=True).distinct()) == set(Community.objects.values_list("pk", flat=True))
+    leave = Leave.objects.get(community__name=Community.objects.order_by("code").first().name)
+    today = timezone.localdate()
+    assert leave.starts_on <= today <= leave.ends_on
+    covered = Booking.objects.filter(community=leave.community, day=today, service__needs_ab=True, status=Booking.Status.BOOKED)
+    assert not covered.filter(assignee=leave.person).exists()
+    assert (
+        Booking.objects.filter(status=Booking.Status.NO_SHOW).exists() and Booking.objects.filter(kind=Booking.Kind.PROXY, status=Booking.Status.DONE).exists()
+    )
+    assert not Booking.objects.filter(created_at__date=today, day__lt=today).exists()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
+from community_services.models import Booking, Leave, ServiceItem
 from core import params
 from duties.models import Department, Duty, IncomingTask
 from governance.models import AuditEntry, Membership, ResidentUnit, User
@@ -195,6 +196,12 @@ def in_scope_ids() -> dict:
         "open311-request": {"code": request.public_id},
         "open311-request-fmt": {"code": request.public_id, "fmt": "json"},
         "open311-unknown": {"rest": "v2/nothing.json"},
+        "service-edit": {"pk": _first(ServiceItem.objects.filter(community=grid.community))},
+        "service-booking": {"pk": _first(Booking.objects.filter(community=grid.community))},
+        "public-services": {"code": grid.community.code},
+        "public-service-book": {"code": grid.community.code, "pk": _first(ServiceItem.objects.filter(community=grid.community))},
+        "public-booking": {"code": Booking.objects.filter(community=grid.community).order_by("pk").first().tracking_code},
+        "public-booking-cancel": {"code": Booking.objects.filter(community=grid.community).order_by("pk").first().tracking_code},
         "admin:app_list": {"app_label": "households"},
         "admin:view_on_site": {"content_type_id": ContentType.objects.get_for_model(Household).pk, "object_id": household.pk},
     }
@@ -219,6 +226,9 @@ def in_scope_ids() -> dict:
         "incoming-task": _first(IncomingTask.objects.filter(community=grid.community)),
         "duty": _first(Duty.objects.filter(community=grid.community)),
         "department": _first(Department.objects.filter(district=grid.district)),
+        "service-leave": _first(Leave.objects.all()),
+        "service": _first(ServiceItem.objects.filter(community=grid.community)),
+        "booking": _first(Booking.objects.filter(community=grid.community)),
     }
     return ids
 
