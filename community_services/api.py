@@ -10,6 +10,7 @@ from community_services import selectors, services
 from community_services.forms import BookingForm, CloseForm, LeaveForm, ServiceEditForm, ServiceForm, SlotForm
 from community_services.models import Booking, Leave, ServiceItem, TimeSlot
 from core.api import errors, form_input, form_valid, request_body
+from governance.forms import PurposeForm
 from governance.permissions import has_capability
 from governance.roles import Capability
 
@@ -112,6 +113,11 @@ class LeaveViewSet(_Requires, mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(LeaveSerializer(services.leave_record(actor=request.user, **data)).data, status=status.HTTP_201_CREATED)
 
 
+class BookingContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: BookingSerializer(many=True), **errors(400, 403)}),
     retrieve=extend_schema(responses={200: BookingSerializer, **errors(403, 404)}),
@@ -142,6 +148,13 @@ class BookingViewSet(_Requires, mixins.ListModelMixin, mixins.RetrieveModelMixin
         """我的预约与代办: open bookings handed to the caller, then those of their front desk nobody is named for."""
         page = self.paginate_queryset(selectors.queue_for(request.user))
         return self.get_paginated_response(BookingSerializer(page, many=True).data)
+
+    @extend_schema(request=form_input(PurposeForm), responses={200: BookingContactSerializer, **errors(400, 403, 404, 429)})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The resident's full name and phone, for whoever handles the open booking; needs a purpose and is logged."""
+        data = form_valid(PurposeForm(request_body(request)))
+        return Response(services.booking_contact_reveal(actor=request.user, booking=self.get_object(), **data))
 
     @extend_schema(request=form_input(CloseForm), responses={200: BookingSerializer, **errors(400, 403, 404)})
     @action(detail=True, methods=["post"])

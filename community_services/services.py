@@ -16,6 +16,7 @@ from core.dates import working_calendar
 from core.personal_data import encrypt, mask_name, phone_fields
 from governance.audit import audit_record
 from governance.models import AuditEntry, Membership
+from governance.services import personal_data_reveal_for_duty
 from notifications.models import Notification
 from notifications.services import notification_send
 
@@ -279,3 +280,13 @@ def bookings_mark_no_shows(*, now: dt.datetime | None = None, batch: int = NO_SH
                 for pk in ids
             )
             marked += len(ids)
+
+
+def booking_contact_reveal(*, actor, booking: Booking, purpose: str, reason: str = "") -> dict[str, str]:
+    """The resident's full name and phone, for whoever must handle the booking (to call back, to go to the door for
+    代办), while it is open; logged like every reveal, with its purpose, where the district reads it."""
+    if not can_handle_booking(actor, booking):
+        raise PermissionDenied(_("Only who handles this booking may see the resident's contact."))
+    if booking.status != Booking.Status.BOOKED:
+        raise PermissionDenied(_("The booking is closed: its contact is no longer shown."))
+    return personal_data_reveal_for_duty(actor=actor, instance=booking, purpose=purpose, reason=reason)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("services/queue/", views.queue, name="service-queue"),
     path("services/bookings/", views.booking_list, name="service-bookings"),
     path("services/bookings/<int:pk>/", views.booking_detail, name="service-booking"),
+    path("services/bookings/<int:pk>/reveal/", views.booking_reveal, name="service-booking-reveal"),
     path("c/<str:code>/services/", views.public_catalogue, name="public-services"),
     path("c/<str:code>/services/<int:pk>/book/", views.public_book, name="public-service-book"),
     path("booking/<str:code>/", views.public_booking, name="public-booking"),

@@ -14,7 +14,7 @@ from community_services.forms import BookingFilterForm, CloseForm, LeaveForm, Pu
 from community_services.permissions import can_handle_booking
 from core.forms import form_cleaned
 from core.params import BadQuery
-from governance.forms import form_add_service_errors
+from governance.forms import PurposeForm, form_add_service_errors
 from governance.models import Community
 from governance.permissions import has_capability
 from governance.public_forms import public_post_allowed
@@ -108,6 +108,22 @@ def booking_list(request):
     return render(request, "community_services/booking_list.html", {"page": page, "filters": filters})
 
 
+@require_POST
+def booking_reveal(request, pk):
+    """The handler sees the resident's full name and phone, giving a purpose; the reveal is logged."""
+    booking = selectors.booking_get_for(request.user, pk)
+    form = PurposeForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        try:
+            revealed = services.booking_contact_reveal(actor=request.user, booking=booking, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+    return _detail(request, booking, reveal_form=form, revealed=revealed, status=200 if revealed else 400)
+
+
 def booking_detail(request, pk):
     """One booking with its history; its handler or the front desk marks it done or says why it cannot be done."""
     booking = selectors.booking_get_for(request.user, pk)
@@ -120,13 +136,20 @@ def booking_detail(request, pk):
         else:
             messages.success(request, _("Saved."))
         return redirect("service-booking", pk=booking.pk)
+    return _detail(request, booking, form=form)
+
+
+def _detail(request, booking, *, form=None, reveal_form=None, revealed=None, status=200):
+    can_close = can_handle_booking(request.user, booking)
     context = {
         "booking": booking,
         "events": booking.events.select_related("actor", "assignee"),
-        "form": form,
-        "can_close": can_handle_booking(request.user, booking),
+        "form": form or CloseForm(),
+        "can_close": can_close,
+        "reveal_form": reveal_form or (PurposeForm() if can_close else None),
+        "revealed": revealed,
     }
-    return render(request, "community_services/booking_detail.html", context)
+    return render(request, "community_services/booking_detail.html", context, status=status)
 
 
 def _community_or_404(code: str) -> Community:

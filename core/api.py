@@ -30,6 +30,7 @@ ERROR_DESCRIPTIONS = {
     403: "The caller's roles do not allow this.",
     404: "No such record in the caller's area (missing and out-of-scope records answer alike).",
     409: "The record changed meanwhile; read it again.",
+    429: "A limit is used up (e.g. the caller's personal-data reveals for today); try again later.",
 }
 
 

@@ -444,6 +444,7 @@ class PersonalDataLog(PlacedLogEntry):
 
     class Purpose(models.TextChoices):
         HANDLE_REQUEST = "handle_request", _("Handling a resident request")
+        HANDLE_BOOKING = "handle_booking", _("Handling a resident's booking or 代办")
         VISIT = "visit", _("Checking on a visit")
         INSPECTION = "inspection", _("Inspection by a higher level")
         CORRECTION = "correction", _("Correcting the record")
