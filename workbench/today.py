@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community_services import selectors as booking_selectors
 from core.dates import day_start, year_start
 from grids.models import Patrol
 from grids.selectors import worker_grid_list_for
@@ -36,6 +37,8 @@ def today_for(user) -> dict:
         "due": due[:SHOWN],
         "due_count": due.count(),
         "queue": request_selectors.my_queue(user)[:SHOWN],
+        # Residents' appointments and 代办 handed to the worker (A or B person) or to their front desk.
+        "bookings": booking_selectors.queue_for(user)[:SHOWN],
         "notifications": notification_unread_for(user)[:SHOWN_NOTIFICATIONS],
         "patrol": Patrol.objects.filter(worker=user, ended_at__isnull=True).select_related("grid").defer("track").first(),
         "patrolled_today": len(patrols_today),

@@ -52,3 +52,12 @@ def test_today_keeps_a_constant_number_of_queries(login):
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("today"))
     assert len(after) == len(before)
+
+
+def test_the_a_person_sees_their_bookings_on_today(login):
+    from community_services.models import Booking
+
+    booking = Booking.objects.filter(assignee__username="grid1", status=Booking.Status.BOOKED).first()
+    assert booking is not None
+    page = login("grid1").get(reverse("today")).content.decode()
+    assert reverse("service-booking", args=[booking.pk]) in page and booking.service.name in page
