@@ -7,6 +7,7 @@ minutes, so the pages read at most five-minute-old data and say "as of" when.
 
 import datetime as dt
 import io
+import logging
 
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
@@ -34,6 +35,9 @@ from volunteers.models import PointsEntry, PostClaim, ReportingUnit, ReviewStatu
 
 CACHE_SECONDS = 600
 FRESH_SECONDS = 300
+# Long enough for the slowest district's figures; a request that died holding it frees it after this.
+RECOMPUTE_LOCK_SECONDS = 60
+logger = logging.getLogger(__name__)
 # How requests, households, visits and volunteers reach each level of the tree.
 THROUGH_GRID = {Level.DISTRICT: "grid__district", Level.STREET: "grid__street", Level.COMMUNITY: "grid__community", Level.GRID: "grid"}
 THROUGH_COMMUNITY = {Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
@@ -149,12 +153,25 @@ def _key(node, start: dt.date, end: dt.date) -> str:
 
 def cached_figures(key: str, figures, *, refresh: bool = False) -> tuple[dict, dt.datetime]:
     """The figures cached under `key` when at most five minutes old, otherwise `figures()` now (and cached); always
-    computed anew with `refresh`, as the 5-minute job does."""
-    cached = None if refresh else cache.get(key)
-    if cached is not None and (timezone.now() - cached["as_of"]).total_seconds() <= FRESH_SECONDS:
-        return cached["data"], cached["as_of"]
+    computed anew with `refresh`, as the 5-minute job does.
+
+    Stale figures are recomputed by one request at a time (a short lock); meanwhile the others show the stale ones with
+    their time, instead of each spending the same second of SQL. Without the cache (Redis down) figures are computed."""
+    try:
+        cached = None if refresh else cache.get(key)
+        if cached is not None and (timezone.now() - cached["as_of"]).total_seconds() <= FRESH_SECONDS:
+            return cached["data"], cached["as_of"]
+        if cached is not None and not cache.add(f"{key}:computing", 1, timeout=RECOMPUTE_LOCK_SECONDS):
+            return cached["data"], cached["as_of"]
+    except Exception:  # the cache is unreachable: the page still answers, computed now
+        logger.warning("Dashboard cache unreachable; computing %s without it", key, exc_info=True)
+        return figures(), timezone.now()
     data, as_of = figures(), timezone.now()
-    cache.set(key, {"data": data, "as_of": as_of}, CACHE_SECONDS)
+    try:
+        cache.set(key, {"data": data, "as_of": as_of}, CACHE_SECONDS)
+        cache.delete(f"{key}:computing")
+    except Exception:  # as above: the figures are shown even if they cannot be kept
+        logger.warning("Dashboard cache unreachable; %s not kept", key, exc_info=True)
     return data, as_of
 
 

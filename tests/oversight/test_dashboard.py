@@ -141,3 +141,33 @@ def test_the_export_names_its_figures_in_chinese_not_by_their_keys(login):
     volunteers = [row[0] for row in book[book.sheetnames[4]].iter_rows(min_row=3, values_only=True)]
     assert "登记户数" in coverage and "志愿服务时长" in volunteers
     assert not any(label.isascii() for label in coverage + volunteers)
+
+
+def test_stale_figures_are_recomputed_by_one_request_and_the_cache_being_down_is_no_500(monkeypatch):
+    from django.core.cache import cache
+
+    from oversight import dashboards
+
+    calls = []
+
+    def figures():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    stale = timezone.now() - dt.timedelta(seconds=dashboards.FRESH_SECONDS + 1)
+    cache.set("test:figures", {"data": {"n": 0}, "as_of": stale}, 600)
+    cache.set("test:figures:computing", 1, 60)
+    # Another request is already recomputing: this one shows the stale figures with their time and computes nothing.
+    assert dashboards.cached_figures("test:figures", figures) == ({"n": 0}, stale) and calls == []
+    cache.delete("test:figures:computing")
+    assert dashboards.cached_figures("test:figures", figures)[0] == {"n": 1}
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("Redis is down")
+
+            return fail
+
+    monkeypatch.setattr(dashboards, "cache", Down())
+    assert dashboards.cached_figures("test:figures", figures)[0] == {"n": 2}
