@@ -46,10 +46,12 @@ def household_search(
             qs = qs.filter(sensitive.q(Household) | Exists(CareTag.objects.filter(code=tag, sensitive=False)))
     q = (q or "").strip()
     if q:
+        # The residents looked through are the user's own area's, not the district's quarter of a million.
+        residents = Resident.objects.visible_to(user, Capability.VIEW_LEDGER)
         if q.isdigit() and len(q) == 4:
-            match = Q(phone_masked__endswith=q) | Q(pk__in=Resident.objects.filter(phone_masked__endswith=q).values("household_id"))
+            match = Q(phone_masked__endswith=q) | Q(pk__in=residents.filter(phone_masked__endswith=q).values("household_id"))
         else:
-            match = Q(building__name__contains=q) | Q(pk__in=Resident.objects.filter(name__contains=q).values("household_id"))
+            match = Q(building__name__contains=q) | Q(pk__in=residents.filter(name__contains=q).values("household_id"))
             unit_room = q.split("-", 1)
             if len(unit_room) == 2 and unit_room[0].isdecimal():
                 match |= Q(unit=int(unit_room[0]), room=unit_room[1])
