@@ -17,6 +17,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.replicas import replica_reads
 from governance.services import DailyLimitReached
 
 
@@ -43,6 +44,11 @@ class Pagination(PageNumberPagination):
         if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
             raise exceptions.ValidationError({self.page_size_query_param: [_("Enter a whole number from 1 to %(max)d.") % {"max": self.max_page_size}]})
         return int(value)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # Every API list reads its page from a replica when there is one (core/replicas.py).
+        with replica_reads(request):
+            return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -11,7 +11,7 @@ from core.api import FormCreateMixin, errors, form_input, form_valid, query_para
 from core.dates import days_window
 from core.params import query_period
 from duties import selectors, services
-from duties.forms import DepartmentChangeForm, DepartmentForm, DutyChangeForm, DutyCopyForm, DutyForm, TaskDecisionForm, TaskRegisterForm
+from duties.forms import DepartmentChangeForm, DepartmentForm, DutyChangeForm, DutyCopyForm, DutyCreateForm, TaskDecisionForm, TaskRegisterForm
 from duties.models import Department, Duty, DutyTemplate, IncomingTask, TaskHistory
 from duties.permissions import can_see_duties
 
@@ -146,14 +146,14 @@ class DutyTemplateViewSet(DutiesMixin, mixins.ListModelMixin, viewsets.GenericVi
 
 @extend_schema_view(
     list=extend_schema(responses={200: DutySerializer(many=True), **errors(403)}),
-    create=extend_schema(request=form_input(DutyForm), responses={201: DutySerializer, **errors(400, 403)}),
+    create=extend_schema(request=form_input(DutyCreateForm), responses={201: DutySerializer, **errors(400, 403)}),
 )
 class DutyViewSet(DutiesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Communities' duty lists (社区工作事项清单): read by the community, kept by its street."""
 
     serializer_class = DutySerializer
     list_selector = staticmethod(selectors.duty_list_for)
-    create_form, create_service = DutyForm, staticmethod(services.duty_create)
+    create_form, create_service = DutyCreateForm, staticmethod(services.duty_create)
     filterset_fields = ["community", "kind", "active"]
 
     @extend_schema(request=form_input(DutyChangeForm), responses={200: DutySerializer, **errors(400, 403, 404)})

@@ -22,7 +22,7 @@ class _DutyFields(forms.Form):
         self.fields["department"].queryset = selectors.department_list_for(user).filter(active=True)
 
 
-class DutyForm(_DutyFields):
+class DutyCreateForm(_DutyFields):
     """A new duty on a community's list, added by its street."""
 
     community = IdChoiceField(queryset=None, label=_("Community"), help_text=_("A community whose list you keep."))

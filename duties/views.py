@@ -14,7 +14,7 @@ from core.dates import PERIODS, days_window
 from core.forms import form_cleaned
 from core.params import BadQuery, query_period
 from duties import selectors, services
-from duties.forms import DepartmentChangeForm, DepartmentForm, DutyChangeForm, DutyCopyForm, DutyForm, TaskDecisionForm, TaskRegisterForm
+from duties.forms import DepartmentChangeForm, DepartmentForm, DutyChangeForm, DutyCopyForm, DutyCreateForm, TaskDecisionForm, TaskRegisterForm
 from duties.lifecycle import TaskStatus
 from duties.models import DutyKind
 from duties.permissions import can_keep_departments, can_keep_list, can_see_duties, keeps_any_list
@@ -79,7 +79,7 @@ def _duty_act(request, community) -> None:
     user, post = request.user, request.POST
     action = post.get("action")
     if action == "add":
-        services.duty_create(actor=user, **form_cleaned(DutyForm(post, user=user)))
+        services.duty_create(actor=user, **form_cleaned(DutyCreateForm(post, user=user)))
     elif action == "change":
         duty = selectors.duty_get_for(user, post.get("duty", ""))
         services.duty_update(actor=user, duty=duty, **form_cleaned(DutyChangeForm(post, user=user)))

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core.replicas import reads_from_replica
 from households import views, views_cards, views_excel
 
 urlpatterns = [
@@ -19,8 +20,8 @@ urlpatterns = [
     path("households/excel/import/", views_excel.ledger_import_view, name="ledger-import"),
     path("households/excel/import/<int:pk>/", views_excel.ledger_import_result, name="ledger-import-result"),
     path("households/excel/import/<int:pk>/problems.xlsx", views_excel.ledger_import_errors, name="ledger-import-errors"),
-    path("households/excel/export/", views_excel.ledger_export, name="ledger-export"),
-    path("households/excel/export/full/", views_excel.ledger_export_form, name="ledger-export-full"),
+    path("households/excel/export/", reads_from_replica(views_excel.ledger_export), name="ledger-export"),
+    path("households/excel/export/full/", reads_from_replica(views_excel.ledger_export_form), name="ledger-export-full"),
     path("visits/due/", views_cards.visits_due, name="visits-due"),
     path("visits/<int:pk>/reviewed/", views_cards.visit_reviewed, name="visit-reviewed"),
     path("households/<int:pk>/card/", views_cards.household_card, name="household-card"),

@@ -96,7 +96,7 @@ def setup_django(settings_module: str, **env: str | None) -> subprocess.Complete
 
 def test_compose_has_the_production_services(compose):
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", *APP_SERVICES}
+    assert set(services) == {"postgres", "postgres-replica", "redis", *APP_SERVICES}
     assert services["postgres"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis:7")
     # The database outlives its container: a named volume, declared at top level.
@@ -113,7 +113,7 @@ def test_every_service_is_healthchecked_or_waits_for_healthy_services(compose):
         else:
             assert service.get("healthcheck", {}).get("test"), name
     for name in APP_SERVICES:
-        assert set(services[name]["depends_on"]) == {"postgres", "redis"}
+        assert set(services[name]["depends_on"]) == {"postgres", "postgres-replica", "redis"}
         # service_healthy waits forever on a service that has no healthcheck.
         for dependency, spec in services[name]["depends_on"].items():
             assert spec == {"condition": "service_healthy"}
@@ -193,6 +193,7 @@ def test_compose_environment_is_enough_for_production_settings(compose):
     operator["FIELD_HASH_KEY"] = GOOD["FIELD_HASH_KEY"]
     env = {key: interpolate(str(value), operator) for key, value in compose["services"]["web"]["environment"].items()}
     assert env["DATABASE_URL"] == "postgres://grid:pw@postgres:5432/grid"
+    assert env["DATABASE_REPLICA_URLS"] == "postgres://grid:pw@postgres-replica:5432/grid"
     assert env["REDIS_URL"] == "redis://redis:6379/0"
     assert env["ALLOWED_HOSTS"] == "localhost,127.0.0.1" and env["SECURE_SSL_REDIRECT"] == "false"
     result = setup_django(env.pop("DJANGO_SETTINGS_MODULE"), **env)
@@ -248,3 +249,16 @@ def test_each_queue_has_a_worker_and_there_is_one_beat(compose, settings):
     assert routed == consumed == {"default", "sweep", "notifications", "reports"}
     assert compose["services"]["beat"]["deploy"]["replicas"] == 1
     assert "-Q default,sweep,notifications,reports" in (ROOT / "Makefile").read_text()
+
+
+def test_the_replica_streams_from_the_primary_and_settings_route_reads_to_it(compose):
+    replica = compose["services"]["postgres-replica"]
+    script = " ".join(replica["command"])
+    assert "pg_basebackup -h postgres -U replicator" in script and "-R" in script and "hot_standby=on" in script
+    primary_init = [mount for mount in compose["services"]["postgres"]["volumes"] if "docker-entrypoint-initdb.d" in mount]
+    assert primary_init and (ROOT / primary_init[0].split(":")[0]).is_file()
+    env = {**GOOD, "DATABASE_URL": "postgres://grid:pw@postgres:5432/grid", "DATABASE_REPLICA_URLS": "postgres://grid:pw@postgres-replica:5432/grid"}
+    probe = "from django.conf import settings as s; print(sorted(s.DATABASES), s.DATABASES['replica1']['HOST'], s.DATABASE_ROUTERS)"
+    result = run(["-c", f"import django; django.setup(); {probe}"], "config.settings.production", **env, ALLOWED_HOSTS="example.org")
+    assert result.returncode == 0, result.stderr
+    assert "['default', 'replica1'] postgres-replica ['core.replicas.ReplicaRouter']" in result.stdout

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "governance.middleware.LoginRequiredMiddleware",
     "governance.middleware.PasswordChangeRequiredMiddleware",
     "governance.idempotency.IdempotencyMiddleware",
+    "core.replicas.WroteMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -98,6 +99,12 @@ if DATABASE_URL:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
+    # Read replicas (streaming): dashboards, figures, exports and the API's lists read there (core/replicas.py).
+    for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+        DATABASES[f"replica{number}"] = {
+            **dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True),
+            "TEST": {"MIRROR": "default"},
+        }
 else:
     # The SQLite file and the embedded broker live in var/, which a fresh clone does not have yet.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -176,6 +183,7 @@ UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_MB", 40) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
 
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
@@ -272,6 +280,10 @@ SPECTACULAR_SETTINGS = {
         "PlaceLevelEnum": "governance.roles.Level",
         "HandlingLevelEnum": "resident_requests.lifecycle.HandlingLevel",
         "ReviewStatusEnum": "volunteers.models.ReviewStatus",
+        "IncomingTaskStatusEnum": "duties.lifecycle.TaskStatus",
+        "DutyKindEnum": "duties.models.DutyKind",
+        "BookingStatusEnum": "community_services.models.Booking.Status",
+        "BookingKindEnum": "community_services.models.Booking.Kind",
         # GeoJSON's own "type" values (places, the situation map).
         "GeometryTypeEnum": [("Point", "Point"), ("Polygon", "Polygon"), ("MultiPolygon", "MultiPolygon")],
         "FeatureTypeEnum": [("Feature", "Feature")],
