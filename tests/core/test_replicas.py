@@ -5,7 +5,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from core import replicas
-from core.replicas import ReplicaRouter, WROTE_COOKIE, reads_from_replica, replica_reads
+from core.replicas import WROTE_COOKIE, ReplicaRouter, reads_from_replica, replica_reads
 
 
 @pytest.fixture
@@ -37,4 +37,3 @@ def test_the_page_after_a_write_reads_the_primary(one_replica):
 def test_a_post_marks_the_browser_as_having_written(one_replica, login):
     response = login("community1").post(reverse("logout"))
     assert response.cookies[WROTE_COOKIE].value == "1" and response.cookies[WROTE_COOKIE]["max-age"] == replicas.READ_OWN_WRITES_SECONDS
-
