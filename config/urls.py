@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import Router
+from deliberation import api as deliberation_api
 from governance import api as governance_api
 from grids import api as grids_api
 from households import api as households_api
@@ -47,6 +48,10 @@ router.register("list-demands", party_building_api.DemandViewSet, basename="list
 router.register("list-projects", party_building_api.ProjectViewSet, basename="list-project")
 router.register("linkage-duties", party_building_api.LinkageDutyViewSet, basename="linkage-duty")
 router.register("linkage-records", party_building_api.LinkageRecordViewSet, basename="linkage-record")
+router.register("deliberation-topics", deliberation_api.TopicViewSet, basename="deliberation-topic")
+router.register("deliberation-options", deliberation_api.OptionViewSet, basename="deliberation-option")
+router.register("deliberation-tasks", deliberation_api.TaskViewSet, basename="deliberation-task")
+router.register("deliberation-meetings", deliberation_api.MeetingViewSet, basename="deliberation-meeting")
 router.register("monthly-reports", oversight_api.MonthlyReportViewSet, basename="monthly-report")
 
 # Single answers about a node or the caller (not collections): plain routes beside the router's, grouped per app.
@@ -82,6 +87,7 @@ urlpatterns = [
     path("", include("resident_requests.urls")),
     path("", include("volunteers.urls")),
     path("", include("party_building.urls")),
+    path("", include("deliberation.urls")),
     path("", include("grids.urls")),
     path("", include("oversight.urls")),
     path("", include("workbench.urls")),

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from core import xlsx
 from core.dates import day_start, days_window, month_start, period_bounds
+from deliberation.selectors import deliberation_figures
 from governance.models import Community, District, Street
 from governance.roles import Level
 from households.models import Household, Visit
@@ -88,6 +89,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     }
     data["lists"] = _lists(node)
     data["linkage"] = _linkage(node)
+    data["deliberation"] = deliberation_figures(node, start, end)
     year_ago = day_start(month_start(month_start(end) - dt.timedelta(days=330)))
     submitted = dict(
         requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
@@ -244,6 +246,15 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
                 for r in overdue_rows(data["overdue"], now=timezone.now())
             ],
             {6: xlsx.DATETIME},
+        ),
+        (
+            _("Deliberation"),
+            [_("Figure"), _("Count"), _("Out of"), _("Counted against"), _("Rate")],
+            [
+                (r["label"], r["numerator"], r["denominator"], r["denominator_label"], r["numerator"] / r["denominator"] if r["denominator"] else None)
+                for r in data.get("deliberation", [])
+            ],
+            {4: xlsx.PERCENT},
         ),
         (_("Volunteers"), [_("Figure"), _("Count")], [(VOLUNTEER_LABELS.get(key, key), value) for key, value in data["volunteers"].items()], {}),
         (
