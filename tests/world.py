@@ -23,6 +23,8 @@ It holds, and tests may rely on exactly this (anything else a test needs, it bui
   confirmed claim, a gift with a redemption and a dual report in community1 (none of them volunteer1's).
 - 包联: the district's duty for every community (visited recently in community1 only) and each street cadre's for the
   street's communities; a patrol ended yesterday in grid1.
+- 议事协商: in community1 a topic decided by vote at a residents' council held yesterday, published, with one task due in
+  a week (in follow-through), and a proposed topic; in community2 a decided topic, published. No three-party meeting anywhere.
 - Places: grids tile their community and each building has a point inside its grid (the demo's layout); 外区 has none.
 - All accounts use PASSWORD; categories, care tags and points rules are the migrations' defaults.
 """
@@ -109,6 +111,7 @@ def world_build() -> None:
             f.ResidentRequestFactory(grid=grids[worker], building=household.building, household=household, status=status)
     _volunteers(communities, grids, volunteer1)
     _linkage(district, communities)
+    _deliberation(communities)
     f.PatrolFactory(grid=grids["grid1"])
 
 
@@ -205,6 +208,12 @@ def _volunteers(communities: dict, grids: dict, volunteer1) -> None:
     volunteering.gift_redeem(volunteer=others[0], gift=gift)
     today = timezone.localdate()
     volunteering.report_generate(actor=cadre, start=today.replace(month=1, day=1), end=today, volunteer=others[0])
+
+
+def _deliberation(communities: dict) -> None:
+    f.topic_walk(f.TopicFactory(community=communities["community1"], title="加装电梯意见征集"), to="following", published=True, tasks=1)
+    f.TopicFactory(community=communities["community1"], title="小区停车位规划")
+    f.topic_walk(f.TopicFactory(community=communities["community2"], title="和平社区物业费调整"), to="decided", published=True)
 
 
 def _linkage(district, communities: dict) -> None:
