@@ -25,6 +25,7 @@ def topic_list_for(user, *, status: str = "", community=None, source: str = ""):
         Topic.objects.visible_to(user, CAPABILITY)
         .select_related("community", "meeting")
         .annotate(task_count=Count("tasks", distinct=True), tasks_open=Count("tasks", filter=Q(tasks__status=Task.Status.OPEN), distinct=True))
+        .order_by("-created_at", "-id")
     )
     if status:
         topics = topics.filter(status=status)
@@ -62,6 +63,7 @@ def meeting_list_for(user):
         Meeting.objects.visible_to(user, CAPABILITY)
         .select_related("community")
         .annotate(topic_count=Count("topics", distinct=True), people=Count("participants", distinct=True))
+        .order_by("-held_on", "-id")
     )
 
 
