@@ -157,10 +157,11 @@ def option_vote(*, actor, option: Option, votes_for: int, votes_against: int, vo
     _require_meeting_held(topic)
     if min(votes_for, votes_against, votes_abstain) < 0:
         raise ValidationError(_("Votes cannot be negative."))
-    before = [option.votes_for, option.votes_against, option.votes_abstain]
-    Option.objects.filter(pk=option.pk).update(votes_for=votes_for, votes_against=votes_against, votes_abstain=votes_abstain)
+    after = {"votes_for": votes_for, "votes_against": votes_against, "votes_abstain": votes_abstain}
+    changes = {name: [getattr(option, name), value] for name, value in after.items()}
+    Option.objects.filter(pk=option.pk).update(**after)
     option.refresh_from_db()
-    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=option, changes={"votes": [before, [votes_for, votes_against, votes_abstain]]})
+    audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=option, changes=changes)
     return option
 
 
@@ -201,8 +202,9 @@ def topic_publish(*, actor, topic: Topic) -> Topic:
     _require(actor, topic.ancestry())
     if topic.status not in DECIDED:
         raise ValidationError(_("Only a decided topic can be published."))
-    if Topic.objects.filter(pk=topic.pk, published_at__isnull=True).update(published_at=timezone.now()):
-        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=topic, changes={"published": [False, True]})
+    now = timezone.now()
+    if Topic.objects.filter(pk=topic.pk, published_at__isnull=True).update(published_at=now):
+        audit_record(actor=actor, action=AuditEntry.Action.UPDATE, instance=topic, changes={"published_at": [None, now.isoformat()]})
     topic.refresh_from_db()
     return topic
 

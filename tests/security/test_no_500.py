@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
 from core import params
+from deliberation.models import Meeting, Option, Task, Topic
 from governance.models import AuditEntry, Membership, ResidentUnit, User
 from governance.validators import digits_validator, normalize_mobile
 from grids.models import Patrol
@@ -159,6 +160,7 @@ def in_scope_ids() -> dict:
         "request-photo": {"pk": request.pk, "photo_pk": _first(RequestPhoto.objects.all()) or 1, "variant": "thumb"},
         "public-track-photo": {"code": request.tracking_code, "photo_pk": _first(RequestPhoto.objects.all()) or 1, "variant": "thumb"},
         "visit-photo": {"pk": by_model["visit"]},
+        "visit-reviewed": {"pk": by_model["visit"]},
         "volunteer-wish-photo": {"pk": _first(Wish.objects.all())},
         "public-wish-photo": {"code": Wish.objects.order_by("pk").first().code},
         "public-household": {"token": household.public_token},
@@ -166,6 +168,9 @@ def in_scope_ids() -> dict:
         "public-wish": {"token": household.public_token},
         "public-community-report": {"code": grid.community.code},
         "public-community-buildings": {"code": grid.community.code},
+        "public-community-decisions": {"code": grid.community.code},
+        "deliberation-topic": {"pk": _first(Topic.objects.filter(community=grid.community))},
+        "deliberation-meeting": {"pk": _first(Meeting.objects.filter(community=grid.community))},
         "held-photo": {"token": "not-a-kept-photo"},
         "public-track": {"code": request.tracking_code},
         "public-wish-status": {"code": Wish.objects.order_by("pk").first().code},
@@ -213,6 +218,10 @@ def in_scope_ids() -> dict:
         "list-project": _first(Project.objects.all()),
         "linkage-record": _first(LinkageRecord.objects.all()),
         "monthly-report": _first(MonthlyReport.objects.all()),
+        "deliberation-topic": _first(Topic.objects.filter(community=grid.community)),
+        "deliberation-option": _first(Option.objects.filter(topic__community=grid.community)),
+        "deliberation-task": _first(Task.objects.filter(topic__community=grid.community)),
+        "deliberation-meeting": _first(Meeting.objects.filter(community=grid.community)),
     }
     return ids
 
