@@ -1,6 +1,6 @@
 """Demo deliberation: per community six months of three-party joint meetings (a month skipped now and then) and
 residents' councils, and topics in every state — done with tasks done, published and in follow-through (one task
-overdue), scheduled with options, proposed, dropped — each with its history; bulk-inserted with historic times."""
+overdue), decided and published, scheduled with options, proposed, dropped — each with its history; bulk-inserted with historic times."""
 
 import datetime as dt
 import random
@@ -24,6 +24,7 @@ TOPICS = [
     ("楼道堆物清理", "多个楼道堆放杂物，存在消防隐患。", ["统一清理并设立公共储物点", "各户限期自行清理"]),
     ("老旧小区改造方案", "改造资金已落实，需居民商定改造内容的先后顺序。", ["先改管网再改外墙", "先改外墙再改管网"]),
     ("物业费调整", "物业公司申请调整物业费，需三方协商。", ["维持现价、提升服务", "小幅上调并公示收支"]),
+    ("社区食堂开放时间", "老年居民希望社区食堂提早开放早餐。", ["早餐提前到 6:30", "维持 7:00 开放"]),
 ]
 TASKS = ["张贴公示并收集签字", "联系物业公司落实方案", "组织施工并验收", "向居民通报进展"]
 PLACES = ["社区党群服务中心", "社区议事厅", "小区活动室"]
@@ -36,8 +37,8 @@ PARTICIPANTS = [
     (Participant.Kind.CADRES, 2),
 ]
 THREE_PARTY = {Participant.Kind.PROPERTY, Participant.Kind.OWNERS, Participant.Kind.CADRES}
-# The states the five topics of a community end in, in order.
-ENDS = [Status.DONE, Status.FOLLOWING, Status.SCHEDULED, Status.PROPOSED, Status.DROPPED]
+# The states the six topics of a community end in, in order.
+ENDS = [Status.DONE, Status.FOLLOWING, Status.SCHEDULED, Status.PROPOSED, Status.DROPPED, Status.DECIDED]
 
 
 def seed_deliberation(district_seeder, *, buildings) -> dict:
@@ -112,7 +113,7 @@ def _meetings(rng, clock: OfficeClock, communities, cadres) -> list[Meeting]:
 
 
 def _topics(rng, clock: OfficeClock, communities, cadres, units, requests, councils):
-    """Five topics a community walked to their end state, each step's history row after the one before."""
+    """Six topics a community walked to their end state, each step's history row after the one before."""
     topics, events, options, tasks = [], [], [], []
     for community in communities:
         raiser = cadres.get(community.pk)
@@ -135,7 +136,7 @@ def _topics(rng, clock: OfficeClock, communities, cadres, units, requests, counc
             if end == Status.DROPPED:
                 topic.drop_reason = "问题已由物业公司自行解决，无需再议。"
                 steps.append((Status.DROPPED, raised + dt.timedelta(days=3), topic.drop_reason))
-            if end in (Status.SCHEDULED, Status.FOLLOWING, Status.DONE):
+            if end in (Status.SCHEDULED, Status.DECIDED, Status.FOLLOWING, Status.DONE):
                 topic.meeting = meeting
                 steps.append((Status.SCHEDULED, raised + dt.timedelta(days=1), str(meeting.held_on)))
                 for position, text in enumerate(texts):
@@ -155,10 +156,11 @@ def _topics(rng, clock: OfficeClock, communities, cadres, units, requests, counc
                             adopted=end != Status.SCHEDULED and position == 0,
                         )
                     )
-            if end in (Status.FOLLOWING, Status.DONE):
+            if end in (Status.DECIDED, Status.FOLLOWING, Status.DONE):
                 decided = clock.moment_on(meeting.held_on)
                 topic.outcome, topic.decision, topic.decided_at, topic.published_at = Topic.Outcome.VOTE, texts[0], decided, decided + dt.timedelta(days=1)
                 steps.append((Status.DECIDED, decided, texts[0]))
+            if end in (Status.FOLLOWING, Status.DONE):
                 steps.append((Status.FOLLOWING, decided + dt.timedelta(days=1), TASKS[0]))
                 for number, task_title in enumerate(TASKS[: 2 + index]):
                     due = meeting.held_on + dt.timedelta(days=14 * (number + 1))

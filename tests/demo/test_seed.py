@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.db.models import Min
 from django.utils import timezone
 
+from deliberation.lifecycle import Status
+from deliberation.models import Meeting, Task, Topic
 from demo.seed import demo_seed
 from governance.models import Community, Membership, ResidentUnit, Street
 from governance.roles import Role
@@ -178,3 +180,15 @@ def test_volunteer_activities_are_mostly_weekend_mornings_with_their_service_rec
         assert signup.checked_in_at <= activity.starts_at < activity.ends_at <= signup.checked_out_at
         assert entry.hours == signup.hours == round((activity.ends_at - activity.starts_at) / dt.timedelta(hours=1), 2)
         assert entry.points == entry.hours * 10 and activity.ends_at < entry.created_at
+
+
+def test_deliberation_has_topics_in_every_state_with_their_history_and_monthly_three_party_meetings():
+    assert set(Topic.objects.values_list("status", flat=True)) == set(Status.values)
+    for topic in Topic.objects.prefetch_related("history"):
+        steps = [event.to_status for event in topic.history.all()]
+        assert steps[0] == "proposed" and steps[-1] == topic.status
+        assert all(a.at <= b.at for a, b in zip(topic.history.all(), list(topic.history.all())[1:], strict=False))
+    assert not Topic.objects.filter(status="proposed", published_at__isnull=False).exists()
+    assert Task.objects.filter(status="open", due_on__lt=timezone.localdate()).exists()
+    months = Meeting.objects.filter(kind="three_party").dates("held_on", "month")
+    assert len(months) >= 5
