@@ -247,15 +247,6 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
             ],
             {6: xlsx.DATETIME},
         ),
-        (
-            _("Deliberation"),
-            [_("Figure"), _("Count"), _("Out of"), _("Counted against"), _("Rate")],
-            [
-                (r["label"], r["numerator"], r["denominator"], r["denominator_label"], r["numerator"] / r["denominator"] if r["denominator"] else None)
-                for r in data.get("deliberation", [])
-            ],
-            {4: xlsx.PERCENT},
-        ),
         (_("Volunteers"), [_("Figure"), _("Count")], [(VOLUNTEER_LABELS.get(key, key), value) for key, value in data["volunteers"].items()], {}),
         (
             _("Monthly trend"),
@@ -268,6 +259,15 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
             [_("Area"), _("Households"), _("Key-care"), _("Requests"), _("Closed")],
             [(r["name"], r["households"], r["key_care"], r["requests"], r["closed"]) for r in data["children"]],
             {},
+        ),
+        (
+            _("Deliberation"),
+            [_("Figure"), _("Count"), _("Out of"), _("Counted against"), _("Rate")],
+            [
+                (r["label"], r["numerator"], r["denominator"], r["denominator_label"], r["numerator"] / r["denominator"] if r["denominator"] else None)
+                for r in data.get("deliberation", [])
+            ],
+            {4: xlsx.PERCENT},
         ),
     ]
     for title, header, rows, formats in sheets:
