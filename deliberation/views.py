@@ -40,24 +40,23 @@ def _require_organiser(user) -> None:
         raise PermissionDenied
 
 
-def _posted(request, act, then):
-    """Apply a page action and come back with its outcome as a message: a refusal is shown, never a 500."""
+def _attempt(request, act):
+    """Apply a page action and say how it went: a refusal is the page's message, never a 500. Returns what it made, or None."""
     try:
-        act()
+        made = act()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Saved."))
-    return then
+        return None
+    messages.success(request, _("Saved."))
+    return made
 
 
 def topics(request):
     user = request.user
     _require_organiser(user)
     if request.method == "POST":
-        created = []
-        _posted(request, lambda: created.append(services.topic_raise(actor=user, **form_cleaned(TopicForm(request.POST, user=user)))), None)
-        return redirect("deliberation-topic", created[0].pk) if created else redirect("deliberation-topics")
+        topic = _attempt(request, lambda: services.topic_raise(actor=user, **form_cleaned(TopicForm(request.POST, user=user))))
+        return redirect("deliberation-topic", topic.pk) if topic else redirect("deliberation-topics")
     filters = TopicFilterForm(request.GET, user=user)
     if not filters.is_valid():
         raise BadQuery(" ".join(error for errors in filters.errors.values() for error in errors))
@@ -84,7 +83,8 @@ def topic_page(request, pk):
     _require_organiser(user)
     topic = selectors.topic_get_for(user, pk)
     if request.method == "POST":
-        return _posted(request, lambda: _topic_act(request, topic), redirect("deliberation-topic", topic.pk))
+        _attempt(request, lambda: _topic_act(request, topic))
+        return redirect("deliberation-topic", topic.pk)
     context = {
         "topic": topic,
         "meetings": selectors.meeting_list_for(user).filter(community=topic.community).order_by("-held_on")[:20],
@@ -118,11 +118,9 @@ def _topic_act(request, topic) -> None:
 def meetings(request):
     user = request.user
     _require_organiser(user)
-    form = MeetingForm(request.POST or None, user=user)
     if request.method == "POST":
-        created = []
-        _posted(request, lambda: created.append(services.meeting_create(actor=user, **form_cleaned(form))), None)
-        return redirect("deliberation-meeting", created[0].pk) if created else redirect("deliberation-meetings")
+        meeting = _attempt(request, lambda: services.meeting_create(actor=user, **form_cleaned(MeetingForm(request.POST, user=user))))
+        return redirect("deliberation-meeting", meeting.pk) if meeting else redirect("deliberation-meetings")
     page = Paginator(selectors.meeting_list_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -138,8 +136,8 @@ def meeting_page(request, pk):
     _require_organiser(user)
     meeting = selectors.meeting_get_for(user, pk)
     if request.method == "POST":
-        act = lambda: services.participant_add(actor=user, meeting=meeting, **form_cleaned(ParticipantForm(request.POST, user=user)))  # noqa: E731
-        return _posted(request, act, redirect("deliberation-meeting", meeting.pk))
+        _attempt(request, lambda: services.participant_add(actor=user, meeting=meeting, **form_cleaned(ParticipantForm(request.POST, user=user))))
+        return redirect("deliberation-meeting", meeting.pk)
     context = {"meeting": meeting, "participant_kinds": Participant.Kind.choices, "total": sum(p.count for p in meeting.participants.all())}
     return render(request, "deliberation/meeting.html", context)
 
