@@ -103,3 +103,12 @@ def test_the_public_page_keeps_a_constant_number_of_queries(client, user):
     for _ in range(3):
         f.topic_walk(f.TopicFactory(community=community), to="decided", published=True, tasks=1)
     assert count() == before
+
+
+@pytest.mark.parametrize(("username", "sees_other"), [("community1", False), ("district", True)])
+def test_the_back_office_reads_deliberation_in_scope(login, username, sees_other):
+    client = login(username)
+    for model in ("topic", "meeting", "task", "participant"):
+        assert client.get(reverse(f"admin:deliberation_{model}_changelist")).status_code == 200
+    listed = client.get(reverse("admin:deliberation_topic_changelist")).content.decode()
+    assert "加装电梯意见征集" in listed and ("和平社区物业费调整" in listed) == sees_other
