@@ -253,6 +253,12 @@ SPECTACULAR_SETTINGS = {
         "PlaceLevelEnum": "governance.roles.Level",
         "HandlingLevelEnum": "resident_requests.lifecycle.HandlingLevel",
         "ReviewStatusEnum": "volunteers.models.ReviewStatus",
+        "TopicStatusEnum": "deliberation.lifecycle.Status",
+        "RequestSourceEnum": "resident_requests.models.ResidentRequest.Source",
+        "TopicSourceEnum": "deliberation.models.Topic.Source",
+        "MeetingKindEnum": "deliberation.models.Meeting.Kind",
+        "ParticipantKindEnum": "deliberation.models.Participant.Kind",
+        "DeliberationTaskStatusEnum": "deliberation.models.Task.Status",
     },
 }
 
