@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from community_services import api as services_api
 from config.api import Router
+from deliberation import api as deliberation_api
 from duties import api as duties_api
 from governance import api as governance_api
 from grids import api as grids_api
@@ -56,6 +57,10 @@ router.register("incoming-tasks", duties_api.IncomingTaskViewSet, basename="inco
 router.register("services", services_api.ServiceViewSet, basename="service")
 router.register("service-leave", services_api.LeaveViewSet, basename="service-leave")
 router.register("bookings", services_api.BookingViewSet, basename="booking")
+router.register("deliberation-topics", deliberation_api.TopicViewSet, basename="deliberation-topic")
+router.register("deliberation-options", deliberation_api.OptionViewSet, basename="deliberation-option")
+router.register("deliberation-tasks", deliberation_api.TaskViewSet, basename="deliberation-task")
+router.register("deliberation-meetings", deliberation_api.MeetingViewSet, basename="deliberation-meeting")
 router.register("monthly-reports", oversight_api.MonthlyReportViewSet, basename="monthly-report")
 
 # Single answers about a node or the caller (not collections): plain routes beside the router's, grouped per app.
@@ -93,6 +98,7 @@ urlpatterns = [
     path("", include("party_building.urls")),
     path("", include("duties.urls")),
     path("", include("community_services.urls")),
+    path("", include("deliberation.urls")),
     path("", include("grids.urls")),
     path("", include("oversight.urls")),
     path("", include("workbench.urls")),

@@ -148,6 +148,11 @@ class ChildFiguresSerializer(NodeRefSerializer):
     closed = serializers.IntegerField()
 
 
+class DeliberationFigureSerializer(RateSerializer):
+    denominator = serializers.IntegerField(allow_null=True, help_text="Null for a plain count.")
+    denominator_label = serializers.CharField(help_text="What the denominator counts.")
+
+
 class DashboardSerializer(NodeRefSerializer):
     period = serializers.CharField()
     start = serializers.DateField()
@@ -163,6 +168,7 @@ class DashboardSerializer(NodeRefSerializer):
     volunteers = VolunteerFiguresSerializer()
     lists = ListFiguresSerializer()
     linkage = LinkageFiguresSerializer()
+    deliberation = DeliberationFigureSerializer(many=True, help_text="议事协商: topics, decisions, tasks on time, three-party meetings.")
     trend = TrendSerializer(many=True)
     children = ChildFiguresSerializer(many=True, help_text="The figures of each child node (empty for a grid).")
 

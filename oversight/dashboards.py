@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from community_services.selectors import booking_figures
 from core import xlsx
 from core.dates import day_start, days_window, month_start, period_bounds
+from deliberation.selectors import deliberation_figures
 from duties.selectors import DENOMINATOR, duty_rows, task_figures
 from governance.models import Community, District, Street
 from governance.roles import Level
@@ -96,6 +97,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     data["linkage"] = _linkage(node)
     data["duties"] = task_figures(node, since=since, until=until)
     data["bookings"] = booking_figures(node, since=since, until=until)
+    data["deliberation"] = deliberation_figures(node, start, end)
     year_ago = day_start(month_start(month_start(end) - dt.timedelta(days=330)))
     submitted = dict(
         requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
@@ -297,6 +299,15 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
                     row["numerator"] / row["denominator"] if row["denominator"] else None,
                 )
                 for row in data.get("bookings", [])
+            ],
+            {4: xlsx.PERCENT},
+        ),
+        (
+            _("Deliberation"),
+            [_("Figure"), _("Count"), _("Out of"), _("Counted against"), _("Rate")],
+            [
+                (r["label"], r["numerator"], r["denominator"], r["denominator_label"], r["numerator"] / r["denominator"] if r["denominator"] else None)
+                for r in data.get("deliberation", [])
             ],
             {4: xlsx.PERCENT},
         ),

@@ -16,6 +16,9 @@ from factory.django import DjangoModelFactory
 from community_services.models import Booking, ServiceItem, TimeSlot
 from community_services.services import booking_create
 from core.personal_data import id_number_fields, phone_fields
+from deliberation import services as deliberating
+from deliberation.lifecycle import Status as TopicStatus
+from deliberation.models import Meeting, Topic, TopicEvent
 from duties import services as duties
 from duties.lifecycle import Decision, TaskStatus
 from duties.models import Department, Duty, DutyKind, IncomingTask
@@ -575,3 +578,59 @@ def booking_of(slot: TimeSlot, *, day: dt.date | None = None, name: str = "王�
         return booking_create(service=service, kind=kind, name=name, phone=mobile(), address="幸福小区1号楼2单元301", needs="腿脚不便，请上门代办", **extra)
     day = day or timezone.localdate() + dt.timedelta(days=7)
     return booking_create(service=service, kind=kind, name=name, phone=mobile(), day=day, slot=slot, **extra)
+
+
+# ---- deliberation (议事协商) ----
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A meeting held yesterday (a date to come schedules one instead)."""
+
+    class Meta:
+        model = Meeting
+
+    community = factory.SubFactory(CommunityFactory)
+    kind = Meeting.Kind.RESIDENTS
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+    place = "社区议事厅"
+    recorded_by = factory.LazyAttribute(lambda o: cadre_of(o.community))
+
+
+class TopicFactory(DjangoModelFactory):
+    """A proposed topic raised by a cadre, with its first history row; `topic_walk` moves it on through the services."""
+
+    class Meta:
+        model = Topic
+        skip_postgeneration_save = True
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"议题{n + 1}：楼道堆物清理")
+    description = "多个楼道堆放杂物，存在消防隐患，需居民商定清理办法。"
+    source = Topic.Source.CADRE
+    raised_by = factory.LazyAttribute(lambda o: cadre_of(o.community))
+
+    @factory.post_generation
+    def history(self, create, extracted, **kwargs):
+        if create:
+            TopicEvent.objects.create(topic=self, actor=self.raised_by, to_status=self.status)
+
+
+def topic_walk(topic: Topic, *, to: str, published: bool = False, tasks: int = 0) -> Topic:
+    """Move a proposed topic on by the services, as its community's cadre: scheduled on a meeting held yesterday with
+    two options, decided by vote (the first option wins 30:5:2), then `tasks` tasks due in a week, or done."""
+    actor = cadre_of(topic.community)
+    deliberating.topic_schedule(actor=actor, topic=topic, meeting=MeetingFactory(community=topic.community))
+    first = deliberating.option_add(actor=actor, topic=topic, text="统一清理并设立公共储物点")
+    deliberating.option_add(actor=actor, topic=topic, text="各户限期自行清理")
+    if to == TopicStatus.SCHEDULED:
+        return topic
+    deliberating.option_vote(actor=actor, option=first, votes_for=30, votes_against=5, votes_abstain=2)
+    topic = deliberating.topic_decide(actor=actor, topic=topic, outcome=Topic.Outcome.VOTE)
+    if published:
+        topic = deliberating.topic_publish(actor=actor, topic=topic)
+    for number in range(tasks):
+        deliberating.task_add(actor=actor, topic=topic, title=f"落实任务{number + 1}", responsible="王主任", due_on=timezone.localdate() + dt.timedelta(days=7))
+    if to == TopicStatus.DONE and not tasks:
+        topic = deliberating.topic_close(actor=actor, topic=topic)
+    topic.refresh_from_db()
+    return topic

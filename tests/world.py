@@ -28,6 +28,8 @@ It holds, and tests may rely on exactly this (anything else a test needs, it bui
   pending, approved, refused), in community2 one pending.
 - Services: community1 and community2 offer 居住证明开具 (A = the first grid's worker, B = the secretary) with a slot on
   today's weekday, and one appointment booked next week; 外区 offers one too.
+- 议事协商: in community1 a topic decided by vote at a residents' council held yesterday, published, with one task due in
+  a week (in follow-through), and a proposed topic; in community2 a decided topic, published. No three-party meeting anywhere.
 - Places: grids tile their community and each building has a point inside its grid (the demo's layout); 外区 has none.
 - All accounts use PASSWORD; categories, care tags and points rules are the migrations' defaults.
 """
@@ -118,6 +120,7 @@ def world_build() -> None:
     _volunteers(communities, grids, volunteer1)
     _linkage(district, communities)
     _duties(district, communities)
+    _deliberation(communities)
     f.PatrolFactory(grid=grids["grid1"])
     for community in [communities["community1"], communities["community2"], Community.objects.get(code="130104001001")]:
         f.booking_of(f.TimeSlotFactory(service=f.ServiceItemFactory(community=community, name="居住证明开具")))
@@ -216,6 +219,12 @@ def _volunteers(communities: dict, grids: dict, volunteer1) -> None:
     volunteering.gift_redeem(volunteer=others[0], gift=gift)
     today = timezone.localdate()
     volunteering.report_generate(actor=cadre, start=today.replace(month=1, day=1), end=today, volunteer=others[0])
+
+
+def _deliberation(communities: dict) -> None:
+    f.topic_walk(f.TopicFactory(community=communities["community1"], title="加装电梯意见征集"), to="following", published=True, tasks=1)
+    f.TopicFactory(community=communities["community1"], title="小区停车位规划")
+    f.topic_walk(f.TopicFactory(community=communities["community2"], title="和平社区物业费调整"), to="decided", published=True)
 
 
 def _linkage(district, communities: dict) -> None:

@@ -237,6 +237,7 @@ CELERY_BEAT_SCHEDULE = {
     "volunteers-unclaimed-wishes": {"task": "volunteers.tasks.wishes_unclaimed_daily", "schedule": crontab(hour=8, minute=30)},
     "requests-long-term-review": {"task": "resident_requests.tasks.long_term_review_monthly", "schedule": crontab(day_of_month=1, hour=8, minute=0)},
     "services-no-shows": {"task": "community_services.tasks.no_shows_mark", "schedule": 900.0},
+    "deliberation-reminders": {"task": "deliberation.tasks.deliberation_daily", "schedule": crontab(hour=8, minute=15)},
 }
 # 满意率 counts 基本满意 (fairly satisfied) as satisfied unless this is off.
 REQUESTS_FAIRLY_SATISFIED_COUNTS = env_bool("REQUESTS_FAIRLY_SATISFIED_COUNTS", True)
@@ -288,6 +289,12 @@ SPECTACULAR_SETTINGS = {
         "GeometryTypeEnum": [("Point", "Point"), ("Polygon", "Polygon"), ("MultiPolygon", "MultiPolygon")],
         "FeatureTypeEnum": [("Feature", "Feature")],
         "FeatureCollectionTypeEnum": [("FeatureCollection", "FeatureCollection")],
+        "TopicStatusEnum": "deliberation.lifecycle.Status",
+        "RequestSourceEnum": "resident_requests.models.ResidentRequest.Source",
+        "TopicSourceEnum": "deliberation.models.Topic.Source",
+        "MeetingKindEnum": "deliberation.models.Meeting.Kind",
+        "ParticipantKindEnum": "deliberation.models.Participant.Kind",
+        "DeliberationTaskStatusEnum": "deliberation.models.Task.Status",
     },
 }
 

@@ -8,6 +8,8 @@ from django.db.models import Min
 from django.utils import timezone
 
 from community_services.models import Booking, Leave, ServiceItem
+from deliberation.lifecycle import Status
+from deliberation.models import Meeting, Task, Topic
 from demo.seed import demo_seed
 from duties.lifecycle import TaskStatus
 from duties.models import DutyKind, IncomingTask, TaskHistory
@@ -205,3 +207,15 @@ def test_every_community_offers_its_services_and_community1s_a_person_is_on_leav
         Booking.objects.filter(status=Booking.Status.NO_SHOW).exists() and Booking.objects.filter(kind=Booking.Kind.PROXY, status=Booking.Status.DONE).exists()
     )
     assert not Booking.objects.filter(created_at__date=today, day__lt=today).exists()
+
+
+def test_deliberation_has_topics_in_every_state_with_their_history_and_monthly_three_party_meetings():
+    assert set(Topic.objects.values_list("status", flat=True)) == set(Status.values)
+    for topic in Topic.objects.prefetch_related("history"):
+        steps = [event.to_status for event in topic.history.all()]
+        assert steps[0] == "proposed" and steps[-1] == topic.status
+        assert all(a.at <= b.at for a, b in zip(topic.history.all(), list(topic.history.all())[1:], strict=False))
+    assert not Topic.objects.filter(status="proposed", published_at__isnull=False).exists()
+    assert Task.objects.filter(status="open", due_on__lt=timezone.localdate()).exists()
+    months = Meeting.objects.filter(kind="three_party").dates("held_on", "month")
+    assert len(months) >= 5

@@ -12,6 +12,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from community_services.models import Booking, Leave, ServiceItem
 from core import params
+from deliberation.models import Meeting, Option, Task, Topic
 from duties.models import Department, Duty, IncomingTask
 from governance.models import AuditEntry, Membership, ResidentUnit, User
 from governance.validators import digits_validator, normalize_mobile
@@ -169,6 +170,9 @@ def in_scope_ids() -> dict:
         "public-wish": {"token": household.public_token},
         "public-community-report": {"code": grid.community.code},
         "public-community-buildings": {"code": grid.community.code},
+        "public-community-decisions": {"code": grid.community.code},
+        "deliberation-topic": {"pk": _first(Topic.objects.filter(community=grid.community))},
+        "deliberation-meeting": {"pk": _first(Meeting.objects.filter(community=grid.community))},
         "held-photo": {"token": "not-a-kept-photo"},
         "public-track": {"code": request.tracking_code},
         "public-wish-status": {"code": Wish.objects.order_by("pk").first().code},
@@ -229,6 +233,10 @@ def in_scope_ids() -> dict:
         "service-leave": _first(Leave.objects.all()),
         "service": _first(ServiceItem.objects.filter(community=grid.community)),
         "booking": _first(Booking.objects.filter(community=grid.community)),
+        "deliberation-topic": _first(Topic.objects.filter(community=grid.community)),
+        "deliberation-option": _first(Option.objects.filter(topic__community=grid.community)),
+        "deliberation-task": _first(Task.objects.filter(topic__community=grid.community)),
+        "deliberation-meeting": _first(Meeting.objects.filter(community=grid.community)),
     }
     return ids
 
