@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from core.api import errors, form_input, form_valid, request_body
 from deliberation import selectors, services
 from deliberation.forms import (
-    CloseForm,
     DecideForm,
     DropForm,
     MeetingForm,
@@ -18,6 +17,7 @@ from deliberation.forms import (
     ScheduleForm,
     TaskDoneForm,
     TaskForm,
+    TopicCloseForm,
     TopicForm,
     VoteForm,
 )
@@ -32,7 +32,7 @@ class OptionSerializer(serializers.ModelSerializer):
         fields = ["id", "text", "votes_for", "votes_against", "votes_abstain", "adopted"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class FollowTaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
         fields = ["id", "topic", "title", "responsible", "due_on", "status", "result", "done_on", "request", "project"]
@@ -57,7 +57,7 @@ class TopicSerializer(serializers.ModelSerializer):
 
 class TopicDetailSerializer(TopicSerializer):
     options = OptionSerializer(many=True, read_only=True)
-    tasks = TaskSerializer(many=True, read_only=True)
+    tasks = FollowTaskSerializer(many=True, read_only=True)
     history = TopicEventSerializer(many=True, read_only=True)
 
     class Meta(TopicSerializer.Meta):
@@ -149,14 +149,14 @@ class TopicViewSet(OrganiserMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     decide = _topic_action("decide", DecideForm, services.topic_decide, doc="Record the meeting's outcome: the vote's tally or a consensus, and the decision.")
     publish = _topic_action("publish", None, services.topic_publish, doc="Publish the decision on the community's public page (again: no change).")
     drop = _topic_action("drop", DropForm, services.topic_drop, doc="Drop the topic, with the reason.")
-    close = _topic_action("close", CloseForm, services.topic_close, doc="A decision that needs no follow-through is done.")
+    close = _topic_action("close", TopicCloseForm, services.topic_close, doc="A decision that needs no follow-through is done.")
     add_task = _topic_action(
         "add_task",
         TaskForm,
         services.task_add,
         url_path="tasks",
         code=status.HTTP_201_CREATED,
-        serializer=TaskSerializer,
+        serializer=FollowTaskSerializer,
         doc="Add a follow-through task; with a category it becomes a request, with a resource a project.",
     )
 
@@ -181,11 +181,11 @@ class OptionViewSet(OrganiserMixin, mixins.ListModelMixin, viewsets.GenericViewS
         return Response(OptionSerializer(services.option_vote(actor=request.user, option=option, **_body(VoteForm, request))).data)
 
 
-@extend_schema_view(list=extend_schema(responses={200: TaskSerializer(many=True), **errors(400, 403)}))
+@extend_schema_view(list=extend_schema(responses={200: FollowTaskSerializer(many=True), **errors(400, 403)}))
 class TaskViewSet(OrganiserMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Follow-through tasks of decisions, each tracked to done by its due date."""
 
-    serializer_class = TaskSerializer
+    serializer_class = FollowTaskSerializer
     filterset_fields = {"status": ["exact"], "topic": ["exact"], "due_on": ["gte", "lte"]}
 
     def get_queryset(self):
@@ -193,12 +193,12 @@ class TaskViewSet(OrganiserMixin, mixins.ListModelMixin, viewsets.GenericViewSet
             return Task.objects.none()
         return selectors.task_list_for(self.request.user)
 
-    @extend_schema(request=form_input(TaskDoneForm), responses={200: TaskSerializer, **errors(400, 403, 404)})
+    @extend_schema(request=form_input(TaskDoneForm), responses={200: FollowTaskSerializer, **errors(400, 403, 404)})
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
         """The task is done, with its result; the topic is done with its last task."""
         task = selectors.task_get_for(request.user, pk)
-        return Response(TaskSerializer(services.task_done(actor=request.user, task=task, **_body(TaskDoneForm, request))).data)
+        return Response(FollowTaskSerializer(services.task_done(actor=request.user, task=task, **_body(TaskDoneForm, request))).data)
 
 
 @extend_schema_view(

@@ -101,7 +101,7 @@ class DropForm(ActionForm):
     reason = forms.CharField(max_length=TEXT_MAX, label=_("Reason"))
 
 
-class CloseForm(ActionForm):
+class TopicCloseForm(ActionForm):
     note = forms.CharField(max_length=TEXT_MAX, required=False, label=_("Note"))
 
 

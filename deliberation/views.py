@@ -13,7 +13,6 @@ from core.forms import form_cleaned
 from core.params import BadQuery
 from deliberation import selectors, services
 from deliberation.forms import (
-    CloseForm,
     DecideForm,
     DropForm,
     MeetingForm,
@@ -22,6 +21,7 @@ from deliberation.forms import (
     ScheduleForm,
     TaskDoneForm,
     TaskForm,
+    TopicCloseForm,
     TopicFilterForm,
     TopicForm,
     VoteForm,
@@ -73,7 +73,7 @@ TOPIC_ACTIONS = {
     "decide": (DecideForm, services.topic_decide),
     "publish": (None, services.topic_publish),
     "drop": (DropForm, services.topic_drop),
-    "close": (CloseForm, services.topic_close),
+    "close": (TopicCloseForm, services.topic_close),
     "task": (TaskForm, services.task_add),
 }
 
