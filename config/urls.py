@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from cadres import api as cadres_api
 from config.api import Router
 from governance import api as governance_api
 from grids import api as grids_api
@@ -48,6 +49,13 @@ router.register("list-projects", party_building_api.ProjectViewSet, basename="li
 router.register("linkage-duties", party_building_api.LinkageDutyViewSet, basename="linkage-duty")
 router.register("linkage-records", party_building_api.LinkageRecordViewSet, basename="linkage-record")
 router.register("monthly-reports", oversight_api.MonthlyReportViewSet, basename="monthly-report")
+router.register("cadre-profiles", cadres_api.WorkerProfileViewSet, basename="cadre-profile")
+router.register("cadre-grade-steps", cadres_api.GradeStepViewSet, basename="cadre-grade-step")
+router.register("cadre-promotions", cadres_api.PromotionViewSet, basename="cadre-promotion")
+router.register("cadre-pool-rules", cadres_api.PoolRuleViewSet, basename="cadre-pool-rule")
+router.register("cadre-pool-entries", cadres_api.PoolEntryViewSet, basename="cadre-pool-entry")
+router.register("cadre-pairs", cadres_api.MentorPairViewSet, basename="cadre-pair")
+router.register("cadre-meetings", cadres_api.RoutineMeetingViewSet, basename="cadre-meeting")
 
 # Single answers about a node or the caller (not collections): plain routes beside the router's, grouped per app.
 NODE = r"(?P<level>district|street|community|grid)/(?P<pk>[0-9]+)"
@@ -82,6 +90,7 @@ urlpatterns = [
     path("", include("resident_requests.urls")),
     path("", include("volunteers.urls")),
     path("", include("party_building.urls")),
+    path("", include("cadres.urls")),
     path("", include("grids.urls")),
     path("", include("oversight.urls")),
     path("", include("workbench.urls")),
