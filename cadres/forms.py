@@ -12,11 +12,11 @@ SCORE = {"max_digits": 4, "decimal_places": 1, "min_value": 0, "max_value": 100}
 
 
 class ProfileForm(forms.Form):
-    user = IdChoiceField(queryset=None, label=_("Account"), help_text=_("A staff member of your area without a file yet."))
+    user = IdChoiceField(queryset=None, label=_("Worker's account"), help_text=_("A staff member of your area without a file yet."))
     community = IdChoiceField(queryset=None, label=_("Community"))
     grid = IdChoiceField(queryset=None, required=False, label=_("Grid"), help_text=_("For grid workers: their grid, in the community."))
     post = forms.ChoiceField(choices=Post.choices, label=_("Post"))
-    grade = forms.IntegerField(min_value=1, max_value=30, initial=1, label=_("Grade"))
+    grade = forms.IntegerField(min_value=1, max_value=30, required=False, label=_("Grade"), help_text=_("1 when left empty."))
     entry_date = forms.DateField(label=_("Entry date"), help_text=_("YYYY-MM-DD, not in the future."))
     exam_record = forms.CharField(max_length=200, required=False, label=_("Entry exam"))
     id_number = forms.CharField(max_length=18, required=False, label=_("ID number"))
@@ -27,6 +27,9 @@ class ProfileForm(forms.Form):
         self.fields["user"].queryset = selectors.unfiled_user_list_for(user)
         self.fields["community"].queryset = selectors.community_list_for(user)
         self.fields["grid"].queryset = selectors.grid_list_for(user)
+
+    def clean_grade(self):
+        return self.cleaned_data["grade"] or 1
 
 
 class TeamFilterForm(forms.Form):
@@ -53,7 +56,7 @@ class ProfileUpdateForm(forms.Form):
 class VettingForm(forms.Form):
     vetting = forms.ChoiceField(choices=[c for c in WorkerProfile.Vetting.choices if c[0] != WorkerProfile.Vetting.PENDING], label=_("Vetting result"))
     vetted_on = forms.DateField(label=_("Vetted on"))
-    note = forms.CharField(max_length=500, required=False, label=_("Remarks"))
+    note = forms.CharField(max_length=500, required=False, label=_("Vetting remarks"))
 
 
 class GradeStepForm(forms.Form):
@@ -74,15 +77,15 @@ class ReasonForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    to = forms.ChoiceField(choices=[c for c in Review.choices if c[0] != Review.PROPOSED], label=_("Step"))
+    to = forms.ChoiceField(choices=[c for c in Review.choices if c[0] != Review.PROPOSED], label=_("Review step"))
     note = forms.CharField(max_length=500, required=False, label=_("Note"), help_text=_("Required when refusing or removing."))
 
 
 class PoolRuleForm(forms.Form):
     district = IdChoiceField(queryset=None, label=_("District"))
-    pool = forms.ChoiceField(choices=Pool.choices, label=_("Pool"))
+    pool = forms.ChoiceField(choices=Pool.choices, label=_("Worker pool"))
     kind = forms.ChoiceField(choices=PoolRule.Kind.choices, label=_("Kind"))
-    text = forms.CharField(max_length=200, label=_("Rule"))
+    text = forms.CharField(max_length=200, label=_("Entry rule"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +94,7 @@ class PoolRuleForm(forms.Form):
 
 class PoolEntryForm(forms.Form):
     profile = IdChoiceField(queryset=None, label=_("Community worker"))
-    pool = forms.ChoiceField(choices=Pool.choices, label=_("Pool"))
+    pool = forms.ChoiceField(choices=Pool.choices, label=_("Worker pool"))
     reason = forms.CharField(max_length=TEXT_MAX, label=_("Reason"))
     satisfied = IdMultipleChoiceField(queryset=None, required=False, label=_("Criteria satisfied"), help_text=_("Every rule in force of the pool."))
 
@@ -129,7 +132,7 @@ class GrowthForm(forms.Form):
 
 class MeetingScheduleForm(forms.Form):
     community = IdChoiceField(queryset=None, label=_("Community"))
-    kind = forms.ChoiceField(choices=RoutineMeeting.Kind.choices, label=_("Meeting"))
+    kind = forms.ChoiceField(choices=RoutineMeeting.Kind.choices, label=_("Mentoring meeting"))
     scheduled_on = forms.DateField(label=_("Date"))
 
     def __init__(self, *args, user, **kwargs):
@@ -139,4 +142,4 @@ class MeetingScheduleForm(forms.Form):
 
 class MeetingRecordForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"))
-    minutes = forms.CharField(max_length=TEXT_MAX, label=_("Minutes"))
+    minutes = forms.CharField(max_length=TEXT_MAX, label=_("Meeting minutes"))

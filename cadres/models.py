@@ -27,7 +27,7 @@ class Review(models.TextChoices):
     CHECKED = "checked", _("Checked by the street")
     APPROVED = "approved", _("Approved by the district")
     REFUSED = "refused", _("Refused")
-    REMOVED = "removed", _("Removed")
+    REMOVED = "removed", _("Removed from the pool")
 
 
 OPEN_REVIEW = (Review.PROPOSED, Review.CHECKED, Review.APPROVED)
@@ -86,8 +86,8 @@ class YearlyScore(models.Model):
 
     profile = models.ForeignKey(WorkerProfile, models.CASCADE, related_name="scores", verbose_name=_("community worker"))
     year = models.PositiveSmallIntegerField(_("year"))
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
-    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    score = models.DecimalField(_("assessment score"), max_digits=5, decimal_places=1)
+    rank = models.PositiveIntegerField(_("assessment rank"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("yearly score")
@@ -156,7 +156,7 @@ class ReviewEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=10, choices=Review.choices)
     actor = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("by"))
     note = models.CharField(_("note"), max_length=500, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("step taken at"), auto_now_add=True)
 
     class Meta:
         abstract = True
@@ -209,9 +209,9 @@ class PoolRule(models.Model):
         EXCLUDE = "exclude", _("Must not be the case")
 
     district = models.ForeignKey(District, models.CASCADE, related_name="pool_rules", verbose_name=_("district"))
-    pool = models.CharField(_("pool"), max_length=20, choices=Pool.choices)
+    pool = models.CharField(_("worker pool"), max_length=20, choices=Pool.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    text = models.CharField(_("rule"), max_length=200)
+    text = models.CharField(_("entry rule"), max_length=200)
     active = models.BooleanField(_("in force"), default=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -234,7 +234,7 @@ class PoolEntry(Reviewed):
     """社区推荐、街道把关、区级备案: a worker entered in a pool, with the criteria checklist as it was answered."""
 
     profile = models.ForeignKey(WorkerProfile, models.PROTECT, related_name="pool_entries", verbose_name=_("community worker"))
-    pool = models.CharField(_("pool"), max_length=20, choices=Pool.choices)
+    pool = models.CharField(_("worker pool"), max_length=20, choices=Pool.choices)
     removed_reason = models.CharField(_("reason for removal"), max_length=500, blank=True)
 
     class Meta:
@@ -265,7 +265,7 @@ class PoolCheck(models.Model):
     entry = models.ForeignKey(PoolEntry, models.CASCADE, related_name="checks")
     rule = models.ForeignKey(PoolRule, models.SET_NULL, null=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=10, choices=PoolRule.Kind.choices)
-    text = models.CharField(_("rule"), max_length=200)
+    text = models.CharField(_("entry rule"), max_length=200)
     satisfied = models.BooleanField(_("satisfied"))
 
     class Meta:
@@ -280,8 +280,8 @@ class MentorPair(models.Model):
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Chosen by one side")
-        ACTIVE = "active", _("Active")
-        ENDED = "ended", _("Ended")
+        ACTIVE = "active", _("Mentoring under way")
+        ENDED = "ended", _("Pair ended")
 
     mentor = models.ForeignKey(WorkerProfile, models.PROTECT, related_name="trainee_pairs", verbose_name=_("mentor"))
     trainee = models.ForeignKey(WorkerProfile, models.PROTECT, related_name="mentor_pairs", verbose_name=_("trainee"))
@@ -333,7 +333,7 @@ class GrowthEntry(models.Model):
     class Kind(models.TextChoices):
         DAILY = "daily", _("Day shadowed (daily performance)")
         HARD_TASK = "hard_task", _("Hard task taken on")
-        TALK = "talk", _("Talk")
+        TALK = "talk", _("Heart-to-heart talk")
         YEARLY = "yearly", _("Yearly evaluation")
 
     pair = models.ForeignKey(MentorPair, models.CASCADE, related_name="growth")
@@ -367,7 +367,7 @@ class RoutineMeeting(models.Model):
     period = models.CharField(_("period"), max_length=7, help_text=_("2026-11, 2026-Q4 or 2026-H2."))
     scheduled_on = models.DateField(_("scheduled on"))
     held_on = models.DateField(_("held on"), null=True, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("meeting minutes"), blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()

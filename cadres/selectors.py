@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from cadres.models import GradeStep, GrowthEntry, MentorPair, PoolEntry, PoolRule, Promotion, Review, RoutineMeeting, WorkerProfile
 from cadres.permissions import acting_level

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 
+from cadres.selectors import mentoring_figures
 from core import xlsx
 from core.dates import day_start, days_window, month_start, period_bounds
 from governance.models import Community, District, Street
@@ -88,6 +89,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     }
     data["lists"] = _lists(node)
     data["linkage"] = _linkage(node)
+    data["mentoring"] = mentoring_figures(node)
     year_ago = day_start(month_start(month_start(end) - dt.timedelta(days=330)))
     submitted = dict(
         requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
@@ -246,6 +248,12 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
             {6: xlsx.DATETIME},
         ),
         (_("Volunteers"), [_("Figure"), _("Count")], [(VOLUNTEER_LABELS.get(key, key), value) for key, value in data["volunteers"].items()], {}),
+        (
+            _("Mentoring"),
+            [_("Figure"), _("Count"), _("Out of"), _("Of what")],
+            [(r["label"], r["numerator"], r["denominator"], r["denominator_label"]) for r in data.get("mentoring", [])],
+            {},
+        ),
         (
             _("Monthly trend"),
             [_("Month"), _("Submitted"), _("Closed"), _("Visits")],

@@ -13,6 +13,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from cadres.models import Pool, PoolEntry, Post, Review, WorkerProfile
 from core.personal_data import id_number_fields, phone_fields
 from governance.models import Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import ROLE_LEVEL, Role
@@ -480,3 +481,35 @@ class PatrolFactory(DjangoModelFactory):
     started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1, hours=2))
     ended_at = factory.LazyAttribute(lambda o: o.started_at + dt.timedelta(hours=1))
     notes = "巡查一小时，未见异常"
+
+
+# ---- community workers (cadres) ----
+
+
+class WorkerProfileFactory(DjangoModelFactory):
+    """A worker's file with six years of service, an exam, a passed vetting, and an ID number and phone encrypted, hashed
+    and masked by core.personal_data (pass `user` to file an existing account)."""
+
+    class Meta:
+        model = WorkerProfile
+
+    user = factory.SubFactory(UserFactory)
+    community = factory.SubFactory(CommunityFactory)
+    post = Post.WORKER
+    entry_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=6 * 366))
+    exam_record = "社区工作者考聘，笔试82分"
+    vetting = WorkerProfile.Vetting.PASSED
+    vetting_note = "无违法违纪记录"
+    vetted_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=6 * 366))
+    resources = "调解矛盾纠纷"
+    needs = "学习做群众工作"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        personal = id_number_fields(id_number(birth=dt.date(1990, 5, 1))) | phone_fields(mobile())
+        return super()._create(model_class, *args, **{**personal, **kwargs})
+
+
+def pool_filed(profile: WorkerProfile, pool: str = Pool.MENTOR) -> PoolEntry:
+    """The worker filed (approved) in `pool`, proposed by their own account, as after the three steps."""
+    return PoolEntry.objects.create(profile=profile, pool=pool, status=Review.APPROVED, reason="表现突出", proposed_by=profile.user)

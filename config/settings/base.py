@@ -209,6 +209,7 @@ CELERY_BEAT_SCHEDULE = {
     "requests-sweep": {"task": "resident_requests.tasks.requests_sweep_task", "schedule": 300.0},
     "volunteers-unclaimed-wishes": {"task": "volunteers.tasks.wishes_unclaimed_daily", "schedule": crontab(hour=8, minute=30)},
     "requests-long-term-review": {"task": "resident_requests.tasks.long_term_review_monthly", "schedule": crontab(day_of_month=1, hour=8, minute=0)},
+    "cadres-mentoring-meetings": {"task": "cadres.tasks.mentoring_meetings_daily", "schedule": crontab(hour=8, minute=15)},
 }
 # 满意率 counts 基本满意 (fairly satisfied) as satisfied unless this is off.
 REQUESTS_FAIRLY_SATISFIED_COUNTS = env_bool("REQUESTS_FAIRLY_SATISFIED_COUNTS", True)
