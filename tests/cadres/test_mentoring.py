@@ -20,13 +20,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def filed(team):
-    f.pool_filed(team["community1"], Pool.MENTOR)
-    f.pool_filed(team["grid1"], Pool.RESERVE)
-    return team
+    """A new mentor and a new reserve of community1, not yet paired (the world pairs its secretary and grid1's worker)."""
+    community = team["grid1"].community
+    mentor, trainee = f.WorkerProfileFactory(community=community), f.WorkerProfileFactory(community=community)
+    f.pool_filed(mentor, Pool.MENTOR)
+    f.pool_filed(trainee, Pool.RESERVE)
+    return {**team, "mentor": mentor, "trainee": trainee}
 
 
 def test_a_pair_is_active_once_both_sides_have_chosen(login, filed, user):
-    mentor, trainee = filed["community1"], filed["grid1"]
+    mentor, trainee = filed["mentor"], filed["trainee"]
     client = login("cc001")
     client.post(reverse("cadre-pairs"), {"action": "choose", "mentor": mentor.pk, "trainee": trainee.pk, "side": "trainee"})
     pair = MentorPair.objects.get(mentor=mentor, trainee=trainee)
@@ -38,14 +41,14 @@ def test_a_pair_is_active_once_both_sides_have_chosen(login, filed, user):
 
 def test_only_filed_workers_can_be_paired(filed, user):
     with pytest.raises(ValidationError, match="导师库"):
-        mentoring.pair_choose(actor=user("community1"), mentor=filed["grid1"], trainee=filed["community1"], side="mentor")
+        mentoring.pair_choose(actor=user("community1"), mentor=filed["trainee"], trainee=filed["mentor"], side="mentor")
     with pytest.raises(ValidationError):
-        mentoring.pair_choose(actor=user("community1"), mentor=filed["community1"], trainee=filed["community1"], side="mentor")
+        mentoring.pair_choose(actor=user("community1"), mentor=filed["mentor"], trainee=filed["mentor"], side="mentor")
 
 
 def _active_pair(filed, user):
     for side in ("mentor", "trainee"):
-        pair = mentoring.pair_choose(actor=user("community1"), mentor=filed["community1"], trainee=filed["grid1"], side=side)
+        pair = mentoring.pair_choose(actor=user("community1"), mentor=filed["mentor"], trainee=filed["trainee"], side=side)
     return pair
 
 
@@ -60,8 +63,9 @@ def test_the_growth_file_and_plan_feed_the_dashboards_figures(api, filed, user):
     done = api("community1").post(reverse("cadre-pair-measure-done", kwargs={"pk": pair.pk}), {"measure": measure["id"]}, format="json")
     assert done.json()["measures"][0]["done_on"] == today.isoformat()
     rows = {row["label"]: (row["numerator"], row["denominator"]) for row in dashboards.compute(pair.community, today, today)["mentoring"]}
-    assert rows["在帮带的结对"] == (1, 1)
-    assert rows["近7天跟岗天数"] == (2, 1)
+    # With the world's pair, which has one day shadowed.
+    assert rows["在帮带的结对"] == (2, 2)
+    assert rows["近7天跟岗天数"] == (3, 2)
     assert rows["解决的问题"] == (1, 2)
     assert GrowthEntry.objects.filter(pair=pair).count() == 5
     # Another street's cadre cannot reach the pair.
@@ -70,11 +74,11 @@ def test_the_growth_file_and_plan_feed_the_dashboards_figures(api, filed, user):
 
 def test_a_missed_meeting_is_reminded_once(filed, user, yesterday, outbox, django_capture_on_commit_callbacks):
     community = filed["grid1"].community
-    missed = mentoring.meeting_schedule(actor=user("community1"), community=community, kind=RoutineMeeting.Kind.EXCHANGE, scheduled_on=yesterday)
+    missed = mentoring.meeting_schedule(actor=user("community1"), community=community, kind=RoutineMeeting.Kind.RESULTS, scheduled_on=yesterday)
     held = mentoring.meeting_schedule(actor=user("community1"), community=community, kind=RoutineMeeting.Kind.SEMINAR, scheduled_on=yesterday)
     mentoring.meeting_record(actor=user("community1"), meeting=held, held_on=yesterday, minutes="导师交流帮带心得")
     with pytest.raises(ValidationError):
-        mentoring.meeting_schedule(actor=user("community1"), community=community, kind=RoutineMeeting.Kind.EXCHANGE, scheduled_on=yesterday)
+        mentoring.meeting_schedule(actor=user("community1"), community=community, kind=RoutineMeeting.Kind.RESULTS, scheduled_on=yesterday)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("remind_mentoring_meetings", stdout=io.StringIO())
     with django_capture_on_commit_callbacks(execute=True):

@@ -70,19 +70,19 @@ def test_a_street_cannot_propose_and_the_api_refuses_like_the_page(api, team):
 
 
 def test_a_pool_entry_needs_every_rule_satisfied_and_keeps_the_rules_wording(login, team, user):
-    district = team["grid1"].community.district
+    district = team["grid3"].community.district
     select = services.pool_rule_save(actor=user("district"), district=district, pool=Pool.RESERVE, kind=PoolRule.Kind.SELECT, text="年龄35岁以下")
     exclude = services.pool_rule_save(actor=user("district"), district=district, pool=Pool.RESERVE, kind=PoolRule.Kind.EXCLUDE, text="受过党纪处分")
     with pytest.raises(PermissionDenied):
         services.pool_rule_save(actor=user("street1"), district=district, pool=Pool.RESERVE, kind=PoolRule.Kind.SELECT, text="本科以上学历")
     with pytest.raises(ValidationError, match="受过党纪处分"):
-        services.pool_entry_propose(actor=user("community1"), profile=team["grid1"], pool=Pool.RESERVE, reason="年轻有为", satisfied={select.pk})
-    client = login("community1")
+        services.pool_entry_propose(actor=user("community2"), profile=team["grid3"], pool=Pool.RESERVE, reason="年轻有为", satisfied={select.pk})
+    client = login("community2")
     client.post(
         reverse("cadre-pools"),
-        {"action": "propose", "profile": team["grid1"].pk, "pool": Pool.RESERVE, "reason": "年轻有为", "satisfied": [select.pk, exclude.pk]},
+        {"action": "propose", "profile": team["grid3"].pk, "pool": Pool.RESERVE, "reason": "年轻有为", "satisfied": [select.pk, exclude.pk]},
     )
-    entry = team["grid1"].pool_entries.get()
+    entry = team["grid3"].pool_entries.get()
     services.pool_rule_save(actor=user("district"), district=district, pool=Pool.RESERVE, kind=PoolRule.Kind.SELECT, text="年龄40岁以下", rule=select)
     assert set(PoolCheck.objects.filter(entry=entry).values_list("text", flat=True)) == {"年龄35岁以下", "受过党纪处分"}
     login("street1").post(reverse("cadre-pools"), {"action": "review", "item": entry.pk, "to": "checked"})
@@ -97,11 +97,11 @@ def test_a_pool_entry_needs_every_rule_satisfied_and_keeps_the_rules_wording(log
     assert (entry.status, entry.removed_reason) == (Review.REMOVED, "调离社区工作岗位")
     assert list(entry.events.values_list("to_status", flat=True)) == ["proposed", "checked", "approved", "removed"]
     # Once removed, the worker may be proposed again.
-    services.pool_entry_propose(actor=user("community1"), profile=team["grid1"], pool=Pool.RESERVE, reason="重新推荐", satisfied={select.pk, exclude.pk})
+    services.pool_entry_propose(actor=user("community2"), profile=team["grid3"], pool=Pool.RESERVE, reason="重新推荐", satisfied={select.pk, exclude.pk})
 
 
 def test_the_pools_are_scoped(login, team, user):
-    services.pool_entry_propose(actor=user("community2"), profile=team["grid3"], pool=Pool.MENTOR, reason="经验丰富", satisfied=set())
+    services.pool_entry_propose(actor=user("community2"), profile=team["grid3"], pool=Pool.BRANCH_SECRETARY, reason="经验丰富", satisfied=set())
     assert "经验丰富" not in login("community1").get(reverse("cadre-pools")).content.decode()
     assert "经验丰富" in login("street1").get(reverse("cadre-pools")).content.decode()
     assert "经验丰富" not in login("street02").get(reverse("cadre-pools")).content.decode()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
+from cadres.models import MentorPair, PoolEntry, Promotion, RoutineMeeting, WorkerProfile
 from core import params
 from governance.models import AuditEntry, Membership, ResidentUnit, User
 from governance.validators import digits_validator, normalize_mobile
@@ -213,6 +214,15 @@ def in_scope_ids() -> dict:
         "list-project": _first(Project.objects.all()),
         "linkage-record": _first(LinkageRecord.objects.all()),
         "monthly-report": _first(MonthlyReport.objects.all()),
+        "cadre-profile": _first(WorkerProfile.objects.filter(community=grid.community)),
+        "cadre-promotion": _first(Promotion.objects.filter(profile__community=grid.community)),
+        "cadre-pool-entry": _first(PoolEntry.objects.filter(profile__community=grid.community)),
+        "cadre-pair": _first(MentorPair.objects.filter(community=grid.community)),
+        "cadre-meeting": _first(RoutineMeeting.objects.filter(community=grid.community)),
+    }
+    ids |= {
+        "cadre-file": {"pk": ids["_by_basename"]["cadre-profile"]},
+        "cadre-pair-file": {"pk": ids["_by_basename"]["cadre-pair"]},
     }
     return ids
 
