@@ -269,6 +269,8 @@ class PoolCheck(models.Model):
     satisfied = models.BooleanField(_("satisfied"))
 
     class Meta:
+        verbose_name = _("pool entry criterion")
+        verbose_name_plural = _("pool entry checklist")
         ordering = ["kind", "id"]
 
     def __str__(self):
@@ -321,6 +323,8 @@ class PlanMeasure(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("mentoring plan measure")
+        verbose_name_plural = _("mentoring plan")
         ordering = ["done_on", "due_on", "id"]
 
     def __str__(self):

@@ -249,12 +249,6 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
         ),
         (_("Volunteers"), [_("Figure"), _("Count")], [(VOLUNTEER_LABELS.get(key, key), value) for key, value in data["volunteers"].items()], {}),
         (
-            _("Mentoring"),
-            [_("Figure"), _("Count"), _("Out of"), _("Of what")],
-            [(r["label"], r["numerator"], r["denominator"], r["denominator_label"]) for r in data.get("mentoring", [])],
-            {},
-        ),
-        (
             _("Monthly trend"),
             [_("Month"), _("Submitted"), _("Closed"), _("Visits")],
             [(r["month"], r["submitted"], r["closed"], r["visits"]) for r in data["trend"]],
@@ -264,6 +258,12 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
             _("Below"),
             [_("Area"), _("Households"), _("Key-care"), _("Requests"), _("Closed")],
             [(r["name"], r["households"], r["key_care"], r["requests"], r["closed"]) for r in data["children"]],
+            {},
+        ),
+        (
+            _("Mentoring"),
+            [_("Figure"), _("Count"), _("Out of"), _("Of what")],
+            [(r["label"], r["numerator"], r["denominator"], r["denominator_label"]) for r in data.get("mentoring", [])],
             {},
         ),
     ]
