@@ -1,5 +1,6 @@
 """seed_demo's work: the district tree and its people, then each app's demo data on top, in one transaction."""
 
+from demo.cadres import seed_cadres
 from demo.hierarchy import DISTRICT_CODE, DemoSeeder
 from demo.households import seed_ledger
 from demo.requests import seed_requests
@@ -7,7 +8,7 @@ from demo.volunteers import seed_volunteers
 from governance.models import District
 
 # In this order: requests and volunteers pick their residents from the households seeded first.
-LATER_SEEDERS = (seed_ledger, seed_requests, seed_volunteers)
+LATER_SEEDERS = (seed_ledger, seed_requests, seed_volunteers, seed_cadres)
 
 
 def demo_seed(*, scale: str, password: str, seed: int = 1, log=print) -> dict | None:

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db.models import Min
 from django.utils import timezone
 
+from cadres.models import GrowthEntry, MentorPair, PoolEntry, Review, RoutineMeeting, WorkerProfile
 from demo.seed import demo_seed
 from governance.models import Community, Membership, ResidentUnit, Street
 from governance.roles import Role
@@ -178,3 +179,13 @@ def test_volunteer_activities_are_mostly_weekend_mornings_with_their_service_rec
         assert signup.checked_in_at <= activity.starts_at < activity.ends_at <= signup.checked_out_at
         assert entry.hours == signup.hours == round((activity.ends_at - activity.starts_at) / dt.timedelta(hours=1), 2)
         assert entry.points == entry.hours * 10 and activity.ends_at < entry.created_at
+
+
+def test_the_demo_team_has_files_pools_in_every_state_and_pairs_with_records():
+    communities = Community.objects.filter(district__code="130102")
+    assert WorkerProfile.objects.filter(user__username__in=["community1", "grid1", "cc001"]).count() == 3
+    assert WorkerProfile.objects.filter(post="grid_worker").count() == Grid.objects.filter(district__code="130102").count()
+    assert set(PoolEntry.objects.values_list("status", flat=True)) == set(Review.values)
+    assert MentorPair.objects.filter(status=MentorPair.Status.ACTIVE).count() == communities.count()
+    assert GrowthEntry.objects.filter(kind=GrowthEntry.Kind.DAILY).exists()
+    assert RoutineMeeting.objects.filter(held_on__isnull=True, scheduled_on__lt=timezone.localdate()).exists()
