@@ -49,7 +49,7 @@ RULES = [
     (Pool.BRANCH_SECRETARY, "exclude", "信访诉求处理不力被通报"),
 ]
 # The states the reserve entries of a community go through in turn, so that the pools show every one.
-RESERVE_STATES = [Review.APPROVED, Review.PROPOSED, Review.CHECKED, Review.REFUSED, Review.REMOVED, Review.APPROVED]
+RESERVE_STATES = [Review.PROPOSED, Review.CHECKED, Review.REFUSED, Review.REMOVED, Review.APPROVED]
 PATHS = {
     Review.PROPOSED: [Review.PROPOSED],
     Review.CHECKED: [Review.PROPOSED, Review.CHECKED],
@@ -127,13 +127,15 @@ def seed_cadres(district_seeder, *, buildings) -> dict:
     for profile in profiles:
         by_community.setdefault(profile.community_id, []).append(profile)
     entries, pairs, meetings, promotions = [], [], [], []
-    for community_id, members in by_community.items():
+    for index, (community_id, members) in enumerate(by_community.items()):
         secretary = next((p for p in members if p.post == Post.SECRETARY), None)
         workers = [p for p in members if p.post == Post.GRID_WORKER]
         if secretary is None or not workers:
             continue
         entries.append(PoolEntry(profile=secretary, pool=Pool.MENTOR, status=Review.APPROVED, reason="社区书记，经验丰富", proposed_by_id=secretary.user_id))
-        for worker, state in zip(workers, RESERVE_STATES, strict=False):
+        # The first worker is always filed (the pair's trainee); the others take the states in turn across communities.
+        for position, worker in enumerate(workers):
+            state = RESERVE_STATES[(index + position) % len(RESERVE_STATES)] if position else Review.APPROVED
             entries.append(
                 PoolEntry(
                     profile=worker,
