@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadres import services
-from cadres.models import Post, WorkerProfile
+from cadres.models import Post, Promotion, PromotionEvent, WorkerProfile
 from governance.models import AuditEntry, PersonalDataLog
 from oversight.cadre_scores import worker_scores_record
 from tests import factories as f
@@ -109,3 +109,28 @@ def test_the_team_page_keeps_a_constant_number_of_queries(login, team):
     for _index in range(5):
         f.WorkerProfileFactory(community=community)
     assert count() == before
+
+
+def test_the_api_lists_keep_a_constant_number_of_queries(api, team, user):
+    client = api("district")
+    urls = [reverse(name) for name in ("cadre-profile-list", "cadre-pool-entry-list", "cadre-promotion-list", "cadre-pair-list", "cadre-meeting-list")]
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            found.append(len(ctx))
+        return found
+
+    def grow(count):
+        for profile in [f.WorkerProfileFactory(community=team["grid3"].community) for _index in range(count)]:
+            f.pool_filed(profile)
+            promotion = Promotion.objects.create(profile=profile, from_grade=1, to_grade=2, reason="考核优秀", proposed_by=profile.user)
+            PromotionEvent.objects.create(promotion=promotion, to_status="proposed", actor=profile.user)
+
+    grow(1)
+    counts()  # the first call warms per-process caches
+    before = counts()
+    grow(4)
+    assert counts() == before
