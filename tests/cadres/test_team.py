@@ -134,3 +134,11 @@ def test_the_api_lists_keep_a_constant_number_of_queries(api, team, user):
     before = counts()
     grow(4)
     assert counts() == before
+
+
+def test_the_back_office_hides_the_vetting_result_from_those_who_may_not_see_it(login, team):
+    url = reverse("admin:cadres_workerprofile_change", args=[team["grid1"].pk])
+    page = login("cc001").get(url)
+    assert page.status_code == 200 and "张" in page.content.decode()
+    assert "无违法违纪记录" not in page.content.decode()
+    assert "无违法违纪记录" in login("community1").get(url).content.decode()
