@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from cadres import mentoring, selectors, services
 from cadres.forms import (
+    CadreReasonForm,
     GradeStepForm,
     GrowthForm,
     MeasureForm,
@@ -19,7 +20,6 @@ from cadres.forms import (
     PoolRuleForm,
     ProfileForm,
     ProfileUpdateForm,
-    ReasonForm,
     ReviewForm,
     VettingForm,
 )
@@ -94,7 +94,7 @@ class ProfileSerializer(serializers.ModelSerializer):
         return profile.vetting_note if self._sees(profile) else None
 
 
-class RevealedSerializer(serializers.Serializer):
+class WorkerRevealedSerializer(serializers.Serializer):
     id_number = serializers.CharField()
     phone = serializers.CharField()
 
@@ -153,7 +153,7 @@ class WorkerProfileViewSet(ManagesCadresMixin, FormCreateMixin, mixins.ListModel
     @extend_schema(
         request=form_input(PurposeForm),
         responses={
-            **_detail(RevealedSerializer, 400, 403, 404),
+            **_detail(WorkerRevealedSerializer, 400, 403, 404),
             429: OpenApiResponse(ErrorSerializer, description="The caller's reveals for today are used up."),
         },
     )
@@ -163,12 +163,12 @@ class WorkerProfileViewSet(ManagesCadresMixin, FormCreateMixin, mixins.ListModel
         profile = selectors.profile_get_for(request.user, pk)
         return Response(personal_data_reveal(actor=request.user, instance=profile, **form_valid(PurposeForm(request_body(request)))))
 
-    @extend_schema(request=form_input(ReasonForm), responses={201: PromotionSerializer, **errors(400, 403, 404)})
+    @extend_schema(request=form_input(CadreReasonForm), responses={201: PromotionSerializer, **errors(400, 403, 404)})
     @action(detail=True, methods=["post"])
     def promote(self, request, pk=None):
         """The community proposes the worker for the next grade of the ladder."""
         profile = selectors.profile_get_for(request.user, pk)
-        promotion = services.promotion_propose(actor=request.user, profile=profile, **form_valid(ReasonForm(request_body(request))))
+        promotion = services.promotion_propose(actor=request.user, profile=profile, **form_valid(CadreReasonForm(request_body(request))))
         return Response(PromotionSerializer(promotion).data, status=status.HTTP_201_CREATED)
 
 
@@ -345,11 +345,11 @@ class MentorPairViewSet(ManagesCadresMixin, FormCreateMixin, mixins.ListModelMix
         """A line of the trainee's growth file."""
         return self._pair(request, pk, mentoring.growth_record, GrowthForm)
 
-    @extend_schema(request=form_input(ReasonForm), responses=_detail(PairDetailSerializer, 400, 403, 404))
+    @extend_schema(request=form_input(CadreReasonForm), responses=_detail(PairDetailSerializer, 400, 403, 404))
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """End the pair, with the reason."""
-        return self._pair(request, pk, mentoring.pair_end, ReasonForm)
+        return self._pair(request, pk, mentoring.pair_end, CadreReasonForm)
 
 
 class MeetingSerializer(serializers.ModelSerializer):

@@ -72,7 +72,7 @@ class GradeStepForm(forms.Form):
         self.fields["district"].queryset = selectors.ladder_district_list_for(user)
 
 
-class ReasonForm(forms.Form):
+class CadreReasonForm(forms.Form):
     reason = forms.CharField(max_length=TEXT_MAX, label=_("Reason"))
 
 

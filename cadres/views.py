@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cadres import mentoring, selectors, services
 from cadres.forms import (
+    CadreReasonForm,
     GradeStepForm,
     GrowthForm,
     MeasureForm,
@@ -19,7 +20,6 @@ from cadres.forms import (
     PoolRuleForm,
     ProfileForm,
     ProfileUpdateForm,
-    ReasonForm,
     ReviewForm,
     TeamFilterForm,
     VettingForm,
@@ -86,7 +86,7 @@ def _profile_act(request, profile) -> None:
     elif action == "vetting":
         services.vetting_record(actor=user, profile=profile, **form_cleaned(VettingForm(post)))
     elif action == "promote":
-        services.promotion_propose(actor=user, profile=profile, **form_cleaned(ReasonForm(post)))
+        services.promotion_propose(actor=user, profile=profile, **form_cleaned(CadreReasonForm(post)))
     else:
         raise PermissionDenied
 
@@ -242,7 +242,7 @@ def _pair_act(request, pair) -> None:
     elif action == "growth":
         mentoring.growth_record(actor=user, pair=pair, **form_cleaned(GrowthForm(post)))
     elif action == "end":
-        mentoring.pair_end(actor=user, pair=pair, **form_cleaned(ReasonForm(post)))
+        mentoring.pair_end(actor=user, pair=pair, **form_cleaned(CadreReasonForm(post)))
     else:
         raise PermissionDenied
 

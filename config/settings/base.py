@@ -253,6 +253,11 @@ SPECTACULAR_SETTINGS = {
         "PlaceLevelEnum": "governance.roles.Level",
         "HandlingLevelEnum": "resident_requests.lifecycle.HandlingLevel",
         "ReviewStatusEnum": "volunteers.models.ReviewStatus",
+        "CadreReviewEnum": "cadres.models.Review",
+        "CadreRuleKindEnum": "cadres.models.PoolRule.Kind",
+        "CadreGrowthKindEnum": "cadres.models.GrowthEntry.Kind",
+        "CadreMeetingKindEnum": "cadres.models.RoutineMeeting.Kind",
+        "CadrePairStatusEnum": "cadres.models.MentorPair.Status",
     },
 }
 
