@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from cadres import api as cadres_api
 from community_services import api as services_api
 from config.api import Router
 from deliberation import api as deliberation_api
@@ -62,6 +63,13 @@ router.register("deliberation-options", deliberation_api.OptionViewSet, basename
 router.register("deliberation-tasks", deliberation_api.TaskViewSet, basename="deliberation-task")
 router.register("deliberation-meetings", deliberation_api.MeetingViewSet, basename="deliberation-meeting")
 router.register("monthly-reports", oversight_api.MonthlyReportViewSet, basename="monthly-report")
+router.register("cadre-profiles", cadres_api.WorkerProfileViewSet, basename="cadre-profile")
+router.register("cadre-grade-steps", cadres_api.GradeStepViewSet, basename="cadre-grade-step")
+router.register("cadre-promotions", cadres_api.PromotionViewSet, basename="cadre-promotion")
+router.register("cadre-pool-rules", cadres_api.PoolRuleViewSet, basename="cadre-pool-rule")
+router.register("cadre-pool-entries", cadres_api.PoolEntryViewSet, basename="cadre-pool-entry")
+router.register("cadre-pairs", cadres_api.MentorPairViewSet, basename="cadre-pair")
+router.register("cadre-meetings", cadres_api.RoutineMeetingViewSet, basename="cadre-meeting")
 
 # Single answers about a node or the caller (not collections): plain routes beside the router's, grouped per app.
 NODE = r"(?P<level>district|street|community|grid)/(?P<pk>[0-9]+)"
@@ -99,6 +107,7 @@ urlpatterns = [
     path("", include("duties.urls")),
     path("", include("community_services.urls")),
     path("", include("deliberation.urls")),
+    path("", include("cadres.urls")),
     path("", include("grids.urls")),
     path("", include("oversight.urls")),
     path("", include("workbench.urls")),

@@ -1,5 +1,6 @@
 """seed_demo's work: the district tree and its people, then each app's demo data on top, in one transaction."""
 
+from demo.cadres import seed_cadres
 from demo.community_services import seed_services
 from demo.deliberation import seed_deliberation
 from demo.duties import seed_duties
@@ -10,7 +11,7 @@ from demo.volunteers import seed_volunteers
 from governance.models import District
 
 # In this order: requests and volunteers pick their residents from the households seeded first.
-LATER_SEEDERS = (seed_ledger, seed_requests, seed_volunteers, seed_duties, seed_services, seed_deliberation)
+LATER_SEEDERS = (seed_ledger, seed_requests, seed_volunteers, seed_duties, seed_services, seed_deliberation, seed_cadres)
 
 
 def demo_seed(*, scale: str, password: str, seed: int = 1, log=print) -> dict | None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 
+from cadres.selectors import mentoring_figures
 from community_services.selectors import booking_figures
 from core import xlsx
 from core.dates import day_start, days_window, month_start, period_bounds
@@ -98,6 +99,7 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     data["duties"] = task_figures(node, since=since, until=until)
     data["bookings"] = booking_figures(node, since=since, until=until)
     data["deliberation"] = deliberation_figures(node, start, end)
+    data["mentoring"] = mentoring_figures(node)
     year_ago = day_start(month_start(month_start(end) - dt.timedelta(days=330)))
     submitted = dict(
         requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
@@ -310,6 +312,12 @@ def figures_workbook(data: dict, *, node, start: dt.date, end: dt.date, as_of: d
                 for r in data.get("deliberation", [])
             ],
             {4: xlsx.PERCENT},
+        ),
+        (
+            _("Mentoring"),
+            [_("Figure"), _("Count"), _("Out of"), _("Of what")],
+            [(r["label"], r["numerator"], r["denominator"], r["denominator_label"]) for r in data.get("mentoring", [])],
+            {},
         ),
     ]
     for title, header, rows, formats in sheets:

@@ -13,6 +13,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from cadres.models import Pool, PoolEntry, Post, Review, WorkerProfile
 from community_services.models import Booking, ServiceItem, TimeSlot
 from community_services.services import booking_create
 from core.personal_data import id_number_fields, phone_fields
@@ -634,3 +635,35 @@ def topic_walk(topic: Topic, *, to: str, published: bool = False, tasks: int = 0
         topic = deliberating.topic_close(actor=actor, topic=topic)
     topic.refresh_from_db()
     return topic
+
+
+# ---- community workers (cadres) ----
+
+
+class WorkerProfileFactory(DjangoModelFactory):
+    """A worker's file with six years of service, an exam, a passed vetting, and an ID number and phone encrypted, hashed
+    and masked by core.personal_data (pass `user` to file an existing account)."""
+
+    class Meta:
+        model = WorkerProfile
+
+    user = factory.SubFactory(UserFactory)
+    community = factory.SubFactory(CommunityFactory)
+    post = Post.WORKER
+    entry_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=6 * 366))
+    exam_record = "社区工作者考聘，笔试82分"
+    vetting = WorkerProfile.Vetting.PASSED
+    vetting_note = "无违法违纪记录"
+    vetted_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=6 * 366))
+    resources = "调解矛盾纠纷"
+    needs = "学习做群众工作"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        personal = id_number_fields(id_number(birth=dt.date(1990, 5, 1))) | phone_fields(mobile())
+        return super()._create(model_class, *args, **{**personal, **kwargs})
+
+
+def pool_filed(profile: WorkerProfile, pool: str = Pool.MENTOR) -> PoolEntry:
+    """The worker filed (approved) in `pool`, proposed by their own account, as after the three steps."""
+    return PoolEntry.objects.create(profile=profile, pool=pool, status=Review.APPROVED, reason="表现突出", proposed_by=profile.user)

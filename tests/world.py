@@ -30,6 +30,9 @@ It holds, and tests may rely on exactly this (anything else a test needs, it bui
   today's weekday, and one appointment booked next week; 外区 offers one too.
 - 议事协商: in community1 a topic decided by vote at a residents' council held yesterday, published, with one task due in
   a week (in follow-through), and a proposed topic; in community2 a decided topic, published. No three-party meeting anywhere.
+- 社区工作者: files for community1's secretary (filed in the mentor pool) and grid1's worker (filed in the reserve pool),
+  an active mentoring pair of the two with one day shadowed, and this month's trainees' exchange scheduled; none in other
+  communities. The district's ladder and pool rules are empty (tests/cadres builds its own).
 - Places: grids tile their community and each building has a point inside its grid (the demo's layout); 外区 has none.
 - All accounts use PASSWORD; categories, care tags and points rules are the migrations' defaults.
 """
@@ -39,6 +42,7 @@ import random
 
 from django.utils import timezone
 
+from cadres.models import GrowthEntry, MentorPair, Pool, Post, RoutineMeeting
 from demo.places import DemoLayout
 from duties.lifecycle import TaskStatus
 from duties.models import DutyKind, DutyTemplate
@@ -124,6 +128,21 @@ def world_build() -> None:
     f.PatrolFactory(grid=grids["grid1"])
     for community in [communities["community1"], communities["community2"], Community.objects.get(code="130104001001")]:
         f.booking_of(f.TimeSlotFactory(service=f.ServiceItemFactory(community=community, name="居住证明开具")))
+    _cadres(communities["community1"], grids["grid1"])
+
+
+def _cadres(community, grid) -> None:
+    """Two files of community1, paired, with a growth-file line and a meeting on the calendar (plain rows, no audit)."""
+    today = timezone.localdate()
+    mentor = f.WorkerProfileFactory(user=f.staff_of(community, Role.COMMUNITY_SECRETARY), community=community, post=Post.SECRETARY)
+    trainee = f.WorkerProfileFactory(user=f.worker_of(grid), community=community, grid=grid, post=Post.GRID_WORKER)
+    f.pool_filed(mentor, Pool.MENTOR)
+    f.pool_filed(trainee, Pool.RESERVE)
+    pair = MentorPair.objects.create(
+        mentor=mentor, trainee=trainee, community=community, mentor_chose=True, trainee_chose=True, status=MentorPair.Status.ACTIVE, started_on=today
+    )
+    GrowthEntry.objects.create(pair=pair, kind=GrowthEntry.Kind.DAILY, on=today, text="跟岗调解邻里纠纷", recorded_by=mentor.user)
+    RoutineMeeting.objects.create(community=community, kind=RoutineMeeting.Kind.EXCHANGE, period=f"{today:%Y-%m}", scheduled_on=today)
 
 
 def _place(grids: dict) -> None:

@@ -238,6 +238,7 @@ CELERY_BEAT_SCHEDULE = {
     "requests-long-term-review": {"task": "resident_requests.tasks.long_term_review_monthly", "schedule": crontab(day_of_month=1, hour=8, minute=0)},
     "services-no-shows": {"task": "community_services.tasks.no_shows_mark", "schedule": 900.0},
     "deliberation-reminders": {"task": "deliberation.tasks.deliberation_daily", "schedule": crontab(hour=8, minute=15)},
+    "cadres-mentoring-meetings": {"task": "cadres.tasks.mentoring_meetings_daily", "schedule": crontab(hour=8, minute=15)},
 }
 # 满意率 counts 基本满意 (fairly satisfied) as satisfied unless this is off.
 REQUESTS_FAIRLY_SATISFIED_COUNTS = env_bool("REQUESTS_FAIRLY_SATISFIED_COUNTS", True)
@@ -295,6 +296,11 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "deliberation.models.Meeting.Kind",
         "ParticipantKindEnum": "deliberation.models.Participant.Kind",
         "DeliberationTaskStatusEnum": "deliberation.models.Task.Status",
+        "CadreReviewEnum": "cadres.models.Review",
+        "CadreRuleKindEnum": "cadres.models.PoolRule.Kind",
+        "CadreGrowthKindEnum": "cadres.models.GrowthEntry.Kind",
+        "CadreMeetingKindEnum": "cadres.models.RoutineMeeting.Kind",
+        "CadrePairStatusEnum": "cadres.models.MentorPair.Status",
     },
 }
 

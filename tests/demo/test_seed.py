@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db.models import Min
 from django.utils import timezone
 
+from cadres.models import GrowthEntry, MentorPair, PoolEntry, Review, RoutineMeeting, WorkerProfile
 from community_services.models import Booking, Leave, ServiceItem
 from deliberation.lifecycle import Status
 from deliberation.models import Meeting, Task, Topic
@@ -219,3 +220,13 @@ def test_deliberation_has_topics_in_every_state_with_their_history_and_monthly_t
     assert Task.objects.filter(status="open", due_on__lt=timezone.localdate()).exists()
     months = Meeting.objects.filter(kind="three_party").dates("held_on", "month")
     assert len(months) >= 5
+
+
+def test_the_demo_team_has_files_pools_in_every_state_and_pairs_with_records():
+    communities = Community.objects.filter(district__code="130102")
+    assert WorkerProfile.objects.filter(user__username__in=["community1", "grid1", "cc001"]).count() == 3
+    assert WorkerProfile.objects.filter(post="grid_worker").count() == Grid.objects.filter(district__code="130102").count()
+    assert set(PoolEntry.objects.values_list("status", flat=True)) == set(Review.values)
+    assert MentorPair.objects.filter(status=MentorPair.Status.ACTIVE).count() == communities.count()
+    assert GrowthEntry.objects.filter(kind=GrowthEntry.Kind.DAILY).exists()
+    assert RoutineMeeting.objects.filter(held_on__isnull=True, scheduled_on__lt=timezone.localdate()).exists()

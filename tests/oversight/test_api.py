@@ -78,7 +78,7 @@ def test_the_dashboard_export_is_the_pages_workbook(api, user):
     community1 = node_of(user, "community1")
     answer = api("community1").get(f"/api/dashboards/community/{community1.pk}/export/", {"period": "year"})
     assert answer.status_code == 200 and answer["Content-Disposition"].startswith("attachment")
-    assert len(load_workbook(io.BytesIO(answer.content)).sheetnames) == 10
+    assert len(load_workbook(io.BytesIO(answer.content)).sheetnames) == 11
 
 
 @pytest.mark.parametrize(("username", "level"), [("district", "district"), ("street1", "street"), ("community1", "community"), ("grid1", "grid")])

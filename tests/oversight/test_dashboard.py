@@ -104,7 +104,7 @@ def test_export_has_a_sheet_per_table(login):
     node = node_of("community1")
     response = login("community1").get(reverse("dashboard-export", args=["community", node.pk]) + "?period=year")
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 10
+    assert len(book.sheetnames) == 11
     rows = list(book[book.sheetnames[6]].iter_rows(values_only=True))
     assert len(rows) - 2 == node.grids.count()  # below the title row and the header
 

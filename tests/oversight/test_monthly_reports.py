@@ -34,7 +34,7 @@ def test_a_report_has_a_pdf_and_the_dashboard_tables(user, settings, tmp_path):
     report = monthly_report_generate(node=community, month=dt.date(2026, 10, 1))
     assert report.pdf.open("rb").read(4) == b"%PDF"
     book = load_workbook(io.BytesIO(report.xlsx.open("rb").read()))
-    assert len(book.sheetnames) == 10
+    assert len(book.sheetnames) == 11
     assert monthly_report_generate(node=community, month=dt.date(2026, 10, 1)) is None
 
 

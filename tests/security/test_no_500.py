@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, reverse
 
+from cadres.models import MentorPair, PoolEntry, Promotion, RoutineMeeting, WorkerProfile
 from community_services.models import Booking, Leave, ServiceItem
 from core import params
 from deliberation.models import Meeting, Option, Task, Topic
@@ -237,6 +238,15 @@ def in_scope_ids() -> dict:
         "deliberation-option": _first(Option.objects.filter(topic__community=grid.community)),
         "deliberation-task": _first(Task.objects.filter(topic__community=grid.community)),
         "deliberation-meeting": _first(Meeting.objects.filter(community=grid.community)),
+        "cadre-profile": _first(WorkerProfile.objects.filter(community=grid.community)),
+        "cadre-promotion": _first(Promotion.objects.filter(profile__community=grid.community)),
+        "cadre-pool-entry": _first(PoolEntry.objects.filter(profile__community=grid.community)),
+        "cadre-pair": _first(MentorPair.objects.filter(community=grid.community)),
+        "cadre-meeting": _first(RoutineMeeting.objects.filter(community=grid.community)),
+    }
+    ids |= {
+        "cadre-file": {"pk": ids["_by_basename"]["cadre-profile"]},
+        "cadre-pair-file": {"pk": ids["_by_basename"]["cadre-pair"]},
     }
     return ids
 
