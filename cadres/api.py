@@ -352,29 +352,29 @@ class MentorPairViewSet(ManagesCadresMixin, FormCreateMixin, mixins.ListModelMix
         return self._pair(request, pk, mentoring.pair_end, CadreReasonForm)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class RoutineMeetingSerializer(serializers.ModelSerializer):
     class Meta:
         model = RoutineMeeting
         fields = ["id", "community", "kind", "period", "scheduled_on", "held_on", "minutes"]
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: MeetingSerializer(many=True), **errors(400, 403)}),
-    create=extend_schema(request=form_input(MeetingScheduleForm), responses={201: MeetingSerializer, **errors(400, 403)}),
+    list=extend_schema(responses={200: RoutineMeetingSerializer(many=True), **errors(400, 403)}),
+    create=extend_schema(request=form_input(MeetingScheduleForm), responses={201: RoutineMeetingSerializer, **errors(400, 403)}),
 )
 class RoutineMeetingViewSet(ManagesCadresMixin, FormCreateMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """ "四个一" calendar: the monthly exchange, the quarterly seminar and the half-yearly results meeting, scheduled then recorded."""
 
-    serializer_class = MeetingSerializer
+    serializer_class = RoutineMeetingSerializer
     filterset_fields = {"community": ["exact"], "kind": ["exact"], "scheduled_on": ["gte", "lte"]}
     create_form, create_service = MeetingScheduleForm, staticmethod(mentoring.meeting_schedule)
     list_selector = staticmethod(selectors.meeting_list_for)
 
-    @extend_schema(request=form_input(MeetingRecordForm), responses=_detail(MeetingSerializer, 400, 403, 404))
+    @extend_schema(request=form_input(MeetingRecordForm), responses=_detail(RoutineMeetingSerializer, 400, 403, 404))
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         """The meeting was held: its date and minutes."""
         meeting = selectors.meeting_get_for(request.user, pk)
         return Response(
-            MeetingSerializer(mentoring.meeting_record(actor=request.user, meeting=meeting, **form_valid(MeetingRecordForm(request_body(request))))).data
+            RoutineMeetingSerializer(mentoring.meeting_record(actor=request.user, meeting=meeting, **form_valid(MeetingRecordForm(request_body(request))))).data
         )

@@ -9,13 +9,16 @@ from rest_framework.response import Response
 from community_services import selectors, services
 from community_services.forms import BookingForm, CloseForm, LeaveForm, ServiceEditForm, ServiceForm, SlotForm
 from community_services.models import Booking, Leave, ServiceItem, TimeSlot
-from core.api import errors, form_input, form_valid, request_body
+from core.api import ClockField, errors, form_input, form_valid, request_body
 from governance.forms import PurposeForm
 from governance.permissions import has_capability
 from governance.roles import Capability
 
 
 class SlotSerializer(serializers.ModelSerializer):
+    starts = ClockField(read_only=True)
+    ends = ClockField(read_only=True)
+
     class Meta:
         model = TimeSlot
         fields = ["id", "weekday", "starts", "ends", "capacity"]
@@ -153,8 +156,9 @@ class BookingViewSet(_Requires, mixins.ListModelMixin, mixins.RetrieveModelMixin
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """The resident's full name and phone, for whoever handles the open booking; needs a purpose and is logged."""
+        booking = self.get_object()
         data = form_valid(PurposeForm(request_body(request)))
-        return Response(services.booking_contact_reveal(actor=request.user, booking=self.get_object(), **data))
+        return Response(services.booking_contact_reveal(actor=request.user, booking=booking, **data))
 
     @extend_schema(request=form_input(CloseForm), responses={200: BookingSerializer, **errors(400, 403, 404)})
     @action(detail=True, methods=["post"])

@@ -64,8 +64,8 @@ class TimeSlot(models.Model):
 
     service = models.ForeignKey(ServiceItem, models.CASCADE, related_name="slots", verbose_name=_("service"))
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    starts = models.TimeField(_("from"))
-    ends = models.TimeField(_("to"))
+    starts = models.TimeField(_("starts at"))
+    ends = models.TimeField(_("ends at"))
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=4)
 
     objects = ScopedQuerySet.as_manager()

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from django import forms as django_forms
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
@@ -140,3 +140,11 @@ class PdfRenderer(FileRenderer):
 class XlsxRenderer(FileRenderer):
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     format = "xlsx"
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"})
+class ClockField(serializers.TimeField):
+    """A time of day as people write it, "09:00" (JSON Schema's "time" format would demand a UTC offset)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)

@@ -92,7 +92,7 @@ class FiguresSerializer(serializers.Serializer):
     children = FigureChildSerializer(many=True, help_text="Per street of the district, or per community of the street.")
 
 
-class DutiesMixin(FormCreateMixin):
+class DutiesMixin:
     """Holders of MANAGE_DUTIES only (403 otherwise), reading in their area (404 outside)."""
 
     def initial(self, request, *args, **kwargs):
@@ -148,7 +148,7 @@ class DutyTemplateViewSet(DutiesMixin, mixins.ListModelMixin, viewsets.GenericVi
     list=extend_schema(responses={200: DutySerializer(many=True), **errors(403)}),
     create=extend_schema(request=form_input(DutyCreateForm), responses={201: DutySerializer, **errors(400, 403)}),
 )
-class DutyViewSet(DutiesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class DutyViewSet(DutiesMixin, FormCreateMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Communities' duty lists (社区工作事项清单): read by the community, kept by its street."""
 
     serializer_class = DutySerializer
@@ -177,7 +177,7 @@ class DutyViewSet(DutiesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     retrieve=extend_schema(responses={200: TaskDetailSerializer, **errors(403, 404)}),
     create=extend_schema(request=form_input(TaskRegisterForm), responses={201: TaskSerializer, **errors(400, 403)}),
 )
-class IncomingTaskViewSet(DutiesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IncomingTaskViewSet(DutiesMixin, FormCreateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Tasks departments push down to communities: registered against a duty (admitted) or sent to the street, which decides."""
 
     serializer_class = TaskSerializer
