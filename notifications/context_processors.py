@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from core.badges import badge_count, unread_key
 from notifications.selectors import notification_unread_for
 
 
@@ -7,6 +8,8 @@ def unread_notifications(request):
     """`unread`: the header's inbox count, one COUNT query when a page shows it."""
 
     def count() -> int:
-        return notification_unread_for(request.user).count() if request.user.is_authenticated else 0
+        if not request.user.is_authenticated:
+            return 0
+        return badge_count(unread_key(request.user.pk), lambda: notification_unread_for(request.user).count())
 
     return {"unread": SimpleLazyObject(count)}

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.badges import badge_forget, unread_key
 from notifications.backends import deliver
 from notifications.models import Notification
 
@@ -38,6 +39,7 @@ def notification_send(*, notifications: Iterable[Notification]) -> list[Notifica
     Notification.objects.bulk_create(new.values(), ignore_conflicts=True)
     users, keys = {user_id for user_id, _key in new}, {key for _user_id, key in new}
     stored = list(Notification.objects.filter(user__in=users, key__in=keys, batch=batch).select_related("user"))
+    transaction.on_commit(lambda: badge_forget(*(unread_key(n.user_id) for n in stored)))
     for notification in stored:
         # A gateway that fails never fails the change that caused the notification: the row waits for a retry.
         transaction.on_commit(lambda pk=notification.pk: notification_deliver(notification_id=pk))
@@ -90,9 +92,11 @@ def notification_send_requested(sender, *, messages: list[dict], **kwargs) -> li
 
 def notification_mark_read(*, actor, notification_id: int) -> bool:
     """The person marks one of their own notifications read; only their inbox changes, so no audit row is written."""
+    badge_forget(unread_key(actor.pk))
     return Notification.objects.filter(user=actor, pk=notification_id, read_at__isnull=True).update(read_at=timezone.now()) == 1
 
 
 def notification_mark_all_read(*, actor) -> int:
     """The person marks their whole inbox read; returns how many were unread. Only their inbox changes, so no audit row."""
+    badge_forget(unread_key(actor.pk))
     return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from core.badges import badge_count, waiting_key
 from governance.roles import Capability
 from governance.scope import scope_for
 from resident_requests.selectors import my_queue
@@ -10,6 +11,8 @@ def requests_waiting(request):
 
     def count() -> int:
         # Only those who handle requests have a queue: nobody else pays for the COUNT.
-        return my_queue(request.user).count() if not scope_for(request.user, Capability.HANDLE_REQUESTS).is_empty else 0
+        if scope_for(request.user, Capability.HANDLE_REQUESTS).is_empty:
+            return 0
+        return badge_count(waiting_key(request.user.pk), lambda: my_queue(request.user).count())
 
     return {"waiting": SimpleLazyObject(count)}

@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
     "deliberation-reminders": {"task": "deliberation.tasks.deliberation_daily", "schedule": crontab(hour=8, minute=15)},
     "cadres-mentoring-meetings": {"task": "cadres.tasks.mentoring_meetings_daily", "schedule": crontab(hour=8, minute=15)},
 }
+# The header's badge numbers are counted at most this often per person (core/badges.py); 0 counts on every page.
+BADGE_CACHE_SECONDS = env_int("BADGE_CACHE_SECONDS", 30)
 # 满意率 counts 基本满意 (fairly satisfied) as satisfied unless this is off.
 REQUESTS_FAIRLY_SATISFIED_COUNTS = env_bool("REQUESTS_FAIRLY_SATISFIED_COUNTS", True)
 # In-app notifications are always stored; these backends also deliver them (SMS, WeChat gateways).

@@ -14,3 +14,5 @@ STORAGES = {
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Uploaded photos of the tests go to a throw-away folder, not into the project's var/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="grid-test-media-"))
+# Tests count the badges on every page (one test's cached number must not show in another's); tests/core/test_badges.py turns it on.
+BADGE_CACHE_SECONDS = 0

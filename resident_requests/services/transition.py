@@ -5,10 +5,12 @@ from (so two people acting at once give one winner), and written to the append-o
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.badges import badge_forget, waiting_key
 from governance.roles import Capability
 from governance.scope import scope_for
 from resident_requests.lifecycle import STAGE_OF, TRANSITIONS, Stage, Status
@@ -78,7 +80,11 @@ def transition(
         note=note,
         public=public,
     )
+    handler_before = resident_request.handler_id
     resident_request.refresh_from_db()
+    # The people this move concerns see their 我的诉求 badge at once; everyone else's is at most half a minute old.
+    people = {getattr(actor, "pk", None), handler_before, resident_request.handler_id} - {None}
+    transaction.on_commit(lambda: badge_forget(*(waiting_key(pk) for pk in people)))
     return resident_request
 
 
