@@ -114,7 +114,6 @@ def main() -> int:
         ("street node page", street, f"/org/street/{ids['street1'].street_id}/"),
         ("community node page", community, f"/org/community/{ids['community1'].community_id}/"),
         ("grid node page (20 buildings)", grid_worker, f"/org/grid/{ids['grid1'].grid_id}/"),
-        ("grid worker home", grid_worker, "/"),
         ("audit log (district)", district, "/audit/"),
         ("admin grid list (district, 500 grids)", district, "/admin/grids/grid/"),
         ("admin building list (district, 10k)", district, "/admin/grids/building/"),
@@ -147,6 +146,10 @@ def main() -> int:
         ("activity list (community1)", community, "/volunteers/activities/"),
         ("volunteer desk (community1)", community, "/volunteers/desk/"),
         ("today page (grid1)", grid_worker, "/today/"),
+        ("community workers (district)", district, "/cadres/"),
+        ("bookings (community1)", community, "/services/bookings/"),
+        ("tasks pushed down: overview (district)", district, "/duties/overview/"),
+        ("deliberation topics (community1)", community, "/deliberation/"),
     ]
     for name, client, url in pages:
         report(name, *timed(client, url))

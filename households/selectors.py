@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from governance.roles import Capability
+from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 from governance.selectors import place_lookups
 from households.models import CareTag, Household, Resident, Visit
@@ -46,8 +46,12 @@ def household_search(
             qs = qs.filter(sensitive.q(Household) | Exists(CareTag.objects.filter(code=tag, sensitive=False)))
     q = (q or "").strip()
     if q:
-        # The residents looked through are the user's own area's, not the district's quarter of a million.
-        residents = Resident.objects.visible_to(user, Capability.VIEW_LEDGER)
+        # A street, community or grid looks only through its own residents; for a whole district the join would cost
+        # more than it saves (the outer query keeps to the user's area either way).
+        scope = scope_for(user, Capability.VIEW_LEDGER)
+        residents = (
+            Resident.objects.all() if scope.unrestricted or scope.node_ids.get(Level.DISTRICT) else Resident.objects.visible_to(user, Capability.VIEW_LEDGER)
+        )
         if q.isdigit() and len(q) == 4:
             match = Q(phone_masked__endswith=q) | Q(pk__in=residents.filter(phone_masked__endswith=q).values("household_id"))
         else:
