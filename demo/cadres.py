@@ -29,13 +29,12 @@ from cadres.models import (
     YearlyScore,
 )
 from core.personal_data import id_number_fields, phone_fields
-from demo.hierarchy import DISTRICT_CODE
+from demo.copy import objects_insert
 from demo.names import mobile
-from governance.models import District, Membership, User
+from governance.models import Membership
 from governance.roles import Role
 from households.idcard import check_char
 
-BATCH = 2000
 POSTS = {Role.COMMUNITY_SECRETARY: Post.SECRETARY, Role.COMMUNITY_CADRE: Post.COMMITTEE, Role.GRID_WORKER: Post.GRID_WORKER}
 RULES = [
     (Pool.MENTOR, "select", "社区“两委”正职或获得市级以上表彰"),
@@ -65,16 +64,16 @@ GROWTH = {
 }
 
 
-def _id_number(rng: random.Random) -> str:
-    first17 = f"130102{1975 + rng.randrange(25)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randrange(1000):03d}"
+def _id_number(rng: random.Random, code: str) -> str:
+    first17 = f"{code}{1975 + rng.randrange(25)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randrange(1000):03d}"
     return first17 + check_char(first17)
 
 
 def seed_cadres(district_seeder, *, buildings) -> dict:
     # Its own random stream: the data seeded before it stays as it was.
-    rng = random.Random(14)
+    rng = random.Random(14 + 1000 * district_seeder.where.index)
     today = timezone.localdate()
-    district = District.objects.get(code=DISTRICT_CODE)
+    district = district_seeder.district
     staff = list(
         Membership.objects.filter(
             Q(community__district=district, role__in=[Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE]) | Q(grid__district=district, role=Role.GRID_WORKER)
@@ -82,7 +81,8 @@ def seed_cadres(district_seeder, *, buildings) -> dict:
         .order_by("pk")
         .values_list("user_id", "role", "community_id", "grid_id", "grid__community_id")
     )
-    profiles = WorkerProfile.objects.bulk_create(
+    profiles = objects_insert(
+        WorkerProfile,
         [
             WorkerProfile(
                 user_id=user_id,
@@ -97,17 +97,15 @@ def seed_cadres(district_seeder, *, buildings) -> dict:
                 training_hours=Decimal(rng.randint(8, 80)),
                 resources="调解矛盾纠纷\n群众工作方法" if role == Role.COMMUNITY_SECRETARY else "",
                 needs="" if role == Role.COMMUNITY_SECRETARY else "学习做群众工作\n熟悉政策法规",
-                **id_number_fields(_id_number(rng)),
+                **id_number_fields(_id_number(rng, district.code)),
                 **phone_fields(mobile(rng, district_seeder.phones)),
             )
             for user_id, role, community_id, grid_id, grid_community_id in staff
         ],
-        batch_size=BATCH,
     )
-    YearlyScore.objects.bulk_create(
-        [YearlyScore(profile=p, year=today.year - 1, score=Decimal(rng.randint(700, 980)) / 10) for p in profiles], batch_size=BATCH
-    )
-    GradeStep.objects.bulk_create(
+    objects_insert(YearlyScore, [YearlyScore(profile=p, year=today.year - 1, score=Decimal(rng.randint(700, 980)) / 10) for p in profiles])
+    objects_insert(
+        GradeStep,
         [
             GradeStep(
                 district=district,
@@ -119,10 +117,10 @@ def seed_cadres(district_seeder, *, buildings) -> dict:
             )
             for post in Post.values
             for grade in range(2, 7)
-        ]
+        ],
     )
-    rules = PoolRule.objects.bulk_create([PoolRule(district=district, pool=pool, kind=kind, text=text) for pool, kind, text in RULES])
-    district_user = User.objects.get(username="district")
+    rules = objects_insert(PoolRule, [PoolRule(district=district, pool=pool, kind=kind, text=text) for pool, kind, text in RULES])
+    district_user = district_seeder.account("district")
     by_community: dict[int, list[WorkerProfile]] = {}
     for profile in profiles:
         by_community.setdefault(profile.community_id, []).append(profile)
@@ -184,12 +182,11 @@ def seed_cadres(district_seeder, *, buildings) -> dict:
                     proposed_by_id=secretary.user_id,
                 )
             )
-    entries = PoolEntry.objects.bulk_create(entries, batch_size=BATCH)
+    entries = objects_insert(PoolEntry, entries)
     active_rules = {pool: [r for r in rules if r.pool == pool] for pool in Pool.values}
-    PoolCheck.objects.bulk_create(
-        [PoolCheck(entry=e, rule=r, kind=r.kind, text=r.text, satisfied=True) for e in entries for r in active_rules[e.pool]], batch_size=BATCH
-    )
-    PoolEntryEvent.objects.bulk_create(
+    objects_insert(PoolCheck, [PoolCheck(entry=e, rule=r, kind=r.kind, text=r.text, satisfied=True) for e in entries for r in active_rules[e.pool]])
+    objects_insert(
+        PoolEntryEvent,
         [
             PoolEntryEvent(
                 entry=e,
@@ -202,25 +199,25 @@ def seed_cadres(district_seeder, *, buildings) -> dict:
             for path in [PATHS[e.status]]
             for i, step in enumerate(path)
         ],
-        batch_size=BATCH,
     )
-    promotions = Promotion.objects.bulk_create(promotions, batch_size=BATCH)
-    PromotionEvent.objects.bulk_create(
+    promotions = objects_insert(Promotion, promotions)
+    objects_insert(
+        PromotionEvent,
         [
             PromotionEvent(promotion=p, from_status=path[i - 1] if i else "", to_status=step, actor_id=p.proposed_by_id)
             for p in promotions
             for path in [PATHS[p.status]]
             for i, step in enumerate(path)
-        ]
+        ],
     )
-    pairs = MentorPair.objects.bulk_create(pairs, batch_size=BATCH)
-    PlanMeasure.objects.bulk_create(
+    pairs = objects_insert(MentorPair, pairs)
+    objects_insert(
+        PlanMeasure,
         [
             PlanMeasure(pair=pair, text=text, due_on=today + dt.timedelta(days=30 * i), done_on=today - dt.timedelta(days=5) if i == 0 else None)
             for pair in pairs
             for i, text in enumerate(MEASURES)
         ],
-        batch_size=BATCH,
     )
     growth = []
     for pair in pairs:
@@ -243,6 +240,6 @@ def seed_cadres(district_seeder, *, buildings) -> dict:
                     recorded_by_id=pair.mentor.user_id,
                 )
             )
-    GrowthEntry.objects.bulk_create(growth, batch_size=BATCH)
-    RoutineMeeting.objects.bulk_create(meetings, batch_size=BATCH)
+    objects_insert(GrowthEntry, growth)
+    objects_insert(RoutineMeeting, meetings)
     return {"worker_profiles": len(profiles), "pool_entries": len(entries), "mentor_pairs": len(pairs)}

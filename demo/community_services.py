@@ -10,11 +10,11 @@ from django.utils import timezone
 from community_services.models import Booking, BookingEvent, Leave, ServiceItem, TimeSlot
 from core.dates import working_calendar
 from core.personal_data import encrypt, mask_name, phone_fields
+from demo.copy import objects_insert
 from demo.names import mobile, person_name
 from governance.models import Community, Membership
 from governance.roles import Role
 
-BATCH = 5000
 # (name, materials, time limit in working days, legal basis, online, needs the A/B person)
 SERVICES = [
     ("居住证明开具", "身份证、户口簿或房产证明", 1, "《居住证暂行条例》", False, False),
@@ -34,27 +34,33 @@ def seed_services(district_seeder, *, buildings) -> dict:
     rng: random.Random = district_seeder.rng
     communities = list(Community.objects.filter(pk__in={building.grid.community_id for building in buildings}).order_by("code"))
     staff = _staff_of(communities)
-    services = ServiceItem.objects.bulk_create(
-        ServiceItem(
-            community=community,
-            name=name,
-            materials=materials,
-            time_limit_days=days,
-            legal_basis=basis,
-            mode=ServiceItem.Mode.ONLINE if online else ServiceItem.Mode.ON_SITE,
-            needs_ab=ab,
-            person_a_id=staff[community.pk]["a"],
-            person_b_id=staff[community.pk]["b"],
-        )
-        for community in communities
-        for name, materials, days, basis, online, ab in SERVICES
+    services = objects_insert(
+        ServiceItem,
+        [
+            ServiceItem(
+                community=community,
+                name=name,
+                materials=materials,
+                time_limit_days=days,
+                legal_basis=basis,
+                mode=ServiceItem.Mode.ONLINE if online else ServiceItem.Mode.ON_SITE,
+                needs_ab=ab,
+                person_a_id=staff[community.pk]["a"],
+                person_b_id=staff[community.pk]["b"],
+            )
+            for community in communities
+            for name, materials, days, basis, online, ab in SERVICES
+        ],
     )
-    slots = TimeSlot.objects.bulk_create(
-        TimeSlot(service=service, weekday=weekday, starts=starts, ends=ends, capacity=rng.choice([3, 4, 6]))
-        for service in services
-        if service.mode == ServiceItem.Mode.ON_SITE
-        for weekday in range(5)
-        for starts, ends in SLOTS
+    slots = objects_insert(
+        TimeSlot,
+        [
+            TimeSlot(service=service, weekday=weekday, starts=starts, ends=ends, capacity=rng.choice([3, 4, 6]))
+            for service in services
+            if service.mode == ServiceItem.Mode.ON_SITE
+            for weekday in range(5)
+            for starts, ends in SLOTS
+        ],
     )
     today = timezone.localdate()
     first = communities[0]
@@ -109,22 +115,20 @@ def seed_services(district_seeder, *, buildings) -> dict:
                 )  # fmt: skip
             bookings.append(booking)
             stamps.append(created)
-    bookings = Booking.objects.bulk_create(bookings, batch_size=BATCH)
-    events = []
-    for booking in bookings:
-        events.append(BookingEvent(booking=booking, to_status=Booking.Status.BOOKED, assignee_id=booking.assignee_id))
-        if booking.status != Booking.Status.BOOKED:
-            events.append(BookingEvent(booking=booking, from_status=Booking.Status.BOOKED, to_status=booking.status, assignee_id=booking.assignee_id))
-    events = BookingEvent.objects.bulk_create(events, batch_size=BATCH)
-    # auto_now_add stamps the insert's time: the demo's past is stamped when it happened.
-    made = dict(zip((booking.pk for booking in bookings), stamps, strict=True))
-    closed = {booking.pk: booking.closed_at for booking in bookings}
-    for event in events:
-        event.at = closed[event.booking_id] if event.from_status else made[event.booking_id]
-    BookingEvent.objects.bulk_update(events, ["at"], batch_size=BATCH)
+    # The demo's past is stamped when it happened: booked at the time it was made, closed when it was done.
     for booking, created in zip(bookings, stamps, strict=True):
         booking.created_at = created
-    Booking.objects.bulk_update(bookings, ["created_at"], batch_size=BATCH)
+    bookings = objects_insert(Booking, bookings)
+    events = []
+    for booking in bookings:
+        events.append(BookingEvent(booking=booking, to_status=Booking.Status.BOOKED, assignee_id=booking.assignee_id, at=booking.created_at))
+        if booking.status != Booking.Status.BOOKED:
+            events.append(
+                BookingEvent(
+                    booking=booking, from_status=Booking.Status.BOOKED, to_status=booking.status, assignee_id=booking.assignee_id, at=booking.closed_at
+                )
+            )
+    objects_insert(BookingEvent, events)
     return {"services": len(services), "bookings": len(bookings)}
 
 

@@ -5,17 +5,19 @@ overdue), decided and published, scheduled with options, proposed, dropped — e
 import datetime as dt
 import random
 
+from django.db.models import Min
+
 from core.dates import month_start
 from core.personal_data import phone_fields
 from deliberation.lifecycle import Status
 from deliberation.models import Meeting, Option, Participant, Task, Topic, TopicEvent
-from demo.clock import OfficeClock, historic_times
+from demo.clock import OfficeClock
+from demo.copy import objects_insert
 from demo.names import mobile, person_name
 from governance.models import Community, Membership, ResidentUnit
 from governance.roles import Role
 from resident_requests.models import ResidentRequest
 
-BATCH = 5000
 MONTHS = 6
 # (title, description, options): what residents' councils in the articles' communities deliberate.
 TOPICS = [
@@ -48,18 +50,16 @@ def seed_deliberation(district_seeder, *, buildings) -> dict:
     rng: random.Random = district_seeder.rng
     clock: OfficeClock = district_seeder.clock
     cadres = dict(Membership.objects.filter(role=Role.COMMUNITY_SECRETARY, community__in=communities).values_list("community_id", "user_id"))
-    units = dict(
-        ResidentUnit.objects.filter(community__in=communities).order_by("community_id", "id").distinct("community_id").values_list("community_id", "pk")
-    )
+    # Each community's first unit and first request (a GROUP BY: `make run` is on SQLite, which has no DISTINCT ON).
+    units = dict(ResidentUnit.objects.filter(community__in=communities).values("community_id").annotate(first=Min("pk")).values_list("community_id", "first"))
     requests = dict(
         ResidentRequest.objects.filter(grid__community__in=communities)
-        .order_by("grid__community_id", "id")
-        .distinct("grid__community_id")
-        .values_list("grid__community_id", "pk")
+        .values("grid__community_id")
+        .annotate(first=Min("pk"))
+        .values_list("grid__community_id", "first")
     )
     meetings = _meetings(rng, clock, communities, cadres)
-    with historic_times(Meeting._meta.get_field("created_at")):
-        Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    objects_insert(Meeting, meetings)
     participants = [
         Participant(meeting=meeting, kind=kind, names="、".join(person_name(rng) for _ in range(min(count, 3))), count=count + rng.randint(0, 2),
                     **(phone_fields(mobile(rng, district_seeder.phones)) if kind == Participant.Kind.PROPERTY else {}))
@@ -67,22 +67,20 @@ def seed_deliberation(district_seeder, *, buildings) -> dict:
         for kind, count in PARTICIPANTS
         if meeting.kind != Meeting.Kind.THREE_PARTY or kind in THREE_PARTY
     ]  # fmt: skip
-    Participant.objects.bulk_create(participants, batch_size=BATCH)
+    objects_insert(Participant, participants)
     councils: dict[int, list[Meeting]] = {}
     for meeting in meetings:
         if meeting.kind == Meeting.Kind.RESIDENTS:
             councils.setdefault(meeting.community_id, []).append(meeting)
     topics, events, options, tasks = _topics(rng, clock, communities, cadres, units, requests, councils)
-    with historic_times(Topic._meta.get_field("created_at"), TopicEvent._meta.get_field("at")):
-        Topic.objects.bulk_create(topics, batch_size=BATCH)
-        for event in events:
-            event.topic_id = event.topic.pk
-        TopicEvent.objects.bulk_create(events, batch_size=BATCH)
+    objects_insert(Topic, topics)
+    for event in events:
+        event.topic_id = event.topic.pk
+    objects_insert(TopicEvent, events)
     for row in [*options, *tasks]:
         row.topic_id = row.topic.pk
-    Option.objects.bulk_create(options, batch_size=BATCH)
-    with historic_times(Task._meta.get_field("created_at")):
-        Task.objects.bulk_create(tasks, batch_size=BATCH)
+    objects_insert(Option, options)
+    objects_insert(Task, tasks)
     return {"deliberation meetings": len(meetings), "deliberation topics": len(topics), "follow-through tasks": len(tasks)}
 
 

@@ -3,14 +3,13 @@ list copied from it less a few, and about eight tasks pushed down per community 
 
 import datetime as dt
 
-from demo.clock import WAKING_WINDOWS, historic_times
-from demo.hierarchy import DISTRICT_CODE
+from demo.clock import WAKING_WINDOWS
+from demo.copy import objects_insert
 from duties.lifecycle import TaskAction, TaskStatus
 from duties.models import Department, Duty, DutyKind, DutyTemplate, IncomingTask, TaskHistory
-from governance.models import Community, District, Membership
+from governance.models import Community, Membership
 from governance.roles import Role
 
-BATCH = 5000
 DEPARTMENTS = [
     "区民政局", "区卫生健康局", "区人力资源和社会保障局", "区住房和城乡建设局", "区城市管理综合行政执法局", "区应急管理局", "区退役军人事务局",
     "区市场监督管理局", "区司法局", "区残疾人联合会", "区统计局", "区生态环境分局", "区医疗保障局", "公安分局",
@@ -59,10 +58,14 @@ REFUSALS = "属于部门法定职责，不应下派社区"
 
 def seed_duties(district_seeder, *, buildings) -> dict:
     rng, clock = district_seeder.rng, district_seeder.clock
-    district = District.objects.get(code=DISTRICT_CODE)
-    departments = {d.name: d for d in Department.objects.bulk_create(Department(district=district, name=name) for name in DEPARTMENTS)}
-    DutyTemplate.objects.bulk_create(
-        DutyTemplate(district=district, kind=kind, name=name, basis=basis, department=departments.get(department)) for kind, name, basis, department in TEMPLATE
+    district = district_seeder.district
+    departments = {d.name: d for d in objects_insert(Department, [Department(district=district, name=name) for name in DEPARTMENTS])}
+    objects_insert(
+        DutyTemplate,
+        [
+            DutyTemplate(district=district, kind=kind, name=name, basis=basis, department=departments.get(department))
+            for kind, name, basis, department in TEMPLATE
+        ],
     )
     communities = list(Community.objects.filter(district=district).order_by("code"))
     duties = []
@@ -74,7 +77,7 @@ def seed_duties(district_seeder, *, buildings) -> dict:
             for index, (kind, name, basis, department) in enumerate(TEMPLATE)
             if index not in left_out
         ]
-    duties = Duty.objects.bulk_create(duties, batch_size=BATCH)
+    duties = objects_insert(Duty, duties)
     by_name = {(duty.community_id, duty.name): duty for duty in duties}
     secretaries = dict(Membership.objects.filter(community__in=communities, role=Role.COMMUNITY_SECRETARY).values_list("community_id", "user_id"))
     street_cadres = dict(Membership.objects.filter(street__district=district, role=Role.STREET_CADRE).values_list("street_id", "user_id"))
@@ -96,29 +99,28 @@ def seed_duties(district_seeder, *, buildings) -> dict:
             )  # fmt: skip
             tasks.append(task)
             steps.append((task, duty, decided))
-    with historic_times(IncomingTask._meta.get_field("registered_at"), TaskHistory._meta.get_field("at")):
-        IncomingTask.objects.bulk_create(tasks, batch_size=BATCH)
-        history = []
-        for task, duty, decided in steps:
-            first = TaskAction.ADMIT if duty else TaskAction.REFUSE if task.status == TaskStatus.REFUSED and not decided else TaskAction.SEND
-            first_status = task.status if duty else TaskStatus.PENDING
+    objects_insert(IncomingTask, tasks)
+    history = []
+    for task, duty, decided in steps:
+        first = TaskAction.ADMIT if duty else TaskAction.REFUSE if task.status == TaskStatus.REFUSED and not decided else TaskAction.SEND
+        first_status = task.status if duty else TaskStatus.PENDING
+        history.append(
+            TaskHistory(
+                task=task, actor_id=task.registered_by_id, action=first, from_status="", to_status=first_status, note=task.reason, at=task.registered_at
+            )
+        )
+        if decided:
+            action = TaskAction.APPROVE if task.status == TaskStatus.APPROVED else TaskAction.REFUSE
             history.append(
                 TaskHistory(
-                    task=task, actor_id=task.registered_by_id, action=first, from_status="", to_status=first_status, note=task.reason, at=task.registered_at
+                    task=task,
+                    actor_id=task.decided_by_id,
+                    action=action,
+                    from_status=TaskStatus.PENDING,
+                    to_status=task.status,
+                    note=task.decision_reason,
+                    at=decided,
                 )
             )
-            if decided:
-                action = TaskAction.APPROVE if task.status == TaskStatus.APPROVED else TaskAction.REFUSE
-                history.append(
-                    TaskHistory(
-                        task=task,
-                        actor_id=task.decided_by_id,
-                        action=action,
-                        from_status=TaskStatus.PENDING,
-                        to_status=task.status,
-                        note=task.decision_reason,
-                        at=decided,
-                    )
-                )
-        TaskHistory.objects.bulk_create(history, batch_size=BATCH)
+    objects_insert(TaskHistory, history)
     return {"duties": len(duties), "incoming tasks": len(tasks)}

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.clock import OfficeClock
+from demo.copy import objects_insert
 from demo.names import mobile, person_name
 from demo.places import DemoLayout
 from governance.audit import audit_record
@@ -27,6 +28,40 @@ from party_building.models import LinkageDuty, LinkageRecord
 
 DISTRICT_CODE = "130102"
 DISTRICT_NAME = "长安区"
+
+
+@dataclass(frozen=True)
+class DemoDistrict:
+    """One district of the demo: the first (长安区) has the demo accounts' plain names; each other one prefixes its
+    accounts with its code and is laid out beside the first on the map."""
+
+    code: str
+    name: str
+    index: int = 0
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.code}-" if self.index else ""
+
+
+# 石家庄's districts and counties (国家统计局 division codes), the city the `city` scale seeds.
+CITY_DISTRICTS = [
+    DemoDistrict(code, name, index)
+    for index, (code, name) in enumerate(
+        [
+            ("130102", "长安区"),
+            ("130104", "桥西区"),
+            ("130105", "新华区"),
+            ("130107", "井陉矿区"),
+            ("130108", "裕华区"),
+            ("130109", "藁城区"),
+            ("130110", "鹿泉区"),
+            ("130111", "栾城区"),
+            ("130121", "井陉县"),
+            ("130123", "正定县"),
+        ]
+    )
+]
 
 
 @dataclass(frozen=True)
@@ -85,17 +120,22 @@ UNIT_TEMPLATES = [
     ("{c}供电营业所", ResidentUnit.Kind.COMPANY, "党支部"),
 ]
 
+# Where each district of the city lies on the map, in district widths and heights from the first.
+DISTRICT_SLOTS = [(0, 0), (1, 0), (-1, 0), (2, 0), (-2, 0), (0, 1), (1, 1), (-1, 1), (2, 1), (-2, 1)]
+
 # Demo accounts, the same in both scales (README lists them).
 DEMO_ACCOUNTS = ["district", "street1", "community1", "community2", "grid1", "grid2", "grid3", "volunteer1"]
 
 
 class DemoSeeder:
-    def __init__(self, *, scale: str, password: str, seed: int, log=print):
+    def __init__(self, *, scale: str, password: str, seed: int, log=print, where: DemoDistrict = CITY_DISTRICTS[0]):
         self.scale = SCALES[scale]
+        self.where = where
         self.password_hash = make_password(password)
-        self.rng = random.Random(seed)
+        # Each district draws its own streams; the first one's are those of the single-district demo.
+        self.rng = random.Random(seed + 1000 * where.index)
         # Places draw from their own stream, so that the names and figures seeded before them stay as they were.
-        self.places_rng = random.Random(seed + 1)
+        self.places_rng = random.Random(seed + 1 + 1000 * where.index)
         self.log = log
         self.phones: set[str] = set(User.objects.exclude(phone=None).values_list("phone", flat=True))
 
@@ -105,21 +145,31 @@ class DemoSeeder:
         return OfficeClock(self.rng)
 
     def user(self, username: str, full_name: str | None = None) -> User:
-        return User(username=username, full_name=full_name or person_name(self.rng), phone=mobile(self.rng, self.phones), password=self.password_hash)
+        # Districts seeded side by side cannot see each other's accounts: each draws mobile numbers from its own block.
+        phone = mobile(self.rng, self.phones, block=self.where.index if self.where.index else None)
+        return User(username=self.where.prefix + username, full_name=full_name or person_name(self.rng), phone=phone, password=self.password_hash)
+
+    def account(self, username: str) -> User:
+        """A demo account of this district, by its name in the first district."""
+        return User.objects.get(username=self.where.prefix + username)
 
     @transaction.atomic
     def run(self, *, later: Sequence[Callable[..., dict]]) -> dict:
         scale = self.scale
-        district = District.objects.create(name=DISTRICT_NAME, code=DISTRICT_CODE, party_org_name="中共长安区委员会")
-        streets = Street.objects.bulk_create(
-            Street(
-                district=district,
-                name=STREET_NAMES[i],
-                code=f"{DISTRICT_CODE}{i + 1:03d}000",
-                kind=Street.Kind.TOWN if STREET_NAMES[i].endswith("镇") else Street.Kind.STREET,
-                party_org_name=f"{STREET_NAMES[i].removesuffix('街道').removesuffix('镇')}{'镇党委' if STREET_NAMES[i].endswith('镇') else '街道党工委'}",
-            )
-            for i in range(scale.streets)
+        where = self.where
+        district = self.district = District.objects.create(name=where.name, code=where.code, party_org_name=f"中共{where.name}委员会")
+        streets = objects_insert(
+            Street,
+            [
+                Street(
+                    district=district,
+                    name=STREET_NAMES[i],
+                    code=f"{where.code}{i + 1:03d}000",
+                    kind=Street.Kind.TOWN if STREET_NAMES[i].endswith("镇") else Street.Kind.STREET,
+                    party_org_name=f"{STREET_NAMES[i].removesuffix('街道').removesuffix('镇')}{'镇党委' if STREET_NAMES[i].endswith('镇') else '街道党工委'}",
+                )
+                for i in range(scale.streets)
+            ],
         )
         names = [p + s for s in COMMUNITY_SUFFIXES for p in COMMUNITY_PREFIXES][: scale.communities]
         communities = []
@@ -141,30 +191,34 @@ class DemoSeeder:
                 )
             )
         communities.sort(key=lambda c: c.code)
-        communities = Community.objects.bulk_create(communities)
+        communities = objects_insert(Community, communities)
         layout = DemoLayout(
             streets=len(streets),
             communities_per_street=math.ceil(len(communities) / len(streets)),
             grids_per_community=scale.grids_per_community,
             buildings_per_grid=scale.buildings_per_grid,
             rng=self.places_rng,
+            slot=DISTRICT_SLOTS[where.index],
         )
         street_index = {street.pk: index for index, street in enumerate(streets)}
-        grids = Grid.objects.bulk_create(
-            Grid(
-                community=community,
-                street_id=community.street_id,
-                district=district,
-                sequence=seq,
-                code=f"{community.code}{seq:03d}",
-                name=f"{community.name.removesuffix('社区')}第{seq}网格",
-                party_org_name=f"{community.name.removesuffix('社区')}第{seq}网格党支部",
-                boundary=f"{community.name.removesuffix('社区')}路以东、{self.rng.choice(COMMUNITY_PREFIXES)}街以北",
-                # The community's place in its street is its sequence, the last three digits of its code.
-                **layout.grid_outline(street_index=street_index[community.street_id], community_index=int(community.code[9:]) - 1, sequence=seq),
-            )
-            for community in communities
-            for seq in range(1, scale.grids_per_community + 1)
+        grids = objects_insert(
+            Grid,
+            [
+                Grid(
+                    community=community,
+                    street_id=community.street_id,
+                    district=district,
+                    sequence=seq,
+                    code=f"{community.code}{seq:03d}",
+                    name=f"{community.name.removesuffix('社区')}第{seq}网格",
+                    party_org_name=f"{community.name.removesuffix('社区')}第{seq}网格党支部",
+                    boundary=f"{community.name.removesuffix('社区')}路以东、{self.rng.choice(COMMUNITY_PREFIXES)}街以北",
+                    # The community's place in its street is its sequence, the last three digits of its code.
+                    **layout.grid_outline(street_index=street_index[community.street_id], community_index=int(community.code[9:]) - 1, sequence=seq),
+                )
+                for community in communities
+                for seq in range(1, scale.grids_per_community + 1)
+            ],
         )
         buildings = []
         for grid in grids:
@@ -182,9 +236,10 @@ class DemoSeeder:
                         **layout.building_point(grid, number),
                     )
                 )
-        buildings = Building.objects.bulk_create(buildings, batch_size=2000)
+        buildings = objects_insert(Building, buildings)
         outlines_derive(district_ids=[district.pk])
-        CentralHousehold.objects.bulk_create(
+        objects_insert(
+            CentralHousehold,
             (
                 CentralHousehold(
                     building=building,
@@ -195,7 +250,6 @@ class DemoSeeder:
                 for building in buildings
                 if building.number % 2 == 1
             ),
-            batch_size=2000,
         )
         units = []
         for community in communities:
@@ -212,7 +266,7 @@ class DemoSeeder:
                         contact_phone=mobile(self.rng, self.phones),
                     )
                 )
-        ResidentUnit.objects.bulk_create(units)
+        objects_insert(ResidentUnit, units)
         self._people(district, streets, communities, grids, buildings)
         # Each app's demo data goes on top of the district, in the given order, in the same transaction.
         extras = {key: value for seeder in later for key, value in seeder(self, buildings=buildings).items()}
@@ -233,7 +287,7 @@ class DemoSeeder:
             users.append(self.user(username, full_name))
             grants.append((len(users) - 1, role, node))
 
-        add("district", Role.DISTRICT_ORG, district, "区委组织部")
+        add("district", Role.DISTRICT_ORG, district, f"{self.where.name}委组织部")
         for i, street in enumerate(streets, start=1):
             add(f"street{i}" if i == 1 else f"street{i:02d}", Role.STREET_CADRE, street)
         first_street = [c for c in communities if c.street_id == streets[0].pk]
@@ -254,9 +308,9 @@ class DemoSeeder:
             add(f"bh{i:04d}", Role.BUILDING_HEAD, building)
         add("volunteer1", Role.VOLUNTEER, first_street[0])
 
-        users = User.objects.bulk_create(users, batch_size=2000)
+        users = objects_insert(User, users)
         memberships = [Membership(user=users[index], role=role, **{node.LEVEL: node}) for index, role, node in grants]
-        Membership.objects.bulk_create(memberships, batch_size=2000)
+        objects_insert(Membership, memberships)
         self._linkage(users, grants, communities)
 
     def _linkage(self, users, grants, communities) -> None:
@@ -267,7 +321,7 @@ class DemoSeeder:
         duties += [
             LinkageDuty(user=street_users[c.street_id], community=c, kind=LinkageDuty.Kind.STREET_LEADER) for c in communities if c.street_id in street_users
         ]
-        duties = LinkageDuty.objects.bulk_create(duties)
+        duties = objects_insert(LinkageDuty, duties)
         today = timezone.localdate()
         records = [
             LinkageRecord(
@@ -282,4 +336,4 @@ class DemoSeeder:
             for duty in duties
             if self.rng.random() < 0.6
         ]
-        LinkageRecord.objects.bulk_create(records)
+        objects_insert(LinkageRecord, records)

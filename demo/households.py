@@ -8,11 +8,11 @@ bulk-inserted with precomputed encrypted, hashed and masked columns.
 import datetime as dt
 import random
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from core.personal_data import id_number_fields, phone_fields
-from demo.clock import VISIT_WINDOWS, historic_times
+from demo.clock import VISIT_WINDOWS
+from demo.copy import ids_reserve, objects_insert, rows_insert
 from demo.names import mobile, person_name
 from governance.models import Membership
 from governance.roles import Role
@@ -22,7 +22,7 @@ from households.models import CareTag, Household, HouseholdTag, Resident, Reside
 from households.services import DEFAULT_CADENCE_DAYS
 
 HOUSEHOLDS_PER_BUILDING = 10
-BATCH = 5000
+VISIT_COLUMNS = ("household_id", "grid_id", "visitor_id", "visited_at", "created_at", "method", "findings", "needs")
 EMPLOYERS = ["区人民医院", "长安区第一中学", "市供电公司", "区市场监督管理局", "石家庄百货大楼", "市公交公司", "区税务局"]
 FINDINGS = ["身体状况良好，生活能自理", "老人血压偏高，已提醒按时服药", "家中暖气不热，已记录", "子女每周回来探望", "独自在家，情绪稳定", "询问了低保复审材料"]
 NEEDS = ["楼道灯不亮，希望维修", "希望安排助餐服务", "需要代购药品", "咨询高龄津贴办理", ""]
@@ -35,6 +35,7 @@ class LedgerSeeder:
         self.orders: dict[tuple[dt.date, str], int] = {}
         self.buildings = buildings
         self.clock = district_seeder.clock
+        self.code = district_seeder.where.code
         self.today = self.clock.today
         # A flushed test database has lost the migration's tags; the demo needs them back.
         default_tags_ensure(CareTag)
@@ -44,7 +45,7 @@ class LedgerSeeder:
         # The order code counts up per birth date and sex (odd for men), so numbers never repeat.
         count = self.orders.get((birth, sex), 0)
         self.orders[(birth, sex)] = count + 1
-        body = f"130102{birth:%Y%m%d}{count * 2 + (1 if sex == Resident.Sex.MALE else 0):03d}"
+        body = f"{self.code}{birth:%Y%m%d}{count * 2 + (1 if sex == Resident.Sex.MALE else 0):03d}"
         return body + check_char(body)
 
     def birth_date(self, min_age: int, max_age: int) -> dt.date:
@@ -53,23 +54,24 @@ class LedgerSeeder:
 
     def run(self) -> dict:
         households, members, household_tags = self._households()
-        Household.objects.bulk_create(households, batch_size=BATCH)
-        residents = []
+        for household, pk in zip(households, ids_reserve(Household, len(households)), strict=True):
+            household.pk = household.id = pk
+        residents = [(resident, codes) for people in members for resident, codes in people]
+        for (resident, _codes), pk in zip(residents, ids_reserve(Resident, len(residents)), strict=True):
+            resident.pk = resident.id = pk
         for household, people in zip(households, members, strict=True):
-            for resident, tag_codes in people:
+            for resident, _codes in people:
                 resident.household_id = household.pk
-                residents.append((resident, tag_codes))
-        Resident.objects.bulk_create([resident for resident, _ in residents], batch_size=BATCH)
-        ResidentTag.objects.bulk_create(
-            [ResidentTag(resident_id=resident.pk, tag=self.tags[code]) for resident, codes in residents for code in codes], batch_size=BATCH
-        )
-        HouseholdTag.objects.bulk_create(
-            [HouseholdTag(household_id=households[index].pk, tag=self.tags[code]) for index, code in household_tags], batch_size=BATCH
-        )
-        head = Resident.objects.filter(household=OuterRef("pk"), relation=Resident.Relation.HEAD).order_by("id").values("id")[:1]
-        Household.objects.filter(building__in=self.buildings).update(head=Subquery(head))
+            # The first member is the head (foreign keys are checked at commit, so the order of writing does not matter).
+            household.head_id = people[0][0].pk
+        # Visits first: they set each household's last visit and next due date, so households are written once.
         visits = self._visits(households)
-        return {"households": len(households), "residents": len(residents), "visits": visits}
+        objects_insert(Household, households)
+        objects_insert(Resident, [resident for resident, _ in residents])
+        objects_insert(ResidentTag, [ResidentTag(resident_id=resident.pk, tag=self.tags[code]) for resident, codes in residents for code in codes])
+        objects_insert(HouseholdTag, [HouseholdTag(household_id=households[index].pk, tag=self.tags[code]) for index, code in household_tags])
+        visit_count = rows_insert(Visit, VISIT_COLUMNS, visits)
+        return {"households": len(households), "residents": len(residents), "visits": visit_count}
 
     def _households(self):
         rng = self.rng
@@ -185,15 +187,15 @@ class LedgerSeeder:
         all_codes.update(household_codes)
         return people, {"household": household_codes, "all": all_codes}
 
-    def _visits(self, households) -> int:
+    def _visits(self, households) -> list[tuple]:
         """A year of visits in working hours on working days: weekly for key-care households (85% kept), about three a
         year for the others, each recorded on the phone a few minutes after the door closed."""
         rng, clock = self.rng, self.clock
         workers = dict(Membership.objects.filter(role=Role.GRID_WORKER, grid__in={h.grid_id for h in households}).values_list("grid_id", "user_id"))
         now = clock.now
         start = clock.today - dt.timedelta(days=365)
-        batch, total = [], 0
-        updates = []
+        methods, weights = [m.value for m in Visit.Method], [70, 20, 9, 1]
+        rows = []
         for household in households:
             visitor = workers.get(household.grid_id)
             if visitor is None:
@@ -203,37 +205,25 @@ class LedgerSeeder:
             else:
                 days = [start + dt.timedelta(days=rng.randrange(365)) for _ in range(rng.choice([0, 1, 2, 3, 3, 4]))]
             times = sorted(moment for moment in (clock.moment_on(clock.working_day(day), VISIT_WINDOWS) for day in days) if moment < now)
-            for moment in times:
-                batch.append(
-                    Visit(
-                        household_id=household.pk,
-                        grid_id=household.grid_id,
-                        visitor_id=visitor,
-                        visited_at=moment,
-                        created_at=moment + dt.timedelta(minutes=rng.randint(3, 40)),
-                        method=rng.choices(list(Visit.Method), weights=[70, 20, 9, 1])[0],
-                        findings=rng.choice(FINDINGS),
-                        needs=rng.choice(NEEDS),
-                    )
+            rows.extend(
+                (
+                    household.pk,
+                    household.grid_id,
+                    visitor,
+                    moment,
+                    moment + dt.timedelta(minutes=rng.randint(3, 40)),
+                    rng.choices(methods, weights=weights)[0],
+                    rng.choice(FINDINGS),
+                    rng.choice(NEEDS),
                 )
+                for moment in times
+            )
             if times:
                 household.last_visited_at = times[-1]
                 household.next_visit_due = timezone.localtime(times[-1]).date() + dt.timedelta(days=household.visit_cadence_days)
             else:
                 household.next_visit_due = self.today
-            updates.append(household)
-            if len(batch) >= BATCH * 4:
-                total += self._insert_visits(batch)
-                batch = []
-        total += self._insert_visits(batch)
-        Household.objects.bulk_update(updates, ["last_visited_at", "next_visit_due"], batch_size=BATCH)
-        return total
-
-    @staticmethod
-    def _insert_visits(visits: list[Visit]) -> int:
-        with historic_times(Visit._meta.get_field("created_at")):
-            Visit.objects.bulk_create(visits, batch_size=BATCH)
-        return len(visits)
+        return rows
 
 
 def seed_ledger(district_seeder, *, buildings) -> dict:

@@ -11,9 +11,10 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(given_len))
 
 
-def mobile(rng: random.Random, taken: set[str]) -> str:
+def mobile(rng: random.Random, taken: set[str], *, block: int | None = None) -> str:
+    """A mobile number not in `taken`; with a `block` (0-9) its third digit is the block, so blocks never collide."""
     while True:
-        number = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+        number = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" if block is None else f"1{rng.choice('3456789')}{block}{rng.randrange(10**8):08d}"
         if number not in taken:
             taken.add(number)
             return number

@@ -25,13 +25,16 @@ def _split(count: int) -> tuple[int, int]:
 
 
 class DemoLayout:
-    def __init__(self, *, streets: int, communities_per_street: int, grids_per_community: int, buildings_per_grid: int, rng: random.Random):
+    def __init__(self, *, streets: int, communities_per_street: int, grids_per_community: int, buildings_per_grid: int, rng: random.Random, slot=(0, 0)):
         self.columns, self.rows = _split(grids_per_community)
         self.building_columns = math.ceil(math.sqrt(buildings_per_grid))
         self.building_rows = math.ceil(buildings_per_grid / self.building_columns)
         self.dlon, self.dlat = CELL_M / METRES_PER_DEGREE_LON, CELL_M / METRES_PER_DEGREE_LAT
-        self.west = CENTRE_LON - streets * self.columns * self.dlon / 2
-        self.south = CENTRE_LAT - communities_per_street * self.rows * self.dlat / 2
+        # A district `slot` (columns, rows) away from the first lies one district's width (or height) apart per step, with a
+        # street of gap, on whole lattice steps so that every edge stays on the lattice.
+        width, height = (streets + 1) * self.columns, (communities_per_street + 1) * self.rows
+        self.west = CENTRE_LON - streets * self.columns * self.dlon / 2 + slot[0] * width * self.dlon
+        self.south = CENTRE_LAT - communities_per_street * self.rows * self.dlat / 2 + slot[1] * height * self.dlat
         self.rng = rng
 
     def _lon(self, x: int) -> float:

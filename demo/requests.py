@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from demo.clock import WAKING_WINDOWS, OfficeClock, historic_times
+from demo.clock import WAKING_WINDOWS, OfficeClock
+from demo.copy import objects_insert, rows_insert
 from governance.models import Membership
 from governance.roles import Role
 from households.models import Household
@@ -25,7 +26,7 @@ from resident_requests.services.partners import open311_partner_save
 from resident_requests.services.workflow import satisfied
 
 REQUESTS_PER_BUILDING = 6
-BATCH = 5000
+TIMELINE_COLUMNS = ("request_id", "at", "actor_id", "action", "from_status", "to_status", "level", "note", "public")
 DESCRIPTIONS = {
     "property": ["楼道灯不亮已经一周", "电梯经常停运", "物业不及时清理楼道杂物"],
     "sanitation": ["垃圾桶满了没人清运", "楼下噪音很大影响休息", "楼道有人堆放垃圾"],
@@ -125,18 +126,10 @@ def seed_requests(district_seeder, *, buildings) -> dict:
             # Nobody acts after the last step: the sweep alone goes on until the seed's "now".
             story.sweep(until=clock.now)
             stories.append(story)
-    requests = [story.req for story in stories]
-    with historic_times(ResidentRequest._meta.get_field("created_at"), ResidentRequest._meta.get_field("updated_at")):
-        ResidentRequest.objects.bulk_create(requests, batch_size=BATCH)
-    timeline = []
-    for story in stories:
-        for entry in story.entries:
-            entry.request_id = story.req.pk
-            timeline.append(entry)
-    with historic_times(TimelineEntry._meta.get_field("at")):
-        TimelineEntry.objects.bulk_create(timeline, batch_size=BATCH)
+    requests = objects_insert(ResidentRequest, [story.req for story in stories])
+    entries = rows_insert(TimelineEntry, TIMELINE_COLUMNS, ((story.req.pk, *entry) for story in stories for entry in story.entries))
     seed_open311()
-    return {"requests": len(requests), "timeline entries": len(timeline)}
+    return {"requests": len(requests), "timeline entries": entries}
 
 
 class Story:
@@ -157,18 +150,10 @@ class Story:
         req.remind_at, req.updated_at = reminder_time(req.created_at, deadline), req.created_at
         self.entries = [self._entry(TimelineAction.SUBMIT, req.created_at, actor=req.created_by_id, frm="", public=True)]
 
-    def _entry(self, action, at, *, actor=None, to=None, note="", public=False, frm=None) -> TimelineEntry:
+    def _entry(self, action, at, *, actor=None, to=None, note="", public=False, frm=None) -> tuple:
+        """A timeline row of TIMELINE_COLUMNS after the request's id."""
         req = self.req
-        return TimelineEntry(
-            at=at,
-            actor_id=actor,
-            action=action,
-            from_status=req.status if frm is None else frm,
-            to_status=to or req.status,
-            level=req.level,
-            note=note,
-            public=public,
-        )
+        return (at, actor, action, req.status if frm is None else frm, to or req.status, req.level, note, public)
 
     def step(self, action, to, *, actor, hours: float = 0.0, at=None, on_time="", stamp=(), note="", public=False, restart_stage=True, **fields) -> bool:
         """`hours` of working time after the last step (or `at`); `on_time` names the flag of the stage it ends, `stamp` the times it sets."""

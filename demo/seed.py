@@ -1,10 +1,17 @@
-"""seed_demo's work: the district tree and its people, then each app's demo data on top, in one transaction."""
+"""seed_demo's work: a district's tree and its people, then each app's demo data on top, in one transaction; a city is
+ten such districts, seeded side by side."""
+
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from demo.cadres import seed_cadres
 from demo.community_services import seed_services
 from demo.deliberation import seed_deliberation
 from demo.duties import seed_duties
-from demo.hierarchy import DISTRICT_CODE, DemoSeeder
+from demo.hierarchy import CITY_DISTRICTS, DemoDistrict, DemoSeeder
 from demo.households import seed_ledger
 from demo.requests import seed_requests
 from demo.volunteers import seed_volunteers
@@ -14,8 +21,44 @@ from governance.models import District
 LATER_SEEDERS = (seed_ledger, seed_requests, seed_volunteers, seed_duties, seed_services, seed_deliberation, seed_cadres)
 
 
-def demo_seed(*, scale: str, password: str, seed: int = 1, log=print) -> dict | None:
-    """Load the demo district unless it is there already; a second run adds nothing."""
-    if District.objects.filter(code=DISTRICT_CODE).exists():
+def demo_seed(*, scale: str, password: str, seed: int = 1, log=print, where: DemoDistrict = CITY_DISTRICTS[0]) -> dict | None:
+    """Load one demo district unless it is there already; a second run adds nothing."""
+    if District.objects.filter(code=where.code).exists():
         return None
-    return DemoSeeder(scale=scale, password=password, seed=seed, log=log).run(later=LATER_SEEDERS)
+    return DemoSeeder(scale=scale, password=password, seed=seed, log=log, where=where).run(later=LATER_SEEDERS)
+
+
+def _district_seed(where: DemoDistrict, scale: str, password: str, seed: int) -> tuple[str, dict | None, float]:
+    # A forked process must not share its parent's database connection.
+    connections.close_all()
+    started = time.monotonic()
+    result = demo_seed(scale=scale, password=password, seed=seed, where=where, log=lambda *_args: None)
+    connections.close_all()
+    return where.name, result, time.monotonic() - started
+
+
+def city_seed(*, password: str, seed: int = 1, jobs: int = 2, scale: str = "district", log=print) -> dict | None:
+    """Load the demo city: ten districts (at district scale unless told), each in its own transaction, so that an interrupted run
+    resumes where it stopped and a second run adds nothing. The first district goes alone (it also writes what every
+    district shares: categories, time limits, the calendar, care tags); the others `jobs` at a time in their own
+    processes, each keeping both the database and its own core busy."""
+    if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        raise RuntimeError("city_seed forks a process per district: call it outside a transaction.")
+    missing = [where for where in CITY_DISTRICTS if not District.objects.filter(code=where.code).exists()]
+    if not missing:
+        return None
+    totals: dict[str, int] = {}
+
+    def add(name: str, result: dict | None, seconds: float) -> None:
+        for key, value in (result or {}).items():
+            totals[key] = totals.get(key, 0) + value
+        residents = "already there" if result is None else f"{result['residents']} residents"
+        log(f"{name}: {residents} in {seconds:.0f}s")
+
+    if missing[0] == CITY_DISTRICTS[0]:
+        add(*_district_seed(missing.pop(0), scale, password, seed))
+    connections.close_all()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for outcome in pool.map(_district_seed, missing, *zip(*[(scale, password, seed)] * len(missing), strict=True)):
+            add(*outcome)
+    return {"districts": len(CITY_DISTRICTS), **totals}

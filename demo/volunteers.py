@@ -8,9 +8,10 @@ import random
 from django.utils import timezone
 
 from core.personal_data import phone_fields
-from demo.clock import WAKING_WINDOWS, OfficeClock, historic_times
+from demo.clock import WAKING_WINDOWS, OfficeClock
+from demo.copy import objects_insert
 from demo.names import mobile, person_name
-from governance.models import Community, Membership, User
+from governance.models import Community, Membership
 from governance.roles import Role
 from households.models import Household
 from volunteers.defaults import points_rules_ensure
@@ -19,7 +20,6 @@ from volunteers.services.activities import hours_of
 from volunteers.services.points import points_for
 from volunteers.uscc import ALPHABET, uscc_check_char
 
-BATCH = 5000
 ACTIVITY_TITLES = ["楼道清扫", "义诊进社区", "政策宣讲", "关爱独居老人", "垃圾分类宣传", "法律咨询", "儿童四点半课堂", "家电义务维修"]
 
 
@@ -33,7 +33,7 @@ def seed_volunteers(district_seeder, *, buildings) -> dict:
             grids_by_community[building.grid.community_id].append(building.grid_id)
     communities = list(Community.objects.filter(pk__in=grids_by_community))
     per_community = max(10, 10000 // max(len(communities), 1)) if len(communities) >= 50 else 10
-    cadre = User.objects.get(username="district")
+    cadre = district_seeder.account("district")
     units, volunteers = [], []
     for community in communities:
         for index in range(2 if community.pk % 5 == 0 else 1):
@@ -59,9 +59,9 @@ def seed_volunteers(district_seeder, *, buildings) -> dict:
                     skills=sorted(rng.sample(Skill.values, rng.randint(1, 2))), status=ReviewStatus.CONFIRMED if rng.random() < 0.95 else ReviewStatus.PENDING,
                 )
             )  # fmt: skip
-    ReportingUnit.objects.bulk_create(units, batch_size=BATCH)
-    mine = Membership.objects.get(user__username="volunteer1", role="volunteer")
-    grid1 = Membership.objects.get(user__username="grid1").grid_id
+    objects_insert(ReportingUnit, units)
+    mine = Membership.objects.get(user=district_seeder.account("volunteer1"), role="volunteer")
+    grid1 = Membership.objects.get(user=district_seeder.account("grid1")).grid_id
     volunteer1 = Volunteer(
         user=mine.user,
         community_id=mine.community_id,
@@ -72,7 +72,7 @@ def seed_volunteers(district_seeder, *, buildings) -> dict:
         status=ReviewStatus.CONFIRMED,
     )
     volunteers.append(volunteer1)
-    Volunteer.objects.bulk_create(volunteers, batch_size=BATCH)
+    objects_insert(Volunteer, volunteers)
     _links(rng, volunteers, cadre)
     cadres = dict(Membership.objects.filter(role=Role.COMMUNITY_CADRE, community__in=communities).values_list("community_id", "user_id"))
     clock = district_seeder.clock
@@ -115,9 +115,8 @@ def _wishes(rng, clock: OfficeClock, communities, volunteers, cadres) -> int:
                     )
                 )  # fmt: skip
             wishes.append(wish)
-    with historic_times(Wish._meta.get_field("created_at"), PointsEntry._meta.get_field("created_at")):
-        Wish.objects.bulk_create(wishes, batch_size=BATCH)
-        PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
+    objects_insert(Wish, wishes)
+    objects_insert(PointsEntry, entries)
     return len(wishes)
 
 
@@ -133,7 +132,7 @@ def _links(rng, volunteers, cadre) -> None:
         pool = free.get(volunteer.grid_id, [])
         take, free[volunteer.grid_id] = pool[:10], pool[10:]
         links += [HouseholdLink(volunteer=volunteer, household_id=pk, created_by=cadre) for pk in take]
-    HouseholdLink.objects.bulk_create(links, batch_size=BATCH)
+    objects_insert(HouseholdLink, links)
 
 
 # Saturday and Sunday mornings, when volunteers are free; one activity in six falls on a weekday afternoon.
@@ -171,8 +170,7 @@ def _activities(rng, clock: OfficeClock, communities, volunteers, cadres) -> int
                     weekend = clock.weekend_day(weekend - dt.timedelta(days=1)) if rng.random() < 0.5 else weekend
                     activities.append(activity(community, rng.choice(ACTIVITY_TITLES), weekend, rng.choice(MORNING_STARTS), rng.choice(DURATIONS), 10))
         activities.append(activity(community, "周末楼道清扫", clock.weekend_day(clock.today + dt.timedelta(days=7)), dt.time(9, 0), 2, 20))
-    with historic_times(Activity._meta.get_field("created_at")):
-        Activity.objects.bulk_create(activities, batch_size=BATCH)
+    objects_insert(Activity, activities)
     signups = []
     for item in activities:
         if item.ends_at > clock.now:
@@ -186,8 +184,7 @@ def _activities(rng, clock: OfficeClock, communities, volunteers, cadres) -> int
             )  # fmt: skip
             signup.hours = hours_of(signup)
             signups.append(signup)
-    with historic_times(Signup._meta.get_field("created_at")):
-        Signup.objects.bulk_create(signups, batch_size=BATCH)
+    objects_insert(Signup, signups)
     # The cadre confirms the hours at the office, on the next working morning after a weekend.
     points = {hours: points_for(PointsEntry.Kind.ACTIVITY, hours) for hours in {s.hours for s in signups}}
     entries = [
@@ -197,6 +194,5 @@ def _activities(rng, clock: OfficeClock, communities, volunteers, cadres) -> int
         )
         for s in signups
     ]  # fmt: skip
-    with historic_times(PointsEntry._meta.get_field("created_at")):
-        PointsEntry.objects.bulk_create(entries, batch_size=BATCH)
+    objects_insert(PointsEntry, entries)
     return len(entries)

@@ -11,13 +11,14 @@ from cadres.models import GrowthEntry, MentorPair, PoolEntry, Review, RoutineMee
 from community_services.models import Booking, Leave, ServiceItem
 from deliberation.lifecycle import Status
 from deliberation.models import Meeting, Task, Topic
-from demo.seed import demo_seed
+from demo.hierarchy import CITY_DISTRICTS
+from demo.seed import city_seed, demo_seed
 from duties.lifecycle import TaskStatus
 from duties.models import DutyKind, IncomingTask, TaskHistory
-from governance.models import Community, Membership, ResidentUnit, Street
+from governance.models import Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, Grid
-from households.models import Household, Visit
+from households.models import Household, Resident, Visit
 from resident_requests import calendar
 from resident_requests.lifecycle import ENDED, TimelineAction
 from resident_requests.models import ResidentRequest, TimelineEntry
@@ -230,3 +231,25 @@ def test_the_demo_team_has_files_pools_in_every_state_and_pairs_with_records():
     assert MentorPair.objects.filter(status=MentorPair.Status.ACTIVE).count() == communities.count()
     assert GrowthEntry.objects.filter(kind=GrowthEntry.Kind.DAILY).exists()
     assert RoutineMeeting.objects.filter(held_on__isnull=True, scheduled_on__lt=timezone.localdate()).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_city_seeds_nine_more_districts_beside_the_first_and_a_second_run_adds_nothing():
+    residents_before = Resident.objects.count()
+    result = city_seed(password=PASSWORD, seed=1, jobs=2, scale="small", log=lambda *_args: None)
+    assert result["districts"] == 10
+    districts = list(District.objects.order_by("code"))
+    assert [d.code for d in districts] == [where.code for where in sorted(CITY_DISTRICTS, key=lambda w: w.code)]
+    # Each district's own accounts carry its code; the first keeps the names README lists.
+    assert User.objects.filter(username="grid1").exists() and User.objects.filter(username="130104-grid1").exists()
+    assert Membership.objects.get(user__username="130104-district").district.code == "130104"
+    # ID numbers are the district's own: none repeats across the city, and each starts with its district's code.
+    assert Resident.objects.count() == residents_before + result["residents"]
+    assert Resident.objects.values("id_number_hash").distinct().count() == Resident.objects.count()
+    # The districts lie side by side on the map: no two outlines overlap, so a point finds one grid.
+    boxes = [(d.min_lon, d.min_lat, d.max_lon, d.max_lat) for d in districts]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+    assert city_seed(password=PASSWORD, seed=1, jobs=2, scale="small", log=lambda *_args: None) is None
+    assert District.objects.count() == 10
