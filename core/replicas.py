@@ -47,7 +47,8 @@ class ReplicaRouter:
         return random.choice(replicas) if replicas and _replica_ok.get() else None
 
     def db_for_write(self, model, **hints):
-        return None
+        # Never None: Django would then write an object back where it was read from, which may be a read-only replica.
+        return "default"
 
     def allow_relation(self, obj1, obj2, **hints):
         # A replica holds the same rows as the primary: objects read from either relate freely.

@@ -1,8 +1,10 @@
 """Personas and the small test world (tests/world.py), built once per test session (each test rolls back its changes)."""
 
 import pytest
+from django.db import connections
 from rest_framework.test import APIClient
 
+from core.replicas import replica_aliases
 from governance.models import User
 from notifications import backends
 from tests import world
@@ -19,6 +21,10 @@ def seed_world() -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    # A replica is a mirror of the test database (TEST MIRROR) and, in this thread, the very same connection: what a test
+    # wrote in its transaction is what a page reading the replica sees, and every replica read goes through the router.
+    for alias in replica_aliases():
+        connections[alias] = connections["default"]
     with django_db_blocker.unblock():
         seed_world()
 
@@ -64,5 +70,13 @@ def outbox(settings):
 
 
 def pytest_collection_modifyitems(config, items):
+    # Every database test may reach the replica aliases (they share the default connection above).
+    if replica_aliases():
+        for item in items:
+            marker = item.get_closest_marker("django_db")
+            if marker is not None and "databases" not in marker.kwargs:
+                item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, databases="__all__"), append=False)
+            elif marker is None and {"db", "transactional_db"} & set(getattr(item, "fixturenames", ())):
+                item.add_marker(pytest.mark.django_db(transaction="transactional_db" in item.fixturenames, databases="__all__"), append=False)
     # Tests that commit for real flush the database when they end, so they run after everything that reads the world.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None or item.get_closest_marker("flushes_db") is not None)

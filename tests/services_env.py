@@ -29,6 +29,8 @@ def main() -> int:
     missing = []
     if reachable(database_url, 5432):
         print(f"DATABASE_URL={database_url}")
+        # The replica is a mirror of the test database (tests/conftest.py): the suite reads through the replica router.
+        print(f"DATABASE_REPLICA_URLS={os.environ.get('DATABASE_REPLICA_URLS') or database_url}")
     else:
         missing.append(f"PostgreSQL at {urlparse(database_url).hostname}")
     if reachable(redis_url, 6379):
