@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from config.celery_app import app
 from core.partitions import (
     MONTHS_AHEAD,
     TABLES,
@@ -27,6 +28,7 @@ from core.partitions import (
     partitions_list,
 )
 from governance.models import AuditEntry, User
+from governance.tasks import partitions_ensure_daily
 from households.models import Household, Visit
 from notifications.models import Notification
 from notifications.services import notification_send
@@ -206,3 +208,12 @@ def test_the_rebuild_keeps_rows_and_ids_both_ways():
     assert {table for (table,) in _rows("SELECT partrelid::regclass::text FROM pg_partitioned_table")} == set(TABLE)
     assert Visit.objects.get(pk=visit.pk).visited_at == visit.visited_at
     assert f.VisitFactory(household=visit.household).pk > visit.pk
+
+
+def test_the_daily_job_runs_on_the_default_queue_and_prepares_the_months(settings):
+    job = next(job for job in settings.CELERY_BEAT_SCHEDULE.values() if job["task"] == partitions_ensure_daily.name)
+    assert job["task"] == "governance.tasks.partitions_ensure_daily"
+    assert app.amqp.router.route({}, job["task"])["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE == "default"
+    _rows(f"DROP TABLE {partition_name('households_visit', add_months(current_month(), MONTHS_AHEAD))}")
+    partitions_ensure_daily()
+    assert partition_name("households_visit", add_months(current_month(), MONTHS_AHEAD)) in {p.name for p in partitions_list("households_visit")}
