@@ -106,7 +106,9 @@ def _lock(table: str) -> None:
 
 
 def _exists(name: str) -> bool:
-    return _execute(sql.SQL("SELECT to_regclass(%s) IS NOT NULL"), [name])[0][0]
+    # A query on pg_class, not to_regclass: after waiting for the lock it sees the table the other run committed, where
+    # the name cache of this session may not have caught up yet.
+    return _execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname = %s AND relnamespace = current_schema()::regnamespace)"), [name])[0][0]
 
 
 def partitions_list(table: str) -> list[Partition]:
