@@ -103,7 +103,8 @@ class Topic(models.Model):
     description = models.TextField(_("description"))
     source = models.CharField(_("raised by"), max_length=10, choices=Source.choices)
     request = models.ForeignKey(ResidentRequest, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("request"))
-    visit = models.ForeignKey(Visit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("visit"))
+    # Visits are partitioned by month: PostgreSQL allows no foreign key to them that leaves out visited_at.
+    visit = models.ForeignKey(Visit, models.PROTECT, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("visit"))
     unit = models.ForeignKey(ResidentUnit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("resident unit"))
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)

@@ -25,9 +25,9 @@ RETRY_BATCH = 200
 def notification_send(*, notifications: Iterable[Notification]) -> list[Notification]:
     """Store each unsaved notification whose (user, key) is new, and send exactly those through the channels on commit.
 
-    A re-run, a retry or a concurrent run sends nothing twice: the unique (user, key) lets one insert win, and this
-    call reads back only the rows stamped with its own batch token, so a row stored earlier or by another call is
-    never sent by this one. Returns the notifications this call stored, with their users.
+    A re-run, a retry or a concurrent run sends nothing twice: a (user, key) already stored is skipped, the unique
+    (user, key) of the month's partition lets one concurrent insert win, and this call reads back only the rows
+    stamped with its own batch token, so a row stored earlier or by another call is never sent by this one. Returns the notifications this call stored, with their users.
     """
     batch = uuid.uuid4()
     new: dict[tuple[int, str], Notification] = {}
@@ -36,8 +36,14 @@ def notification_send(*, notifications: Iterable[Notification]) -> list[Notifica
         new.setdefault((notification.user_id, notification.key), notification)
     if not new:
         return []
-    Notification.objects.bulk_create(new.values(), ignore_conflicts=True)
     users, keys = {user_id for user_id, _key in new}, {key for _user_id, key in new}
+    # The table is partitioned by month and the database keeps (user, key) unique within a month only: a key stored
+    # in an earlier month is skipped here, one stored in this month by a concurrent call is ignored by the insert.
+    for pair in Notification.objects.filter(user__in=users, key__in=keys).values_list("user_id", "key"):
+        new.pop(pair, None)
+    if not new:
+        return []
+    Notification.objects.bulk_create(new.values(), ignore_conflicts=True)
     stored = list(Notification.objects.filter(user__in=users, key__in=keys, batch=batch).select_related("user"))
     transaction.on_commit(lambda: badge_forget(*(unread_key(n.user_id) for n in stored)))
     for notification in stored:

@@ -251,7 +251,10 @@ class ResidentRequest(models.Model):
     email_enc = models.TextField(editable=False, blank=True)
     email_masked = models.CharField(_("reporter's email"), max_length=254, editable=False, blank=True)
     attributes = models.JSONField(_("answers to the service's questions"), default=dict, blank=True)
-    visit = models.OneToOneField("households.Visit", models.PROTECT, null=True, blank=True, related_name="request", verbose_name=_("visit"))
+    # Visits are partitioned by month: PostgreSQL allows no foreign key to them that leaves out visited_at.
+    visit = models.OneToOneField(
+        "households.Visit", models.PROTECT, null=True, blank=True, db_constraint=False, related_name="request", verbose_name=_("visit")
+    )
     reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
     phone_enc = models.TextField(editable=False, blank=True)
     phone_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)

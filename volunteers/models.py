@@ -158,7 +158,8 @@ class PointsEntry(AppendOnly):
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2, default=0)
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=1)
     note = models.CharField(_("for"), max_length=200)
-    reverses = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses"))
+    # The passbook is partitioned by month: PostgreSQL allows no foreign key to it that leaves out created_at.
+    reverses = models.OneToOneField("self", models.PROTECT, null=True, blank=True, db_constraint=False, related_name="reversed_by", verbose_name=_("reverses"))
     signup = models.OneToOneField("Signup", models.PROTECT, null=True, blank=True, related_name="points_entry", verbose_name=_("activity sign-up"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -292,7 +293,8 @@ class Redemption(models.Model):
 
     gift = models.ForeignKey(Gift, models.PROTECT, related_name="redemptions", verbose_name=_("gift"))
     volunteer = models.ForeignKey(Volunteer, models.PROTECT, related_name="redemptions", verbose_name=_("volunteer"))
-    entry = models.OneToOneField(PointsEntry, models.PROTECT, related_name="redemption", verbose_name=_("points entry"))
+    # The passbook is partitioned by month: PostgreSQL allows no foreign key to it that leaves out created_at.
+    entry = models.OneToOneField(PointsEntry, models.PROTECT, db_constraint=False, related_name="redemption", verbose_name=_("points entry"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("confirmed by"))

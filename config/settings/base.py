@@ -228,6 +228,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job is listed here, and each is also a management command.
 CELERY_BEAT_SCHEDULE = {
     "governance-housekeeping": {"task": "governance.tasks.housekeeping", "schedule": 3600.0},
+    "governance-partitions": {"task": "governance.tasks.partitions_ensure_daily", "schedule": crontab(hour=2, minute=40)},
     "notifications-retry": {"task": "notifications.tasks.notifications_retry_task", "schedule": 60.0},
     "oversight-dashboards": {"task": "oversight.tasks.dashboards_refresh", "schedule": 300.0},
     "oversight-monthly-reports": {"task": "oversight.tasks.monthly_reports", "schedule": crontab(day_of_month=1, hour=6, minute=0)},

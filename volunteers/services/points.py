@@ -38,7 +38,10 @@ def points_add(
 def points_reverse(*, actor, entry: PointsEntry, note: str) -> PointsEntry:
     """A correction is a new entry of the opposite amount, never an edit or a deletion."""
     require_manager(actor, entry.volunteer.ancestry())
-    if entry.kind == PointsEntry.Kind.REVERSAL or hasattr(entry, "reversed_by"):
+    # Under the volunteer's lock two corrections of one entry are checked one after the other: the passbook is
+    # partitioned by month, so the database keeps `reverses` unique within a month only.
+    Volunteer.objects.select_for_update().get(pk=entry.volunteer_id)
+    if entry.kind == PointsEntry.Kind.REVERSAL or PointsEntry.objects.filter(reverses=entry).exists():
         raise ValidationError(_("This entry is a correction or was already corrected."))
     if len(note.strip()) < 2:
         raise ValidationError({"note": _("Say why the entry is corrected.")})
