@@ -175,12 +175,17 @@ def partition_ensure(table: PartitionedTable, month: dt.date) -> bool:
     return True
 
 
-def partitions_ensure(*, months_ahead: int = MONTHS_AHEAD, today: dt.date | None = None) -> list[str]:
-    """Make sure every table has the current month's partition and the next `months_ahead`; returns those created."""
+def partitions_ensure(*, months_ahead: int = MONTHS_AHEAD, today: dt.date | None = None, since: dt.date | None = None) -> list[str]:
+    """Make sure every table has the current month's partition and the next `months_ahead` (and every month from
+    `since`'s, for a load of history); returns those created."""
     if not partitioned():
         return []
-    first = current_month(today)
-    months = [add_months(first, n) for n in range(months_ahead + 1)]
+    first = current_month(since or today)
+    last = add_months(current_month(today), months_ahead)
+    months = []
+    while first <= last:
+        months.append(first)
+        first = add_months(first, 1)
     return [partition_name(table.table, month) for table in TABLES for month in months if partition_ensure(table, month)]
 
 

@@ -1,12 +1,15 @@
 """seed_demo's work: a district's tree and its people, then each app's demo data on top, in one transaction; a city is
 ten such districts, seeded side by side."""
 
+import datetime as dt
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
 
+from core.partitions import partitions_ensure
 from demo.cadres import seed_cadres
 from demo.community_services import seed_services
 from demo.deliberation import seed_deliberation
@@ -17,6 +20,8 @@ from demo.requests import seed_requests
 from demo.volunteers import seed_volunteers
 from governance.models import District
 
+# How far back the demo's history goes (two years of requests, then the calendar's margin).
+HISTORY_DAYS = 740
 # In this order: requests and volunteers pick their residents from the households seeded first.
 LATER_SEEDERS = (seed_ledger, seed_requests, seed_volunteers, seed_duties, seed_services, seed_deliberation, seed_cadres)
 
@@ -25,6 +30,8 @@ def demo_seed(*, scale: str, password: str, seed: int = 1, log=print, where: Dem
     """Load one demo district unless it is there already; a second run adds nothing."""
     if District.objects.filter(code=where.code).exists():
         return None
+    # The monthly partitions of the demo's history, each in its own short transaction before the district's long one.
+    partitions_ensure(since=timezone.localdate() - dt.timedelta(days=HISTORY_DAYS))
     return DemoSeeder(scale=scale, password=password, seed=seed, log=log, where=where).run(later=LATER_SEEDERS)
 
 
