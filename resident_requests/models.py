@@ -316,6 +316,8 @@ class ResidentRequest(models.Model):
         ordering = ["stage_deadline", "id"]
         indexes = [
             models.Index(fields=["grid", "status", "stage_deadline"], name="request_queue_idx"),
+            # The default order: a district's or a city's list reads its first page off this index instead of sorting all.
+            models.Index(fields=["stage_deadline", "id"], name="request_order_idx"),
             models.Index(
                 fields=["status", "stage_deadline"],
                 name="request_sweep_idx",
