@@ -73,6 +73,8 @@ def pytest_collection_modifyitems(config, items):
     # Every database test may reach the replica aliases (they share the default connection above).
     if replica_aliases():
         for item in items:
+            if hasattr(getattr(item, "cls", None), "databases"):
+                item.cls.databases = "__all__"
             marker = item.get_closest_marker("django_db")
             if marker is not None and "databases" not in marker.kwargs:
                 item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, databases="__all__"), append=False)
