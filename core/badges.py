@@ -5,7 +5,8 @@ changes it (reading a notification). Without a cache the number is counted, as b
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+
+from core.cache import cache
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 
-from django.core.cache import cache
+from core.cache import cache
 
 logger = logging.getLogger(__name__)
 HOUR = 3600

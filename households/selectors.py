@@ -55,12 +55,17 @@ def household_search(
         if q.isdigit() and len(q) == 4:
             match = Q(phone_masked__endswith=q) | Q(pk__in=residents.filter(phone_masked__endswith=q).values("household_id"))
         else:
-            match = Q(building__name__contains=q) | Q(pk__in=residents.filter(name__contains=q).values("household_id"))
             unit_room = q.split("-", 1)
             if len(unit_room) == 2 and unit_room[0].isdecimal():
-                match |= Q(unit=int(unit_room[0]), room=unit_room[1])
+                at_room = Household.objects.filter(unit=int(unit_room[0]), room=unit_room[1])
             else:
-                match |= Q(room=q)
+                at_room = Household.objects.filter(room=q)
+            in_building = Household.objects.filter(building__name__contains=q)
+            # Each way of matching is its own indexed lookup and their union picks the households: an OR across the
+            # joined tables would test every household of the area. Without order_by() each arm would sort for nothing.
+            match = Q(
+                pk__in=residents.name_contains(q).order_by().values("household_id").union(in_building.order_by().values("pk"), at_room.order_by().values("pk"))
+            )
         qs = qs.filter(match)
     return qs.order_by("building_id", "unit", "floor", "room")
 

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.badges import badge_forget, unread_key
+from notifications import tasks
 from notifications.backends import deliver
 from notifications.models import Notification
 
@@ -23,7 +24,7 @@ RETRY_BATCH = 200
 
 @transaction.atomic
 def notification_send(*, notifications: Iterable[Notification]) -> list[Notification]:
-    """Store each unsaved notification whose (user, key) is new, and send exactly those through the channels on commit.
+    """Store each unsaved notification whose (user, key) is new, and have a worker send exactly those after the commit.
 
     A re-run, a retry or a concurrent run sends nothing twice: a (user, key) already stored is skipped, the unique
     (user, key) of the month's partition lets one concurrent insert win, and this call reads back only the rows
@@ -46,10 +47,21 @@ def notification_send(*, notifications: Iterable[Notification]) -> list[Notifica
     Notification.objects.bulk_create(new.values(), ignore_conflicts=True)
     stored = list(Notification.objects.filter(user__in=users, key__in=keys, batch=batch).select_related("user"))
     transaction.on_commit(lambda: badge_forget(*(unread_key(n.user_id) for n in stored)))
-    for notification in stored:
-        # A gateway that fails never fails the change that caused the notification: the row waits for a retry.
-        transaction.on_commit(lambda pk=notification.pk: notification_deliver(notification_id=pk))
+    if stored:
+        transaction.on_commit(lambda: _deliver_later([n.pk for n in stored]))
     return stored
+
+
+def _deliver_later(notification_ids: list[int]) -> None:
+    """Queue the sends for a worker, so that no gateway (SMS, WeChat) is waited for, or fails, inside the request.
+
+    With the broker down the rows stay pending and the retry job (every minute) sends them, each once: it claims them
+    as the task would. Publishing is tried once, not retried, so a broken broker costs the request its socket timeout.
+    """
+    try:
+        tasks.notifications_deliver_task.apply_async(args=[notification_ids], retry=False)
+    except Exception:  # any broker failure: the outbox rows are the record, the retry job the way out
+        logger.warning("Could not queue notifications %s; the retry job will send them", notification_ids, exc_info=True)
 
 
 def notification_deliver(*, notification_id: int, now=None) -> bool:

@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import logging
 
-from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -20,6 +19,7 @@ from openpyxl import Workbook
 from cadres.selectors import mentoring_figures
 from community_services.selectors import booking_figures
 from core import xlsx
+from core.cache import cache
 from core.dates import day_start, days_window, month_start, period_bounds
 from deliberation.selectors import deliberation_figures
 from duties.selectors import DENOMINATOR, duty_rows, task_figures

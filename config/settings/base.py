@@ -187,18 +187,14 @@ DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
 
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
+# A stopped or frozen Redis must fail fast (a page, /healthz), not hold a worker for its 30 s.
+REDIS_CACHE_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
+REDIS_BROKER_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # A stopped or frozen Redis must fail fast (a page, /healthz), not hold a worker for its 30 s.
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"socket_timeout": 2, "socket_connect_timeout": 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = dict(REDIS_BROKER_OPTIONS)
     CELERY_BROKER_CONNECTION_TIMEOUT = 2
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
-        }
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": REDIS_CACHE_OPTIONS}}
 else:
     # Without Redis the worker and beat still run, on kombu's filesystem transport.
     (CELERY_BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)

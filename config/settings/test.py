@@ -1,4 +1,4 @@
-"""Test settings: PostgreSQL when DATABASE_URL is set (make test sets it), fast hashing, eager-free Celery."""
+"""Test settings: PostgreSQL when DATABASE_URL is set (make test sets it), fast hashing, Celery tasks run in place."""
 
 import tempfile
 from pathlib import Path
@@ -16,3 +16,6 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="grid-test-media-"))
 # Tests count the badges on every page (one test's cached number must not show in another's); tests/core/test_badges.py turns it on.
 BADGE_CACHE_SECONDS = 0
+# A queued task runs at once in the test's own process and transaction, so a test sees what a worker would have done;
+# tests/notifications/test_outbox.py turns it off to show what the request itself does.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
 
 
 def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):

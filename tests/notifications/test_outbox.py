@@ -1,9 +1,16 @@
-"""A failing SMS/WeChat gateway never fails the resident's request: the notification waits and is sent once later."""
+"""A failing SMS/WeChat gateway never fails the resident's request: the notification waits and is sent once later.
+
+The sends leave the request: the commit queues a task for a worker. The tests run tasks in place (CELERY_TASK_ALWAYS_EAGER)
+but for those that use `queued`, which publish as production does.
+"""
+
+import time
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery_app import app
 from households.models import Household
 from notifications import backends
 from notifications.models import Notification
@@ -16,6 +23,21 @@ pytestmark = pytest.mark.django_db
 class BrokenGateway:
     def send(self, notification):
         raise ConnectionError("SMS gateway unreachable")
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Celery publishing to the broker given, as in production, with no worker: `queued("memory://")`."""
+
+    def to(broker_url: str) -> None:
+        monkeypatch.setitem(app.conf, "task_always_eager", False)
+        monkeypatch.setitem(app.conf, "broker_url", broker_url)
+        monkeypatch.setitem(app.conf, "broker_transport_options", {})
+        # Connections to another test's broker are kept in these pools; each test starts with its own.
+        monkeypatch.setattr(app, "_pool", None)
+        monkeypatch.setattr(app.amqp, "_producer_pool", None)
+
+    return to
 
 
 def post_card(client, description):
@@ -54,3 +76,36 @@ def test_after_the_last_attempt_a_notification_is_dead(client, settings, django_
         notifications_retry(now=moment)
     target.refresh_from_db()
     assert target.delivery == Notification.Delivery.DEAD and target.attempts == MAX_ATTEMPTS
+
+
+def test_the_request_only_queues_the_send_and_a_worker_of_the_notifications_queue_sends_it(client, outbox, queued, django_capture_on_commit_callbacks):
+    queued("memory://")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_card(client, "通知交给队列去发").status_code == 302
+    assert outbox == []
+    pending = set(Notification.objects.filter(delivery=Notification.Delivery.PENDING, attempts=0).values_list("pk", flat=True))
+    assert pending
+
+    with app.connection_for_read() as connection:
+        message = connection.SimpleQueue("notifications").get(timeout=1)
+    task, (args, kwargs, _embed) = app.tasks[message.headers["task"]], message.decode()
+    task.apply(args=args, kwargs=kwargs)
+    assert {n.pk for n in outbox} == pending
+    assert notifications_retry(now=timezone.now() + timezone.timedelta(minutes=5)) == 0
+
+
+def test_with_the_broker_down_the_request_answers_without_the_gateway_and_the_retry_job_sends_once(client, outbox, queued, django_capture_on_commit_callbacks):
+    # Nothing listens on port 1: queuing the send fails inside the request, after its commit.
+    queued("redis://127.0.0.1:1/0")
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_card(client, "队列不通时诉求照样保存")
+    assert response.status_code == 302 and time.monotonic() - started < 5
+    assert ResidentRequest.objects.filter(description="队列不通时诉求照样保存").exists()
+    assert outbox == []
+    pending = set(Notification.objects.filter(delivery=Notification.Delivery.PENDING, attempts=0).values_list("pk", flat=True))
+    assert pending
+
+    assert notifications_retry() == len(pending)
+    assert notifications_retry() == 0
+    assert sorted(n.pk for n in outbox) == sorted(pending)
