@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('grids', '0005_patrol_positions'),
-        ('households', '0006_visit_needs_review'),
+        ('households', '0007_partition_visits'),
     ]
 
     operations = [
