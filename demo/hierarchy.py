@@ -1,4 +1,4 @@
-"""The demo district: deterministic, realistic names and codes, bulk-inserted.
+"""The demo district, in the demo city: deterministic, realistic names and codes, bulk-inserted.
 
 small: 2 streets, 4 communities, 12 grids, 60 buildings. district: the scale of a real district
 (8 streets, 50 communities, 500 grids, 10,000 buildings). demo/seed.py adds each app's data on top.
@@ -19,7 +19,7 @@ from demo.clock import OfficeClock
 from demo.names import mobile, person_name
 from demo.places import DemoLayout
 from governance.audit import audit_record
-from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
+from governance.models import AuditEntry, City, Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, CentralHousehold, Grid
 from grids.places import outlines_derive
@@ -27,6 +27,8 @@ from party_building.models import LinkageDuty, LinkageRecord
 
 DISTRICT_CODE = "130102"
 DISTRICT_NAME = "长安区"
+CITY_CODE = "130100"
+CITY_NAME = "石家庄市"
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ UNIT_TEMPLATES = [
 ]
 
 # Demo accounts, the same in both scales (README lists them).
-DEMO_ACCOUNTS = ["district", "street1", "community1", "community2", "grid1", "grid2", "grid3", "volunteer1"]
+DEMO_ACCOUNTS = ["city1", "district", "street1", "community1", "community2", "grid1", "grid2", "grid3", "volunteer1"]
 
 
 class DemoSeeder:
@@ -110,7 +112,9 @@ class DemoSeeder:
     @transaction.atomic
     def run(self, *, later: Sequence[Callable[..., dict]]) -> dict:
         scale = self.scale
-        district = District.objects.create(name=DISTRICT_NAME, code=DISTRICT_CODE, party_org_name="中共长安区委员会")
+        # The city may be there already (seeded with its other districts); the demo district joins it.
+        city, _created = City.objects.get_or_create(code=CITY_CODE, defaults={"name": CITY_NAME, "party_org_name": "中共石家庄市委员会"})
+        district = District.objects.create(city=city, name=DISTRICT_NAME, code=DISTRICT_CODE, party_org_name="中共长安区委员会")
         streets = Street.objects.bulk_create(
             Street(
                 district=district,
@@ -213,7 +217,7 @@ class DemoSeeder:
                     )
                 )
         ResidentUnit.objects.bulk_create(units)
-        self._people(district, streets, communities, grids, buildings)
+        self._people(city, district, streets, communities, grids, buildings)
         # Each app's demo data goes on top of the district, in the given order, in the same transaction.
         extras = {key: value for seeder in later for key, value in seeder(self, buildings=buildings).items()}
         audit_record(
@@ -224,7 +228,7 @@ class DemoSeeder:
         )
         return {"streets": len(streets), "communities": len(communities), "grids": len(grids), "buildings": len(buildings), **extras}
 
-    def _people(self, district, streets, communities, grids, buildings) -> None:
+    def _people(self, city, district, streets, communities, grids, buildings) -> None:
         """Demo accounts first, then one holder for every other post so that no node is unstaffed."""
         users: list[User] = []
         grants: list[tuple[int, str, str, object]] = []
@@ -233,6 +237,9 @@ class DemoSeeder:
             users.append(self.user(username, full_name))
             grants.append((len(users) - 1, role, node))
 
+        # A city seeded before the demo district may have its organization department's account already.
+        if not User.objects.filter(username="city1").exists():
+            add("city1", Role.CITY_ORG, city, "市委组织部")
         add("district", Role.DISTRICT_ORG, district, "区委组织部")
         for i, street in enumerate(streets, start=1):
             add(f"street{i}" if i == 1 else f"street{i:02d}", Role.STREET_CADRE, street)

@@ -65,9 +65,13 @@ FIGURES = [
     ("pending", _("Awaiting the street"), Q(status=TaskStatus.PENDING)),
 ]
 DENOMINATOR = _("tasks registered in the period")
-THROUGH = {Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
+THROUGH = {Level.CITY: "community__district__city", Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
 # The level below each node in the figures, and how a task reaches it.
-CHILD = {Level.DISTRICT: ("community__street", "community__street__name"), Level.STREET: ("community", "community__name")}
+CHILD = {
+    Level.CITY: ("community__district", "community__district__name"),
+    Level.DISTRICT: ("community__street", "community__street__name"),
+    Level.STREET: ("community", "community__name"),
+}
 
 
 def _counts() -> dict:

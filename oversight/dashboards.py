@@ -1,7 +1,8 @@
-"""The district's view: figures for any node and period, computed by aggregate queries and cached.
+"""The district's (and the city's) view: figures for any node and period, computed by aggregate queries and cached.
 
-Every figure is counted in the database; nothing loops over rows. A Celery job refreshes the cached
-figures of the district, its streets and communities for the current month and year every five
+Every figure is counted in the database; nothing loops over rows: a city's figures are the same queries over its
+districts, with the rows below grouped by district. A Celery job refreshes the cached
+figures of cities, districts, streets and communities for the current month and year every five
 minutes, so the pages read at most five-minute-old data and say "as of" when.
 """
 
@@ -23,7 +24,7 @@ from core import xlsx
 from core.dates import day_start, days_window, month_start, period_bounds
 from deliberation.selectors import deliberation_figures
 from duties.selectors import DENOMINATOR, duty_rows, task_figures
-from governance.models import Community, District, Street
+from governance.models import City, Community, District, Street
 from governance.roles import Level
 from households.models import Household, Visit
 from households.selectors import COVERAGE_LABELS, coverage
@@ -41,9 +42,21 @@ FRESH_SECONDS = 300
 RECOMPUTE_LOCK_SECONDS = 60
 logger = logging.getLogger(__name__)
 # How requests, households, visits and volunteers reach each level of the tree.
-THROUGH_GRID = {Level.DISTRICT: "grid__district", Level.STREET: "grid__street", Level.COMMUNITY: "grid__community", Level.GRID: "grid"}
-THROUGH_COMMUNITY = {Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
+THROUGH_GRID = {
+    Level.CITY: "grid__district__city",
+    Level.DISTRICT: "grid__district",
+    Level.STREET: "grid__street",
+    Level.COMMUNITY: "grid__community",
+    Level.GRID: "grid",
+}
+THROUGH_COMMUNITY = {
+    Level.CITY: "community__district__city",
+    Level.DISTRICT: "community__district",
+    Level.STREET: "community__street",
+    Level.COMMUNITY: "community",
+}
 CHILD = {
+    Level.CITY: (Level.DISTRICT, "grid__district", "grid__district__name"),
     Level.DISTRICT: (Level.STREET, "grid__street", "grid__street__name"),
     Level.STREET: (Level.COMMUNITY, "grid__community", "grid__community__name"),
     Level.COMMUNITY: (Level.GRID, "grid", "grid__name"),
@@ -188,10 +201,10 @@ def dashboard_refresh(*, node, start: dt.date, end: dt.date) -> tuple[dict, dt.d
 
 
 def dashboards_refresh_all(*, today: dt.date | None = None) -> int:
-    """The 5-minute job: the district, streets and communities, for this month and this year."""
+    """The 5-minute job: cities, districts, streets and communities, for this month and this year."""
     today = today or timezone.localdate()
     refreshed = 0
-    for model in (District, Street, Community):
+    for model in (City, District, Street, Community):
         for node in model.objects.all():
             for period in ("month", "year"):
                 start, end = period_bounds(period, today)
