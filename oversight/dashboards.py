@@ -26,6 +26,7 @@ from deliberation.selectors import deliberation_figures
 from duties.selectors import DENOMINATOR, duty_rows, task_figures
 from governance.models import City, Community, District, Street
 from governance.roles import Level
+from governance.selectors import NODE_MODELS
 from households.models import Household, Visit
 from households.selectors import COVERAGE_LABELS, coverage
 from oversight.figures import request_figures
@@ -55,11 +56,12 @@ THROUGH_COMMUNITY = {
     Level.STREET: "community__street",
     Level.COMMUNITY: "community",
 }
+# The level below each node on its dashboard, and the column that groups households and requests by it.
 CHILD = {
-    Level.CITY: (Level.DISTRICT, "grid__district", "grid__district__name"),
-    Level.DISTRICT: (Level.STREET, "grid__street", "grid__street__name"),
-    Level.STREET: (Level.COMMUNITY, "grid__community", "grid__community__name"),
-    Level.COMMUNITY: (Level.GRID, "grid", "grid__name"),
+    Level.CITY: (Level.DISTRICT, "grid__district"),
+    Level.DISTRICT: (Level.STREET, "grid__street"),
+    Level.STREET: (Level.COMMUNITY, "grid__community"),
+    Level.COMMUNITY: (Level.GRID, "grid"),
 }
 
 
@@ -139,33 +141,40 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
         }
         for m in months
     ]
-    if level in CHILD:
-        child_level, key, label = CHILD[level]
-        households_by = {
-            row[key]: row
-            for row in households.filter(status="active").values(key, label).annotate(households=Count("pk"), key_care=Count("pk", filter=Q(key_care=True)))
-        }
-        requests_by = {row[key]: row for row in in_period.values(key).annotate(requests=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED)))}
-        data["children"] = [
-            {
-                "level": child_level,
-                "id": child_id,
-                "name": row[label],
-                "households": row["households"],
-                "key_care": row["key_care"],
-                "requests": requests_by.get(child_id, {}).get("requests", 0),
-                "closed": requests_by.get(child_id, {}).get("closed", 0),
-            }
-            for child_id, row in sorted(households_by.items(), key=lambda item: item[1][label])
-        ]
-    else:
-        data["children"] = []
+    data["children"] = _children(node, households, in_period)
     return data
 
 
+def _children(node, households, in_period) -> list[dict]:
+    """A row per child node (a city's districts, a district's streets…), each counted by one grouped query per figure:
+    the queries do not grow with the children. Every child has its row, a child with nothing registered too."""
+    if node.LEVEL not in CHILD:
+        return []
+    child_level, key = CHILD[node.LEVEL]
+    model = NODE_MODELS[child_level]
+    children = model.objects.filter(**{model.PARENT_FIELD: node}).order_by("name", "pk").values_list("pk", "name")
+    households_by = {
+        row[key]: row
+        for row in households.filter(status="active").values(key).annotate(households=Count("pk"), key_care=Count("pk", filter=Q(key_care=True))).order_by()
+    }
+    requests_by = {row[key]: row for row in in_period.values(key).annotate(requests=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED))).order_by()}
+    return [
+        {
+            "level": child_level,
+            "id": child_id,
+            "name": name,
+            "households": households_by.get(child_id, {}).get("households", 0),
+            "key_care": households_by.get(child_id, {}).get("key_care", 0),
+            "requests": requests_by.get(child_id, {}).get("requests", 0),
+            "closed": requests_by.get(child_id, {}).get("closed", 0),
+        }
+        for child_id, name in children
+    ]
+
+
 def _key(node, start: dt.date, end: dt.date) -> str:
-    # v5: the figures carry the duty list's block (tasks pushed down) and the bookings.
-    return f"dashboard:v5:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
+    # v6: a row for every child node, those with nothing registered too.
+    return f"dashboard:v6:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
 
 
 def cached_figures(key: str, figures, *, refresh: bool = False) -> tuple[dict, dt.datetime]:
