@@ -5,6 +5,11 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def city_roles_delete(apps, schema_editor):
+    """Unapplying: a role held at a city has no place to stand once the column is gone."""
+    apps.get_model("governance", "Membership").objects.filter(city__isnull=False).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -76,4 +81,6 @@ class Migration(migrations.Migration):
             model_name='membership',
             constraint=models.UniqueConstraint(condition=models.Q(('city__isnull', False)), fields=('user', 'role', 'city'), name='membership_unique_role_at_city', violation_error_message='This person already holds this role here.'),
         ),
+        # Last, so that unapplying removes the city's roles before anything else.
+        migrations.RunPython(migrations.RunPython.noop, city_roles_delete),
     ]

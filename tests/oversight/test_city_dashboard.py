@@ -145,3 +145,10 @@ def test_coverage_and_the_map_work_at_the_city(login, api, user):
     assert api("city1").get(f"/api/map/city/{city.pk}/").status_code == 200
     assert api("city1").get("/api/request-figures/", {"level": "city", "pk": city.pk}).status_code == 200
     assert client.get(reverse("situation-map", args=["city", city.pk + 1000])).status_code == 404
+
+
+def test_the_duty_overview_of_the_city_has_a_row_per_district(login, user):
+    city = city_of(user)
+    response = login("city1").get(reverse("duty-overview"), {"period": "year"})
+    assert response.status_code == 200 and response.context["node"] == city
+    assert [row["id"] for row in response.context["figures"]["children"]] == [user("district").memberships.get().district_id]
