@@ -123,9 +123,14 @@ def meeting_get_for(user, pk):
 
 
 def mentoring_figures(node, *, today: dt.date | None = None) -> list[dict]:
-    """The dashboard's mentoring block for a district, street or community: each row a label, a numerator and a named denominator."""
+    """The dashboard's mentoring block for a city, district, street or community: each row a label, a numerator and a named denominator."""
     today = today or timezone.localdate()
-    where = {Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}.get(node.LEVEL)
+    where = {
+        Level.CITY: "community__district__city",
+        Level.DISTRICT: "community__district",
+        Level.STREET: "community__street",
+        Level.COMMUNITY: "community",
+    }.get(node.LEVEL)
     if where is None:
         return []
     pairs = MentorPair.objects.filter(**{where: node.pk}).aggregate(all=Count("pk"), active=Count("pk", filter=Q(status=MentorPair.Status.ACTIVE)))

@@ -116,7 +116,12 @@ FIGURES = [
     ("no_shows", _("No-shows"), "no_show", _("appointments whose slot has passed"), "passed"),
     ("proxy_on_time", _("Proxy handling done on time"), "proxy_on_time", _("proxy handling done"), "proxy_done"),
 ]
-THROUGH_COMMUNITY = {Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
+THROUGH_COMMUNITY = {
+    Level.CITY: "community__district__city",
+    Level.DISTRICT: "community__district",
+    Level.STREET: "community__street",
+    Level.COMMUNITY: "community",
+}
 
 
 def booking_figures(node, *, since, until) -> list[dict]:

@@ -20,6 +20,7 @@ from volunteers import api as volunteers_api
 from workbench import api as workbench_api
 
 router = Router()
+router.register("cities", governance_api.CityViewSet, basename="city")
 router.register("districts", governance_api.DistrictViewSet, basename="district")
 router.register("streets", governance_api.StreetViewSet, basename="street")
 router.register("communities", governance_api.CommunityViewSet, basename="community")
@@ -72,7 +73,7 @@ router.register("cadre-pairs", cadres_api.MentorPairViewSet, basename="cadre-pai
 router.register("cadre-meetings", cadres_api.RoutineMeetingViewSet, basename="cadre-meeting")
 
 # Single answers about a node or the caller (not collections): plain routes beside the router's, grouped per app.
-NODE = r"(?P<level>district|street|community|grid)/(?P<pk>[0-9]+)"
+NODE = r"(?P<level>city|district|street|community|grid)/(?P<pk>[0-9]+)"
 api_views = [
     re_path(rf"^api/dashboards/{NODE}/$", oversight_api.dashboard, name="api-dashboard"),
     re_path(rf"^api/dashboards/{NODE}/export/$", oversight_api.dashboard_export, name="api-dashboard-export"),

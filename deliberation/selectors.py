@@ -113,7 +113,7 @@ def published_decisions(community):
     )
 
 
-THROUGH = {Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
+THROUGH = {Level.CITY: "community__district__city", Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
 
 
 def deliberation_figures(node, start: dt.date, end: dt.date) -> list[dict]:

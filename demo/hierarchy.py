@@ -1,4 +1,4 @@
-"""The demo district: deterministic, realistic names and codes, bulk-inserted.
+"""The demo district, in the demo city: deterministic, realistic names and codes, bulk-inserted.
 
 small: 2 streets, 4 communities, 12 grids, 60 buildings. district: the scale of a real district
 (8 streets, 50 communities, 500 grids, 10,000 buildings). demo/seed.py adds each app's data on top.
@@ -20,7 +20,7 @@ from demo.copy import objects_insert
 from demo.names import mobile, person_name
 from demo.places import DemoLayout
 from governance.audit import audit_record
-from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street, User
+from governance.models import AuditEntry, City, Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, CentralHousehold, Grid
 from grids.places import outlines_derive
@@ -28,6 +28,8 @@ from party_building.models import LinkageDuty, LinkageRecord
 
 DISTRICT_CODE = "130102"
 DISTRICT_NAME = "长安区"
+CITY_CODE = "130100"
+CITY_NAME = "石家庄市"
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ UNIT_TEMPLATES = [
 DISTRICT_SLOTS = [(0, 0), (1, 0), (-1, 0), (2, 0), (-2, 0), (0, 1), (1, 1), (-1, 1), (2, 1), (-2, 1)]
 
 # Demo accounts, the same in both scales (README lists them).
-DEMO_ACCOUNTS = ["district", "street1", "community1", "community2", "grid1", "grid2", "grid3", "volunteer1"]
+DEMO_ACCOUNTS = ["city1", "district", "street1", "community1", "community2", "grid1", "grid2", "grid3", "volunteer1"]
 
 
 class DemoSeeder:
@@ -157,7 +159,9 @@ class DemoSeeder:
     def run(self, *, later: Sequence[Callable[..., dict]]) -> dict:
         scale = self.scale
         where = self.where
-        district = self.district = District.objects.create(name=where.name, code=where.code, party_org_name=f"中共{where.name}委员会")
+        # The city may be there already (seeded with its other districts); the district joins it.
+        city, _created = City.objects.get_or_create(code=CITY_CODE, defaults={"name": CITY_NAME, "party_org_name": "中共石家庄市委员会"})
+        district = self.district = District.objects.create(city=city, name=where.name, code=where.code, party_org_name=f"中共{where.name}委员会")
         streets = objects_insert(
             Street,
             [
@@ -267,7 +271,7 @@ class DemoSeeder:
                     )
                 )
         objects_insert(ResidentUnit, units)
-        self._people(district, streets, communities, grids, buildings)
+        self._people(city, district, streets, communities, grids, buildings)
         # Each app's demo data goes on top of the district, in the given order, in the same transaction.
         extras = {key: value for seeder in later for key, value in seeder(self, buildings=buildings).items()}
         audit_record(
@@ -278,7 +282,7 @@ class DemoSeeder:
         )
         return {"streets": len(streets), "communities": len(communities), "grids": len(grids), "buildings": len(buildings), **extras}
 
-    def _people(self, district, streets, communities, grids, buildings) -> None:
+    def _people(self, city, district, streets, communities, grids, buildings) -> None:
         """Demo accounts first, then one holder for every other post so that no node is unstaffed."""
         users: list[User] = []
         grants: list[tuple[int, str, str, object]] = []
@@ -287,6 +291,9 @@ class DemoSeeder:
             users.append(self.user(username, full_name))
             grants.append((len(users) - 1, role, node))
 
+        # A city seeded before this district may have its organization department's account already.
+        if not User.objects.filter(username="city1").exists():
+            add("city1", Role.CITY_ORG, city, "市委组织部")
         add("district", Role.DISTRICT_ORG, district, f"{self.where.name}委组织部")
         for i, street in enumerate(streets, start=1):
             add(f"street{i}" if i == 1 else f"street{i:02d}", Role.STREET_CADRE, street)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from duties.lifecycle import TaskStatus
 from duties.models import Department, Duty, DutyTemplate, IncomingTask
 from duties.permissions import list_keeper_scope
-from governance.models import Community, District, Street
+from governance.models import City, Community, District, Street
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 
@@ -65,9 +65,13 @@ FIGURES = [
     ("pending", _("Awaiting the street"), Q(status=TaskStatus.PENDING)),
 ]
 DENOMINATOR = _("tasks registered in the period")
-THROUGH = {Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
+THROUGH = {Level.CITY: "community__district__city", Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
 # The level below each node in the figures, and how a task reaches it.
-CHILD = {Level.DISTRICT: ("community__street", "community__street__name"), Level.STREET: ("community", "community__name")}
+CHILD = {
+    Level.CITY: ("community__district", "community__district__name"),
+    Level.DISTRICT: ("community__street", "community__street__name"),
+    Level.STREET: ("community", "community__name"),
+}
 
 
 def _counts() -> dict:
@@ -117,11 +121,11 @@ def department_district_for(user):
     return districts.order_by("code").first()
 
 
-NODE_MODELS = {Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community}
+NODE_MODELS = {Level.CITY: City, Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community}
 
 
 def overview_node_for(user):
-    """The highest node where the user keeps or reads duties: the district, their street or their community; None without any."""
+    """The highest node where the user keeps or reads duties: their city, district, street or community; None without any."""
     scope = scope_for(user, Capability.MANAGE_DUTIES)
     if scope.unrestricted:
         return District.objects.order_by("code").first()

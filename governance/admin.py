@@ -12,6 +12,7 @@ from governance import selectors
 from governance.admin_mixins import CapabilityAdmin, NodeAdmin, ScopedAdmin
 from governance.models import (
     AuditEntry,
+    City,
     Community,
     District,
     Membership,
@@ -25,10 +26,18 @@ from governance.roles import Capability
 from governance.services import membership_grant, membership_revoke, user_update
 
 
-@admin.register(District)
-class DistrictAdmin(NodeAdmin):
+@admin.register(City)
+class CityAdmin(NodeAdmin):
     list_display = ["name", "code", "party_org_name"]
     search_fields = ["name", "code"]
+
+
+@admin.register(District)
+class DistrictAdmin(NodeAdmin):
+    list_display = ["name", "code", "city", "party_org_name"]
+    list_filter = ["city"]
+    search_fields = ["name", "code"]
+    list_select_related = ["city"]
 
 
 @admin.register(Street)
@@ -71,11 +80,11 @@ class MembershipAdmin(ScopedAdmin):
     """Roles are granted and revoked, never edited in place."""
 
     manage_capability = Capability.MANAGE_PEOPLE
-    list_display = ["user", "role", "district", "street", "community", "grid", "building", "unit_label", "granted_by", "granted_at"]
+    list_display = ["user", "role", "city", "district", "street", "community", "grid", "building", "unit_label", "granted_by", "granted_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__full_name", "user__phone"]
-    list_select_related = ["user", "district", "street", "community", "grid", "building", "granted_by"]
-    fields = ["user", "role", "district", "street", "community", "grid", "building", "unit_label"]
+    list_select_related = ["user", "city", "district", "street", "community", "grid", "building", "granted_by"]
+    fields = ["user", "role", "city", "district", "street", "community", "grid", "building", "unit_label"]
     autocomplete_fields = ["user"]
 
     def has_change_permission(self, request, obj=None):
@@ -109,11 +118,11 @@ class MembershipAdmin(ScopedAdmin):
 class MembershipInline(ReadOnlyInline):
     model = Membership
     fk_name = "user"
-    fields = ["role", "district", "street", "community", "grid", "building", "unit_label", "granted_at"]
+    fields = ["role", "city", "district", "street", "community", "grid", "building", "unit_label", "granted_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user).select_related("district", "street", "community", "grid", "building")
+        return super().get_queryset(request).visible_to(request.user).select_related("city", "district", "street", "community", "grid", "building")
 
 
 @admin.register(User)
@@ -142,7 +151,7 @@ class UserAdmin(DjangoUserAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return has_capability(request.user, Capability.MANAGE_PEOPLE)
-        return can_manage_user(request.user, obj, list(obj.memberships.select_related("district", "street", "community", "grid", "building__grid")))
+        return can_manage_user(request.user, obj, selectors.membership_list_of(obj))
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -172,7 +181,21 @@ class AuditEntryAdmin(ReadOnlyAdmin, CapabilityAdmin):
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor__username"]
     list_select_related = ["actor", "content_type"]
-    readonly_fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "shown", "district", "street", "community", "grid", "building"]
+    readonly_fields = [
+        "at",
+        "actor",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "shown",
+        "city",
+        "district",
+        "street",
+        "community",
+        "grid",
+        "building",
+    ]
     # The stored changes are shown only as readers see them (AuditEntry.shown_changes).
     exclude = ["changes"]
     list_per_page = 50
@@ -215,6 +238,7 @@ class PersonalDataLogAdmin(AuditEntryAdmin):
         "reason",
         "rows",
         "unmasked",
+        "city",
         "district",
         "street",
         "community",

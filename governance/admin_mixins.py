@@ -72,7 +72,8 @@ class NodeAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and getattr(obj, "PARENT_FIELD", None):
+        # A district outside any city may still be placed in one (node_save says by whom).
+        if obj is not None and getattr(obj, "PARENT_FIELD", None) and getattr(obj, f"{obj.PARENT_FIELD}_id") is not None:
             readonly.append(obj.PARENT_FIELD)
         return readonly
 

@@ -13,17 +13,23 @@ from rest_framework.response import Response
 from core.api import ErrorSerializer
 from governance import selectors, services
 from governance.forms import PlaceFilterForm
-from governance.models import AuditEntry, Community, District, Membership, ResidentUnit, Street
+from governance.models import AuditEntry, City, Community, District, Membership, ResidentUnit, Street
 from governance.permissions import has_capability, phone_shown
 from governance.roles import ROLE_LEVEL, Capability, Level, Role
 from governance.services import api_token_expiry, api_token_issue
 from grids.models import Building, Grid
 
 
+class CitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = City
+        fields = ["id", "name", "code", "party_org_name"]
+
+
 class DistrictSerializer(serializers.ModelSerializer):
     class Meta:
         model = District
-        fields = ["id", "name", "code", "party_org_name"]
+        fields = ["id", "name", "code", "city", "party_org_name"]
 
 
 class StreetSerializer(serializers.ModelSerializer):
@@ -145,10 +151,16 @@ class NodeViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.node_list_for(self.request.user, self.level)
 
 
+class CityViewSet(NodeViewSet):
+    level = Level.CITY
+    serializer_class = CitySerializer
+    filterset_fields = ["code"]
+
+
 class DistrictViewSet(NodeViewSet):
     level = Level.DISTRICT
     serializer_class = DistrictSerializer
-    filterset_fields = ["code"]
+    filterset_fields = ["city", "code"]
 
 
 class StreetViewSet(NodeViewSet):
@@ -185,7 +197,7 @@ class ResidentUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = MembershipSerializer
-    filterset_fields = ["role", "user", "district", "street", "community", "grid", "building"]
+    filterset_fields = ["role", "user", "city", "district", "street", "community", "grid", "building"]
 
     def get_queryset(self):
         return selectors.membership_list_for(self.request.user)

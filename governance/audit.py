@@ -61,5 +61,5 @@ def audit_record(*, actor, action: str, instance: models.Model, changes: dict, a
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         changes=changes,
-        **{f"{level}_id": node_id for level, node_id in ancestry.items()},
+        **AuditEntry.placed(ancestry),
     )

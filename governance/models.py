@@ -1,10 +1,12 @@
+import operator
+from functools import reduce
 from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from governance.roles import ROLE_LEVEL, SINGLE_HOLDER_ROLES, Level, Role
@@ -82,11 +84,35 @@ class Area(models.Model):
         indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"], name="%(class)s_bbox_idx")]
 
 
+class City(Area, Node):
+    """A prefecture-level city (地级市) whose organization department oversees its districts on the same platform."""
+
+    code = models.CharField(_("division code"), max_length=6, unique=True, validators=[digits_validator(6)])
+
+    LEVEL = Level.CITY
+    SCOPE_PATHS = {Level.CITY: ["id"]}
+
+    class Meta(Area.Meta):
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["code"]
+
+    def ancestry(self):
+        return {Level.CITY: self.pk}
+
+    def clean(self):
+        if self.code and self.code[4:] != "00":
+            raise ValidationError({"code": _("A city code ends with 00 (the district part).")})
+
+
 class District(Area, Node):
+    # Empty for a district that runs on its own; nothing below stores the city, so linking one later needs no rewrite.
+    city = models.ForeignKey(City, models.PROTECT, null=True, blank=True, related_name="districts", verbose_name=_("city"))
     code = models.CharField(_("division code"), max_length=6, unique=True, validators=[digits_validator(6)])
 
     LEVEL = Level.DISTRICT
-    SCOPE_PATHS = {Level.DISTRICT: ["id"]}
+    PARENT_FIELD = "city"
+    SCOPE_PATHS = {Level.CITY: ["city_id"], Level.DISTRICT: ["id"]}
 
     class Meta(Area.Meta):
         verbose_name = _("district")
@@ -94,7 +120,11 @@ class District(Area, Node):
         ordering = ["code"]
 
     def ancestry(self):
-        return {Level.DISTRICT: self.pk}
+        return {Level.CITY: self.city_id, Level.DISTRICT: self.pk}
+
+    def clean(self):
+        if self.code and self.city_id and self.code[:4] != self.city.code[:4]:
+            raise ValidationError({"code": _("A district code starts with the first 4 digits of its city's code.")})
 
 
 class Street(Area, Node):
@@ -197,11 +227,17 @@ class ResidentUnit(models.Model):
         return self.community.ancestry()
 
 
+def _exactly_one_node() -> Q:
+    """One of the node columns set, the others empty."""
+    return reduce(operator.or_, (Q(**{f"{other}__isnull": other != level for other in Level.values}) for level in Level.values))
+
+
 class Membership(models.Model):
     """A role held by a user at one node: exactly one of the node columns is set."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="memberships", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    city = models.ForeignKey(City, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("city"))
     district = models.ForeignKey(District, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("district"))
     street = models.ForeignKey(Street, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("street"))
     community = models.ForeignKey(Community, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name=_("community"))
@@ -214,6 +250,7 @@ class Membership(models.Model):
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     SCOPE_PATHS = {
+        Level.CITY: ["city_id"],
         Level.DISTRICT: ["district_id", "street__district_id", "community__district_id", "grid__district_id", "building__grid__district_id"],
         Level.STREET: ["street_id", "community__street_id", "grid__street_id", "building__grid__street_id"],
         Level.COMMUNITY: ["community_id", "grid__community_id", "building__grid__community_id"],
@@ -229,15 +266,9 @@ class Membership(models.Model):
         ordering = ["role", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(district__isnull=False, street__isnull=True, community__isnull=True, grid__isnull=True, building__isnull=True)
-                    | Q(district__isnull=True, street__isnull=False, community__isnull=True, grid__isnull=True, building__isnull=True)
-                    | Q(district__isnull=True, street__isnull=True, community__isnull=False, grid__isnull=True, building__isnull=True)
-                    | Q(district__isnull=True, street__isnull=True, community__isnull=True, grid__isnull=False, building__isnull=True)
-                    | Q(district__isnull=True, street__isnull=True, community__isnull=True, grid__isnull=True, building__isnull=False)
-                ),
+                condition=_exactly_one_node(),
                 name="membership_exactly_one_node",
-                violation_error_message=_("A role is held at exactly one place: choose one district, street, community, grid or building."),
+                violation_error_message=_("A role is held at exactly one place: choose one city, district, street, community, grid or building."),
             ),
             *[
                 models.UniqueConstraint(
@@ -303,6 +334,7 @@ class PlacedLogEntry(AppendOnly):
     The columns are not foreign-key constrained: a log outlives the nodes it mentions.
     """
 
+    city = models.ForeignKey(City, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("city"))
     district = models.ForeignKey(District, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("district"))
     street = models.ForeignKey(Street, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("street"))
     community = models.ForeignKey(Community, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+", verbose_name=_("community"))
@@ -315,6 +347,18 @@ class PlacedLogEntry(AppendOnly):
 
     class Meta:
         abstract = True
+
+    @staticmethod
+    def placed(ancestry: dict) -> dict:
+        """The ancestor columns of an entry placed at `ancestry` (level -> id).
+
+        Nodes below a district do not carry their city: the INSERT reads it from the district itself (a subquery, no
+        extra round trip), so the saved instance holds an expression there until it is read back.
+        """
+        columns = {f"{level}_id": node_id for level, node_id in ancestry.items()}
+        if columns.get("city_id") is None and columns.get("district_id") is not None:
+            columns["city_id"] = Subquery(District.objects.filter(pk=columns["district_id"]).values("city_id")[:1])
+        return columns
 
 
 # What the audit log shows for a value it records only as changed.

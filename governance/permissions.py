@@ -2,13 +2,7 @@
 
 from core.personal_data import mask_phone
 from governance.roles import ROLE_CAPABILITIES, ROLE_LEVEL, ROLE_RANK, Capability, Level
-from governance.scope import scope_for
-
-
-def _memberships(user):
-    # Fills the per-request cache that scope_for keeps on the user.
-    scope_for(user)
-    return getattr(user, "_memberships_cache", [])
+from governance.scope import city_districts, memberships_of, scope_for
 
 
 def has_capability(user, capability: str) -> bool:
@@ -28,11 +22,13 @@ def can_see_oversight(user) -> bool:
 def _managing_rank(user, ancestry: dict) -> int:
     """The highest rank among the user's people-managing roles held at or above the node (0 when none)."""
     ranks = [0]
-    for held_role, _extra, *node_ids in _memberships(user):
+    for held_role, _extra, *node_ids in memberships_of(user):
         if Capability.MANAGE_PEOPLE not in ROLE_CAPABILITIES.get(held_role, ()):
             continue
         level = ROLE_LEVEL[held_role]
-        if ancestry.get(level) == node_ids[Level.values.index(level)]:
+        node_id = node_ids[Level.values.index(level)]
+        # Nodes below a district do not carry their city: the city's districts stand for it.
+        if ancestry.get(level) == node_id or (level == Level.CITY and ancestry.get(Level.DISTRICT) in city_districts(user, node_id)):
             ranks.append(ROLE_RANK[held_role])
     return max(ranks)
 
@@ -56,7 +52,7 @@ def can_manage_user(actor, user, memberships) -> bool:
 def can_revoke(actor, membership) -> bool:
     """Revoke a role: never one's own, and only from a role ranked strictly higher, at or above the node (peers cannot remove each other).
 
-    The district organization department ranks highest, so its roles are revoked only by a superuser.
+    The city organization department ranks highest, so its roles are revoked only by a superuser.
     """
     if not actor.is_authenticated or not actor.is_active or membership.user_id == actor.pk:
         return False

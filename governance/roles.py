@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Level(models.TextChoices):
+    CITY = "city", _("City")
     DISTRICT = "district", _("District")
     STREET = "street", _("Street")
     COMMUNITY = "community", _("Community")
@@ -14,10 +15,11 @@ class Level(models.TextChoices):
 
 
 # Depth of each level in the tree: a smaller number is higher up.
-LEVEL_DEPTH = {Level.DISTRICT: 0, Level.STREET: 1, Level.COMMUNITY: 2, Level.GRID: 3, Level.BUILDING: 4}
+LEVEL_DEPTH = {Level.CITY: 0, Level.DISTRICT: 1, Level.STREET: 2, Level.COMMUNITY: 3, Level.GRID: 4, Level.BUILDING: 5}
 
 
 class Role(models.TextChoices):
+    CITY_ORG = "city_org", _("City organization department")
     DISTRICT_ORG = "district_org", _("District organization department")
     STREET_CADRE = "street_cadre", _("Street cadre")
     FIRST_SECRETARY = "first_secretary", _("First secretary")
@@ -61,6 +63,7 @@ class Capability(models.TextChoices):
 
 
 ROLE_LEVEL = {
+    Role.CITY_ORG: Level.CITY,
     Role.DISTRICT_ORG: Level.DISTRICT,
     Role.STREET_CADRE: Level.STREET,
     Role.FIRST_SECRETARY: Level.COMMUNITY,
@@ -77,6 +80,7 @@ ROLE_LEVEL = {
 # A granter may only grant roles whose rank is not above their own. The first secretary is sent by a
 # district department, so it ranks above the community's own cadres.
 ROLE_RANK = {
+    Role.CITY_ORG: 120,
     Role.DISTRICT_ORG: 100,
     Role.STREET_CADRE: 80,
     Role.FIRST_SECRETARY: 65,
@@ -122,6 +126,8 @@ _MANAGERS = _STAFF | _OVERSEERS | _ORGANISERS
 _CARERS = {Capability.EDIT_LEDGER, Capability.VIEW_SENSITIVE, Capability.REVEAL_PERSONAL}
 
 ROLE_CAPABILITIES = {
+    # The city oversees and organises its districts like a district its streets; it never knows households by name (PIPL).
+    Role.CITY_ORG: _MANAGERS | {Capability.VIEW_ACCESS_LOG, Capability.VIEW_VETTING},
     Role.DISTRICT_ORG: _MANAGERS | {Capability.VIEW_ACCESS_LOG, Capability.VIEW_VETTING},
     # The street oversees its communities' reveals and exports too.
     Role.STREET_CADRE: _MANAGERS | {Capability.VIEW_ACCESS_LOG, Capability.VIEW_VETTING},

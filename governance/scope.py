@@ -2,17 +2,22 @@
 
 Every scoped model declares SCOPE_PATHS: for each level, the lookups that give the id of the model's
 ancestor (or itself) at that level. A user's scope is the set of nodes where they hold a role, so the
-filter is one OR of indexed `<lookup> IN (...)` predicates, never a walk of the tree per row.
+filter is one OR of indexed `<lookup> IN (...)` predicates, never a walk of the tree per row. A role at a
+city adds the city's districts to the scope, so DISTRICT paths cover every row below a city.
 """
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
 from governance.roles import LEVEL_DEPTH, ROLE_CAPABILITIES, Level
+
+# Where the city's id sits among a membership's node ids (Level.values order).
+CITY_INDEX = Level.values.index(Level.CITY)
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,37 @@ class Scope:
         return min(levels, key=lambda lvl: LEVEL_DEPTH[lvl]) if levels else None
 
 
+def memberships_of(user) -> list[tuple]:
+    """(role, extra capabilities, node id per level) of each of the user's roles, read once per request and cached on the user.
+
+    A role at a city also carries the city's districts (one more query, only for those who hold one): every model's DISTRICT
+    scope paths then cover the city, so no model needs a path of its own through the city.
+    """
+    if user is None or not user.is_authenticated:
+        return []
+    memberships = getattr(user, "_memberships_cache", None)
+    if memberships is not None:
+        return memberships
+    memberships = list(user.memberships.values_list("role", "extra_capabilities", *(f"{level}_id" for level in Level.values)))
+    city_ids = {node_ids[CITY_INDEX] for _role, _extra, *node_ids in memberships if node_ids[CITY_INDEX] is not None}
+    districts: dict[int, set[int]] = {city_id: set() for city_id in city_ids}
+    if city_ids:
+        # The model is looked up at run time: governance.models builds its managers from this module.
+        for city_id, district_id in apps.get_model("governance", "District").objects.filter(city_id__in=city_ids).values_list("city_id", "pk"):
+            districts[city_id].add(district_id)
+    user._city_districts_cache = {city_id: frozenset(ids) for city_id, ids in districts.items()}
+    user._memberships_cache = memberships
+    return memberships
+
+
+def city_districts(user, city_id: int) -> frozenset[int]:
+    """The districts of a city where `user` holds a role (from the cache memberships_of fills)."""
+    memberships_of(user)
+    return getattr(user, "_city_districts_cache", {}).get(city_id, frozenset())
+
+
 def scope_for(user, capability: str | None = None) -> Scope:
-    """The nodes where `user` holds a role granting `capability` (any role when None).
+    """The nodes where `user` holds a role granting `capability` (any role when None); a city brings its districts along.
 
     Memberships are read once per request and cached on the user object.
     """
@@ -57,23 +91,21 @@ def scope_for(user, capability: str | None = None) -> Scope:
         return Scope()
     if user.is_superuser:
         return Scope(unrestricted=True)
-    memberships = getattr(user, "_memberships_cache", None)
-    if memberships is None:
-        memberships = list(user.memberships.values_list("role", "extra_capabilities", *(f"{level}_id" for level in Level.values)))
-        user._memberships_cache = memberships
+    memberships = memberships_of(user)
     collected: dict[str, set[int]] = {level: set() for level in Level.values}
     for role, extra, *node_ids in memberships:
         if capability is None or capability in ROLE_CAPABILITIES.get(role, ()) or capability in extra:
             for level, node_id in zip(Level.values, node_ids, strict=True):
                 if node_id is not None:
                     collected[level].add(node_id)
+            if node_ids[CITY_INDEX] is not None:
+                collected[Level.DISTRICT] |= city_districts(user, node_ids[CITY_INDEX])
     return Scope(node_ids={level: frozenset(ids) for level, ids in collected.items() if ids})
 
 
 def roles_of(user) -> set[str]:
-    """The roles the user holds anywhere, from the memberships scope_for has read for this request."""
-    scope_for(user)
-    return {role for role, *_rest in getattr(user, "_memberships_cache", ())}
+    """The roles the user holds anywhere, from the memberships read once for this request."""
+    return {role for role, *_rest in memberships_of(user)}
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -3,28 +3,32 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 
-from governance.models import AuditEntry, Community, District, Membership, PersonalDataLog, ResidentUnit, Street, User
+from governance.models import AuditEntry, City, Community, District, Membership, PersonalDataLog, ResidentUnit, Street, User
 from governance.permissions import phone_shown
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Building, CentralHousehold, Grid
 
-NODE_MODELS = {Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid, Level.BUILDING: Building}
+NODE_MODELS = {Level.CITY: City, Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid, Level.BUILDING: Building}
 
 # Children of each level, with the counts shown beside each child (all computed in the database).
-CHILD_LEVEL = {Level.DISTRICT: Level.STREET, Level.STREET: Level.COMMUNITY, Level.COMMUNITY: Level.GRID, Level.GRID: Level.BUILDING}
+CHILD_LEVEL = {Level.CITY: Level.DISTRICT, Level.DISTRICT: Level.STREET, Level.STREET: Level.COMMUNITY, Level.COMMUNITY: Level.GRID, Level.GRID: Level.BUILDING}
 CHILD_COUNTS = {
+    Level.DISTRICT: {"street_count": Count("streets", distinct=True), "community_count": Count("communities", distinct=True)},
     Level.STREET: {"community_count": Count("communities", distinct=True), "grid_count": Count("grids", distinct=True)},
     Level.COMMUNITY: {"grid_count": Count("grids", distinct=True), "unit_count": Count("resident_units", distinct=True)},
     Level.GRID: {"building_count": Count("buildings", distinct=True)},
     Level.BUILDING: {"central_household_count": Count("central_households", distinct=True)},
 }
+# Each node comes with its chain of parents up to the city (the breadcrumbs walk it without a query) and its own
+# ancestor columns (pages name them).
 NODE_RELATED = {
-    Level.DISTRICT: [],
-    Level.STREET: ["district"],
-    Level.COMMUNITY: ["district", "street"],
-    Level.GRID: ["district", "street", "community"],
-    Level.BUILDING: ["grid__district", "grid__street", "grid__community"],
+    Level.CITY: [],
+    Level.DISTRICT: ["city"],
+    Level.STREET: ["district__city"],
+    Level.COMMUNITY: ["street__district__city", "district"],
+    Level.GRID: ["community__street__district__city", "street", "district"],
+    Level.BUILDING: ["grid__community__street__district__city", "grid__street", "grid__district"],
 }
 
 
@@ -84,7 +88,14 @@ def top_nodes_for(user, capability: str | None = None):
 def node_counts(node) -> dict:
     """Counts of each kind of descendant, each one indexed COUNT through the same scope paths."""
     counts = {}
-    for key, model in (("streets", Street), ("communities", Community), ("grids", Grid), ("buildings", Building), ("central_households", CentralHousehold)):
+    for key, model in (
+        ("districts", District),
+        ("streets", Street),
+        ("communities", Community),
+        ("grids", Grid),
+        ("buildings", Building),
+        ("central_households", CentralHousehold),
+    ):
         lookups = model.SCOPE_PATHS.get(node.LEVEL)
         if lookups and lookups[0] != "id":
             counts[key] = model.objects.filter(**{lookups[0]: node.pk}).count()
@@ -103,7 +114,7 @@ def holders_at(user, node) -> list[Membership]:
 
 
 def membership_list_for(user):
-    return Membership.objects.visible_to(user).select_related("user", "district", "street", "community", "grid", "building")
+    return Membership.objects.visible_to(user).select_related("user", "city", "district", "street", "community", "grid", "building")
 
 
 def membership_get_for(user, pk: int):
@@ -156,4 +167,4 @@ def access_log_for(user):
 
 def membership_list_of(user: User) -> list[Membership]:
     """Every role a person holds, with its place: what deciding over that person (reset, revoke) must weigh."""
-    return list(user.memberships.select_related("district", "street", "community", "grid", "building__grid"))
+    return list(user.memberships.select_related("city", "district", "street", "community", "grid", "building__grid"))

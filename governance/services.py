@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from core.dates import day_start
 from core.personal_data import decrypt
 from governance.audit import audit_record, diff, snapshot
-from governance.models import AuditEntry, Community, District, Membership, PersonalDataLog, User
+from governance.models import AuditEntry, City, Community, District, Membership, PersonalDataLog, User
 from governance.permissions import can_grant, can_manage_node, can_manage_user, can_reset_password, can_revoke
 from governance.roles import ROLE_LEVEL, SINGLE_HOLDER_ROLES, Capability, Role
 from governance.scope import scope_for
@@ -54,19 +54,26 @@ def node_save(*, actor, instance: models.Model):
     """
     creating = instance._state.adding
     parent_field = getattr(instance, "PARENT_FIELD", None)
-    if isinstance(instance, District) and creating:
+    # A city, and a district outside any city, have no one above them but the system administrator.
+    top = isinstance(instance, City) or (isinstance(instance, District) and instance.city_id is None)
+    if top and creating:
         if not actor.is_superuser:
-            raise PermissionDenied(_("Only the system administrator creates districts."))
-    elif parent_field and getattr(instance, f"{parent_field}_id") is None:
+            raise PermissionDenied(_("Only the system administrator creates cities and districts outside a city."))
+    elif parent_field and not top and getattr(instance, f"{parent_field}_id") is None:
         raise ValidationError({parent_field: _("This field is required.")})
     if creating:
         before = {}
-        allowed = isinstance(instance, District) or can_manage_node(actor, _parent_ancestry(instance))
+        allowed = top or can_manage_node(actor, _parent_ancestry(instance))
     else:
         stored = type(instance).objects.select_for_update().get(pk=instance.pk)
         before = snapshot(stored)
-        if parent_field and getattr(stored, f"{parent_field}_id") != getattr(instance, f"{parent_field}_id"):
-            raise ValidationError({parent_field: _("A node cannot be moved to another parent; create it again under the new parent.")})
+        stored_parent = getattr(stored, f"{parent_field}_id") if parent_field else None
+        if parent_field and stored_parent != getattr(instance, f"{parent_field}_id"):
+            # Nothing below a district stores its city, so a district on its own may join one, by the administrator's hand.
+            if not (isinstance(instance, District) and stored_parent is None):
+                raise ValidationError({parent_field: _("A node cannot be moved to another parent; create it again under the new parent.")})
+            if not actor.is_superuser:
+                raise PermissionDenied(_("Only the system administrator places a district in a city."))
         allowed = can_manage_node(actor, stored.ancestry())
     if not allowed:
         raise PermissionDenied(_("You may not change this part of the hierarchy."))
@@ -288,12 +295,8 @@ def district_alert(*, district_id: int | None, key: str, title: str) -> None:
     notify_requested.send(sender=User, messages=[{"user": user, "key": key, "title": title} for user in users])
 
 
-def _placed(ancestry: dict) -> dict:
-    return {f"{level}_id": node_id for level, node_id in ancestry.items()}
-
-
 def _personal_data_log(*, actor, kind: str, ancestry: dict, **fields):
-    return PersonalDataLog.objects.create(user=actor, kind=kind, **fields, **_placed(ancestry))
+    return PersonalDataLog.objects.create(user=actor, kind=kind, **fields, **PersonalDataLog.placed(ancestry))
 
 
 @transaction.atomic
@@ -395,7 +398,7 @@ def id_conflicts_log(*, actor, residents, where: str) -> None:
             object_repr=str(resident)[:200],
             fields=["id_number"],
             reason=where[:200],
-            **_placed(resident.ancestry()),
+            **PersonalDataLog.placed(resident.ancestry()),
         )
         for resident in residents
     )

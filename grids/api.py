@@ -161,7 +161,9 @@ class LocateQuerySerializer(serializers.Serializer):
 
 
 class PlacesQuerySerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=Level.choices, help_text="What to list: outlines of districts, streets, communities or grids, or building points.")
+    level = serializers.ChoiceField(
+        choices=Level.choices, help_text="What to list: outlines of cities, districts, streets, communities or grids, or building points."
+    )
     street = serializers.IntegerField(required=False, min_value=1, help_text="Only inside this street (an id in the caller's area).")
     community = serializers.IntegerField(required=False, min_value=1, help_text="Only inside this community.")
     grid = serializers.IntegerField(required=False, min_value=1, help_text="Only inside this grid.")

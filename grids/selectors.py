@@ -1,4 +1,4 @@
-from governance.models import Community, District, Street
+from governance.models import City, Community, District, Street
 from governance.roles import Capability, Level
 from governance.scope import get_in_scope_or_404, scope_for
 from grids.models import Building, Grid, Patrol
@@ -24,7 +24,7 @@ def patrol_get_for(user, pk):
     return get_in_scope_or_404(_patrols_for(user), pk=pk)
 
 
-PLACE_MODELS = {Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid, Level.BUILDING: Building}
+PLACE_MODELS = {Level.CITY: City, Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid, Level.BUILDING: Building}
 
 
 def place_list_for(user, level: str, *, within: dict[str, int] | None = None):

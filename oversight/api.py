@@ -26,7 +26,7 @@ from oversight.models import Indicator, MonthlyReport
 from oversight.selectors import assessment_for, coverage_for, monthly_report_get_for, monthly_report_list_for, request_figures_for, situation_map_for
 from oversight.situation import LAYERS, MASKED
 
-FIGURE_LEVELS = [Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
+FIGURE_LEVELS = [Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
 NODE_PARAMETERS = [
     OpenApiParameter("level", str, OpenApiParameter.PATH, enum=[str(level) for level in FIGURE_LEVELS], description="The level of the node."),
     # The schema names the path's `pk` `id`, as for every other path.
@@ -310,7 +310,7 @@ def request_figures(request):
     start, end = query_date_range(params, default_start=month_start(today), default_end=today)
     level, pk = params.get("level", ""), params.get("pk", "")
     if level and level not in THROUGH_GRID:
-        raise serializers.ValidationError({"level": [_("Choose the level: district, street, community or grid.")]})
+        raise serializers.ValidationError({"level": [_("Choose the level: city, district, street, community or grid.")]})
     if bool(level) != bool(pk) or (pk and not (pk.isascii() and pk.isdecimal())):
         raise serializers.ValidationError({"pk": [_("Give both the level and the id (digits) of the node, or neither.")]})
     node, rows = request_figures_for(request.user, start=start, end=end, **({"level": level, "pk": int(pk)} if level else {}))

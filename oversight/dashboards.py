@@ -1,7 +1,8 @@
-"""The district's view: figures for any node and period, computed by aggregate queries and cached.
+"""The district's (and the city's) view: figures for any node and period, computed by aggregate queries and cached.
 
-Every figure is counted in the database; nothing loops over rows. A Celery job refreshes the cached
-figures of the district, its streets and communities for the current month and year every five
+Every figure is counted in the database; nothing loops over rows: a city's figures are the same queries over its
+districts, with the rows below grouped by district. A Celery job refreshes the cached
+figures of cities, districts, streets and communities for the current month and year every five
 minutes, so the pages read at most five-minute-old data and say "as of" when.
 """
 
@@ -23,8 +24,9 @@ from core.cache import cache
 from core.dates import day_start, days_window, month_start, period_bounds
 from deliberation.selectors import deliberation_figures
 from duties.selectors import DENOMINATOR, duty_rows, task_figures
-from governance.models import Community, District, Street
+from governance.models import City, Community, District, Street
 from governance.roles import Level
+from governance.selectors import NODE_MODELS
 from households.models import Household, Visit
 from households.selectors import COVERAGE_LABELS, coverage
 from oversight.figures import request_figures
@@ -41,12 +43,25 @@ FRESH_SECONDS = 300
 RECOMPUTE_LOCK_SECONDS = 60
 logger = logging.getLogger(__name__)
 # How requests, households, visits and volunteers reach each level of the tree.
-THROUGH_GRID = {Level.DISTRICT: "grid__district", Level.STREET: "grid__street", Level.COMMUNITY: "grid__community", Level.GRID: "grid"}
-THROUGH_COMMUNITY = {Level.DISTRICT: "community__district", Level.STREET: "community__street", Level.COMMUNITY: "community"}
+THROUGH_GRID = {
+    Level.CITY: "grid__district__city",
+    Level.DISTRICT: "grid__district",
+    Level.STREET: "grid__street",
+    Level.COMMUNITY: "grid__community",
+    Level.GRID: "grid",
+}
+THROUGH_COMMUNITY = {
+    Level.CITY: "community__district__city",
+    Level.DISTRICT: "community__district",
+    Level.STREET: "community__street",
+    Level.COMMUNITY: "community",
+}
+# The level below each node on its dashboard, and the column that groups households and requests by it.
 CHILD = {
-    Level.DISTRICT: (Level.STREET, "grid__street", "grid__street__name"),
-    Level.STREET: (Level.COMMUNITY, "grid__community", "grid__community__name"),
-    Level.COMMUNITY: (Level.GRID, "grid", "grid__name"),
+    Level.CITY: (Level.DISTRICT, "grid__district"),
+    Level.DISTRICT: (Level.STREET, "grid__street"),
+    Level.STREET: (Level.COMMUNITY, "grid__community"),
+    Level.COMMUNITY: (Level.GRID, "grid"),
 }
 
 
@@ -126,33 +141,40 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
         }
         for m in months
     ]
-    if level in CHILD:
-        child_level, key, label = CHILD[level]
-        households_by = {
-            row[key]: row
-            for row in households.filter(status="active").values(key, label).annotate(households=Count("pk"), key_care=Count("pk", filter=Q(key_care=True)))
-        }
-        requests_by = {row[key]: row for row in in_period.values(key).annotate(requests=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED)))}
-        data["children"] = [
-            {
-                "level": child_level,
-                "id": child_id,
-                "name": row[label],
-                "households": row["households"],
-                "key_care": row["key_care"],
-                "requests": requests_by.get(child_id, {}).get("requests", 0),
-                "closed": requests_by.get(child_id, {}).get("closed", 0),
-            }
-            for child_id, row in sorted(households_by.items(), key=lambda item: item[1][label])
-        ]
-    else:
-        data["children"] = []
+    data["children"] = _children(node, households, in_period)
     return data
 
 
+def _children(node, households, in_period) -> list[dict]:
+    """A row per child node (a city's districts, a district's streets…), each counted by one grouped query per figure:
+    the queries do not grow with the children. Every child has its row, a child with nothing registered too."""
+    if node.LEVEL not in CHILD:
+        return []
+    child_level, key = CHILD[node.LEVEL]
+    model = NODE_MODELS[child_level]
+    children = model.objects.filter(**{model.PARENT_FIELD: node}).order_by("name", "pk").values_list("pk", "name")
+    households_by = {
+        row[key]: row
+        for row in households.filter(status="active").values(key).annotate(households=Count("pk"), key_care=Count("pk", filter=Q(key_care=True))).order_by()
+    }
+    requests_by = {row[key]: row for row in in_period.values(key).annotate(requests=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED))).order_by()}
+    return [
+        {
+            "level": child_level,
+            "id": child_id,
+            "name": name,
+            "households": households_by.get(child_id, {}).get("households", 0),
+            "key_care": households_by.get(child_id, {}).get("key_care", 0),
+            "requests": requests_by.get(child_id, {}).get("requests", 0),
+            "closed": requests_by.get(child_id, {}).get("closed", 0),
+        }
+        for child_id, name in children
+    ]
+
+
 def _key(node, start: dt.date, end: dt.date) -> str:
-    # v5: the figures carry the duty list's block (tasks pushed down) and the bookings.
-    return f"dashboard:v5:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
+    # v6: a row for every child node, those with nothing registered too.
+    return f"dashboard:v6:{node.LEVEL}:{node.pk}:{start.isoformat()}:{end.isoformat()}"
 
 
 def cached_figures(key: str, figures, *, refresh: bool = False) -> tuple[dict, dt.datetime]:
@@ -188,10 +210,10 @@ def dashboard_refresh(*, node, start: dt.date, end: dt.date) -> tuple[dict, dt.d
 
 
 def dashboards_refresh_all(*, today: dt.date | None = None) -> int:
-    """The 5-minute job: the district, streets and communities, for this month and this year."""
+    """The 5-minute job: cities, districts, streets and communities, for this month and this year."""
     today = today or timezone.localdate()
     refreshed = 0
-    for model in (District, Street, Community):
+    for model in (City, District, Street, Community):
         for node in model.objects.all():
             for period in ("month", "year"):
                 start, end = period_bounds(period, today)

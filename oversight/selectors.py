@@ -21,12 +21,19 @@ from resident_requests.models import ResidentRequest
 
 # Child grouping of the coverage table at each level.
 COVERAGE_CHILD = {
+    Level.CITY: ("grid__district", "grid__district__name"),
     Level.DISTRICT: ("grid__street", "grid__street__name"),
     Level.STREET: ("grid__community", "grid__community__name"),
     Level.COMMUNITY: ("grid", "grid__name"),
     Level.GRID: ("building", "building__name"),
 }
-COVERAGE_CHILD_LEVEL = {"grid__street": Level.STREET, "grid__community": Level.COMMUNITY, "grid": Level.GRID, "building": Level.BUILDING}
+COVERAGE_CHILD_LEVEL = {
+    "grid__district": Level.DISTRICT,
+    "grid__street": Level.STREET,
+    "grid__community": Level.COMMUNITY,
+    "grid": Level.GRID,
+    "building": Level.BUILDING,
+}
 
 
 def coverage_for(user, level: str, pk: int) -> dict:

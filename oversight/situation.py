@@ -1,9 +1,9 @@
 """The people's-situation map (民情地图) of a node: its children drawn from our own GeoJSON, each with its layer figures.
 
-A district shows its streets, a street its communities, a community its grids, a grid its buildings; above the grid the
+A city shows its districts, a district its streets, a street its communities, a community its grids, a grid its buildings; above the grid the
 buildings also come as compact points ([id, lon, lat], six decimals) to tap. Every figure is counted by a grouped
 query, so a district of 500 grids and 10,000 buildings costs the same number of queries as one grid. ECharts draws the
-answer alone: no tile server, so the map works offline and inside a government intranet. District and street maps,
+answer alone: no tile server, so the map works offline and inside a government intranet. City, district and street maps,
 whose counts run over up to 100,000 households, are cached like the dashboards and refreshed by their 5-minute job.
 """
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import day_start, quarter_start
-from governance.models import District, Street
+from governance.models import City, District, Street
 from governance.roles import Level
 from governance.selectors import CHILD_LEVEL, NODE_MODELS
 from grids.models import Building
@@ -42,7 +42,7 @@ DECIMALS = 6
 CHILD_COLUMN = {**THROUGH_GRID, Level.BUILDING: "building"}
 # The points to tap above the grid: a district's 10,000 buildings go bare, a community's carry their names.
 # Levels whose map is read from the 5-minute cache; a community's or grid's is counted live, in tens of milliseconds.
-CACHED_LEVELS = (Level.DISTRICT, Level.STREET)
+CACHED_LEVELS = (Level.CITY, Level.DISTRICT, Level.STREET)
 POINT_FIELDS = {Level.DISTRICT: ("id", "lon", "lat"), Level.STREET: ("id", "lon", "lat"), Level.COMMUNITY: ("id", "lon", "lat", "name")}
 
 
@@ -63,7 +63,7 @@ def _children(node, child_level: str):
     children = model.objects.filter(**{model.PARENT_FIELD: node}).order_by(*model._meta.ordering)
     if child_level == Level.BUILDING:
         return children.only("id", "name", "number", "address", "lon", "lat", "grid_id")
-    return children.only("id", "name", "code", "geometry", "geometry_derived", PLACE_PARENT[child_level])
+    return children.only("id", "name", "code", "geometry", "geometry_derived", *([PLACE_PARENT[child_level]] if child_level in PLACE_PARENT else []))
 
 
 def _figures(households: dict, requests: dict) -> dict:
@@ -150,8 +150,8 @@ def map_for(node) -> tuple[dict, dt.datetime]:
 
 
 def maps_refresh_all() -> int:
-    """Part of the 5-minute job: count the map of the district and of every street anew."""
-    nodes = [*District.objects.all(), *Street.objects.all()]
+    """Part of the 5-minute job: count the map of every city, district and street anew."""
+    nodes = [*City.objects.all(), *District.objects.all(), *Street.objects.all()]
     for node in nodes:
         cached_figures(_key(node), lambda node=node: map_figures(node), refresh=True)
     return len(nodes)

@@ -41,6 +41,8 @@ def dashboard(request, level, pk):
         "as_of": as_of,
         "periods": PERIODS,
         "query": request.GET.urlencode(),
+        # Up to the city for its organization department: the way back from a district it drilled into.
+        "breadcrumbs": selectors.ancestor_list_for(request.user, node, Capability.VIEW_FIGURES),
     }
     return render(request, "oversight/dashboard.html", context)
 

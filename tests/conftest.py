@@ -11,7 +11,7 @@ from tests import world
 
 # The personas' password, for tests that log in through the form or the token endpoint.
 PASSWORD = world.PASSWORD
-PERSONAS = ["grid1", "grid2", "grid3", "community1", "community2", "street1", "district", "outsider"]
+PERSONAS = ["grid1", "grid2", "grid3", "community1", "community2", "street1", "district", "city1", "outsider"]
 
 
 def seed_world() -> None:

@@ -23,7 +23,7 @@ from deliberation.models import Meeting, Topic, TopicEvent
 from duties import services as duties
 from duties.lifecycle import Decision, TaskStatus
 from duties.models import Department, Duty, DutyKind, IncomingTask
-from governance.models import Community, District, Membership, ResidentUnit, Street, User
+from governance.models import City, Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import ROLE_LEVEL, Role
 from grids.models import Building, CentralHousehold, Grid, Patrol
 from households import services as ledger
@@ -91,6 +91,16 @@ def cadre_of(community: Community) -> User:
 
 
 # ---- the tree ----
+
+
+class CityFactory(DjangoModelFactory):
+    class Meta:
+        model = City
+        django_get_or_create = ("code",)
+
+    name = "石家庄市"
+    code = "130100"
+    party_org_name = factory.LazyAttribute(lambda o: f"中共{o.name}委员会")
 
 
 class DistrictFactory(DjangoModelFactory):

@@ -2,12 +2,13 @@
 
 It holds, and tests may rely on exactly this (anything else a test needs, it builds itself with the factories):
 
+- City 石家庄市 (130100), account `city1` (市委组织部), holding the district 长安区 only.
 - District 长安区 (130102), account `district` (区委组织部), with two streets:
   - 建设北街街道 (130102001000), `street1`: 幸福社区 (`community1` secretary, `cc001` cadre) with grids 幸福第1网格 (`grid1`),
     幸福第2网格 (`grid2`) and 幸福第3网格 (`gw0003`); 和平社区 (`community2`) with 和平第1网格 (`grid3`) and 和平第2网格 (`gw0005`).
   - 青园街道 (130102002000), `street02`: 光明社区 (`cs003`) with 光明第1网格 (`gw0006`).
   - `volunteer1`, a volunteer of community1 (role at the community), confirmed in grid1's grid with 10 linked households.
-- District 外区 (130104) with one street, community, grid and building; `outsider` is its community secretary.
+- District 外区 (130104), in no city, with one street, community, grid and building; `outsider` is its community secretary.
 - Every grid: BUILDINGS_PER_GRID buildings (numbers 1…), a central household in the odd-numbered ones, one part-time worker
   (`gp0001`… in grid order) and a building head in building 1 (`bh0001`…); every community: two resident units with a contact phone.
 - grid1, grid2 and grid3: HOUSEHOLDS_PER_BUILDING active households a building, each with a head (ID number and phone);
@@ -63,6 +64,7 @@ from volunteers.models import PointsRule, Wish
 
 PASSWORD = f.PASSWORD
 DISTRICT_CODE = "130102"
+CITY_CODE = "130100"
 BUILDINGS_PER_GRID = 3
 HOUSEHOLDS_PER_BUILDING = 4
 # (street account, street name, [(community account, community name, [grid account, …]), …])
@@ -94,7 +96,9 @@ def world_build() -> None:
         default_tags_ensure(CareTag)
         defaults_ensure()
         points_rules_ensure(PointsRule)
-    district = f.DistrictFactory(name="长安区", code=DISTRICT_CODE)
+    city = f.CityFactory(name="石家庄市", code=CITY_CODE)
+    f.UserFactory(username="city1", full_name="市委组织部", role=Role.CITY_ORG, node=city)
+    district = f.DistrictFactory(name="长安区", code=DISTRICT_CODE, city=city)
     f.UserFactory(username="district", full_name="区委组织部", role=Role.DISTRICT_ORG, node=district)
     grids, communities, staff = {}, {}, {"gp": 0, "bh": 0}
     for street_index, (street_user, street_name, street_communities) in enumerate(STREETS, start=1):

@@ -81,7 +81,14 @@ def test_api_token_login(api, user):
 
 @pytest.mark.parametrize(
     ("username", "expected"),
-    [("grid1", "每日巡查"), ("community1", "社区党组织书记"), ("street1", "街道干部"), ("district", "区委组织部"), ("volunteer1", "我的志愿服务")],
+    [
+        ("grid1", "每日巡查"),
+        ("community1", "社区党组织书记"),
+        ("street1", "街道干部"),
+        ("district", "区委组织部"),
+        ("city1", "市委组织部"),
+        ("volunteer1", "我的志愿服务"),
+    ],
 )
 def test_each_role_lands_on_its_own_home(login, username, expected):
     body = login(username).get(reverse("home"), follow=True).content.decode()

@@ -68,10 +68,10 @@ def test_list_query_counts_do_not_grow_with_rows(login, user):
 def test_grid_page_query_count(login, user, django_assert_num_queries):
     client = login("community1")
     grid = user("grid1").memberships.get().grid
-    # session, user, memberships (scope), the grid, counts of buildings and central households,
-    # the page of buildings, the count for its paginator, breadcrumbs' street and district, role holders,
+    # session, user, memberships (scope), the grid with its parents up to the city (the breadcrumbs), counts of
+    # buildings and central households, the page of buildings, the count for its paginator, role holders,
     # the unread notifications and the requests waiting (我的诉求) in the header.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         assert client.get(f"/org/grid/{grid.pk}/").status_code == 200
 
 

@@ -8,8 +8,9 @@ from django.apps import apps
 from governance.models import Membership
 from governance.roles import ROLE_CAPABILITIES, Capability, Role
 
-OVERSEERS = {Role.DISTRICT_ORG, Role.STREET_CADRE, Role.FIRST_SECRETARY, Role.COMMUNITY_SECRETARY}
-ORGANISERS = {Role.DISTRICT_ORG, Role.STREET_CADRE, Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE}
+# The city organization department holds every job the district's does, over its districts.
+OVERSEERS = {Role.CITY_ORG, Role.DISTRICT_ORG, Role.STREET_CADRE, Role.FIRST_SECRETARY, Role.COMMUNITY_SECRETARY}
+ORGANISERS = {Role.CITY_ORG, Role.DISTRICT_ORG, Role.STREET_CADRE, Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE}
 STAFF = ORGANISERS | OVERSEERS | {Role.GRID_LEADER, Role.GRID_WORKER, Role.GRID_PART_TIME}
 
 JOB_HOLDERS = {
@@ -44,3 +45,8 @@ def test_an_explicit_grant_of_a_shared_capability_keeps_every_job_it_opened(user
     organiser.refresh_from_db()
     assert auditor.extra_capabilities == ["view_audit", "view_oversight", "view_linkage"]
     assert organiser.extra_capabilities == ["manage_hierarchy", "view_sensitive", "manage_volunteers", "manage_lists", "manage_linkage", "view_linkage"]
+
+
+def test_the_city_holds_what_the_district_holds_and_never_reveals_personal_data():
+    assert ROLE_CAPABILITIES[Role.CITY_ORG] == ROLE_CAPABILITIES[Role.DISTRICT_ORG]
+    assert not {Capability.REVEAL_PERSONAL, Capability.VIEW_SENSITIVE, Capability.EDIT_LEDGER} & ROLE_CAPABILITIES[Role.CITY_ORG]

@@ -23,7 +23,7 @@ def expected_ids(username: str, level: str) -> set[int]:
     model = MODELS[level]
     for m in Membership.objects.filter(user__username=username):
         for obj in model.objects.all():
-            chain = {Level.BUILDING: None, Level.GRID: None, Level.COMMUNITY: None, Level.STREET: None, Level.DISTRICT: None}
+            chain = dict.fromkeys(Level.values)
             node = obj
             while node is not None:
                 chain[node.LEVEL] = node.pk
@@ -56,6 +56,7 @@ def test_expected_scopes_are_not_trivial():
     assert len(expected_ids("district", Level.GRID)) == sum(len(grids) for _s, _n, communities in world.STREETS for _c, _n2, grids in communities) == 6
     assert expected_ids("grid1", Level.GRID).isdisjoint(expected_ids("grid2", Level.GRID))
     assert expected_ids("outsider", Level.GRID).isdisjoint(expected_ids("district", Level.GRID))
+    assert expected_ids("city1", Level.GRID) == expected_ids("district", Level.GRID)
 
 
 @pytest.mark.parametrize("username", PERSONAS)
@@ -89,7 +90,7 @@ def main_text(response) -> str:
     return body[body.index("<main") : body.index("</main>")]
 
 
-@pytest.mark.parametrize("username", ["grid1", "community1", "street1", "district", "outsider"])
+@pytest.mark.parametrize("username", ["grid1", "community1", "street1", "district", "city1", "outsider"])
 def test_admin_changelist_shows_only_the_subtree(login, username):
     client = login(username)
     response = client.get(reverse("admin:grids_grid_changelist"))

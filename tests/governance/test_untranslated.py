@@ -24,7 +24,7 @@ from volunteers.models import PointsRule
 pytestmark = pytest.mark.django_db
 
 # Every kind of account of the world, narrowest last; `outsider` reads another district.
-PERSONAS = ["district", "street1", "community1", "cc001", "grid1", "gp0001", "bh0001", "volunteer1", "outsider"]
+PERSONAS = ["city1", "district", "street1", "community1", "cc001", "grid1", "gp0001", "bh0001", "volunteer1", "outsider"]
 PAGES_PER_ROLE = 150
 # Pages of one route differ by their rows, not their words: a few of each are enough.
 PAGES_PER_ROUTE = 2
@@ -208,11 +208,13 @@ def test_no_english_in_the_exports(login, user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     community = user("community1").memberships.get().community
     district = user("district").memberships.get().district
+    city = user("city1").memberships.get().city
     report = monthly_report_generate(node=community, month=timezone.localdate().replace(day=1))
     exports = {
         "grid1": [reverse("ledger-export"), reverse("ledger-template")],
         "community1": [reverse("ledger-export"), reverse("report-download", args=[report.pk, "xlsx"])],
         "district": [reverse("dashboard-export", args=["district", district.pk]), reverse("dashboard-export", args=["community", community.pk])],
+        "city1": [reverse("dashboard-export", args=["city", city.pk])],
     }
     pages = {}
     for persona, urls in exports.items():

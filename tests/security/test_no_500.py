@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 new_request = requests_fixtures.new_request
 
 # Narrowest first: a page is swept with hostile parameters by the first persona it renders for, on the smallest data.
-PERSONAS = ["grid1", "volunteer1", "community1", "street1", "district", None]
+PERSONAS = ["grid1", "volunteer1", "community1", "street1", "district", "city1", None]
 # Never walked: they end the session or change the language, and say nothing about input handling.
 SKIPPED = {"logout", "set_language", "admin:logout"}
 # Walked but not asked with hostile parameters: the schema is the same whatever the query, and takes most of a second to build.
@@ -114,6 +114,7 @@ def in_scope_ids() -> dict:
     activity = Activity.objects.filter(community=grid.community).order_by("pk").first()
     node = {"level": "community", "pk": grid.community_id}
     by_model = {
+        "city": grid.district.city_id,
         "district": grid.district_id,
         "street": grid.street_id,
         "community": grid.community_id,
@@ -300,7 +301,7 @@ def quiet_request_log():
 
 
 def test_attack_hostile_query_strings_and_ids_on_every_page_give_no_500(client, user, quiet_request_log):
-    """Every route of the project (the back office aside) for six personas, with the ids of grid 1 and, as the district, ids that do not exist.
+    """Every route of the project (the back office aside) for seven personas, with the ids of grid 1 and, as the district, ids that do not exist.
 
     Each page is asked with the hostile query strings by the first persona it renders for (the narrowest, on the least data).
     """

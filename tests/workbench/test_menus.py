@@ -10,7 +10,7 @@ from households.models import Household
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["district", "street1", "community1", "grid1", "volunteer1"]
+PERSONAS = ["city1", "district", "street1", "community1", "grid1", "volunteer1"]
 
 
 def menu_groups(body: str) -> int:
