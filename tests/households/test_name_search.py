@@ -84,9 +84,9 @@ def test_the_ledger_search_can_use_the_name_gram_index(user, q):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_name_search_keeps_to_the_searchers_area(named, user, persona):
-    """The name's household is in grid1: its worker, community1, street1 and the district find it; the others do not."""
+    """The name's household is in grid1: its worker, community1, street1, the district and its city find it; the others do not."""
     found = selectors.household_search(user(persona), q="欧阳娜").filter(pk=named[0].household_id).exists()
-    assert found is (persona in {"grid1", "community1", "street1", "district"})
+    assert found is (persona in {"grid1", "community1", "street1", "district", "city1"})
 
 
 def test_searching_a_name_costs_the_queries_of_the_plain_list(named, login, django_assert_num_queries):
