@@ -40,6 +40,7 @@ assets: install
 run: install messages assets
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) seed_demo --scale small
+	$(MANAGE) rollup_months
 	@echo "Serving http://127.0.0.1:8000 — log in as grid1 / demo12345 (README lists every account). Ctrl-C stops all."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/celery -A config worker -Q default,sweep,notifications,reports --loglevel=INFO --concurrency=2 & \

@@ -5,12 +5,12 @@ memory). A frozen Redis fails a call only after its socket timeout, though, and 
 failure this process does not ask the cache for DOWN_SECONDS and fails at once instead.
 """
 
-import time
-
 from django.core.cache import cache as django_cache
 
+from core.breaker import Breaker
+
 DOWN_SECONDS = 15.0
-_down_until = 0.0
+breaker = Breaker(DOWN_SECONDS)
 
 
 class CacheUnavailable(Exception):
@@ -22,8 +22,7 @@ class _FailFastCache:
         method = getattr(django_cache, name)
 
         def call(*args, **kwargs):
-            global _down_until
-            if time.monotonic() < _down_until:
+            if breaker.is_open:
                 raise CacheUnavailable(f"cache down, not asked again for up to {DOWN_SECONDS:.0f} s")
             try:
                 return method(*args, **kwargs)
@@ -31,8 +30,7 @@ class _FailFastCache:
                 # incr of a missing key: an answer, not a failure of the server.
                 raise
             except Exception:
-                # Concurrent requests may both set it; either value is right.
-                _down_until = time.monotonic() + DOWN_SECONDS
+                breaker.trip()
                 raise
 
         return call

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.badges import badge_forget, unread_key
+from core.breaker import Breaker
 from notifications import tasks
 from notifications.backends import deliver
 from notifications.models import Notification
@@ -52,15 +53,23 @@ def notification_send(*, notifications: Iterable[Notification]) -> list[Notifica
     return stored
 
 
+BROKER_DOWN_SECONDS = 15.0
+broker = Breaker(BROKER_DOWN_SECONDS)
+
+
 def _deliver_later(notification_ids: list[int]) -> None:
     """Queue the sends for a worker, so that no gateway (SMS, WeChat) is waited for, or fails, inside the request.
 
     With the broker down the rows stay pending and the retry job (every minute) sends them, each once: it claims them
-    as the task would. Publishing is tried once, not retried, so a broken broker costs the request its socket timeout.
+    as the task would. Publishing is tried once, not retried, and after a failure this process does not try again for
+    BROKER_DOWN_SECONDS: a broken broker costs one request its socket timeout, not every request.
     """
+    if broker.is_open:
+        return
     try:
         tasks.notifications_deliver_task.apply_async(args=[notification_ids], retry=False)
     except Exception:  # any broker failure: the outbox rows are the record, the retry job the way out
+        broker.trip()
         logger.warning("Could not queue notifications %s; the retry job will send them", notification_ids, exc_info=True)
 
 

@@ -11,7 +11,7 @@ import io
 import logging
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -28,8 +28,9 @@ from governance.models import City, Community, District, Street
 from governance.roles import Level
 from governance.selectors import NODE_MODELS
 from households.models import Household, Visit
-from households.selectors import COVERAGE_LABELS, coverage
+from households.selectors import COVERAGE_LABELS, coverage, coverage_by
 from oversight.figures import request_figures
+from oversight.rollups import next_month, rolled_trend
 from party_building.linkage import compliance
 from party_building.models import DemandItem, LinkageDuty, Project, ResourceItem
 from resident_requests.lifecycle import OPEN, Status
@@ -82,8 +83,10 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
         older=Count("pk", filter=Q(created_at__lt=now - dt.timedelta(days=90))),
     )
     overdue = list(open_requests.filter(stage_deadline__lt=now).exclude(status=Status.LONG_TERM).order_by("stage_deadline").values(*OVERDUE_COLUMNS)[:20])
+    # Coverage per child and the node's own as their sums: one scan of the households, not two.
+    grouped = list(coverage_by(households, CHILD[level][1])) if level in CHILD else None
     data = {
-        "coverage": coverage(households),
+        "coverage": coverage(households) if grouped is None else {name: sum(row[name] for row in grouped) for name in COVERAGE_LABELS},
         "rates": [{k: (str(v) if k == "label" else v) for k, v in row.items()} for row in request_figures(requests, start=since, end=until)],
         "by_category": list(in_period.values(name=Coalesce("category__parent__name", "category__name")).annotate(count=Count("pk")).order_by("-count")),
         "by_level": list(open_requests.values("level").annotate(count=Count("pk")).order_by("level")),
@@ -115,37 +118,36 @@ def compute(node, start: dt.date, end: dt.date) -> dict:
     data["bookings"] = booking_figures(node, since=since, until=until)
     data["deliberation"] = deliberation_figures(node, start, end)
     data["mentoring"] = mentoring_figures(node)
-    year_ago = day_start(month_start(month_start(end) - dt.timedelta(days=330)))
-    submitted = dict(
-        requests.filter(created_at__gte=year_ago, created_at__lt=until).annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))
-    )
-    closed = dict(
-        requests.filter(closed_at__gte=year_ago, closed_at__lt=until, status=Status.CLOSED)
-        .annotate(month=TruncMonth("closed_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-    )
-    visits = dict(
-        Visit.objects.filter(**by_grid, visited_at__gte=year_ago, visited_at__lt=until)
-        .annotate(month=TruncMonth("visited_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-    )
-    months = sorted({*submitted, *closed, *visits})
+    # Twelve months: the closed ones from the nightly roll-up, the rest (this month, or any not rolled up) counted here.
+    first = month_start(month_start(end) - dt.timedelta(days=330))
+    trend, live_from = rolled_trend(grid_filter=by_grid, first=first, until_month=min(month_start(timezone.localdate()), next_month(month_start(end))))
+    live_since = day_start(live_from)
+    if live_since < until:
+        live = (
+            ("submitted", requests.filter(created_at__gte=live_since, created_at__lt=until), "created_at"),
+            ("closed", requests.filter(closed_at__gte=live_since, closed_at__lt=until, status=Status.CLOSED), "closed_at"),
+            ("visits", Visit.objects.filter(**by_grid, visited_at__gte=live_since, visited_at__lt=until), "visited_at"),
+        )
+        # One count per month still live (usually this month alone): cheaper than grouping a month's rows by their month.
+        months = [live_from]
+        while day_start(next_month(months[-1])) < until:
+            months.append(next_month(months[-1]))
+        for name, queryset, field in live:
+            counts = queryset.aggregate(
+                **{f"{m:%Y-%m}": Count("pk", filter=Q(**{f"{field}__gte": day_start(m), f"{field}__lt": day_start(next_month(m))})) for m in months}
+            )
+            for month, count in counts.items():
+                if count:
+                    trend.setdefault(month, {})[name] = count
     data["trend"] = [
-        {
-            "month": timezone.localtime(m).strftime("%Y-%m"),
-            "submitted": submitted.get(m, 0),
-            "closed": closed.get(m, 0),
-            "visits": visits.get(m, 0),
-        }
-        for m in months
+        {"month": month, "submitted": counts.get("submitted", 0), "closed": counts.get("closed", 0), "visits": counts.get("visits", 0)}
+        for month, counts in sorted(trend.items())
     ]
-    data["children"] = _children(node, households, in_period)
+    data["children"] = _children(node, grouped, in_period)
     return data
 
 
-def _children(node, households, in_period) -> list[dict]:
+def _children(node, grouped, in_period) -> list[dict]:
     """A row per child node (a city's districts, a district's streets…), each counted by one grouped query per figure:
     the queries do not grow with the children. Every child has its row, a child with nothing registered too."""
     if node.LEVEL not in CHILD:
@@ -153,18 +155,15 @@ def _children(node, households, in_period) -> list[dict]:
     child_level, key = CHILD[node.LEVEL]
     model = NODE_MODELS[child_level]
     children = model.objects.filter(**{model.PARENT_FIELD: node}).order_by("name", "pk").values_list("pk", "name")
-    households_by = {
-        row[key]: row
-        for row in households.filter(status="active").values(key).annotate(households=Count("pk"), key_care=Count("pk", filter=Q(key_care=True))).order_by()
-    }
+    households_by = {row[key]: row for row in grouped}
     requests_by = {row[key]: row for row in in_period.values(key).annotate(requests=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED))).order_by()}
     return [
         {
             "level": child_level,
             "id": child_id,
             "name": name,
-            "households": households_by.get(child_id, {}).get("households", 0),
-            "key_care": households_by.get(child_id, {}).get("key_care", 0),
+            "households": households_by.get(child_id, {}).get("registered", 0),
+            "key_care": households_by.get(child_id, {}).get("key_care_total", 0),
             "requests": requests_by.get(child_id, {}).get("requests", 0),
             "closed": requests_by.get(child_id, {}).get("closed", 0),
         }

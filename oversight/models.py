@@ -77,3 +77,40 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MonthlyCount(models.Model):
+    """A closed month's counts per grid (visits made, requests submitted, requests closed), so that a dashboard's
+    twelve-month trend reads a few thousand rows instead of counting a city's millions of visits every time.
+
+    Written only by oversight/rollups.py (the nightly job); the current month is always counted live.
+    """
+
+    grid = models.ForeignKey("grids.Grid", models.CASCADE, related_name="+", verbose_name=_("grid"))
+    month = models.DateField(_("month"))
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+    submitted = models.PositiveIntegerField(_("requests submitted"), default=0)
+    closed = models.PositiveIntegerField(_("requests closed"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly count")
+        verbose_name_plural = _("monthly counts")
+        constraints = [models.UniqueConstraint(fields=["month", "grid"], name="monthly_count_once")]
+
+    def __str__(self):
+        return f"{self.grid_id} {self.month:%Y-%m}"
+
+
+class RolledMonth(models.Model):
+    """A month whose counts are in MonthlyCount for every grid (a grid with nothing that month has no row)."""
+
+    month = models.DateField(_("month"), unique=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("rolled-up month")
+        verbose_name_plural = _("rolled-up months")
+        ordering = ["month"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"

@@ -4,9 +4,11 @@ import pytest
 from django.db import connections
 from rest_framework.test import APIClient
 
+from core import cache as fail_fast
 from core.replicas import replica_aliases
 from governance.models import User
 from notifications import backends
+from notifications import services as notification_services
 from tests import world
 
 # The personas' password, for tests that log in through the form or the token endpoint.
@@ -27,6 +29,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         connections[alias] = connections["default"]
     with django_db_blocker.unblock():
         seed_world()
+
+
+@pytest.fixture(autouse=True)
+def dependencies_trusted_again():
+    """What a test taught this process about a failed cache or broker must not outlive it."""
+    yield
+    fail_fast.breaker.reset()
+    notification_services.broker.reset()
 
 
 @pytest.fixture

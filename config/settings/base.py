@@ -227,6 +227,7 @@ CELERY_BEAT_SCHEDULE = {
     "governance-partitions": {"task": "governance.tasks.partitions_ensure_daily", "schedule": crontab(hour=2, minute=40)},
     "notifications-retry": {"task": "notifications.tasks.notifications_retry_task", "schedule": 60.0},
     "oversight-dashboards": {"task": "oversight.tasks.dashboards_refresh", "schedule": 300.0},
+    "oversight-rollups": {"task": "oversight.tasks.rollups_nightly", "schedule": crontab(hour=1, minute=30)},
     "oversight-monthly-reports": {"task": "oversight.tasks.monthly_reports", "schedule": crontab(day_of_month=1, hour=6, minute=0)},
     "party-building-linkage": {"task": "party_building.tasks.linkage_weekly", "schedule": crontab(day_of_week=1, hour=8, minute=0)},
     "households-visits-due": {"task": "households.tasks.visits_due_daily", "schedule": crontab(hour=7, minute=30)},

@@ -16,7 +16,6 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from config.celery_app import app
-from core import cache as fail_fast
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +54,6 @@ def private_redis(settings, monkeypatch):
         }
         monkeypatch.setitem(app.conf, "broker_url", url)
         monkeypatch.setitem(app.conf, "broker_transport_options", django_settings.REDIS_BROKER_OPTIONS)
-        # What this process remembers of the frozen server must not outlive the test.
-        monkeypatch.setattr(fail_fast, "_down_until", 0.0)
         yield server
     finally:
         server.send_signal(signal.SIGCONT)

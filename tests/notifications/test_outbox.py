@@ -15,6 +15,7 @@ from households.models import Household
 from notifications import backends
 from notifications.models import Notification
 from notifications.services import MAX_ATTEMPTS, notifications_retry
+from notifications.tasks import notifications_deliver_task
 from resident_requests.models import Category, ResidentRequest
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,17 @@ def test_with_the_broker_down_the_request_answers_without_the_gateway_and_the_re
     assert notifications_retry() == len(pending)
     assert notifications_retry() == 0
     assert sorted(n.pk for n in outbox) == sorted(pending)
+
+
+def test_after_one_refused_publish_the_next_requests_do_not_wait_for_the_broker(client, outbox, queued, monkeypatch, django_capture_on_commit_callbacks):
+    queued("redis://127.0.0.1:1/0")
+    tries = []
+    publish = notifications_deliver_task.apply_async
+    monkeypatch.setattr(notifications_deliver_task, "apply_async", lambda *args, **kwargs: tries.append(args) or publish(*args, **kwargs))
+    for description in ("队列不通时第一件诉求", "队列不通时第二件诉求"):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post_card(client, description).status_code == 302
+    # The first request found the broker down; the second did not ask it again, and both requests' sends wait for the retry job.
+    assert len(tries) == 1 and outbox == []
+    pending = Notification.objects.filter(delivery=Notification.Delivery.PENDING, attempts=0).count()
+    assert pending >= 2 and notifications_retry() == pending
