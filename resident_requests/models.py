@@ -318,6 +318,8 @@ class ResidentRequest(models.Model):
             models.Index(fields=["grid", "status", "stage_deadline"], name="request_queue_idx"),
             # The default order: a district's or a city's list reads its first page off this index instead of sorting all.
             models.Index(fields=["stage_deadline", "id"], name="request_order_idx"),
+            # Lists and figures of a period (Open311's 90 days, a dashboard's month) count by the time of submission.
+            models.Index(fields=["created_at", "status"], name="request_created_idx"),
             models.Index(
                 fields=["status", "stage_deadline"],
                 name="request_sweep_idx",

@@ -27,7 +27,7 @@ def request_list_for(user):
     """The caller's area, plus whatever is dispatched to the caller by name (a volunteer chosen by skill)."""
     scope = scope_for(user, Capability.VIEW_REQUESTS)
     mine = Q(handler_id=user.pk) if user.is_authenticated else Q(pk__in=[])
-    return ResidentRequest.objects.filter(scope.q(ResidentRequest) | mine if not scope.is_empty else mine).select_related(*RELATED)
+    return ResidentRequest.objects.filter(scope.q(ResidentRequest, keys=True) | mine if not scope.is_empty else mine).select_related(*RELATED)
 
 
 def request_get_for(user, pk: int):
