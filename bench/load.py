@@ -2,7 +2,7 @@
 
 Uses the bench database (seeded by `bench/run.py --seed-only` when missing), runs gunicorn with DEBUG off, then
 locust headless from its own venv; prints requests/s, p50/p95/p99 and errors per page. LOAD_USERS (350),
-LOAD_DURATION (10m) and LOAD_WORKERS (3) change the run.
+LOAD_SPAWN_RATE (10 users a second), LOAD_DURATION (10m) and LOAD_WORKERS (3) change the run.
 """
 
 import csv
@@ -94,7 +94,7 @@ def main() -> int:
                 str(ROOT / ".venv-load" / "bin" / "locust"),
                 "-f", str(ROOT / "bench" / "locustfile.py"),
                 "--headless", "--only-summary",
-                "-u", users, "-r", "10", "-t", os.environ.get("LOAD_DURATION", "10m"),
+                "-u", users, "-r", os.environ.get("LOAD_SPAWN_RATE", "10"), "-t", os.environ.get("LOAD_DURATION", "10m"),
                 "--host", f"http://127.0.0.1:{PORT}",
                 "--csv", str(OUT / "run"),
             ],
