@@ -38,12 +38,15 @@ def month_counts_write(*, month: dt.date) -> int:
     for name, queryset in figures:
         for grid_id, count in queryset.order_by().values_list("grid_id").annotate(n=Count("pk")):
             rows.setdefault(grid_id, {})[name] = count
+    # The month's row exists before anyone locks it (get_or_create settles a race to create it), so the lock below
+    # holds every other run of this month off until the new counts are in, on the first night too.
+    RolledMonth.objects.get_or_create(month=month, defaults={"computed_at": timezone.now()})
     with transaction.atomic():
-        # The month's row locks everyone else out of this month until the new counts are in.
-        RolledMonth.objects.select_for_update().filter(month=month).exists()
+        rolled = RolledMonth.objects.select_for_update().get(month=month)
         MonthlyCount.objects.filter(month=month).delete()
         MonthlyCount.objects.bulk_create(MonthlyCount(grid_id=grid_id, month=month, **counts) for grid_id, counts in rows.items())
-        RolledMonth.objects.update_or_create(month=month, defaults={"computed_at": timezone.now()})
+        rolled.computed_at = timezone.now()
+        rolled.save(update_fields=["computed_at"])
     return len(rows)
 
 
