@@ -9,12 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.roles import Capability
+from notifications.services import notification_send
 from resident_requests import calendar
 from resident_requests.lifecycle import ESCALATING_STAGES, HANDLING, LADDER, OPEN, SUPERVISED_STAGES, HandlingLevel, Stage, Status, TimelineAction, next_level
 from resident_requests.models import ResidentRequest, TimeLimit, TimelineEntry
 from resident_requests.services.deadlines import CategoryKey, best_limit, reminder_time
-from resident_requests.services.notices import notify_escalations, notify_people, people_at_level, people_to_act, supervisors_of
-from resident_requests.services.transition import require, timeline_record, transition
+from resident_requests.services.notices import (
+    PLACE_PATHS,
+    notices_for,
+    notify_escalations,
+    notify_people,
+    people_at_level,
+    people_to_act_each,
+    staff_at,
+    supervisors_post,
+)
+from resident_requests.services.transition import require, timelines_record, transition
 
 
 @transaction.atomic
@@ -74,48 +84,65 @@ def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> 
     return {"reminded": reminded, "escalated": escalated, "supervised": supervised, "more": more}
 
 
-def _once_each(candidates, *, field: str, now: dt.datetime, batch_size: int, act) -> int:
-    """Claim each candidate by stamping `field` with a conditional UPDATE, then act on it: one sweep acts, once."""
-    done = 0
-    for pk, due in list(candidates.values_list("pk", "stage_deadline")[:batch_size]):
-        with transaction.atomic():
-            if ResidentRequest.objects.filter(pk=pk, stage_deadline=due, **{f"{field}__isnull": True}).update(**{field: now}) != 1:
-                continue
-            act(ResidentRequest.objects.select_related("category", "grid", "handler").get(pk=pk), due)
-            done += 1
-    return done
+def _once_each(candidates, *, field: str, batch_size: int, act) -> int:
+    """Claim a batch by stamping `field` with this sweep's own time in one conditional UPDATE, then act on it together.
+
+    The UPDATE repeats the candidates' conditions, so a request another sweep claimed, or that moved on, is left out;
+    reading back by the stamp returns exactly the rows this sweep claimed.
+    """
+    ids = list(candidates.values_list("pk", flat=True)[:batch_size])
+    if not ids:
+        return 0
+    stamp = timezone.now()
+    with transaction.atomic():
+        candidates.filter(pk__in=ids).update(**{field: stamp})
+        claimed = list(ResidentRequest.objects.filter(pk__in=ids, **{field: stamp}).select_related("category", "grid", "handler"))
+        if claimed:
+            act(claimed)
+    return len(claimed)
 
 
 def _remind(*, now: dt.datetime, batch_size: int) -> int:
     """催办: the people who must act now are reminded once per stage, at 80% of its time."""
 
-    def remind(resident_request: ResidentRequest, due: dt.datetime) -> None:
-        title = _("Reminder (催办): %(category)s is due %(due)s") % {
-            "category": resident_request.category.name,
-            "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
-        }
-        notify_people(people_to_act(resident_request), resident_request=resident_request, title=title, key=f"remind-{due.timestamp():.0f}")
-        timeline_record(resident_request, action=TimelineAction.REMIND)
+    def remind(claimed: list[ResidentRequest]) -> None:
+        people = people_to_act_each(claimed)
+        notices = []
+        for resident_request in claimed:
+            due = resident_request.stage_deadline
+            title = _("Reminder (催办): %(category)s is due %(due)s") % {
+                "category": resident_request.category.name,
+                "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
+            }
+            notices += notices_for(people[resident_request.pk], resident_request=resident_request, title=title, key=f"remind-{due.timestamp():.0f}")
+        notification_send(notifications=notices)
+        timelines_record(claimed, action=TimelineAction.REMIND)
 
     due_reminders = ResidentRequest.objects.filter(status__in=OPEN, remind_at__lte=now, reminded_at__isnull=True, stage_deadline__gte=now)
-    return _once_each(due_reminders.order_by("remind_at"), field="reminded_at", now=now, batch_size=batch_size, act=remind)
+    return _once_each(due_reminders.order_by("remind_at"), field="reminded_at", batch_size=batch_size, act=remind)
 
 
 def _supervise(*, now: dt.datetime, batch_size: int) -> int:
     """督办: a verification, answer or follow-up past its deadline is reported to the level above, once per stage."""
 
-    def supervise(resident_request: ResidentRequest, due: dt.datetime) -> None:
-        stage = Stage(resident_request.stage).label
-        title = _("Overdue (督办): %(category)s has waited for %(stage)s since %(due)s") % {
-            "category": resident_request.category.name,
-            "stage": stage,
-            "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
-        }
-        notify_people(supervisors_of(resident_request), resident_request=resident_request, title=title, key=f"supervise-{due.timestamp():.0f}")
-        timeline_record(resident_request, action=TimelineAction.SUPERVISE, note=str(stage))
+    def supervise(claimed: list[ResidentRequest]) -> None:
+        staff = staff_at({supervisors_post(resident_request) for resident_request in claimed})
+        notices = []
+        for resident_request in claimed:
+            stage = Stage(resident_request.stage).label
+            due = resident_request.stage_deadline
+            title = _("Overdue (督办): %(category)s has waited for %(stage)s since %(due)s") % {
+                "category": resident_request.category.name,
+                "stage": stage,
+                "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
+            }
+            supervisors = staff[supervisors_post(resident_request)]
+            notices += notices_for(supervisors, resident_request=resident_request, title=title, key=f"supervise-{due.timestamp():.0f}")
+        notification_send(notifications=notices)
+        timelines_record(claimed, action=TimelineAction.SUPERVISE, note=lambda resident_request: str(Stage(resident_request.stage).label))
 
     late = ResidentRequest.objects.filter(status__in=OPEN, stage__in=SUPERVISED_STAGES, stage_deadline__lt=now, supervised_at__isnull=True)
-    return _once_each(late.order_by("stage_deadline"), field="supervised_at", now=now, batch_size=batch_size, act=supervise)
+    return _once_each(late.order_by("stage_deadline"), field="supervised_at", batch_size=batch_size, act=supervise)
 
 
 def _escalate_batch(*, picked: list[tuple], level: str, stage: str, statuses: list[str], now: dt.datetime) -> int:
@@ -145,13 +172,11 @@ def _escalate_batch(*, picked: list[tuple], level: str, stage: str, statuses: li
                 status=to_status, level=target, escalation_count=F("escalation_count") + 1, stage_started_at=stamp, stage_deadline=due,
                 remind_at=reminder_time(stamp, due), reminded_at=None, supervised_at=None, updated_at=stamp, **moved,
             )  # fmt: skip
-        claimed = list(ResidentRequest.objects.filter(pk__in=[row[0] for row in picked], level=target, stage_started_at=stamp).select_related("grid"))
+        claimed = ResidentRequest.objects.filter(pk__in=[row[0] for row in picked], level=target, stage_started_at=stamp)
+        places = list(claimed.values_list("pk", *PLACE_PATHS))
         note = _("Deadline passed: escalated automatically.") if stage == Stage.HANDLE else _("Not accepted in time: escalated automatically.")
         TimelineEntry.objects.bulk_create(
-            [
-                TimelineEntry(request=resident_request, action=TimelineAction.ESCALATE, to_status=to_status, level=target, note=note)
-                for resident_request in claimed
-            ]
+            [TimelineEntry(request_id=row[0], action=TimelineAction.ESCALATE, to_status=to_status, level=target, note=note) for row in places]
         )
-        notify_escalations(claimed, target=target, stamp=stamp)
-    return len(claimed)
+        notify_escalations([row[1:] for row in places], target=target, stamp=stamp)
+    return len(places)

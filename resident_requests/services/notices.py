@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,40 +34,90 @@ NEXT_STEP = {
 }
 
 
-def people_at_level(resident_request: ResidentRequest, level: str):
-    """Who handles the request's queue at a level: the grid's workers, the community's cadres, the street's cadres..."""
-    grid = resident_request.grid
-    where = {
-        HandlingLevel.GRID: Q(grid_id=grid.pk, role__in=[Role.GRID_WORKER, Role.GRID_LEADER]),
-        HandlingLevel.COMMUNITY: Q(community_id=grid.community_id, role__in=[Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE]),
-        HandlingLevel.STREET: Q(street_id=grid.street_id, role=Role.STREET_CADRE),
-        HandlingLevel.ALLIANCE: Q(street_id=grid.street_id, role=Role.STREET_CADRE),
-        HandlingLevel.DISTRICT: Q(district_id=grid.district_id, role=Role.DISTRICT_ORG),
-    }[level]
-    return [m.user for m in Membership.objects.filter(where, user__is_active=True).select_related("user")]
+# Who handles the request's queue at each level: the grid's workers, the community's cadres, the street's cadres...
+QUEUE_ROLES = {
+    HandlingLevel.GRID: (Role.GRID_WORKER, Role.GRID_LEADER),
+    HandlingLevel.COMMUNITY: (Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE),
+    HandlingLevel.STREET: (Role.STREET_CADRE,),
+    HandlingLevel.ALLIANCE: (Role.STREET_CADRE,),
+    HandlingLevel.DISTRICT: (Role.DISTRICT_ORG,),
+}
 
 
-def dispatchers_at_level(resident_request: ResidentRequest, level: str) -> list:
-    """Who accepts, dispatches, verifies, answers and follows up the request at a level."""
-    field, node = place_at_level(resident_request, HandlingLevel.COMMUNITY if level == HandlingLevel.GRID else level)
-    place = Q(**{field: node})
-    return [m.user for m in Membership.objects.filter(place, role__in=DISPATCH_ROLES[level], user__is_active=True).select_related("user")]
+def _queue_post(resident_request: ResidentRequest, level: str) -> tuple:
+    return (*place_at_level(resident_request, level), QUEUE_ROLES[level])
+
+
+def _dispatch_post(resident_request: ResidentRequest, level: str) -> tuple:
+    return (*place_at_level(resident_request, HandlingLevel.COMMUNITY if level == HandlingLevel.GRID else level), DISPATCH_ROLES[level])
+
+
+def staff_at(posts) -> dict[tuple, list]:
+    """The active people holding each post (place field, node id, roles), all posts read in one query."""
+    wanted: dict[tuple, set[int]] = {}
+    for field, node, roles in posts:
+        wanted.setdefault((field, roles), set()).add(node)
+    staff: dict[tuple, list] = {(field, node, roles): [] for (field, roles), nodes in wanted.items() for node in nodes}
+    if not wanted:
+        return staff
+    where = Q()
+    for (field, roles), nodes in wanted.items():
+        where |= Q(**{f"{field}_id__in": nodes}, role__in=roles)
+    for membership in Membership.objects.filter(where, user__is_active=True).select_related("user").order_by("pk"):
+        for (field, roles), nodes in wanted.items():
+            node = getattr(membership, f"{field}_id")
+            if node in nodes and membership.role in roles and membership.user not in staff[field, node, roles]:
+                staff[field, node, roles].append(membership.user)
+    return staff
+
+
+def people_at_level(resident_request: ResidentRequest, level: str) -> list:
+    """Who handles the request's queue at a level."""
+    post = _queue_post(resident_request, level)
+    return staff_at([post])[post]
 
 
 def people_to_act(resident_request: ResidentRequest) -> list:
-    """The people who must act on the request now, by its status: the handler while it is handled, else the cadres."""
-    if resident_request.status in HANDLING and resident_request.status != Status.ACCEPTED:
-        if resident_request.handler_id:
-            return [resident_request.handler]
-        if resident_request.handler_unit_id is None:
-            return people_at_level(resident_request, resident_request.level)
-    dispatchers = dispatchers_at_level(resident_request, resident_request.level) if resident_request.status in NEXT_STEP else []
-    if resident_request.status in (Status.HANDLED, Status.VERIFIED, Status.ANSWERED):
-        # The cadre who dispatched sees the work through (verify, answer, follow up) while they still hold the post.
-        dispatch = TimelineEntry.objects.filter(request=resident_request, action=TimelineAction.DISPATCH, actor__isnull=False).order_by("-id").first()
-        if dispatch is not None and dispatch.actor_id in {person.pk for person in dispatchers}:
-            return [dispatch.actor]
-    return dispatchers
+    return people_to_act_each([resident_request])[resident_request.pk]
+
+
+def people_to_act_each(resident_requests: list[ResidentRequest]) -> dict[int, list]:
+    """The people who must act on each request now, by its status: the handler while it is handled, else the cadres.
+
+    A whole batch (the sweep's reminders) costs two queries: every post's people at once, every last dispatcher at once.
+    """
+    direct: dict[int, list] = {}
+    posts: dict[int, tuple] = {}
+    verifying: list[int] = []
+    for resident_request in resident_requests:
+        if resident_request.status in HANDLING and resident_request.status != Status.ACCEPTED:
+            if resident_request.handler_id:
+                direct[resident_request.pk] = [resident_request.handler]
+                continue
+            if resident_request.handler_unit_id is None:
+                posts[resident_request.pk] = _queue_post(resident_request, resident_request.level)
+                continue
+        if resident_request.status in NEXT_STEP:
+            posts[resident_request.pk] = _dispatch_post(resident_request, resident_request.level)
+        if resident_request.status in (Status.HANDLED, Status.VERIFIED, Status.ANSWERED):
+            verifying.append(resident_request.pk)
+    staff = staff_at(posts.values())
+    # The cadre who dispatched sees the work through (verify, answer, follow up) while they still hold the post.
+    last_dispatch = (
+        TimelineEntry.objects.filter(request__in=verifying, action=TimelineAction.DISPATCH, actor__isnull=False)
+        .values("request")
+        .annotate(last=Max("pk"))
+        .values("last")
+    )
+    dispatcher = {entry.request_id: entry.actor for entry in TimelineEntry.objects.filter(pk__in=last_dispatch).select_related("actor")} if verifying else {}
+    people: dict[int, list] = dict(direct)
+    for resident_request in resident_requests:
+        if resident_request.pk in direct:
+            continue
+        acting = staff.get(posts.get(resident_request.pk), [])
+        actor = dispatcher.get(resident_request.pk)
+        people[resident_request.pk] = [actor] if actor is not None and actor in acting else acting
+    return people
 
 
 # Whom a late verification, answer or follow-up is reported to: the level above the cadres who must act.
@@ -80,8 +130,8 @@ SUPERVISING_LEVEL = {
 }
 
 
-def supervisors_of(resident_request: ResidentRequest) -> list:
-    return people_at_level(resident_request, SUPERVISING_LEVEL[resident_request.level])
+def supervisors_post(resident_request: ResidentRequest) -> tuple:
+    return _queue_post(resident_request, SUPERVISING_LEVEL[resident_request.level])
 
 
 def notify_next(resident_request: ResidentRequest, *, actor) -> None:
@@ -95,43 +145,53 @@ def notify_next(resident_request: ResidentRequest, *, actor) -> None:
     notify_people(people, resident_request=resident_request, title=title % {"category": resident_request.category.name}, key=f"next-{step}")
 
 
+# Where a request is, grid to district: what `place_at_level` reads, as paths a batch can read without the objects.
+PLACE_PATHS = ("grid_id", "grid__community_id", "grid__street_id", "grid__district_id")
+
+
 def place_at_level(resident_request: ResidentRequest, level: str) -> tuple:
     grid = resident_request.grid
+    return place_in((grid.pk, grid.community_id, grid.street_id, grid.district_id), level)
+
+
+def place_in(where: tuple, level: str) -> tuple:
+    grid, community, street, district = where
     return {
-        HandlingLevel.GRID: ("grid", grid.pk),
-        HandlingLevel.COMMUNITY: ("community", grid.community_id),
-        HandlingLevel.STREET: ("street", grid.street_id),
-        HandlingLevel.ALLIANCE: ("street", grid.street_id),
-        HandlingLevel.DISTRICT: ("district", grid.district_id),
+        HandlingLevel.GRID: ("grid", grid),
+        HandlingLevel.COMMUNITY: ("community", community),
+        HandlingLevel.STREET: ("street", street),
+        HandlingLevel.ALLIANCE: ("street", street),
+        HandlingLevel.DISTRICT: ("district", district),
     }[level]
 
 
-def notify_people(users, *, resident_request: ResidentRequest, title: str, key: str) -> None:
+def notices_for(users, *, resident_request: ResidentRequest, title: str, key: str) -> list[Notification]:
     url = reverse("request-detail", args=[resident_request.pk])
-    notification_send(
-        notifications=[
-            Notification(user=user, key=f"{key}:{resident_request.pk}", title=title, body=resident_request.description[:200], url=url) for user in users
-        ]
-    )
+    return [Notification(user=user, key=f"{key}:{resident_request.pk}", title=title, body=resident_request.description[:200], url=url) for user in users]
 
 
-def notify_escalations(rows, *, target: str, stamp: dt.datetime) -> None:
-    """One notification per person of the receiving level for the whole batch, not one per request."""
+def notify_people(users, *, resident_request: ResidentRequest, title: str, key: str) -> None:
+    notification_send(notifications=notices_for(users, resident_request=resident_request, title=title, key=key))
+
+
+def notify_escalations(places: list[tuple], *, target: str, stamp: dt.datetime) -> None:
+    """One notification per person of the receiving level for the whole batch, not one per request.
+
+    `places` holds each escalated request's (grid, community, street, district) ids.
+    """
+    posts = [(*place_in(where, target), QUEUE_ROLES[target]) for where in places]
+    staff = staff_at(posts)
     people: dict[int, list] = {}
-    staff_by_place: dict[tuple, list] = {}
-    for resident_request in rows:
-        place = place_at_level(resident_request, target)
-        # Requests of a batch share few places: each place's people are read once.
-        if place not in staff_by_place:
-            staff_by_place[place] = people_at_level(resident_request, target)
-        for person in staff_by_place[place]:
+    for post in posts:
+        for person in staff[post]:
             people.setdefault(person.pk, [person, 0])[1] += 1
+    url = reverse("request-board")
     notifications = [
         Notification(
             user=person,
             key=f"escalated-{target}:{stamp.timestamp():.6f}",
             title=_("%(count)d requests escalated to you") % {"count": count},
-            url=reverse("request-board"),
+            url=url,
         )
         for person, count in people.values()
     ]

@@ -88,15 +88,16 @@ def transition(
     return resident_request
 
 
+def _unchanged(resident_request: ResidentRequest, **fields) -> TimelineEntry:
+    status, level = resident_request.status, resident_request.level
+    return TimelineEntry(request=resident_request, from_status=status, to_status=status, level=level, **fields)
+
+
 def timeline_record(resident_request: ResidentRequest, *, action: str, actor=None, note: str = "", public: bool = False) -> None:
     """The timeline row of a step that leaves the status as it is: a progress note, an extension, a reminder."""
-    TimelineEntry.objects.create(
-        request=resident_request,
-        actor=actor,
-        action=action,
-        from_status=resident_request.status,
-        to_status=resident_request.status,
-        level=resident_request.level,
-        note=note,
-        public=public,
-    )
+    _unchanged(resident_request, actor=actor, action=action, note=note, public=public).save()
+
+
+def timelines_record(resident_requests: list[ResidentRequest], *, action: str, note=None) -> None:
+    """The sweep's rows for a whole batch in one insert; `note` gives each request's note."""
+    TimelineEntry.objects.bulk_create([_unchanged(rr, action=action, note=note(rr) if note else "") for rr in resident_requests])

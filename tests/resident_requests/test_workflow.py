@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from governance.models import User
+from governance.roles import Role
 from notifications.models import Notification
 from resident_requests.lifecycle import TRANSITIONS, HandlingLevel, Stage, Status, TimelineAction
 from resident_requests.models import ResidentRequest, TimelineEntry
@@ -208,6 +210,54 @@ def test_sweep_reminds_at_80_percent_then_escalates_exactly_once(new_request, us
     assert request.level == HandlingLevel.COMMUNITY and request.escalation_count == 1 and request.stage_deadline > now
     assert request.timeline.filter(action=TimelineAction.ESCALATE).count() == 1
     assert request.timeline.filter(action=TimelineAction.REMIND).count() == 1
+
+
+def test_the_sweep_reminds_a_batch_in_the_same_queries_as_one_and_tells_each_the_right_person(new_request, user, outbox, django_capture_on_commit_callbacks):
+    """A morning backlog of reminders costs the sweep no more queries than one reminder: each request's people still differ."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    community1, grid1 = user("community1"), user("grid1")
+
+    def due(count: int) -> dict[int, str]:
+        made = {}
+        for _ in range(count):
+            accepted = request_accept(resident_request=new_request(), actor=community1)
+            made[accepted.pk] = "to dispatch"
+            dispatched = request_dispatch(resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1)
+            made[dispatched.pk] = "handler"
+            taken = request_take(
+                resident_request=request_dispatch(
+                    resident_request=request_accept(resident_request=new_request(), actor=community1), actor=community1, handler=grid1
+                ),
+                actor=grid1,
+            )
+            made[request_handle(resident_request=taken, actor=grid1, result_note="已更换灯泡").pk] = "dispatcher"
+        now = timezone.now()
+        ResidentRequest.objects.filter(pk__in=made).update(remind_at=now - dt.timedelta(hours=1), reminded_at=None, stage_deadline=now + dt.timedelta(hours=5))
+        return made
+
+    counts = []
+    for count in (1, 4):
+        made = due(count)
+        outbox.clear()
+        with django_capture_on_commit_callbacks() as sends, CaptureQueriesContext(connection) as queries:
+            assert requests_sweep()["reminded"] == len(made)
+        counts.append(len(queries))
+        for send in sends:  # the notifications go out after the sweep's transaction, from a worker
+            send()
+        told: dict[int, set] = {}
+        for notification in outbox:
+            told.setdefault(int(notification.key.split(":")[1]), set()).add(notification.user.username)
+        cadres = set(
+            User.objects.filter(
+                memberships__community=community1.memberships.get().community, memberships__role__in=[Role.COMMUNITY_SECRETARY, Role.COMMUNITY_CADRE]
+            ).values_list("username", flat=True)
+        )
+        expected = {"to dispatch": cadres, "handler": {"grid1"}, "dispatcher": {"community1"}}
+        assert told == {pk: expected[who] for pk, who in made.items()}
+        assert TimelineEntry.objects.filter(request__in=made, action=TimelineAction.REMIND).count() == len(made)
+    assert counts[0] == counts[1]
 
 
 def test_a_stale_sweep_does_not_escalate_twice(new_request, user):
