@@ -13,12 +13,12 @@ from django.urls import URLResolver, get_resolver, reverse
 from cadres.models import MentorPair, PoolEntry, Promotion, RoutineMeeting, WorkerProfile
 from community_services.models import Booking, Leave, ServiceItem
 from core import params
+from core.idcard import parse_id_number
 from deliberation.models import Meeting, Option, Task, Topic
 from duties.models import Department, Duty, IncomingTask
 from governance.models import AuditEntry, Membership, ResidentUnit, User
 from governance.validators import digits_validator, normalize_mobile
 from grids.models import Patrol
-from households.idcard import parse_id_number
 from households.models import CareTag, Household, ImportRun, Resident, Visit
 from notifications.models import Notification
 from oversight.models import MonthlyReport
