@@ -83,6 +83,8 @@ api_views = [
     path("api/request-figures/", oversight_api.request_figures, name="api-request-figures"),
     path("api/assessment/", oversight_api.assessment, name="api-assessment"),
     path("api/today/", workbench_api.today, name="api-today"),
+    path("api/public/communities/<str:code>/services/", services_api.PublicCatalogueView.as_view(), name="api-public-services"),
+    path("api/public/communities/<str:code>/services/<int:pk>/bookings/", services_api.PublicBookingCreateView.as_view(), name="api-public-booking"),
 ]
 
 handler400 = "governance.views.bad_request"
