@@ -27,7 +27,6 @@ from cadres.models import GradeStep, GrowthEntry, MentorPair, PlanMeasure, PoolC
 from cadres.permissions import can_see_vetting, manages_cadres
 from core.api import ErrorSerializer, FormCreateMixin, errors, form_input, form_valid, request_body
 from governance.forms import PurposeForm
-from governance.services import personal_data_reveal
 
 
 class ManagesCadresMixin:
@@ -161,7 +160,7 @@ class WorkerProfileViewSet(ManagesCadresMixin, FormCreateMixin, mixins.ListModel
     def reveal(self, request, pk=None):
         """The full ID number and phone, with a purpose; logged."""
         profile = selectors.profile_get_for(request.user, pk)
-        return Response(personal_data_reveal(actor=request.user, instance=profile, **form_valid(PurposeForm(request_body(request)))))
+        return Response(services.profile_reveal(actor=request.user, profile=profile, **form_valid(PurposeForm(request_body(request)))))
 
     @extend_schema(request=form_input(CadreReasonForm), responses={201: PromotionSerializer, **errors(400, 403, 404)})
     @action(detail=True, methods=["post"])

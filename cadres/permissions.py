@@ -1,8 +1,12 @@
 """Who may do what with the community workers' files: one place, read by the pages, the API and the services."""
 
 from governance.permissions import has_capability
-from governance.roles import Capability, Level
-from governance.scope import scope_for
+from governance.roles import ROLE_LEVEL, Capability, Level, Role
+from governance.scope import memberships_of, scope_for
+
+# Who manage the workforce of their subtree call its workers too: the street and the district organization department.
+# The city oversees districts and reads no worker's ID number or phone (PIPL: need to know).
+WORKFORCE_ROLES = (Role.STREET_CADRE, Role.DISTRICT_ORG)
 
 
 def can_manage(user, ancestry: dict) -> bool:
@@ -16,7 +20,17 @@ def can_see_vetting(user, ancestry: dict) -> bool:
 
 
 def can_reveal(user, ancestry: dict) -> bool:
-    return user.is_authenticated and scope_for(user, Capability.REVEAL_PERSONAL).contains(ancestry)
+    """A worker's full ID number and phone: for whoever keeps their file and either may reveal personal data there (the
+    community's cadres) or holds a workforce role at the worker's street or district."""
+    if not can_manage(user, ancestry):
+        return False
+    if scope_for(user, Capability.REVEAL_PERSONAL).contains(ancestry):
+        return True
+    for role, _extra, *node_ids in memberships_of(user):
+        level = ROLE_LEVEL[role]
+        if role in WORKFORCE_ROLES and ancestry.get(level) is not None and ancestry.get(level) == node_ids[Level.values.index(level)]:
+            return True
+    return False
 
 
 def acting_level(user, ancestry: dict) -> str | None:

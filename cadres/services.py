@@ -1,7 +1,6 @@
 """Writes of the workers' files: profiles, vetting, scores, the ladder, promotions and the pools' three-step review."""
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,15 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import GradeStep, PoolCheck, PoolEntry, PoolEntryEvent, PoolRule, Promotion, PromotionEvent, Review, WorkerProfile, YearlyScore
-from cadres.permissions import acting_level, can_edit_rules, can_manage, can_see_vetting
+from cadres.permissions import acting_level, can_edit_rules, can_manage, can_reveal, can_see_vetting
+from core.idcard import parse_id_number
 from core.personal_data import id_number_fields, phone_fields
 from governance.audit import audit_record, diff, snapshot
 from governance.models import AuditEntry
 from governance.roles import Level
+from governance.services import personal_data_reveal_for_duty
 from governance.validators import normalize_mobile
-
-# [0-9], not \d: full-width digits would be stored as typed.
-ID_NUMBER_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 # Who takes each step of a review: the community proposes, the street checks, the district approves (备案) or removes.
 REVIEW_STEPS = {
@@ -42,10 +40,14 @@ def _require(actor, ancestry) -> None:
 def _id_and_phone(id_number: str, phone: str) -> dict:
     values = {}
     if id_number:
-        id_number = id_number.strip().upper()
-        if not ID_NUMBER_RE.match(id_number):
+        try:
+            info = parse_id_number(id_number)
+        except ValidationError as exc:
+            raise ValidationError({"id_number": exc.messages}) from exc
+        # First-generation (15-digit) cards stopped being valid in 2013: a worker vetted on entry holds an 18-digit one.
+        if info.legacy:
             raise ValidationError({"id_number": _("Enter the 18-character ID number (17 digits and a digit or X).")})
-        values |= id_number_fields(id_number)
+        values |= id_number_fields(info.number)
     if phone:
         values |= phone_fields(normalize_mobile(phone))
     return values
@@ -96,6 +98,14 @@ def profile_update(*, actor, profile: WorkerProfile, training_hours: Decimal, re
     return _profile_update(
         actor=actor, profile=profile, training_hours=training_hours, resources=resources.strip(), needs=needs.strip(), **_id_and_phone(id_number, phone)
     )
+
+
+def profile_reveal(*, actor, profile: WorkerProfile, purpose: str, reason: str = "") -> dict[str, str]:
+    """The worker's full ID number and phone for whoever may reveal them (cadres.permissions.can_reveal), through the one
+    reveal service: a purpose, the daily limit, the log at the worker's community and the district's alert."""
+    if not can_reveal(actor, profile.ancestry()):
+        raise PermissionDenied(_("Your role does not allow revealing personal data."))
+    return personal_data_reveal_for_duty(actor=actor, instance=profile, purpose=purpose, reason=reason)
 
 
 @transaction.atomic

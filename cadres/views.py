@@ -30,7 +30,7 @@ from core.forms import form_cleaned
 from core.params import BadQuery
 from governance.forms import PurposeForm
 from governance.roles import Level
-from governance.services import DailyLimitReached, personal_data_reveal
+from governance.services import DailyLimitReached
 
 PAGE_SIZE = 30
 # The statuses from which each level takes a step of a pool entry (services.REVIEW_STEPS).
@@ -100,7 +100,7 @@ def profile_detail(request, pk):
     if request.method == "POST" and request.POST.get("action") == "reveal":
         reveal_form = PurposeForm(request.POST, auto_id=False)
         try:
-            revealed = personal_data_reveal(actor=user, instance=profile, **form_cleaned(reveal_form))
+            revealed = services.profile_reveal(actor=user, profile=profile, **form_cleaned(reveal_form))
         except (ValidationError, DailyLimitReached) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     elif request.method == "POST":

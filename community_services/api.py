@@ -1,17 +1,21 @@
-"""The service list, leave and bookings over the API: the pages' forms validate, the pages' services write, the same scope reads."""
+"""The service list, leave and bookings over the API: the pages' forms validate, the pages' services write, the same scope reads.
+Residents book without login as on the public pages: the same form, the same hourly limits, the same service."""
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from community_services import selectors, services
-from community_services.forms import BookingForm, CloseForm, LeaveForm, ServiceEditForm, ServiceForm, SlotForm
+from community_services.forms import BookingForm, CloseForm, LeaveForm, PublicBookingForm, ServiceEditForm, ServiceForm, SlotForm
 from community_services.models import Booking, Leave, ServiceItem, TimeSlot
-from core.api import ClockField, errors, form_input, form_valid, request_body
+from core.api import ClockField, ErrorSerializer, errors, form_input, form_valid, request_body
 from governance.forms import PurposeForm
 from governance.permissions import has_capability
+from governance.public_forms import HONEYPOT, public_post_allowed
 from governance.roles import Capability
 
 
@@ -167,3 +171,78 @@ class BookingViewSet(_Requires, mixins.ListModelMixin, mixins.RetrieveModelMixin
         booking = self.get_object()
         data = form_valid(CloseForm(request_body(request)))
         return Response(BookingSerializer(services.booking_close(actor=request.user, booking=booking, **data)).data)
+
+
+class PublicServiceSerializer(serializers.ModelSerializer):
+    """A service as residents read it: what to bring, how long, how it is handled and its weekly slots; no one's name."""
+
+    slots = SlotSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ServiceItem
+        fields = ["id", "name", "materials", "time_limit_days", "legal_basis", "mode", "slots"]
+
+
+class PublicBookingSerializer(serializers.ModelSerializer):
+    """What the resident reads back: the code that opens the booking and its page; never the name or the phone."""
+
+    service_name = serializers.CharField(source="service.name", read_only=True)
+    page = serializers.SerializerMethodField(help_text="The booking's public page, where the resident follows or cancels it.")
+
+    class Meta:
+        model = Booking
+        fields = ["tracking_code", "service", "service_name", "kind", "slot", "day", "due_on", "status", "reason", "created_at", "page"]
+
+    def get_page(self, booking) -> str:
+        return self.context["request"].build_absolute_uri(reverse("public-booking", kwargs={"code": booking.tracking_code}))
+
+
+class PublicMixin:
+    """Anyone, without login: no session (so no CSRF check) and no token are read, as on the public pages."""
+
+    authentication_classes = ()
+    permission_classes = ()
+
+
+COMMUNITY_CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="The community's code, as on its posters and QR codes.")
+NOT_OFFERED = OpenApiResponse(ErrorSerializer, description="No community has this code, or it does not offer this service to residents.")
+TOO_MANY = OpenApiResponse(
+    ErrorSerializer, description="Too many bookings from this address or this phone in the last hour (the public form's limits, shared with the page)."
+)
+
+
+@extend_schema(parameters=[COMMUNITY_CODE], responses={200: PublicServiceSerializer(many=True), **errors(400), 404: NOT_OFFERED})
+class PublicCatalogueView(PublicMixin, generics.ListAPIView):
+    """The services a community offers to residents, with their slots: the ids a booking is posted with."""
+
+    serializer_class = PublicServiceSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ServiceItem.objects.none()
+        return selectors.catalogue_of(selectors.public_community_get(self.kwargs["code"]))
+
+
+class PublicBookingCreateView(PublicMixin, APIView):
+    @extend_schema(
+        parameters=[COMMUNITY_CODE],
+        request=form_input(PublicBookingForm),
+        responses={201: PublicBookingSerializer, **errors(400), 404: NOT_OFFERED, 429: TOO_MANY},
+    )
+    def post(self, request, code, pk):
+        """A resident books an appointment in a slot (`day` and `slot`) or asks for proxy handling (`address` and `needs`).
+
+        The public page's form validates and the same service books; the page's hourly limits per address and per phone
+        count both. The answer's tracking code opens the booking's page; the name and phone are stored encrypted.
+        """
+        service = selectors.public_service_get(code, pk)
+        form = PublicBookingForm(request_body(request), service=service)
+        data = form_valid(form)
+        if not public_post_allowed(request, form, kind="booking", phone=data["phone"]):
+            message = " ".join(form.non_field_errors())
+            # A filled honeypot is refused like invalid input; only the hourly limits answer 429.
+            if data.get(HONEYPOT):
+                raise serializers.ValidationError({"non_field_errors": [message]})
+            raise exceptions.Throttled(detail=message)
+        booking = services.booking_create(service=service, **{name: value for name, value in data.items() if name != HONEYPOT})
+        return Response(PublicBookingSerializer(booking, context={"request": request}).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,7 @@
 """Reads of the service list and bookings in the caller's area, shared by the pages, their forms, the API and the dashboards."""
 
 from django.db.models import Count, F, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,19 @@ def queue_for(user):
 def catalogue_of(community):
     """The services a community offers to residents, with their slots, in two queries."""
     return community.service_items.filter(active=True).prefetch_related("slots").order_by("name")
+
+
+def public_community_get(code: str) -> Community:
+    """The community of a public link by its code (digits only); 404 otherwise."""
+    community = Community.objects.filter(code=code).first() if code.isascii() and code.isdigit() else None
+    if community is None:
+        raise Http404
+    return community
+
+
+def public_service_get(code: str, pk) -> ServiceItem:
+    """A service the community of `code` offers to residents; 404 otherwise."""
+    return get_in_scope_or_404(catalogue_of(public_community_get(code)), pk=pk)
 
 
 def slot_taken(slot, day) -> int:

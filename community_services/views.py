@@ -15,9 +15,8 @@ from community_services.permissions import can_handle_booking
 from core.forms import form_cleaned
 from core.params import BadQuery
 from governance.forms import PurposeForm, form_add_service_errors
-from governance.models import Community
 from governance.permissions import has_capability
-from governance.public_forms import public_post_allowed
+from governance.public_forms import HONEYPOT, public_post_allowed
 from governance.roles import Capability
 
 PAGE_SIZE = 30
@@ -152,32 +151,23 @@ def _detail(request, booking, *, form=None, reveal_form=None, revealed=None, sta
     return render(request, "community_services/booking_detail.html", context, status=status)
 
 
-def _community_or_404(code: str) -> Community:
-    community = Community.objects.filter(code=code).first() if code.isascii() and code.isdigit() else None
-    if community is None:
-        raise Http404
-    return community
-
-
 @login_not_required
 def public_catalogue(request, code):
     """The community's services for residents: what to bring, how long it takes, and booking or proxy handling."""
-    community = _community_or_404(code)
+    community = selectors.public_community_get(code)
     return render(request, "community_services/public_catalogue.html", {"community": community, "services": selectors.catalogue_of(community)})
 
 
 @login_not_required
 def public_book(request, code, pk):
     """The resident's booking form: an appointment in a slot, or proxy handling at home."""
-    community = _community_or_404(code)
-    service = selectors.catalogue_of(community).filter(pk=pk).first()
-    if service is None:
-        raise Http404
+    service = selectors.public_service_get(code, pk)
+    community = service.community
     form = PublicBookingForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if public_post_allowed(request, form, kind="booking", phone=data["phone"]):
-            fields = {key: value for key, value in data.items() if key != "website"}
+            fields = {key: value for key, value in data.items() if key != HONEYPOT}
             try:
                 booking = services.booking_create(service=service, **fields)
             except ValidationError as exc:

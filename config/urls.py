@@ -63,6 +63,7 @@ router.register("deliberation-topics", deliberation_api.TopicViewSet, basename="
 router.register("deliberation-options", deliberation_api.OptionViewSet, basename="deliberation-option")
 router.register("deliberation-tasks", deliberation_api.TaskViewSet, basename="deliberation-task")
 router.register("deliberation-meetings", deliberation_api.MeetingViewSet, basename="deliberation-meeting")
+router.register("deliberation-participants", deliberation_api.ParticipantViewSet, basename="deliberation-participant")
 router.register("monthly-reports", oversight_api.MonthlyReportViewSet, basename="monthly-report")
 router.register("cadre-profiles", cadres_api.WorkerProfileViewSet, basename="cadre-profile")
 router.register("cadre-grade-steps", cadres_api.GradeStepViewSet, basename="cadre-grade-step")
@@ -82,6 +83,8 @@ api_views = [
     path("api/request-figures/", oversight_api.request_figures, name="api-request-figures"),
     path("api/assessment/", oversight_api.assessment, name="api-assessment"),
     path("api/today/", workbench_api.today, name="api-today"),
+    path("api/public/communities/<str:code>/services/", services_api.PublicCatalogueView.as_view(), name="api-public-services"),
+    path("api/public/communities/<str:code>/services/<int:pk>/bookings/", services_api.PublicBookingCreateView.as_view(), name="api-public-booking"),
 ]
 
 handler400 = "governance.views.bad_request"

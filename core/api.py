@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 
 from django import forms as django_forms
+from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
@@ -82,8 +83,22 @@ def request_body(request):
     return request.data
 
 
+def _shape_errors(form) -> dict[str, list[str]]:
+    """Fields sent as a JSON object, as a list where one value is expected, or a date as a number: a form field would
+    fail on them with a 500 (a date field strips its text); each is named for the 400 instead."""
+    errors = {}
+    for name, field in form.fields.items():
+        value = form.data.get(name) if form.is_bound else None
+        values = value if isinstance(value, list) and isinstance(field, django_forms.MultipleChoiceField | django_forms.ModelMultipleChoiceField) else [value]
+        if any(isinstance(item, dict | list) or (isinstance(field, BaseTemporalField) and item is not None and not isinstance(item, str)) for item in values):
+            errors[name] = [_("Send this field as one value, in text.")]
+    return errors
+
+
 def form_valid(form) -> dict:
     """The form's cleaned data, or the API's 400 with the form's messages per field."""
+    if shape_errors := _shape_errors(form):
+        raise serializers.ValidationError(shape_errors)
     if not form.is_valid():
         raise serializers.ValidationError({("non_field_errors" if name == "__all__" else name): list(errors) for name, errors in form.errors.items()})
     return form.cleaned_data

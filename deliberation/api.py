@@ -22,6 +22,7 @@ from deliberation.forms import (
     VoteForm,
 )
 from deliberation.models import Meeting, Option, Participant, Task, Topic, TopicEvent
+from governance.forms import PurposeForm
 from governance.permissions import has_capability
 from governance.roles import Capability
 
@@ -232,3 +233,25 @@ class MeetingViewSet(OrganiserMixin, mixins.ListModelMixin, mixins.RetrieveModel
         meeting = selectors.meeting_get_for(request.user, pk)
         made = services.participant_add(actor=request.user, meeting=meeting, **_body(ParticipantForm, request))
         return Response(ParticipantSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class ParticipantPhoneSerializer(serializers.Serializer):
+    phone = serializers.CharField()
+
+
+class ParticipantViewSet(OrganiserMixin, viewsets.GenericViewSet):
+    """A meeting's participants by kind (listed on their meeting); their contact phone is revealed here."""
+
+    serializer_class = ParticipantSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Participant.objects.none()
+        return selectors.participant_list_for(self.request.user)
+
+    @extend_schema(request=form_input(PurposeForm), responses={200: ParticipantPhoneSerializer, **errors(400, 403, 404, 429)})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The full contact phone, for the community's secretary and cadres, with a purpose; logged like every reveal."""
+        participant = selectors.participant_get_for(request.user, pk)
+        return Response(services.participant_phone_reveal(actor=request.user, participant=participant, **form_valid(PurposeForm(request_body(request)))))

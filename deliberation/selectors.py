@@ -76,6 +76,10 @@ def participant_list_for(user):
     return Participant.objects.visible_to(user, CAPABILITY).select_related("meeting")
 
 
+def participant_get_for(user, pk):
+    return get_in_scope_or_404(participant_list_for(user).select_related("meeting__community"), pk=pk)
+
+
 def community_list_for(user):
     """Communities where the user runs deliberation."""
     return Community.objects.visible_to(user, CAPABILITY).order_by("code")

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from core.personal_data import phone_fields
 from deliberation.lifecycle import DECIDED, TRANSITIONS, Status
 from deliberation.models import Meeting, Option, Participant, Task, Topic, TopicEvent
-from deliberation.permissions import can_deliberate
+from deliberation.permissions import can_deliberate, can_reveal_contact
 from governance.audit import audit_record
 from governance.models import AuditEntry
+from governance.services import personal_data_reveal_for_duty
 from governance.validators import normalize_mobile
 from party_building import lists
 from resident_requests.models import ResidentRequest
@@ -126,6 +127,16 @@ def participant_add(*, actor, meeting: Meeting, kind: str, names: str, count: in
     )
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=participant, changes={"kind": [None, kind], "count": [None, count]})
     return participant
+
+
+def participant_phone_reveal(*, actor, participant: Participant, purpose: str, reason: str = "") -> dict[str, str]:
+    """The participants' full contact phone, through the one reveal service: a purpose, the daily limit, the log at the
+    meeting's community and the district's alert."""
+    if not can_reveal_contact(actor, participant.ancestry()):
+        raise PermissionDenied(_("Your role does not allow revealing personal data."))
+    if not participant.phone_enc:
+        raise ValidationError(_("No contact phone was recorded for these participants."))
+    return personal_data_reveal_for_duty(actor=actor, instance=participant, purpose=purpose, reason=reason)
 
 
 def _require_open_for_options(topic: Topic) -> None:

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import form_cleaned
 from core.params import BadQuery
@@ -27,9 +27,12 @@ from deliberation.forms import (
     VoteForm,
 )
 from deliberation.models import Meeting, Participant, Topic
+from deliberation.permissions import can_reveal_contact
+from governance.forms import PurposeForm, form_add_service_errors
 from governance.models import Community
 from governance.permissions import has_capability
 from governance.roles import Capability
+from governance.services import DailyLimitReached
 from resident_requests.models import Category
 
 PAGE_SIZE = 30
@@ -138,8 +141,47 @@ def meeting_page(request, pk):
     if request.method == "POST":
         _attempt(request, lambda: services.participant_add(actor=user, meeting=meeting, **form_cleaned(ParticipantForm(request.POST, user=user))))
         return redirect("deliberation-meeting", meeting.pk)
-    context = {"meeting": meeting, "participant_kinds": Participant.Kind.choices, "total": sum(p.count for p in meeting.participants.all())}
-    return render(request, "deliberation/meeting.html", context)
+    return _meeting_page(request, meeting)
+
+
+def _meeting_page(request, meeting, *, asked=None, form=None, values=None, status=200):
+    """The meeting with its participants; after a reveal, the asked row shows the phone, or its form with the errors."""
+    participants = meeting.participants.all()
+    may_reveal = can_reveal_contact(request.user, meeting.ancestry())
+    rows = [
+        {
+            "participant": p,
+            "phone": (values or {}).get("phone") if p.pk == asked else None,
+            "form": form if p.pk == asked else PurposeForm(auto_id=False),
+            "may_reveal": may_reveal and bool(p.phone_masked),
+        }
+        for p in participants
+    ]
+    context = {"meeting": meeting, "rows": rows, "participant_kinds": Participant.Kind.choices, "total": sum(p.count for p in participants)}
+    return render(request, "deliberation/meeting.html", context, status=status)
+
+
+@require_POST
+def participant_reveal(request, pk):
+    """The participants' contact phone, with a purpose, for the community's organisers; the reveal is logged."""
+    user = request.user
+    _require_organiser(user)
+    participant = selectors.participant_get_for(user, pk)
+    form = PurposeForm(request.POST, auto_id=False)
+    values = None
+    if form.is_valid():
+        try:
+            values = services.participant_phone_reveal(actor=user, participant=participant, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        except DailyLimitReached as exc:
+            form.add_error(None, str(exc))
+    status = 200 if values else 400
+    # htmx swaps the fragment in place; without JavaScript the meeting page comes again with the phone or the errors.
+    if request.headers.get("HX-Request"):
+        return render(request, "households/reveal.html", {"form": form, "values": values}, status=status)
+    meeting = selectors.meeting_get_for(user, participant.meeting_id)
+    return _meeting_page(request, meeting, asked=participant.pk, form=form, values=values, status=status)
 
 
 @login_not_required

@@ -28,12 +28,12 @@ from cadres.models import (
     WorkerProfile,
     YearlyScore,
 )
+from core.idcard import check_char
 from core.personal_data import id_number_fields, phone_fields
 from demo.copy import objects_insert
 from demo.names import mobile
 from governance.models import Membership
 from governance.roles import Role
-from households.idcard import check_char
 
 POSTS = {Role.COMMUNITY_SECRETARY: Post.SECRETARY, Role.COMMUNITY_CADRE: Post.COMMITTEE, Role.GRID_WORKER: Post.GRID_WORKER}
 RULES = [

@@ -10,6 +10,7 @@ import random
 
 from django.utils import timezone
 
+from core.idcard import check_char
 from core.personal_data import id_number_fields, phone_fields
 from demo.clock import VISIT_WINDOWS
 from demo.copy import ids_reserve, objects_insert, rows_insert
@@ -17,7 +18,6 @@ from demo.names import mobile, person_name
 from governance.models import Membership
 from governance.roles import Role
 from households.care_tags import default_tags_ensure
-from households.idcard import check_char
 from households.models import CareTag, Household, HouseholdTag, Resident, ResidentTag, Visit
 from households.services import DEFAULT_CADENCE_DAYS
 

@@ -23,12 +23,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import xlsx
+from core.idcard import parse_id_number
 from core.personal_data import decrypt, keyed_hash
 from governance.roles import Capability, Level
 from governance.scope import scope_for
 from governance.selectors import NODE_MODELS, NODE_RELATED
 from governance.validators import normalize_mobile
-from households.idcard import parse_id_number
 from households.models import CareTag, Household, Resident
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -2,10 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.idcard import parse_id_number
 from governance.forms import KeepsPhotosMixin, PlaceFilterForm
 from governance.roles import Capability
 from governance.validators import normalize_mobile
-from households.idcard import parse_id_number
 from households.models import CareTag, Household, Resident, Visit
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.files import storage_failed, written_files_remove
+from core.idcard import parse_id_number
 from core.images import image_clean
 from core.params import datetimes_in_range
 from core.personal_data import ID_NUMBER_FIELDS, PHONE_FIELDS, id_number_fields, keyed_hash, phone_fields
@@ -18,7 +19,6 @@ from governance.audit import SENSITIVE_MARK, audit_record, audit_time, diff, sna
 from governance.models import AuditEntry
 from governance.services import id_conflicts_log
 from governance.validators import normalize_mobile
-from households.idcard import parse_id_number
 from households.models import CareTag, Household, HouseholdTag, Resident, ResidentTag, Visit
 from households.permissions import can_edit, can_see_sensitive
 from households.selectors import household_visible

@@ -16,6 +16,7 @@ from factory.django import DjangoModelFactory
 from cadres.models import Pool, PoolEntry, Post, Review, WorkerProfile
 from community_services.models import Booking, ServiceItem, TimeSlot
 from community_services.services import booking_create
+from core.idcard import check_char
 from core.personal_data import id_number_fields, phone_fields
 from deliberation import services as deliberating
 from deliberation.lifecycle import Status as TopicStatus
@@ -27,7 +28,6 @@ from governance.models import City, Community, District, Membership, ResidentUni
 from governance.roles import ROLE_LEVEL, Role
 from grids.models import Building, CentralHousehold, Grid, Patrol
 from households import services as ledger
-from households.idcard import check_char
 from households.models import CareTag, Household, HouseholdTag, Resident, ResidentTag, Visit
 from party_building.models import LinkageDuty, LinkageRecord
 from resident_requests.lifecycle import Status

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from core.idcard import parse_id_number
 from core.personal_data import decrypt, mask_id_number
-from households.idcard import parse_id_number
 from resident_requests.lifecycle import Status
 from tests import factories
 from volunteers.models import ReviewStatus, Wish

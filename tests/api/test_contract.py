@@ -35,8 +35,9 @@ def test_every_error_answer_is_the_one_error_component(schema):
             if code.startswith("4"):
                 assert response["content"]["application/json"]["schema"] == {"$ref": ERROR_REF}, f"{name} {code}"
                 assert response["description"], f"{name} {code}"
-        # Every operation but the token exchange needs a login or a token, and says so.
-        assert ("403" in operation["responses"] and operation["security"]) or name == "POST /api/auth/token/", name
+        # Every operation but the token exchange and the residents' public ones needs a login or a token, and says so.
+        public = name == "POST /api/auth/token/" or name.split(" ", 1)[1].startswith("/api/public/")
+        assert ("403" in operation["responses"] and operation["security"]) != public, name
     token = schema["paths"]["/api/auth/token/"]["post"]
     assert "security" not in token and set(token["responses"]) == {"200", "400", "429"}
     assert set(token["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1:]) == {"AuthTokenRequest"}
@@ -48,6 +49,8 @@ def test_errors_are_documented_where_they_happen(schema):
     assert set(paths["/api/households/{id}/"]["get"]["responses"]) == {"200", "403", "404"}
     assert {"400", "403", "409"} <= set(paths["/api/requests/"]["post"]["responses"])
     assert "429" in paths["/api/households/{id}/reveal/"]["post"]["responses"]
+    booking = paths["/api/public/communities/{code}/services/{id}/bookings/"]["post"]
+    assert set(booking["responses"]) == {"201", "400", "404", "429"} and "security" not in booking
 
 
 def test_lists_are_paginated_in_the_schema_and_single_lists_are_not(schema):

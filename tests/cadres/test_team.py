@@ -60,19 +60,19 @@ def test_a_file_is_opened_with_the_id_number_and_phone_masked_and_revealed_with_
             "community": community.pk,
             "post": "worker",
             "entry_date": "2021-03-01",
-            "id_number": "13010219900501123X",
+            "id_number": "130102199005011234",
             "phone": "13912345678",
         },
         format="json",
     )
     assert answer.status_code == 201, answer.content
-    assert answer.json()["id_number_masked"] == "13***************X" and answer.json()["phone_masked"] == "139****5678"
+    assert answer.json()["id_number_masked"] == "13***************4" and answer.json()["phone_masked"] == "139****5678"
     profile = WorkerProfile.objects.get(user=account)
     assert "13912345678" not in profile.phone_enc
     revealed = api("community1").post(reverse("cadre-profile-reveal", kwargs={"pk": profile.pk}), {"purpose": "correction"}, format="json")
-    assert revealed.json() == {"id_number": "13010219900501123X", "phone": "13912345678"}
+    assert revealed.json() == {"id_number": "130102199005011234", "phone": "13912345678"}
     assert PersonalDataLog.objects.filter(user=user("community1"), object_id=str(profile.pk), kind="reveal").count() == 1
-    assert api("street1").post(reverse("cadre-profile-reveal", kwargs={"pk": profile.pk}), {"purpose": "correction"}, format="json").status_code == 403
+    assert api("cc001").post(reverse("cadre-profile-reveal", kwargs={"pk": profile.pk}), {"purpose": "bogus"}, format="json").status_code == 400
     bad = api("community1").post(
         reverse("cadre-profile-list"), {"user": account.pk, "community": community.pk, "post": "worker", "entry_date": "2021-03-01"}, format="json"
     )
@@ -142,3 +142,23 @@ def test_the_back_office_hides_the_vetting_result_from_those_who_may_not_see_it(
     assert page.status_code == 200 and "张" in page.content.decode()
     assert "无违法违纪记录" not in page.content.decode()
     assert "无违法违纪记录" in login("community1").get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("130102199005011235", "校验位不正确"),
+        ("130102199002301234", "出生日期不存在"),
+        ("130102900501123", "18位身份证号码"),
+        ("１３０１０２１９９００５０１１２３４", "身份证号应为 18 位"),
+    ],
+)
+def test_a_workers_id_number_is_checked_like_a_residents(api, team, number, message):
+    # The same GB 11643 check as the household ledger (core.idcard); a worker's file also refuses the old 15-digit cards.
+    answer = api("community1").post(
+        reverse("cadre-profile-edit", kwargs={"pk": team["grid1"].pk}), {"training_hours": "10", "id_number": number}, format="json"
+    )
+    assert answer.status_code == 400
+    assert message in " ".join(answer.json()["extra"]["fields"]["id_number"])
+    team["grid1"].refresh_from_db()
+    assert team["grid1"].training_hours != 10

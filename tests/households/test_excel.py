@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from core.idcard import check_char
 from core.personal_data import decrypt
 from governance.models import AuditEntry, PersonalDataLog, User
 from grids.models import Grid
 from households import excel, services
 from households.excel import header_row
-from households.idcard import check_char
 from households.imports import ledger_import
 from households.models import CareTag, Household, ImportRun, Resident
 from tests import world

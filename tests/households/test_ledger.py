@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.idcard import check_char
 from governance.models import Membership, PersonalDataLog
 from governance.roles import Capability
 from households import services
-from households.idcard import check_char
 from households.models import CareTag, Household, Resident
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.idcard import check_char
 from governance.models import User
 from households import services
-from households.idcard import check_char
 
 pytestmark = pytest.mark.django_db
 

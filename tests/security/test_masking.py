@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.idcard import CHECK_CHARS, WEIGHTS, check_char
 from core.personal_data import decrypt
 from governance.models import AuditEntry, Membership
 from governance.roles import Capability, Role
 from households import services
-from households.idcard import CHECK_CHARS, WEIGHTS, check_char
 from households.models import Household, Resident
 
 pytestmark = pytest.mark.django_db

@@ -13,12 +13,12 @@ from django.urls import URLResolver, get_resolver, reverse
 from cadres.models import MentorPair, PoolEntry, Promotion, RoutineMeeting, WorkerProfile
 from community_services.models import Booking, Leave, ServiceItem
 from core import params
-from deliberation.models import Meeting, Option, Task, Topic
+from core.idcard import parse_id_number
+from deliberation.models import Meeting, Option, Participant, Task, Topic
 from duties.models import Department, Duty, IncomingTask
 from governance.models import AuditEntry, Membership, ResidentUnit, User
 from governance.validators import digits_validator, normalize_mobile
 from grids.models import Patrol
-from households.idcard import parse_id_number
 from households.models import CareTag, Household, ImportRun, Resident, Visit
 from notifications.models import Notification
 from oversight.models import MonthlyReport
@@ -208,6 +208,8 @@ def in_scope_ids() -> dict:
         "public-service-book": {"code": grid.community.code, "pk": _first(ServiceItem.objects.filter(community=grid.community))},
         "public-booking": {"code": Booking.objects.filter(community=grid.community).order_by("pk").first().tracking_code},
         "public-booking-cancel": {"code": Booking.objects.filter(community=grid.community).order_by("pk").first().tracking_code},
+        "api-public-services": {"code": grid.community.code},
+        "api-public-booking": {"code": grid.community.code, "pk": _first(ServiceItem.objects.filter(community=grid.community))},
         "admin:app_list": {"app_label": "households"},
         "admin:view_on_site": {"content_type_id": ContentType.objects.get_for_model(Household).pk, "object_id": household.pk},
     }
@@ -239,6 +241,7 @@ def in_scope_ids() -> dict:
         "deliberation-option": _first(Option.objects.filter(topic__community=grid.community)),
         "deliberation-task": _first(Task.objects.filter(topic__community=grid.community)),
         "deliberation-meeting": _first(Meeting.objects.filter(community=grid.community)),
+        "deliberation-participant": _first(Participant.objects.filter(meeting__community=grid.community)),
         "cadre-profile": _first(WorkerProfile.objects.filter(community=grid.community)),
         "cadre-promotion": _first(Promotion.objects.filter(profile__community=grid.community)),
         "cadre-pool-entry": _first(PoolEntry.objects.filter(profile__community=grid.community)),

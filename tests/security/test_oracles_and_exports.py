@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.idcard import check_char
 from core.personal_data import decrypt
 from governance.models import PersonalDataLog, User
 from governance.services import node_save
 from households.excel import header_row
-from households.idcard import check_char
 from households.models import Household, ImportRun, Resident
 from oversight.reports import monthly_report_generate
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.idcard import WEIGHTS, check_char, parse_id_number
 from governance.validators import normalize_mobile
-from households.idcard import WEIGHTS, check_char, parse_id_number
 
 birth_dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 12, 31))
 
