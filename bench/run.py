@@ -255,7 +255,7 @@ def sweep_overdue(count: int) -> None:
         started = time.perf_counter()
         escalated = 0
         while True:
-            result = requests_sweep(batch_size=500)
+            result = requests_sweep()
             escalated += result["escalated"]
             if not result["more"]:
                 break

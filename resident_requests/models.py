@@ -236,14 +236,15 @@ class ResidentRequest(models.Model):
 
     # The resident's secret: it opens the status page and its rating form, so it appears only to the resident
     # (after filing, on their own page) and to the cadre who filed a phone case for them. Everyone else sees public_id.
-    tracking_code = models.CharField(_("tracking code"), max_length=10, unique=True, default=new_tracking_code, editable=False)
-    public_id = models.CharField(_("request number"), max_length=12, unique=True, default=new_public_id, editable=False)
+    tracking_code = models.CharField(_("tracking code"), max_length=10, default=new_tracking_code, editable=False)
+    public_id = models.CharField(_("request number"), max_length=12, default=new_public_id, editable=False)
     source = models.CharField(_("source"), max_length=15, choices=Source.choices)
     category = models.ForeignKey(Category, models.PROTECT, related_name="requests", verbose_name=_("category"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.SCHEDULED)
     description = models.TextField(_("description"))
     grid = models.ForeignKey(Grid, models.PROTECT, related_name="requests", verbose_name=_("grid"))
-    building = models.ForeignKey(Building, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("building"))
+    # Looked up through request_duplicate_idx, which starts with the building.
+    building = models.ForeignKey(Building, models.PROTECT, null=True, blank=True, db_index=False, related_name="requests", verbose_name=_("building"))
     household = models.ForeignKey(Household, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("household"))
     partner = models.ForeignKey(Open311Partner, models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("channel"))
     # A link the partner sent (a photo on its own server): shown as a link, never fetched by this server.
@@ -257,7 +258,7 @@ class ResidentRequest(models.Model):
     )
     reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
     phone_enc = models.TextField(editable=False, blank=True)
-    phone_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
+    phone_hash = models.CharField(max_length=64, editable=False, blank=True)
     phone_masked = models.CharField(_("reporter's phone"), max_length=11, editable=False, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
@@ -269,7 +270,7 @@ class ResidentRequest(models.Model):
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     stage = models.CharField(_("current stage"), max_length=10, choices=Stage.choices, blank=True)
     stage_started_at = models.DateTimeField(_("stage started"), null=True, blank=True)
-    stage_deadline = models.DateTimeField(_("stage deadline"), null=True, blank=True, db_index=True)
+    stage_deadline = models.DateTimeField(_("stage deadline"), null=True, blank=True)
     # The handling deadline (with approved extensions), kept after the stage ends: 办结率 counts by it.
     handle_deadline = models.DateTimeField(_("handling deadline"), null=True, blank=True, db_index=True)
     # 80% of the stage's time: when the handler gets a reminder (催办).
@@ -303,7 +304,7 @@ class ResidentRequest(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("entered by"))
     # The patrol during which a grid worker reported it: the patrol's record lists what it found and handled.
     patrol = models.ForeignKey("grids.Patrol", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("patrol"))
-    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -314,6 +315,12 @@ class ResidentRequest(models.Model):
         verbose_name = _("resident request")
         verbose_name_plural = _("resident requests")
         ordering = ["stage_deadline", "id"]
+        # Every index is written again by each move of a request (the sweep moves 100,000 at a time): none repeats
+        # the first columns of another, and none is a LIKE index that no query uses.
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="request_tracking_code_unique"),
+            models.UniqueConstraint(fields=["public_id"], name="request_public_id_unique"),
+        ]
         indexes = [
             models.Index(fields=["grid", "status", "stage_deadline"], name="request_queue_idx"),
             # The default order: a district's or a city's list reads its first page off this index instead of sorting all.
@@ -327,6 +334,7 @@ class ResidentRequest(models.Model):
             ),
             models.Index(fields=["building", "category", "created_at"], name="request_duplicate_idx"),
             models.Index(fields=["remind_at"], name="request_remind_idx", condition=Q(reminded_at__isnull=True)),
+            models.Index(fields=["phone_hash"], name="request_phone_idx"),
         ]
 
     def __str__(self):

@@ -4,10 +4,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import rows_insert_select
 from governance.roles import Capability
 from notifications.services import notification_send
 from resident_requests import calendar
@@ -15,7 +16,7 @@ from resident_requests.lifecycle import ESCALATING_STAGES, HANDLING, LADDER, OPE
 from resident_requests.models import ResidentRequest, TimeLimit, TimelineEntry
 from resident_requests.services.deadlines import CategoryKey, best_limit, reminder_time
 from resident_requests.services.notices import (
-    PLACE_PATHS,
+    PLACES,
     notices_for,
     notify_escalations,
     notify_people,
@@ -60,7 +61,11 @@ def request_escalate(*, resident_request: ResidentRequest, actor=None, reason: s
     return resident_request
 
 
-def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = 500) -> dict:
+# Requests claimed per statement: each batch locks its rows for under a second, and a city's 100,000 overdue take 50 batches.
+SWEEP_BATCH = 2000
+
+
+def requests_sweep(*, now: dt.datetime | None = None, batch_size: int = SWEEP_BATCH) -> dict:
     """催办 at 80% of every stage's time; at the deadline an unaccepted or unhandled request moves one level up and a
     late verification, answer or follow-up sends the level above a 督办 notice. Long-term and ended requests are skipped.
 
@@ -172,11 +177,11 @@ def _escalate_batch(*, picked: list[tuple], level: str, stage: str, statuses: li
                 status=to_status, level=target, escalation_count=F("escalation_count") + 1, stage_started_at=stamp, stage_deadline=due,
                 remind_at=reminder_time(stamp, due), reminded_at=None, supervised_at=None, updated_at=stamp, **moved,
             )  # fmt: skip
-        claimed = ResidentRequest.objects.filter(pk__in=[row[0] for row in picked], level=target, stage_started_at=stamp)
-        places = list(claimed.values_list("pk", *PLACE_PATHS))
+        claimed = ResidentRequest.objects.filter(pk__in=[row[0] for row in picked], level=target, stage_started_at=stamp).order_by()
         note = _("Deadline passed: escalated automatically.") if stage == Stage.HANDLE else _("Not accepted in time: escalated automatically.")
-        TimelineEntry.objects.bulk_create(
-            [TimelineEntry(request_id=row[0], action=TimelineAction.ESCALATE, to_status=to_status, level=target, note=note) for row in places]
-        )
-        notify_escalations([row[1:] for row in places], target=target, stamp=stamp)
-    return len(places)
+        # The batch's timeline rows are made by the database from the claimed rows: no Python object per request.
+        entry = {"at": stamp, "action": TimelineAction.ESCALATE, "from_status": "", "to_status": to_status, "level": target, "note": note, "public": False}
+        rows_insert_select(TimelineEntry, {"request": "pk", **{name: Value(value) for name, value in entry.items()}}, claimed)
+        counts = dict(claimed.values_list(PLACES[target][1]).annotate(count=Count("pk")))
+        notify_escalations(counts, target=target, stamp=stamp)
+    return sum(counts.values())

@@ -145,24 +145,19 @@ def notify_next(resident_request: ResidentRequest, *, actor) -> None:
     notify_people(people, resident_request=resident_request, title=title % {"category": resident_request.category.name}, key=f"next-{step}")
 
 
-# Where a request is, grid to district: what `place_at_level` reads, as paths a batch can read without the objects.
-PLACE_PATHS = ("grid_id", "grid__community_id", "grid__street_id", "grid__district_id")
+# Where a request sits at each level: the place's field on a membership, and the request's path to that place.
+PLACES = {
+    HandlingLevel.GRID: ("grid", "grid_id"),
+    HandlingLevel.COMMUNITY: ("community", "grid__community_id"),
+    HandlingLevel.STREET: ("street", "grid__street_id"),
+    HandlingLevel.ALLIANCE: ("street", "grid__street_id"),
+    HandlingLevel.DISTRICT: ("district", "grid__district_id"),
+}
 
 
 def place_at_level(resident_request: ResidentRequest, level: str) -> tuple:
-    grid = resident_request.grid
-    return place_in((grid.pk, grid.community_id, grid.street_id, grid.district_id), level)
-
-
-def place_in(where: tuple, level: str) -> tuple:
-    grid, community, street, district = where
-    return {
-        HandlingLevel.GRID: ("grid", grid),
-        HandlingLevel.COMMUNITY: ("community", community),
-        HandlingLevel.STREET: ("street", street),
-        HandlingLevel.ALLIANCE: ("street", street),
-        HandlingLevel.DISTRICT: ("district", district),
-    }[level]
+    field, _path = PLACES[level]
+    return field, resident_request.grid_id if field == "grid" else getattr(resident_request.grid, f"{field}_id")
 
 
 def notices_for(users, *, resident_request: ResidentRequest, title: str, key: str) -> list[Notification]:
@@ -174,17 +169,17 @@ def notify_people(users, *, resident_request: ResidentRequest, title: str, key: 
     notification_send(notifications=notices_for(users, resident_request=resident_request, title=title, key=key))
 
 
-def notify_escalations(places: list[tuple], *, target: str, stamp: dt.datetime) -> None:
+def notify_escalations(counts: dict[int, int], *, target: str, stamp: dt.datetime) -> None:
     """One notification per person of the receiving level for the whole batch, not one per request.
 
-    `places` holds each escalated request's (grid, community, street, district) ids.
+    `counts` holds how many requests went to each place (community, street or district id) of the target level.
     """
-    posts = [(*place_in(where, target), QUEUE_ROLES[target]) for where in places]
+    posts = {(PLACES[target][0], node, QUEUE_ROLES[target]): count for node, count in counts.items()}
     staff = staff_at(posts)
     people: dict[int, list] = {}
-    for post in posts:
+    for post, count in posts.items():
         for person in staff[post]:
-            people.setdefault(person.pk, [person, 0])[1] += 1
+            people.setdefault(person.pk, [person, 0])[1] += count
     url = reverse("request-board")
     notifications = [
         Notification(

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from resident_requests.services.escalation import requests_sweep
+from resident_requests.services.escalation import SWEEP_BATCH, requests_sweep
 
 
 class Command(BaseCommand):
     help = "Remind handlers at 80% of the time limit and escalate overdue requests one level (the 5-minute Celery job)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=SWEEP_BATCH)
 
     def handle(self, *args, batch_size: int, **options):
         totals = {"reminded": 0, "escalated": 0}
