@@ -25,6 +25,7 @@ from governance.selectors import NODE_MODELS, membership_list_of
 from governance.signals import notify_requested
 from governance.validators import normalize_mobile
 from grids.models import Grid
+from grids.places import outlines_derive
 
 
 def _parent_ancestry(instance) -> dict:
@@ -87,6 +88,9 @@ def node_save(*, actor, instance: models.Model):
         instance.save(update_fields=[names[attname] for attname in changes])
     if changes or creating:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE, instance=instance, changes=changes)
+    if isinstance(instance, District) and "city_id" in changes:
+        # A district joining a city changes the city's outline when that is the union of its districts'.
+        outlines_derive(district_ids=[instance.pk])
     return instance
 
 

@@ -1,4 +1,4 @@
-"""Places: where each building stands and what area each grid, community, street and district covers.
+"""Places: where each building stands and what area each grid, community, street, district and city covers.
 
 Outlines are stored as GeoJSON (WGS84 longitude, latitude) with their bounding box in four indexed columns, so that a
 point look-up asks SQL for the few grids whose box holds the point and lets shapely decide among them: no spatial
@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 
-from governance.models import Community, District, Street
+from governance.models import City, Community, District, Street
 from governance.roles import Level
 from grids.models import Building, Grid
 
@@ -199,20 +199,34 @@ def patrol_map(patrol) -> dict | None:
 
 
 # Each level whose outline may be the union of its children's: (model, child model, the child's parent column).
-DERIVED_LEVELS = ((Community, Grid, "community_id"), (Street, Community, "street_id"), (District, Street, "district_id"))
+DERIVED_LEVELS = (
+    (Community, Grid, "community_id"),
+    (Street, Community, "street_id"),
+    (District, Street, "district_id"),
+    (City, District, "city_id"),
+)
+
+
+def _children_within(child, district_ids) -> Q:
+    """The children whose union may change when something in `district_ids` changed."""
+    if child is District:
+        # A city's union needs every district of the city, not only the changed ones.
+        return Q(city_id__in=District.objects.filter(pk__in=district_ids).values("city_id"))
+    return Q(district_id__in=district_ids)
 
 
 def outlines_derive(*, district_ids=None) -> int:
-    """Outline each community, street and district that has none, or a derived one, as the union of its children's.
+    """Outline each community, street, district and city that has none, or a derived one, as the union of its children's.
 
-    Imported outlines are kept; derived ones are recomputed, lowest level first so that the next level sees them.
-    Returns the number of outlines written.
+    Imported outlines are kept; derived ones are recomputed, lowest level first so that the next level sees them; the
+    cities of `district_ids` are recomputed with them. Returns the number of outlines written.
     """
     written = 0
     for model, child, parent_column in DERIVED_LEVELS:
-        children = child.objects.filter(geometry__isnull=False)
+        # A district in no city has no parent to outline.
+        children = child.objects.filter(geometry__isnull=False, **{f"{parent_column}__isnull": False})
         if district_ids is not None:
-            children = children.filter(district_id__in=district_ids)
+            children = children.filter(_children_within(child, district_ids))
         outlines = defaultdict(list)
         for parent_id, geometry in children.values_list(parent_column, "geometry").order_by(parent_column, "pk"):
             outlines[parent_id].append(shape(geometry))
