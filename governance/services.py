@@ -26,7 +26,7 @@ from governance.selectors import NODE_MODELS, membership_list_of
 from governance.signals import notify_requested
 from governance.validators import normalize_mobile
 from grids.models import Grid
-from grids.places import outlines_derive
+from grids.places import city_outlines_derive
 
 
 def _parent_ancestry(instance) -> dict:
@@ -91,7 +91,7 @@ def node_save(*, actor, instance: models.Model):
         audit_record(actor=actor, action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE, instance=instance, changes=changes)
     if isinstance(instance, District) and "city_id" in changes:
         # A district joining a city changes the city's outline when that is the union of its districts'.
-        outlines_derive(district_ids=[instance.pk])
+        city_outlines_derive(district_ids=[instance.pk])
     return instance
 
 

@@ -1,7 +1,8 @@
 """GeoJSON import of places: every feature is checked, then all are written in one transaction or none are.
 
 A file is one FeatureCollection. Polygon and MultiPolygon features outline the node whose division code is in
-`properties.code` (6 digits: city when it ends with 00, district otherwise, 12 digits: street when it ends with 000, community otherwise, 15 digits: grid).
+`properties.code` (6 digits: city when it ends with 00, district otherwise; 12 digits: street when it ends with 000,
+community otherwise; 15 digits: grid).
 Point features place a building, named by `properties.grid` (the grid's 15-digit code) and `properties.number` (its
 number in the grid), or by `properties.building_id`. Features are numbered from 1 in file order in the problem list.
 """
@@ -21,7 +22,7 @@ from governance.models import AuditEntry, City, Community, District, Street
 from governance.roles import Capability, Level
 from governance.scope import scope_for
 from grids.models import Building, Grid
-from grids.places import BBOX_FIELDS, gcj02_to_wgs84, outline_fields, outline_parse, outlines_derive, point_check
+from grids.places import BBOX_FIELDS, city_outlines_derive, gcj02_to_wgs84, outline_fields, outline_parse, outlines_derive, point_check
 
 # A district's 10,000 building points and 600 outlines take about 3 MB; the bound is checked before parsing.
 MAX_BYTES = 20 * 1024 * 1024
@@ -242,7 +243,8 @@ def _write(*, actor, writes, file_name: str, gcj02: bool) -> PlacesImportResult:
         ancestry = node.ancestry()
         place = (Level.DISTRICT, ancestry[Level.DISTRICT]) if Level.DISTRICT in ancestry else (Level.CITY, ancestry[Level.CITY])
         by_place.setdefault(place, []).append(node)
-    counts["derived"] = outlines_derive(district_ids={node_id for level, node_id in by_place if level == Level.DISTRICT})
+    district_ids = {node_id for level, node_id in by_place if level == Level.DISTRICT}
+    counts["derived"] = outlines_derive(district_ids=district_ids) + city_outlines_derive(district_ids=district_ids)
     # One audit row per district (or city outline) touched, at the deepest node above everything written there.
     for place_nodes in by_place.values():
         ancestry = _common_ancestry(place_nodes)
