@@ -19,6 +19,7 @@ from demo.households import seed_ledger
 from demo.requests import seed_requests
 from demo.volunteers import seed_volunteers
 from governance.models import District
+from grids.places import city_outlines_derive
 
 # How far back the demo's history goes (two years of requests, then the calendar's margin).
 HISTORY_DAYS = 740
@@ -32,7 +33,10 @@ def demo_seed(*, scale: str, password: str, seed: int = 1, log=print, where: Dem
         return None
     # The monthly partitions of the demo's history, each in its own short transaction before the district's long one.
     partitions_ensure(since=timezone.localdate() - dt.timedelta(days=HISTORY_DAYS))
-    return DemoSeeder(scale=scale, password=password, seed=seed, log=log, where=where).run(later=LATER_SEEDERS)
+    result = DemoSeeder(scale=scale, password=password, seed=seed, log=log, where=where).run(later=LATER_SEEDERS)
+    # After the district's long transaction: districts seeded side by side would otherwise wait on their city's row.
+    city_outlines_derive(district_ids=District.objects.filter(code=where.code).values("pk"))
+    return result
 
 
 def _district_seed(where: DemoDistrict, scale: str, password: str, seed: int) -> tuple[str, dict | None, float]:

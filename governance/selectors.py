@@ -85,8 +85,19 @@ def top_nodes_for(user, capability: str | None = None):
     return level, node_list_for(user, level, capability).filter(pk__in=scope.node_ids[level])
 
 
+def _descendant_lookup(model, level: str) -> str | None:
+    """The lookup giving the id of a `model` row's ancestor at `level`; below a district it goes through the district's city."""
+    lookups = model.SCOPE_PATHS.get(level)
+    if lookups:
+        return lookups[0]
+    if level == Level.CITY and Level.DISTRICT in model.SCOPE_PATHS:
+        # Nothing below a district stores its city: one join to the district reads it.
+        return model.SCOPE_PATHS[Level.DISTRICT][0].removesuffix("_id") + "__city_id"
+    return None
+
+
 def node_counts(node) -> dict:
-    """Counts of each kind of descendant, each one indexed COUNT through the same scope paths."""
+    """Counts of each kind of descendant, one COUNT each whatever the size of the subtree (a city's through its districts)."""
     counts = {}
     for key, model in (
         ("districts", District),
@@ -96,9 +107,9 @@ def node_counts(node) -> dict:
         ("buildings", Building),
         ("central_households", CentralHousehold),
     ):
-        lookups = model.SCOPE_PATHS.get(node.LEVEL)
-        if lookups and lookups[0] != "id":
-            counts[key] = model.objects.filter(**{lookups[0]: node.pk}).count()
+        lookup = _descendant_lookup(model, node.LEVEL)
+        if lookup and lookup != "id":
+            counts[key] = model.objects.filter(**{lookup: node.pk}).count()
     return counts
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.db.models.deletion import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from governance.selectors import NODE_MODELS, membership_list_of
 from governance.signals import notify_requested
 from governance.validators import normalize_mobile
 from grids.models import Grid
+from grids.places import city_outlines_derive
 
 
 def _parent_ancestry(instance) -> dict:
@@ -87,6 +89,9 @@ def node_save(*, actor, instance: models.Model):
         instance.save(update_fields=[names[attname] for attname in changes])
     if changes or creating:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE, instance=instance, changes=changes)
+    if isinstance(instance, District) and "city_id" in changes:
+        # A district joining a city changes the city's outline when that is the union of its districts'.
+        city_outlines_derive(district_ids=[instance.pk])
     return instance
 
 
@@ -289,9 +294,14 @@ def personal_data_purpose_clean(*, purpose: str, reason: str) -> tuple[str, str]
     return purpose, reason
 
 
-def district_alert(*, district_id: int | None, key: str, title: str) -> None:
-    """Notify the district organization department's accounts, once per account and key."""
-    users = User.objects.filter(memberships__role=Role.DISTRICT_ORG, memberships__district_id=district_id, is_active=True).distinct()
+def oversight_alert(*, district_id: int | None, key: str, title: str) -> None:
+    """Notify the organization departments above a district (its own and its city's accounts), once per account and key."""
+    # One filter call: each condition pair must hold on the same membership row.
+    users = User.objects.filter(
+        Q(memberships__role=Role.DISTRICT_ORG, memberships__district_id=district_id)
+        | Q(memberships__role=Role.CITY_ORG, memberships__city__districts=district_id),
+        is_active=True,
+    ).distinct()
     notify_requested.send(sender=User, messages=[{"user": user, "key": key, "title": title} for user in users])
 
 
@@ -303,8 +313,8 @@ def _personal_data_log(*, actor, kind: str, ancestry: dict, **fields):
 def personal_data_reveal(*, actor, instance: models.Model, purpose: str, reason: str = "") -> dict[str, str]:
     """Decrypt one record's protected values for someone allowed to, and log who, when, which and why.
 
-    At most PERSONAL_DATA_REVEALS_PER_DAY reveals per person and day; above PERSONAL_DATA_REVEALS_ALERT the district
-    organization department is notified, once per person and day.
+    At most PERSONAL_DATA_REVEALS_PER_DAY reveals per person and day; above PERSONAL_DATA_REVEALS_ALERT the district's
+    and its city's organization departments are notified, once per person and day.
     """
 
     if not scope_for(actor, Capability.REVEAL_PERSONAL).contains(instance.ancestry()):
@@ -342,7 +352,7 @@ def personal_data_reveal_for_duty(*, actor, instance: models.Model, purpose: str
         unmasked=True,
     )
     if done + 1 > settings.PERSONAL_DATA_REVEALS_ALERT:
-        district_alert(
+        oversight_alert(
             district_id=ancestry.get("district"),
             key=f"reveals:{actor.pk}:{today:%Y-%m-%d}",
             title=_("%(user)s has revealed personal data more than %(count)d times today") % {"user": actor, "count": settings.PERSONAL_DATA_REVEALS_ALERT},
@@ -384,7 +394,7 @@ def id_conflicts_log(*, actor, residents, where: str) -> None:
     """Log each ID number the actor was told is registered outside their area, at that resident's place.
 
     Telling is unavoidable (an ID number is registered once), so it is logged; beyond ID_CONFLICTS_ALERT in a day the
-    district organization department is notified, once per person and day.
+    district's and its city's organization departments are notified, once per person and day.
     """
     if not residents:
         return
@@ -405,7 +415,7 @@ def id_conflicts_log(*, actor, residents, where: str) -> None:
     today = day_start(timezone.localdate())
     count = PersonalDataLog.objects.filter(user=actor, kind=PersonalDataLog.Kind.ID_CONFLICT, at__gte=today).count()
     if len(residents) > settings.ID_CONFLICTS_ALERT or count > settings.ID_CONFLICTS_ALERT:
-        district_alert(
+        oversight_alert(
             district_id=residents[0].ancestry().get("district"),
             key=f"id-conflicts:{actor.pk}:{today:%Y-%m-%d}",
             title=_("%(user)s entered %(count)d ID numbers today that are registered outside their area") % {"user": actor, "count": count},

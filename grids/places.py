@@ -1,4 +1,4 @@
-"""Places: where each building stands and what area each grid, community, street and district covers.
+"""Places: where each building stands and what area each grid, community, street, district and city covers.
 
 Outlines are stored as GeoJSON (WGS84 longitude, latitude) with their bounding box in four indexed columns, so that a
 point look-up asks SQL for the few grids whose box holds the point and lets shapely decide among them: no spatial
@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import prcoords
 import shapely
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 
-from governance.models import Community, District, Street
+from governance.models import City, Community, District, Street
 from governance.roles import Level
 from grids.models import Building, Grid
 
@@ -202,11 +203,20 @@ def patrol_map(patrol) -> dict | None:
 DERIVED_LEVELS = ((Community, Grid, "community_id"), (Street, Community, "street_id"), (District, Street, "district_id"))
 
 
+def _outlines_union(parents: list, outlines: dict) -> list:
+    """Give each parent the union of its children's `outlines` (parent id -> shapes) as a derived outline."""
+    for parent in parents:
+        union = shapely.union_all(outlines[parent.pk])
+        for name, value in outline_fields(union, derived=True).items():
+            setattr(parent, name, value)
+    return parents
+
+
 def outlines_derive(*, district_ids=None) -> int:
     """Outline each community, street and district that has none, or a derived one, as the union of its children's.
 
     Imported outlines are kept; derived ones are recomputed, lowest level first so that the next level sees them.
-    Returns the number of outlines written.
+    Returns the number of outlines written. Cities follow with city_outlines_derive.
     """
     written = 0
     for model, child, parent_column in DERIVED_LEVELS:
@@ -216,11 +226,28 @@ def outlines_derive(*, district_ids=None) -> int:
         outlines = defaultdict(list)
         for parent_id, geometry in children.values_list(parent_column, "geometry").order_by(parent_column, "pk"):
             outlines[parent_id].append(shape(geometry))
-        parents = list(model.objects.filter(Q(geometry__isnull=True) | Q(geometry_derived=True), pk__in=list(outlines)))
-        for parent in parents:
-            union = shapely.union_all(outlines[parent.pk])
-            for name, value in outline_fields(union, derived=True).items():
-                setattr(parent, name, value)
+        parents = _outlines_union(list(model.objects.filter(Q(geometry__isnull=True) | Q(geometry_derived=True), pk__in=list(outlines))), outlines)
         model.objects.bulk_update(parents, BBOX_FIELDS, batch_size=500)
         written += len(parents)
     return written
+
+
+@transaction.atomic
+def city_outlines_derive(*, district_ids=None) -> int:
+    """Outline each city (of `district_ids`, else every one) that has none, or a derived one, as the union of its districts'.
+
+    A step of its own, called in a short transaction: the city's row is shared by every district's work.
+    Returns the number of outlines written.
+    """
+    cities = City.objects.filter(Q(geometry__isnull=True) | Q(geometry_derived=True))
+    if district_ids is not None:
+        cities = cities.filter(pk__in=District.objects.filter(pk__in=district_ids).values("city_id"))
+    # Locked before their districts are read: a concurrent import in another district waits, then reads this one's outline.
+    cities = list(cities.select_for_update().order_by("pk"))
+    outlines = defaultdict(list)
+    districts = District.objects.filter(city__in=cities, geometry__isnull=False).order_by("city_id", "pk")
+    for city_id, geometry in districts.values_list("city_id", "geometry"):
+        outlines[city_id].append(shape(geometry))
+    parents = _outlines_union([city for city in cities if city.pk in outlines], outlines)
+    City.objects.bulk_update(parents, BBOX_FIELDS, batch_size=500)
+    return len(parents)

@@ -1,7 +1,8 @@
 """GeoJSON import of places: every feature is checked, then all are written in one transaction or none are.
 
 A file is one FeatureCollection. Polygon and MultiPolygon features outline the node whose division code is in
-`properties.code` (6 digits: district, 12 digits: street when it ends with 000, community otherwise, 15 digits: grid).
+`properties.code` (6 digits: city when it ends with 00, district otherwise; 12 digits: street when it ends with 000,
+community otherwise; 15 digits: grid).
 Point features place a building, named by `properties.grid` (the grid's 15-digit code) and `properties.number` (its
 number in the grid), or by `properties.building_id`. Features are numbered from 1 in file order in the problem list.
 """
@@ -17,11 +18,11 @@ from django.utils.translation import gettext as _
 from shapely.geometry import Point, shape
 
 from governance.audit import audit_record
-from governance.models import AuditEntry, Community, District, Street
+from governance.models import AuditEntry, City, Community, District, Street
 from governance.roles import Capability, Level
 from governance.scope import scope_for
 from grids.models import Building, Grid
-from grids.places import BBOX_FIELDS, gcj02_to_wgs84, outline_fields, outline_parse, outlines_derive, point_check
+from grids.places import BBOX_FIELDS, city_outlines_derive, gcj02_to_wgs84, outline_fields, outline_parse, outlines_derive, point_check
 
 # A district's 10,000 building points and 600 outlines take about 3 MB; the bound is checked before parsing.
 MAX_BYTES = 20 * 1024 * 1024
@@ -29,7 +30,7 @@ MAX_FEATURES = 30_000
 # Problems listed for one file: beyond this the file is surely the wrong one.
 MAX_PROBLEMS = 500
 
-AREA_MODELS = {Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid}
+AREA_MODELS = {Level.CITY: City, Level.DISTRICT: District, Level.STREET: Street, Level.COMMUNITY: Community, Level.GRID: Grid}
 
 
 @dataclass
@@ -78,7 +79,9 @@ def _area_level(code) -> str | None:
         return Level.GRID
     if len(code) == 12:
         return Level.STREET if code.endswith("000") else Level.COMMUNITY
-    return Level.DISTRICT if len(code) == 6 else None
+    if len(code) == 6:
+        return Level.CITY if code.endswith("00") else Level.DISTRICT
+    return None
 
 
 def _positive_int(value) -> int | None:
@@ -111,7 +114,7 @@ def _check_features(features, *, gcj02: bool) -> _Checked:
                 level = _area_level(properties.get("code"))
                 if level is None:
                     raise ValidationError(
-                        _("An outline needs properties.code: a 15-digit grid code, a 12-digit street or community code or a 6-digit district code.")
+                        _("An outline needs properties.code: a 15-digit grid code, a 12-digit street or community code or a 6-digit district or city code.")
                     )
                 checked.outlines.append((number, level, properties["code"], outline_parse(geometry, gcj02=gcj02)))
         except ValidationError as exc:
@@ -163,7 +166,7 @@ def _resolve(actor, checked: _Checked):
 
 
 def _missing(level: str, code: str) -> str:
-    names = {Level.DISTRICT: _("district"), Level.STREET: _("street"), Level.COMMUNITY: _("community"), Level.GRID: _("grid")}
+    names = {Level.CITY: _("city"), Level.DISTRICT: _("district"), Level.STREET: _("street"), Level.COMMUNITY: _("community"), Level.GRID: _("grid")}
     return _("No %(level)s with code %(code)s in your area.") % {"level": names[level], "code": code}
 
 
@@ -180,7 +183,7 @@ def places_import(*, actor, collection: dict, file_name: str = "", gcj02: bool =
     """Check every feature of `collection` (as read by places_read), then write all of them or, on any problem, nothing.
 
     `actor` None is the command line (the whole database); a person places only nodes where they manage the hierarchy.
-    Afterwards the outlines of communities, streets and districts without an imported one are derived from their children.
+    Afterwards the outlines of communities, streets, districts and cities without an imported one are derived from their children.
     """
     if actor is not None and scope_for(actor, Capability.MANAGE_HIERARCHY).is_empty:
         raise PermissionDenied(_("You may not change this part of the hierarchy."))
@@ -234,14 +237,17 @@ def _write(*, actor, writes, file_name: str, gcj02: bool) -> PlacesImportResult:
     for model, rows in by_model.items():
         model.objects.bulk_update(rows, ["lon", "lat"] if model is Building else BBOX_FIELDS, batch_size=500)
         counts[model.LEVEL] = len(rows)
-    nodes = [node for node, _values in writes]
-    by_district: dict[int, list] = {}
-    for node in nodes:
-        by_district.setdefault(node.ancestry()[Level.DISTRICT], []).append(node)
-    counts["derived"] = outlines_derive(district_ids=set(by_district))
-    # One audit row per district touched, at the deepest node above everything written there.
-    for district_nodes in by_district.values():
-        ancestry = _common_ancestry(district_nodes)
+    # Nodes by their district, and a city's own outline by its city.
+    by_place: dict[tuple[str, int], list] = {}
+    for node, _values in writes:
+        ancestry = node.ancestry()
+        place = (Level.DISTRICT, ancestry[Level.DISTRICT]) if Level.DISTRICT in ancestry else (Level.CITY, ancestry[Level.CITY])
+        by_place.setdefault(place, []).append(node)
+    district_ids = {node_id for level, node_id in by_place if level == Level.DISTRICT}
+    counts["derived"] = outlines_derive(district_ids=district_ids) + city_outlines_derive(district_ids=district_ids)
+    # One audit row per district (or city outline) touched, at the deepest node above everything written there.
+    for place_nodes in by_place.values():
+        ancestry = _common_ancestry(place_nodes)
         audit_record(
             actor=actor,
             action=AuditEntry.Action.UPDATE,
@@ -258,8 +264,8 @@ def _write(*, actor, writes, file_name: str, gcj02: bool) -> PlacesImportResult:
 
 def _audit_target(ancestry: dict):
     """The node the import's audit row names: the deepest one above everything written."""
-    for level in (Level.BUILDING, Level.GRID, Level.COMMUNITY, Level.STREET, Level.DISTRICT):
+    for level in (Level.BUILDING, Level.GRID, Level.COMMUNITY, Level.STREET, Level.DISTRICT, Level.CITY):
         if level in ancestry:
             model = Building if level == Level.BUILDING else AREA_MODELS[level]
             return model.objects.get(pk=ancestry[level])
-    raise ValueError("Every node has a district.")
+    raise ValueError("Every node has a district or is a city.")

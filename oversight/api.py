@@ -386,9 +386,11 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MonthlyReport
-        fields = ["id", "title", "month", "level", "district", "street", "community", "created_at"]
+        fields = ["id", "title", "month", "level", "city", "district", "street", "community", "created_at"]
 
     def get_level(self, report) -> str:
+        if report.city_id:
+            return Level.CITY
         return Level.COMMUNITY if report.community_id else Level.STREET if report.street_id else Level.DISTRICT
 
 

@@ -1,12 +1,13 @@
-"""The district's oversight records: the yearly assessment plan with its indicators, and the monthly report archive.
+"""The district's (and the city's) oversight records: the yearly assessment plan with its indicators, and the monthly report archive.
 
 The tables keep the names they had in governance, where these models lived first.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Community, District, Street
+from governance.models import City, Community, District, Street
 from governance.roles import Level
 from governance.scope import ScopedQuerySet
 
@@ -52,9 +53,11 @@ class Indicator(models.Model):
 
 
 class MonthlyReport(models.Model):
-    """The past month's report of a community, a street or the district, as PDF and .xlsx (archive)."""
+    """The past month's report of a community, a street, a district or a city, as PDF and .xlsx (archive)."""
 
-    district = models.ForeignKey(District, models.PROTECT, related_name="monthly_reports", verbose_name=_("district"))
+    # Set on a city's own report only: a district's reports never store its city, which it may join later.
+    city = models.ForeignKey(City, models.PROTECT, null=True, blank=True, related_name="monthly_reports", verbose_name=_("city"))
+    district = models.ForeignKey(District, models.PROTECT, null=True, blank=True, related_name="monthly_reports", verbose_name=_("district"))
     street = models.ForeignKey(Street, models.PROTECT, null=True, blank=True, related_name="monthly_reports", verbose_name=_("street"))
     community = models.ForeignKey(Community, models.PROTECT, null=True, blank=True, related_name="monthly_reports", verbose_name=_("community"))
     month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
@@ -65,15 +68,23 @@ class MonthlyReport(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
-    # A street's report belongs to the street and the district; a community's also to the community.
-    SCOPE_PATHS = {Level.DISTRICT: ["district_id"], Level.STREET: ["street_id"], Level.COMMUNITY: ["community_id"]}
+    # A street's report belongs to the street and the district; a community's also to the community; a city's to the
+    # city alone (its districts' reports reach the city through its districts).
+    SCOPE_PATHS = {Level.CITY: ["city_id"], Level.DISTRICT: ["district_id"], Level.STREET: ["street_id"], Level.COMMUNITY: ["community_id"]}
 
     class Meta:
         db_table = "governance_monthlyreport"
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
-        ordering = ["-month", "district_id", "street_id", "community_id"]
+        ordering = ["-month", "city_id", "district_id", "street_id", "community_id"]
         indexes = [models.Index(fields=["month"], name="monthly_report_month_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(city__isnull=False, district__isnull=True, street__isnull=True, community__isnull=True)
+                | Q(city__isnull=True, district__isnull=False),
+                name="monthly_report_city_or_district",
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -1,4 +1,4 @@
-"""Monthly reports: on the 1st, each community's, street's and the district's figures for the past month,
+"""Monthly reports: on the 1st, each community's, street's, district's and city's figures for the past month,
 as an .xlsx (the dashboard's tables) and a PDF, archived and scoped like everything else."""
 
 import datetime as dt
@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from core.dates import month_end, previous_month
 from core.files import stored_name
-from governance.models import Community, District, Street
+from governance.models import City, Community, District, Street
 from oversight import dashboards
 from oversight.models import MonthlyReport
 
@@ -62,9 +62,11 @@ def _pdf(title: str, data: dict) -> bytes:
 
 @transaction.atomic
 def monthly_report_generate(*, node, month: dt.date) -> MonthlyReport | None:
-    """One node's report for one month; a second run finds it and does nothing."""
-    placement = {"district_id": node.district_id if hasattr(node, "district_id") else node.pk, "street_id": None, "community_id": None}
-    if isinstance(node, Street):
+    """One node's report for one month (a city's counts its districts); a second run finds it and does nothing."""
+    placement = {"city_id": None, "district_id": node.district_id if hasattr(node, "district_id") else node.pk, "street_id": None, "community_id": None}
+    if isinstance(node, City):
+        placement.update(city_id=node.pk, district_id=None)
+    elif isinstance(node, Street):
         placement["street_id"] = node.pk
     elif isinstance(node, Community):
         placement.update(street_id=node.street_id, community_id=node.pk)
@@ -82,10 +84,10 @@ def monthly_report_generate(*, node, month: dt.date) -> MonthlyReport | None:
 
 
 def monthly_reports_generate(*, today: dt.date | None = None) -> int:
-    """The job of the 1st: the past month's reports of the district, every street and community."""
+    """The job of the 1st: the past month's reports of every city, district, street and community."""
     month, _last = previous_month(today or timezone.localdate())
     made = 0
-    for model in (District, Street, Community):
+    for model in (City, District, Street, Community):
         for node in model.objects.all():
             made += monthly_report_generate(node=node, month=month) is not None
     return made

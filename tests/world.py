@@ -34,7 +34,8 @@ It holds, and tests may rely on exactly this (anything else a test needs, it bui
 - 社区工作者: files for community1's secretary (filed in the mentor pool) and grid1's worker (filed in the reserve pool),
   an active mentoring pair of the two with one day shadowed, and this month's trainees' exchange scheduled; none in other
   communities. The district's ladder and pool rules are empty (tests/cadres builds its own).
-- Places: grids tile their community and each building has a point inside its grid (the demo's layout); 外区 has none.
+- Places: grids tile their community and each building has a point inside its grid (the demo's layout), the outlines above
+  them up to the city are derived; 外区 has none.
 - All accounts use PASSWORD; categories, care tags and points rules are the migrations' defaults.
 """
 
@@ -51,7 +52,7 @@ from duties.services import duty_list_copy
 from governance.models import Community, District, ResidentUnit
 from governance.roles import Role
 from grids.models import Building, Grid
-from grids.places import outlines_derive
+from grids.places import city_outlines_derive, outlines_derive
 from households.care_tags import default_tags_ensure
 from households.models import CareTag, Resident
 from resident_requests.defaults import defaults_ensure
@@ -159,7 +160,9 @@ def _place(grids: dict) -> None:
         grid.refresh_from_db()
         for building in grid.buildings.all():
             Building.objects.filter(pk=building.pk).update(**layout.building_point(grid, building.number))
-    outlines_derive(district_ids=[next(iter(grids.values())).district_id])
+    district_ids = [next(iter(grids.values())).district_id]
+    outlines_derive(district_ids=district_ids)
+    city_outlines_derive(district_ids=district_ids)
 
 
 def _staff_grid(grid, worker: str, staff: dict) -> None:

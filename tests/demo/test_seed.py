@@ -3,19 +3,21 @@
 import datetime as dt
 
 import pytest
+import shapely
 from django.core.management import call_command
 from django.db.models import Min
 from django.utils import timezone
+from shapely.geometry import shape
 
 from cadres.models import GrowthEntry, MentorPair, PoolEntry, Review, RoutineMeeting, WorkerProfile
 from community_services.models import Booking, Leave, ServiceItem
 from deliberation.lifecycle import Status
 from deliberation.models import Meeting, Task, Topic
-from demo.hierarchy import CITY_DISTRICTS
+from demo.hierarchy import CITY_CODE, CITY_DISTRICTS
 from demo.seed import city_seed, demo_seed
 from duties.lifecycle import TaskStatus
 from duties.models import DutyKind, IncomingTask, TaskHistory
-from governance.models import Community, District, Membership, ResidentUnit, Street, User
+from governance.models import City, Community, District, Membership, ResidentUnit, Street, User
 from governance.roles import Role
 from grids.models import Building, Grid
 from households.models import Household, Resident, Visit
@@ -251,5 +253,8 @@ def test_city_seeds_nine_more_districts_beside_the_first_and_a_second_run_adds_n
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+    # The city's outline is the union of all ten, though they were seeded side by side.
+    city = City.objects.get(code=CITY_CODE)
+    assert city.geometry_derived and shape(city.geometry).equals(shapely.union_all([shape(d.geometry) for d in districts]))
     assert city_seed(password=PASSWORD, seed=1, jobs=2, scale="small", log=lambda *_args: None) is None
     assert District.objects.count() == 10

@@ -10,9 +10,12 @@ from governance.models import AuditEntry, District, Membership, PersonalDataLog,
 from governance.permissions import can_grant, can_revoke
 from governance.roles import Capability, Level, Role
 from governance.scope import scope_for
-from governance.services import membership_grant, node_save, personal_data_export_log
-from grids.models import Grid
+from governance.selectors import node_counts
+from governance.services import id_conflicts_log, membership_grant, node_save, personal_data_export_log, personal_data_reveal
+from grids.models import Building, Grid
+from households.models import Resident
 from tests import factories as f
+from tests.governance.test_queries import query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -85,9 +88,10 @@ def test_the_hierarchy_starts_at_the_city_and_lists_its_districts(login, user):
     client = login("city1")
     assert client.get(reverse("org-root"))["Location"] == reverse("org-node", args=["city", city.pk])
     response = client.get(reverse("org-node", args=["city", city.pk]))
-    assert response.context["counts"] == {"districts": 1}
-    assert [child.name for child in response.context["page"]] == ["长安区"]
     district = user("district").memberships.get().district
+    below = node_counts(district)
+    assert response.context["counts"] == {"districts": 1, **below} and below["central_households"] > 0
+    assert [(child.name, child.street_count, child.community_count) for child in response.context["page"]] == [("长安区", 2, 3)]
     crumbs = client.get(reverse("org-node", args=["district", district.pk])).context["breadcrumbs"]
     assert [level for level, _node in crumbs] == [Level.CITY, Level.DISTRICT]
     # The district itself does not see the city above it.
@@ -190,3 +194,43 @@ def test_the_api_lists_districts_with_their_city_and_memberships_at_the_city(api
     assert [(row["name"], row["city"]) for row in body["results"]] == [("长安区", city.pk)]
     me = api("city1").get("/api/me/").json()
     assert [(m["role"], m["level"], m["node_id"]) for m in me["memberships"]] == [(Role.CITY_ORG, Level.CITY, city.pk)]
+
+
+def test_reveal_and_id_clash_alerts_reach_the_citys_organization_department_once_and_no_other_city(
+    user, other_city, settings, outbox, django_capture_on_commit_callbacks
+):
+    settings.PERSONAL_DATA_REVEALS_ALERT = 1
+    settings.ID_CONFLICTS_ALERT = 0
+    # A second account of the city's department, and one who holds the city's role and the district's both.
+    second = f.UserFactory(username="city1b", role=Role.CITY_ORG, node=city_of(user))
+    both = f.UserFactory(username="both", role=Role.CITY_ORG, node=city_of(user))
+    Membership.objects.create(user=both, role=Role.DISTRICT_ORG, district=user("district").memberships.get().district)
+    residents = list(Resident.objects.filter(household__grid=user("grid1").memberships.get().grid).exclude(id_number_enc="").order_by("id")[:3])
+    with django_capture_on_commit_callbacks(execute=True):
+        for resident in residents:
+            personal_data_reveal(actor=user("community1"), instance=resident, purpose="visit")
+        for _attempt in range(2):
+            id_conflicts_log(actor=user("grid3"), residents=residents[:1], where="表单")
+    expected = sorted([user("district").pk, user("city1").pk, second.pk, both.pk])
+    for key in (f"reveals:{user('community1').pk}:", f"id-conflicts:{user('grid3').pk}:"):
+        assert sorted(n.user_id for n in outbox if n.key.startswith(key)) == expected
+    assert user("city2").pk not in {n.user_id for n in outbox}
+
+
+def test_the_citys_hierarchy_page_and_home_count_every_level_in_constant_queries(login, user):
+    city = city_of(user)
+    client = login("city1")
+    urls = [reverse("org-node", args=["city", city.pk]), reverse("home")]
+    before = [query_count(client, url) for url in urls]
+    for code in ("130105", "130108"):
+        street = f.StreetFactory(district=f.DistrictFactory(name=f"新区{code}", code=code, city=city))
+        f.BuildingFactory(grid=f.GridFactory(community=f.CommunityFactory(street=street), sequence=1), number=1)
+    client = login("city1")
+    assert [query_count(client, url) for url in urls] == before
+    page = client.get(urls[0])
+    assert {key: page.context["counts"][key] for key in ("districts", "buildings")} == {
+        "districts": 3,
+        "buildings": Building.objects.filter(grid__district__city=city).count(),
+    }
+    # The city's home shows the same counts.
+    assert client.get(urls[1]).context["counts"] == page.context["counts"]

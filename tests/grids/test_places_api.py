@@ -136,3 +136,12 @@ def test_the_schema_documents_both_operations_their_parameters_and_errors():
     locate = schema["paths"]["/api/places/locate/"]["get"]
     assert {parameter["name"] for parameter in locate["parameters"]} == {"lon", "lat", "gcj02"}
     assert {"200", "400"} <= set(locate["responses"])
+
+
+def test_the_city_gets_its_outline_derived_from_its_districts(api, user):
+    body = api("city1").get("/api/places/", {"level": "city"}).json()
+    city = user("city1").memberships.get().city
+    assert [(feature["id"], feature["properties"]["derived"]) for feature in body["features"]] == [(city.pk, True)]
+    district = api("city1").get("/api/places/", {"level": "district"}).json()["features"][0]
+    assert body["features"][0]["geometry"] == district["geometry"]
+    assert api("district").get("/api/places/", {"level": "city"}).json()["count"] == 0

@@ -11,10 +11,13 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from shapely.geometry import shape
 
-from governance.models import AuditEntry, Community
+from governance.models import AuditEntry, City, Community, District, User
+from governance.services import node_save
 from grids import places_import as importer
 from grids.models import Building, Grid
+from grids.places import outline_fields
 from grids.places_import import places_import
+from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +171,41 @@ def test_the_command_imports_a_file_and_refuses_a_bad_one(tmp_path, grid1):
     with pytest.raises(CommandError, match="1 problem"):
         call_command("import_places", str(bad))
     assert Grid.objects.get(pk=grid1.pk).min_lon == 114.4
+
+
+def test_a_city_outline_is_imported_by_its_code_ending_00_and_only_by_the_city(user, login):
+    city = City.objects.get(code="130100")
+    refused = places_import(actor=user("district"), collection=collection(outline(city.code, square(114.3, 37.9, size=0.5))))
+    assert refused.problems == [(1, "您负责的区域内没有代码为 130100 的市。")]
+    answer = login("city1").post(reverse("admin:grids_places_import"), {"file": upload(collection(outline(city.code, square(114.3, 37.9, size=0.5))))})
+    assert answer.status_code == 302
+    city.refresh_from_db()
+    assert (city.min_lon, city.min_lat, city.max_lon) == (114.3, 37.9, 114.8) and not city.geometry_derived
+    entry = AuditEntry.objects.filter(changes__places_import__1="places.geojson").get()
+    assert (entry.actor, entry.city_id, entry.district_id, entry.changes["city"]) == (user("city1"), city.pk, None, [None, 1])
+
+
+def test_a_city_without_an_outline_follows_its_districts_until_one_is_imported(user):
+    city = City.objects.get(code="130100")
+    district = District.objects.get(code="130102")
+    assert city.geometry_derived and shape(city.geometry).equals(shape(district.geometry))
+    moved = square(114.0, 37.5, size=1.0)
+    assert places_import(actor=user("city1"), collection=collection(outline(district.code, moved))).ok
+    city.refresh_from_db()
+    assert city.geometry_derived and shape(city.geometry).equals(shape(moved))
+    imported = square(113.9, 37.4, size=1.2)
+    assert places_import(actor=user("city1"), collection=collection(outline(city.code, imported))).ok
+    assert places_import(actor=user("district"), collection=collection(outline(district.code, square(114.1, 37.6)))).ok
+    city.refresh_from_db()
+    assert not city.geometry_derived and shape(city.geometry).equals(shape(imported))
+
+
+def test_a_district_joining_a_city_widens_the_citys_derived_outline(user):
+    city = City.objects.get(code="130100")
+    outside = District.objects.get(code="130104")
+    District.objects.filter(pk=outside.pk).update(**outline_fields(shape(square(115.0, 38.5))))
+    outside.refresh_from_db()
+    outside.city = city
+    node_save(actor=User.objects.create_superuser("root-citygaps", password=PASSWORD), instance=outside)
+    city.refresh_from_db()
+    assert shape(city.geometry).covers(shape(outside.geometry)) and city.geometry_derived

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from governance.models import AuditEntry, District, User
+from governance.models import AuditEntry, City, District, User
 from oversight.models import AssessmentPlan, Indicator, MonthlyReport
 
 pytestmark = [pytest.mark.django_db, pytest.mark.skipif(connection.vendor != "postgresql", reason="migrates inside the test's transaction")]
@@ -47,3 +47,18 @@ def test_the_move_keeps_rows_audit_history_and_permissions():
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert entry.content_type_id == plan_type.pk and entry.content_type.model_class() is AssessmentPlan
     assert Permission.objects.get(content_type__app_label="oversight", codename="view_monthlyreport").pk == permission.pk
+
+
+def test_unapplying_city_reports_drops_them_and_keeps_the_districts():
+    city, district = City.objects.get(code="130100"), District.objects.get(code="130102")
+    kept = MonthlyReport.objects.create(district=district, month=dt.date(1999, 2, 1), title="区月报", pdf="reports/b.pdf", xlsx="reports/b.xlsx")
+    MonthlyReport.objects.create(city=city, month=dt.date(1999, 2, 1), title="市月报", pdf="reports/c.pdf", xlsx="reports/c.xlsx")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("oversight", "0002_monthly_counts")])
+    old = executor.loader.project_state([("oversight", "0002_monthly_counts")]).apps
+    assert list(old.get_model("oversight", "MonthlyReport").objects.filter(month=dt.date(1999, 2, 1)).values_list("pk", flat=True)) == [kept.pk]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert list(MonthlyReport.objects.filter(month=dt.date(1999, 2, 1))) == [kept]

@@ -210,7 +210,7 @@ def test_attack_bulk_import_of_candidate_ids_recovers_no_number_and_is_logged(lo
     assert str(target) in page.content.decode()
 
 
-def test_attack_import_probing_many_ids_elsewhere_alerts_the_district_once(login, outbox, django_capture_on_commit_callbacks):
+def test_attack_import_probing_many_ids_elsewhere_alerts_the_district_and_city_once(login, outbox, django_capture_on_commit_callbacks):
     numbers = [decrypt(resident.id_number_enc) for resident in community1_residents(4)]
     rows = [person(f"Y{index}", f"探测{index}", number) for index, number in enumerate(numbers)]
     client = login("grid3")
@@ -218,9 +218,9 @@ def test_attack_import_probing_many_ids_elsewhere_alerts_the_district_once(login
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("ledger-import"), {"grid": node_of("grid3").pk, "file": xlsx(rows)})
     assert PersonalDataLog.objects.filter(user__username="grid3", kind=PersonalDataLog.Kind.ID_CONFLICT).count() == 8
-    district_accounts = User.objects.filter(memberships__role="district_org").distinct()
+    overseers = User.objects.filter(username__in=["district", "city1"])
     alerted = [n.user_id for n in outbox if n.key.startswith(f"id-conflicts:{User.objects.get(username='grid3').pk}:")]
-    assert sorted(alerted) == sorted(district_accounts.values_list("pk", flat=True)) and alerted
+    assert sorted(alerted) == sorted(overseers.values_list("pk", flat=True))
     assert not Resident.objects.filter(name__startswith="探测").exists()
 
 
