@@ -204,6 +204,8 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
+        # kombu would write its broadcast exchanges to ./control, wherever the process was started.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Three queues so that a long report never delays the sweep: each has its own worker in production (docker-compose.yml).

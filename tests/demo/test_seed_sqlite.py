@@ -29,3 +29,5 @@ def test_small_demo_seeds_on_sqlite_as_make_run_does(tmp_path):
     assert re.match(r"2[45] months rolled up", outputs[2]), outputs[2]
     # The demo's overdue requests go up a level, their timeline rows made by one INSERT … SELECT (core/bulk.py).
     assert int(re.match(r"(\d+) reminded, (\d+) escalated", outputs[4]).group(2)) > 0, outputs[4]
+    # The embedded broker keeps all its files under var/: nothing is written where the command was started.
+    assert not (ROOT / "control").exists()
