@@ -48,7 +48,9 @@ def test_a_demand_is_matched_with_a_resource_and_the_project_done_over_the_api(a
         ("/api/list-resources/", {"unit": "UNIT", "category": "venue", "description": "长" * 201}, "description"),
         ("/api/list-demands/", {"community": "OTHER", "category": "venue", "description": "x"}, "community"),
         ("/api/list-demands/", {"community": True, "category": "venue", "description": "x"}, "community"),
-        ("/api/list-projects/", {"demand": None, "resource": [1], "owner": "", "plan": ""}, "demand"),
+        ("/api/list-projects/", {"demand": None, "resource": "UNIT", "owner": "", "plan": ""}, "demand"),
+        # A list where one value is expected is named before anything else is checked.
+        ("/api/list-projects/", {"demand": None, "resource": [1], "owner": "", "plan": ""}, "resource"),
     ],
 )
 def test_bad_or_foreign_list_input_is_a_400_naming_the_field(api, user, path, body, field):

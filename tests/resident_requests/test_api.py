@@ -39,10 +39,32 @@ def test_api_list_query_count_is_constant(api, new_request, user, django_assert_
     for _ in range(3):
         new_request()
     client = api("community1")
-    # user's memberships (scope), COUNT, the page with categories and places.
-    with django_assert_num_queries(3):
+    # user's memberships (scope), requests handed to them outside it, COUNT, the page with categories and places.
+    with django_assert_num_queries(4):
         count = client.get("/api/requests/").json()["count"]
     assert count == ResidentRequest.objects.filter(grid__community=user("community1").memberships.get().community).count()
+
+
+def test_a_request_handed_to_a_worker_outside_their_grid_is_in_their_list_and_count_and_no_other_is(api, new_request, user):
+    own, elsewhere, other = new_request("grid1"), new_request("grid2"), new_request("grid2")
+    ResidentRequest.objects.filter(pk=elsewhere.pk).update(handler=user("grid1"))
+    listed = api("grid1").get("/api/requests/", {"page_size": 200}).json()
+    ids = {row["id"] for row in listed["results"]}
+    assert {own.pk, elsewhere.pk} <= ids and other.pk not in ids
+    assert listed["count"] == len(ids) == ResidentRequest.objects.filter(grid=own.grid).count() + 1
+    assert api("grid1").get(f"/api/requests/{elsewhere.pk}/").status_code == 200
+    assert api("grid1").get(f"/api/requests/{other.pk}/").status_code == 404
+
+
+def test_the_administrator_lists_every_request_not_only_those_handed_to_them(new_request):
+    from rest_framework.test import APIClient
+
+    from tests import factories as f
+
+    new_request("grid1"), new_request("grid2")
+    admin = APIClient()
+    admin.force_authenticate(f.UserFactory(is_superuser=True))
+    assert admin.get("/api/requests/").json()["count"] == ResidentRequest.objects.count() >= 2
 
 
 def test_the_whole_loop_through_the_api(api, new_request, user):
