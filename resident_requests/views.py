@@ -208,8 +208,10 @@ def ledger_visit_for(user, pk: int):
 
 ONE_CLICK = {RequestAction.ACCEPT, RequestAction.TAKE}
 OFFLINE_ACTIONS = {RequestAction.TAKE, RequestAction.PROGRESS, RequestAction.HANDLE}
-# The steps two people may race for (a phone's queued step arriving late): the loser is told who won.
-RACED_ACTIONS = {RequestAction.ACCEPT, *OFFLINE_ACTIONS}
+# The cadres' steps, which the community's secretary and cadres share on one board.
+CADRE_ACTIONS = {RequestAction.ACCEPT, RequestAction.DISPATCH, RequestAction.VERIFY, RequestAction.ANSWER, RequestAction.FOLLOW_UP}
+# The steps two people may race for (a phone's queued step arriving late, two cadres on one board): the loser is told who won.
+RACED_ACTIONS = {*CADRE_ACTIONS, *OFFLINE_ACTIONS}
 
 
 def detail(request, pk, *, error=None, posted=None, kept=()):
@@ -323,7 +325,7 @@ def _not_available(request, req, action):
     if action not in RACED_ACTIONS:
         raise PermissionDenied
     # Only someone whose role does this step can have been beaten to it; anyone else is simply refused.
-    capability = Capability.DISPATCH_REQUESTS if action == RequestAction.ACCEPT else Capability.HANDLE_REQUESTS
+    capability = Capability.DISPATCH_REQUESTS if action in CADRE_ACTIONS else Capability.HANDLE_REQUESTS
     if not scope_for(request.user, capability).contains(req.ancestry()) and req.handler_id != request.user.pk:
         raise PermissionDenied
     last = req.timeline.exclude(actor=request.user).exclude(action=TimelineAction.SUBMIT).select_related("actor").order_by("-at", "-pk").first()

@@ -79,6 +79,21 @@ def test_a_take_that_arrives_late_says_who_took_it_first(login):
     assert not IdempotentPost.objects.filter(key="take-1").exists()
 
 
+def test_two_cadres_on_one_board_the_later_answer_is_told_who_answered_first(login, user):
+    from governance.roles import Role
+    from resident_requests.services.workflow import request_answer
+    from tests.factories import UserFactory
+
+    grid = grid_of("grid1")
+    req = ResidentRequestFactory(grid=grid, status=Status.VERIFIED)
+    rival = UserFactory(role=Role.COMMUNITY_CADRE, node=grid.community, full_name="李干事")
+    request_answer(resident_request=req, actor=rival, answer_note="已向居民电话说明处理结果")
+    response = login("community1").post(reverse("request-act", args=[req.pk, "answer"]), {"answer_note": "已答复"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "李干事" in page and "答复" in page and "未执行" in page
+
+
 def test_a_handle_replayed_keeps_one_result_photo(login):
     req = ResidentRequestFactory(grid=grid_of("grid1"), status=Status.IN_PROGRESS)
     client = login("grid1")
