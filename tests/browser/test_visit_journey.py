@@ -19,7 +19,7 @@ def test_grid_worker_records_a_visit_and_sees_it_in_coverage(phone):
 
     phone.goto(f"{phone.base_url}/org/grid/{grid.pk}/")
     phone.get_by_role("link", name=household.building.name).click()
-    phone.get_by_role("link", name="户情").click()
+    phone.get_by_role("link", name="本楼户情台账").click()
     assert no_horizontal_scroll(phone)
     shoot(phone, "building-360")
     phone.locator(f'a[href="/households/{household.pk}/"]').click()
