@@ -1,10 +1,10 @@
 """Rows made by the database from a query (INSERT … SELECT): a batch of thousands costs one statement, no objects."""
 
 from django.db import connections, router
-from django.db.models import Model, QuerySet
+from django.db.models import Expression, Model, QuerySet
 
 
-def rows_insert_select(model: type[Model], columns: dict[str, str], source: QuerySet) -> int:
+def rows_insert_select(model: type[Model], columns: dict[str, str | Expression], source: QuerySet) -> int:
     """Insert one `model` row per row of `source`; `columns` maps each field to a path or expression of `source`.
 
     The SELECT is compiled by the ORM for the database in use, so it runs on PostgreSQL and SQLite alike.

@@ -99,15 +99,17 @@ def assessment_for(user, year: int) -> dict:
     }
 
 
+def _reports_of(user):
+    return MonthlyReport.objects.visible_to(user, Capability.VIEW_OVERSIGHT).select_related("city", "district", "street", "community")
+
+
 def monthly_report_list_for(user):
     """The monthly reports of the caller's area, newest month first; only those who see the oversight pages may ask."""
     if not can_see_oversight(user):
         raise PermissionDenied
-    return MonthlyReport.objects.visible_to(user, Capability.VIEW_OVERSIGHT).select_related("city", "district", "street", "community")
+    return _reports_of(user)
 
 
 def monthly_report_get_for(user, pk):
     """One report of the caller's area; missing and out-of-scope ones answer 404 alike."""
-    return get_in_scope_or_404(
-        MonthlyReport.objects.visible_to(user, Capability.VIEW_OVERSIGHT).select_related("city", "district", "street", "community"), pk=pk
-    )
+    return get_in_scope_or_404(_reports_of(user), pk=pk)

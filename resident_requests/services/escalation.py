@@ -131,20 +131,21 @@ def _supervise(*, now: dt.datetime, batch_size: int) -> int:
     """督办: a verification, answer or follow-up past its deadline is reported to the level above, once per stage."""
 
     def supervise(claimed: list[ResidentRequest]) -> None:
-        staff = staff_at({supervisors_post(resident_request) for resident_request in claimed})
+        posts = {resident_request.pk: supervisors_post(resident_request) for resident_request in claimed}
+        stages = {resident_request.pk: str(Stage(resident_request.stage).label) for resident_request in claimed}
+        staff = staff_at(set(posts.values()))
         notices = []
         for resident_request in claimed:
-            stage = Stage(resident_request.stage).label
             due = resident_request.stage_deadline
             title = _("Overdue (督办): %(category)s has waited for %(stage)s since %(due)s") % {
                 "category": resident_request.category.name,
-                "stage": stage,
+                "stage": stages[resident_request.pk],
                 "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
             }
-            supervisors = staff[supervisors_post(resident_request)]
-            notices += notices_for(supervisors, resident_request=resident_request, title=title, key=f"supervise-{due.timestamp():.0f}")
+            key = f"supervise-{due.timestamp():.0f}"
+            notices += notices_for(staff[posts[resident_request.pk]], resident_request=resident_request, title=title, key=key)
         notification_send(notifications=notices)
-        timelines_record(claimed, action=TimelineAction.SUPERVISE, note=lambda resident_request: str(Stage(resident_request.stage).label))
+        timelines_record(claimed, action=TimelineAction.SUPERVISE, note=lambda resident_request: stages[resident_request.pk])
 
     late = ResidentRequest.objects.filter(status__in=OPEN, stage__in=SUPERVISED_STAGES, stage_deadline__lt=now, supervised_at__isnull=True)
     return _once_each(late.order_by("stage_deadline"), field="supervised_at", batch_size=batch_size, act=supervise)

@@ -5,11 +5,13 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
 
 from governance.models import Community, ResidentUnit
 from resident_requests.actions import ACTIONS
 from resident_requests.lifecycle import RequestAction, Status
 from resident_requests.models import Category, ResidentRequest
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +59,6 @@ def test_a_request_handed_to_a_worker_outside_their_grid_is_in_their_list_and_co
 
 
 def test_the_administrator_lists_every_request_not_only_those_handed_to_them(new_request):
-    from rest_framework.test import APIClient
-
-    from tests import factories as f
-
     new_request("grid1"), new_request("grid2")
     admin = APIClient()
     admin.force_authenticate(f.UserFactory(is_superuser=True))

@@ -9,12 +9,13 @@ from django.utils import timezone
 from PIL import Image
 
 from governance.models import IdempotentPost, User
+from governance.roles import Role
 from households.models import Household, Visit
 from households.services import household_archive
 from resident_requests.lifecycle import Status
 from resident_requests.models import RequestPhoto
-from resident_requests.services.workflow import request_dispatch, request_take
-from tests.factories import ResidentRequestFactory, cadre_of
+from resident_requests.services.workflow import request_answer, request_dispatch, request_take
+from tests.factories import ResidentRequestFactory, UserFactory, cadre_of
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +81,6 @@ def test_a_take_that_arrives_late_says_who_took_it_first(login):
 
 
 def test_two_cadres_on_one_board_the_later_answer_is_told_who_answered_first(login, user):
-    from governance.roles import Role
-    from resident_requests.services.workflow import request_answer
-    from tests.factories import UserFactory
-
     grid = grid_of("grid1")
     req = ResidentRequestFactory(grid=grid, status=Status.VERIFIED)
     rival = UserFactory(role=Role.COMMUNITY_CADRE, node=grid.community, full_name="李干事")
