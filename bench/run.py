@@ -87,7 +87,7 @@ def main() -> int:
     call_command("migrate", "--noinput", verbosity=0)
     started = time.monotonic()
     # The accounts get the production hasher, so the bench database can be logged in to (make load, dev settings).
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]):
+    with override_settings(PASSWORD_HASHERS=["core.hashers.Argon2idHasher"]):
         result = city_seed(password=PASSWORD, seed=1) if SCALE == "city" else demo_seed(scale=SCALE, password=PASSWORD, seed=1)
     if result is not None:
         print(f"{'seed_demo --scale ' + SCALE:<44} {time.monotonic() - started:7.1f} s    {result}", flush=True)

@@ -1,15 +1,15 @@
 from django.utils.functional import SimpleLazyObject
 
-from governance.roles import Capability, Role
-from governance.scope import roles_of, scope_for
+from governance.roles import Role
+from governance.scope import capabilities_of, roles_of
 
 
 def capabilities(request):
-    """`caps`: the capabilities the user holds anywhere, so that menus show only what the user can open; `roles`: the roles."""
+    """`caps`: the capabilities the user holds anywhere, so that menus show only what the user can open; `roles`: the roles;
+    `menu_key`: both as text, the key of the rendered menu."""
 
     def held() -> set[str]:
-        user = request.user
-        return {capability for capability in Capability.values if user.is_authenticated and not scope_for(user, capability).is_empty}
+        return capabilities_of(request.user)
 
     def field_roles() -> dict[str, bool]:
         roles = roles_of(request.user)
@@ -19,4 +19,8 @@ def capabilities(request):
             "volunteer": Role.VOLUNTEER in roles,
         }
 
-    return {"caps": SimpleLazyObject(held), "roles": SimpleLazyObject(field_roles)}
+    def menu_key() -> str:
+        roles = field_roles()
+        return ",".join(sorted(held())) + f"|{roles['grid_worker']:d}{roles['volunteer']:d}"
+
+    return {"caps": SimpleLazyObject(held), "roles": SimpleLazyObject(field_roles), "menu_key": SimpleLazyObject(menu_key)}

@@ -2,7 +2,7 @@
 
 from core.personal_data import mask_phone
 from governance.roles import ROLE_CAPABILITIES, ROLE_LEVEL, ROLE_RANK, Capability, Level
-from governance.scope import city_districts, memberships_of, scope_for
+from governance.scope import LEVELS, city_districts, memberships_of, scope_for
 
 
 def has_capability(user, capability: str) -> bool:
@@ -26,7 +26,7 @@ def _managing_rank(user, ancestry: dict) -> int:
         if Capability.MANAGE_PEOPLE not in ROLE_CAPABILITIES.get(held_role, ()):
             continue
         level = ROLE_LEVEL[held_role]
-        node_id = node_ids[Level.values.index(level)]
+        node_id = node_ids[LEVELS.index(level)]
         # Nodes below a district do not carry their city: the city's districts stand for it.
         if ancestry.get(level) == node_id or (level == Level.CITY and ancestry.get(Level.DISTRICT) in city_districts(user, node_id)):
             ranks.append(ROLE_RANK[held_role])

@@ -14,10 +14,12 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from governance.roles import LEVEL_DEPTH, ROLE_CAPABILITIES, Level
+from governance.roles import LEVEL_DEPTH, ROLE_CAPABILITIES, Capability, Level
 
-# Where the city's id sits among a membership's node ids (Level.values order).
-CITY_INDEX = Level.values.index(Level.CITY)
+# Read once: an enum's `values` rebuilds its list on every access, and scope_for runs dozens of times per page.
+LEVELS = tuple(Level.values)
+# Where the city's id sits among a membership's node ids (LEVELS order).
+CITY_INDEX = LEVELS.index(Level.CITY)
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,10 @@ class Scope:
         """True when a node with this ancestry (level -> id) lies in the scope."""
         if self.unrestricted:
             return True
-        return any(ancestry.get(level) in self.node_ids.get(level, ()) for level in Level.values)
+        return any(ancestry.get(level) in self.node_ids.get(level, ()) for level in LEVELS)
 
     def top_level(self) -> str | None:
-        levels = [level for level in Level.values if self.node_ids.get(level)]
+        levels = [level for level in LEVELS if self.node_ids.get(level)]
         return min(levels, key=lambda lvl: LEVEL_DEPTH[lvl]) if levels else None
 
 
@@ -64,7 +66,7 @@ def memberships_of(user) -> list[tuple]:
     memberships = getattr(user, "_memberships_cache", None)
     if memberships is not None:
         return memberships
-    memberships = list(user.memberships.values_list("role", "extra_capabilities", *(f"{level}_id" for level in Level.values)))
+    memberships = list(user.memberships.values_list("role", "extra_capabilities", *(f"{level}_id" for level in LEVELS)))
     city_ids = {node_ids[CITY_INDEX] for _role, _extra, *node_ids in memberships if node_ids[CITY_INDEX] is not None}
     districts: dict[int, set[int]] = {city_id: set() for city_id in city_ids}
     if city_ids:
@@ -72,6 +74,7 @@ def memberships_of(user) -> list[tuple]:
         for city_id, district_id in apps.get_model("governance", "District").objects.filter(city_id__in=city_ids).values_list("city_id", "pk"):
             districts[city_id].add(district_id)
     user._city_districts_cache = {city_id: frozenset(ids) for city_id, ids in districts.items()}
+    user._scopes_cache = {}
     user._memberships_cache = memberships
     return memberships
 
@@ -85,22 +88,41 @@ def city_districts(user, city_id: int) -> frozenset[int]:
 def scope_for(user, capability: str | None = None) -> Scope:
     """The nodes where `user` holds a role granting `capability` (any role when None); a city brings its districts along.
 
-    Memberships are read once per request and cached on the user object.
+    Memberships are read once per request and cached on the user object, and so is each capability's scope.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     if user.is_superuser:
         return Scope(unrestricted=True)
     memberships = memberships_of(user)
-    collected: dict[str, set[int]] = {level: set() for level in Level.values}
+    scopes = user._scopes_cache
+    if capability not in scopes:
+        scopes[capability] = _scope_of(user, memberships, capability)
+    return scopes[capability]
+
+
+def _scope_of(user, memberships: list[tuple], capability: str | None) -> Scope:
+    collected: dict[str, set[int]] = {level: set() for level in LEVELS}
     for role, extra, *node_ids in memberships:
         if capability is None or capability in ROLE_CAPABILITIES.get(role, ()) or capability in extra:
-            for level, node_id in zip(Level.values, node_ids, strict=True):
+            for level, node_id in zip(LEVELS, node_ids, strict=True):
                 if node_id is not None:
                     collected[level].add(node_id)
             if node_ids[CITY_INDEX] is not None:
                 collected[Level.DISTRICT] |= city_districts(user, node_ids[CITY_INDEX])
     return Scope(node_ids={level: frozenset(ids) for level, ids in collected.items() if ids})
+
+
+def capabilities_of(user) -> set[str]:
+    """The capabilities the user holds anywhere (every one for a superuser): what scope_for would find non-empty."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(Capability.values)
+    held: set[str] = set()
+    for role, extra, *_node_ids in memberships_of(user):
+        held |= set(ROLE_CAPABILITIES.get(role, ())) | set(extra)
+    return held
 
 
 def roles_of(user) -> set[str]:

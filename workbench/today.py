@@ -1,6 +1,7 @@
 """The grid worker's day, read once for the today page and for GET /api/today/, so both show the same figures."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,27 +21,33 @@ SHOWN_NOTIFICATIONS = 5
 
 def today_for(user) -> dict:
     """Visits due, requests with countdowns, unread notifications, the patrol and the households not visited this year."""
-    grids = list(worker_grid_list_for(user))
+    # The outline stays unread: the page lists the grids' names only.
+    grids = list(worker_grid_list_for(user).only("name"))
     if not grids:
         raise PermissionDenied(_("The today page is for grid workers."))
     since_new_year = day_start(year_start(timezone.localdate()))
     due = ledger.visits_due_for(user)
-    # The tracks (up to a day of points each) stay unread: the patrol page draws them.
-    patrols_today = list(Patrol.objects.filter(worker=user, started_at__date=timezone.localdate()).select_related("grid").defer("track"))
+    # Today's patrols and the open one (which may have started yesterday) in one read; the tracks (up to a day of points
+    # each) stay unread: the patrol page draws them.
+    today = timezone.localdate()
+    patrols = list(
+        Patrol.objects.filter(Q(started_at__date=today) | Q(ended_at__isnull=True), worker=user).select_related("grid").defer("track", "grid__geometry")
+    )
+    patrols_today = [patrol for patrol in patrols if timezone.localdate(patrol.started_at) == today]
     reports = request_selectors.patrol_report_counts([patrol.pk for patrol in patrols_today])
     for patrol in patrols_today:
         patrol.reports = reports.get(patrol.pk, {"reported": 0, "handled": 0})
     return {
         "grids": grids,
         "now": timezone.now(),
-        "today": timezone.localdate(),
+        "today": today,
         "due": due[:SHOWN],
         "due_count": due.count(),
         "queue": request_selectors.my_queue(user)[:SHOWN],
         # Residents' appointments and 代办 handed to the worker (A or B person) or to their front desk.
         "bookings": booking_selectors.queue_for(user)[:SHOWN],
         "notifications": notification_unread_for(user)[:SHOWN_NOTIFICATIONS],
-        "patrol": Patrol.objects.filter(worker=user, ended_at__isnull=True).select_related("grid").defer("track").first(),
+        "patrol": next((patrol for patrol in patrols if patrol.ended_at is None), None),
         "patrolled_today": len(patrols_today),
         # Each of today's patrols with what it reported and handled on the spot (自行处置).
         "patrols_today": patrols_today,

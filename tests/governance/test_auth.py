@@ -1,8 +1,11 @@
 """Login by username or mobile, throttling per account and per address, and login required everywhere."""
 
 import pytest
+from django.contrib.auth.hashers import make_password
+from django.test import override_settings
 from django.urls import reverse
 
+from config.settings import base as base_settings
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +125,19 @@ def test_the_back_office_index_follows_the_daily_work(login):
     apps = [app["app_label"] for app in login("district").get(reverse("admin:index")).context["app_list"]]
     assert apps.index("governance") < apps.index("households") < apps.index("resident_requests") < apps.index("volunteers")
     assert apps[-1] in {"auth", "authtoken", "axes", "notifications"}
+
+
+def test_a_pbkdf2_password_still_logs_in_and_is_stored_again_as_argon2id(client, user):
+    account = user("grid1")
+    # The tests' own settings use MD5 for speed: this runs with the hashers every other setting uses.
+    with override_settings(PASSWORD_HASHERS=base_settings.PASSWORD_HASHERS):
+        account.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+        account.save(update_fields=["password"])
+        assert post_login(client, "grid1", PASSWORD).status_code == 302
+        account.refresh_from_db()
+        # Argon2id at OWASP's cost: 19 MiB, two passes, one lane.
+        assert account.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+        client.logout()
+        assert post_login(client, "grid1", PASSWORD).status_code == 302
+        client.logout()
+        assert post_login(client, "grid1", "wrong-password").status_code == 200

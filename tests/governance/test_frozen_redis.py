@@ -50,7 +50,8 @@ def private_redis(settings, monkeypatch):
                     raise
                 time.sleep(0.05)
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "OPTIONS": django_settings.REDIS_CACHE_OPTIONS}
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "OPTIONS": django_settings.REDIS_CACHE_OPTIONS},
+            "local": django_settings.CACHES["local"],
         }
         monkeypatch.setitem(app.conf, "broker_url", url)
         monkeypatch.setitem(app.conf, "broker_transport_options", django_settings.REDIS_BROKER_OPTIONS)
