@@ -5,6 +5,7 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from governance.models import Community, User
 from governance.roles import Level
 from governance.scope import ScopedQuerySet
@@ -121,7 +122,7 @@ def new_booking_code() -> str:
     return secrets.token_hex(5).upper()
 
 
-class Booking(models.Model):
+class Booking(ChoiceLabels, models.Model):
     """A resident's appointment (a date and a slot) or request for proxy handling (代办); name and phone are kept encrypted."""
 
     class Kind(models.TextChoices):

@@ -8,6 +8,7 @@ from django.db.models import Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from governance.roles import Level
 from governance.scope import ScopedQuerySet
 from grids.models import Building, Grid
@@ -56,7 +57,7 @@ class CareTag(models.Model):
         return self.name
 
 
-class Household(models.Model):
+class Household(ChoiceLabels, models.Model):
     class Tenure(models.TextChoices):
         OWNER = "owner", _("Owner")
         TENANT = "tenant", _("Tenant")
@@ -307,7 +308,7 @@ class ResidentTag(models.Model):
         return f"{self.resident_id}:{self.tag_id}"
 
 
-class Visit(models.Model):
+class Visit(ChoiceLabels, models.Model):
     """A line of the household's visit record card (探亲记录卡)."""
 
     class Method(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from governance.models import AppendOnly, ResidentUnit
 from governance.roles import Level
 from governance.scope import ScopedQuerySet
@@ -217,7 +218,7 @@ def new_public_id() -> str:
     return secrets.token_hex(6).upper()
 
 
-class ResidentRequest(models.Model):
+class ResidentRequest(ChoiceLabels, models.Model):
     class Source(models.TextChoices):
         PUBLIC_FORM = "public_form", _("Resident, online form")
         PATROL = "patrol", _("Grid worker's patrol")
@@ -368,7 +369,7 @@ class AllianceMeeting(models.Model):
         return f"{self.street} {self.held_on}"
 
 
-class TimelineEntry(AppendOnly):
+class TimelineEntry(ChoiceLabels, AppendOnly):
     """The request's append-only timeline: every transition, by whom, when, at which level, with a note."""
 
     request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="timeline", verbose_name=_("request"))

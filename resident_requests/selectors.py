@@ -38,6 +38,18 @@ def request_list_for(user):
     return ResidentRequest.objects.filter(area | Q(pk__in=outside) if outside else area).select_related(*RELATED)
 
 
+# What a request's row on a list page shows (templates/resident_requests/_row.html): the pages read only these columns.
+ROW_FIELDS = (
+    "stage_deadline", "description", "public_id", "status", "level",
+    "category__name", "category__parent__name", "grid__name", "building__name", "handler__full_name", "handler__username",
+)  # fmt: skip
+
+
+def as_rows(requests):
+    """The requests as list rows: a fifth of the columns (and of the ORM's work) of whole requests with their relations."""
+    return requests.select_related(None).select_related("category__parent", "grid", "building", "handler").only(*ROW_FIELDS)
+
+
 def request_get_for(user, pk: int):
     return get_in_scope_or_404(request_list_for(user).select_related("household", "grid__community"), pk=pk)
 

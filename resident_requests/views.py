@@ -38,7 +38,7 @@ RESIDENT_NOT_PRESENT = (ResidentRequest.Source.HOTLINE, ResidentRequest.Source.V
 
 
 def queue(request):
-    page = Paginator(selectors.my_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.as_rows(selectors.my_queue(request.user)), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "resident_requests/queue.html", {"page": page, "now": timezone.now(), "title": _("My requests")})
 
 
@@ -52,7 +52,9 @@ def board(request):
     places = PlaceFilterForm(request.GET, user=request.user, capability=Capability.DISPATCH_REQUESTS)
     # A place outside the user's area is a form error over an empty board, never the whole board.
     requests = (
-        selectors.dispatch_board(request.user, status=status, category=int(category) if category.isdecimal() else None, **places.place_filters())
+        selectors.as_rows(
+            selectors.dispatch_board(request.user, status=status, category=int(category) if category.isdecimal() else None, **places.place_filters())
+        )
         if places.is_valid()
         else []
     )

@@ -43,7 +43,7 @@ def today_for(user) -> dict:
         "today": today,
         "due": due[:SHOWN],
         "due_count": due.count(),
-        "queue": request_selectors.my_queue(user)[:SHOWN],
+        "queue": request_selectors.as_rows(request_selectors.my_queue(user))[:SHOWN],
         # Residents' appointments and 代办 handed to the worker (A or B person) or to their front desk.
         "bookings": booking_selectors.queue_for(user)[:SHOWN],
         "notifications": notification_unread_for(user)[:SHOWN_NOTIFICATIONS],
