@@ -179,7 +179,7 @@ class ResidentQuerySet(ScopedQuerySet):
         return found.alias(name_folded=folded_name).filter(name_folded__contains=text.translate(ASCII_FOLD))
 
 
-class Resident(models.Model):
+class Resident(ChoiceLabels, models.Model):
     class Sex(models.TextChoices):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")

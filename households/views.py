@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.files import file_response
+from core.forms import RenderedOnce
 from governance import selectors as governance_selectors
 from governance.forms import PurposeForm, form_add_service_errors
 from governance.models import AuditEntry
@@ -85,7 +86,7 @@ def household_detail(request, pk):
         "birth_date_ok": can_see_birth_date(request.user, ancestry),
         "can_edit": can_edit(request.user, ancestry) and household.status == household.Status.ACTIVE,
         "can_reveal": can_reveal(request.user, ancestry),
-        "reveal_form": PurposeForm(auto_id=False),
+        "reveal_form": RenderedOnce(PurposeForm(auto_id=False)),
         "AuditEntry": AuditEntry,
         "linked_members": [link.volunteer for link in household.volunteer_links.select_related("volunteer")],
     }

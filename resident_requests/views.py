@@ -323,17 +323,22 @@ def act(request, pk, action):
 
 
 def _not_available(request, req, action):
-    """Someone else moved the request first (a phone's queued step arrives late): say who, when and where it stands (409)."""
+    """Someone moved the request first (a phone's queued step arrives late, another cadre, the same account on another
+    device): say who, when and where it stands (409)."""
     if action not in RACED_ACTIONS:
         raise PermissionDenied
     # Only someone whose role does this step can have been beaten to it; anyone else is simply refused.
     capability = Capability.DISPATCH_REQUESTS if action in CADRE_ACTIONS else Capability.HANDLE_REQUESTS
     if not scope_for(request.user, capability).contains(req.ancestry()) and req.handler_id != request.user.pk:
         raise PermissionDenied
-    last = req.timeline.exclude(actor=request.user).exclude(action=TimelineAction.SUBMIT).select_related("actor").order_by("-at", "-pk").first()
+    # The step may have been done by the same account on another device (the desk and the phone): then it says "you".
+    last = req.timeline.exclude(action=TimelineAction.SUBMIT).select_related("actor").order_by("-at", "-pk").first()
     if last is None:
         raise PermissionDenied
-    who = (last.actor.full_name or last.actor.username) if last.actor else _("the system")
+    if last.actor_id == request.user.pk:
+        who = _("you")
+    else:
+        who = (last.actor.full_name or last.actor.username) if last.actor else _("the system")
     text = _("Not done: %(who)s already did “%(what)s” at %(time)s; the request is now “%(status)s”.") % {
         "who": who,
         "what": last.get_action_display(),

@@ -17,16 +17,25 @@ from resident_requests import selectors as request_selectors
 # How many visits and requests the day shows; the full lists have their own pages.
 SHOWN = 8
 SHOWN_NOTIFICATIONS = 5
+# What the day's rows show (templates/workbench/today.html).
+DUE_ROW_FIELDS = ("unit", "room", "next_visit_due", "last_visited_at", "key_care", "visit_cadence_days", "building__name")
+BOOKING_ROW_FIELDS = ("kind", "day", "service__name", "slot__starts")
 
 
-def today_for(user) -> dict:
-    """Visits due, requests with countdowns, unread notifications, the patrol and the households not visited this year."""
+def today_for(user, *, rows: bool = False) -> dict:
+    """Visits due, requests with countdowns, unread notifications, the patrol and the households not visited this year.
+
+    `rows` narrows the queue to what the page's rows show; the API keeps whole requests.
+    """
     # The outline stays unread: the page lists the grids' names only.
     grids = list(worker_grid_list_for(user).only("name"))
     if not grids:
         raise PermissionDenied(_("The today page is for grid workers."))
     since_new_year = day_start(year_start(timezone.localdate()))
     due = ledger.visits_due_for(user)
+    queue = request_selectors.my_queue(user)
+    if rows:
+        queue = request_selectors.as_rows(queue)
     # Today's patrols and the open one (which may have started yesterday) in one read; the tracks (up to a day of points
     # each) stay unread: the patrol page draws them.
     today = timezone.localdate()
@@ -41,11 +50,12 @@ def today_for(user) -> dict:
         "grids": grids,
         "now": timezone.now(),
         "today": today,
-        "due": due[:SHOWN],
+        # The rows show the building, the door and the cadence: not whole households with their grids.
+        "due": due.select_related(None).select_related("building").only(*DUE_ROW_FIELDS)[:SHOWN],
         "due_count": due.count(),
-        "queue": request_selectors.as_rows(request_selectors.my_queue(user))[:SHOWN],
+        "queue": queue[:SHOWN],
         # Residents' appointments and 代办 handed to the worker (A or B person) or to their front desk.
-        "bookings": booking_selectors.queue_for(user)[:SHOWN],
+        "bookings": booking_selectors.queue_for(user).select_related(None).select_related("service", "slot").only(*BOOKING_ROW_FIELDS)[:SHOWN],
         "notifications": notification_unread_for(user)[:SHOWN_NOTIFICATIONS],
         "patrol": next((patrol for patrol in patrols if patrol.ended_at is None), None),
         "patrolled_today": len(patrols_today),

@@ -51,7 +51,7 @@ def _ledger_summary(user) -> dict:
 
 def today(request):
     """The grid worker's day: visits due, requests with countdowns, notifications and the patrol."""
-    return render(request, "workbench/today.html", today_for(request.user))
+    return render(request, "workbench/today.html", today_for(request.user, rows=True))
 
 
 def me(request):

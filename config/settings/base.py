@@ -99,6 +99,8 @@ if DATABASE_URL:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = "core.sqlite"  # integers beyond 64 bits find nothing instead of failing
     # Read replicas (streaming): dashboards, figures, exports and the API's lists read there (core/replicas.py).
     for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
         DATABASES[f"replica{number}"] = {
@@ -110,7 +112,7 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "core.sqlite",
             "NAME": VAR_DIR / "db.sqlite3",
             "OPTIONS": {"timeout": 20},
         }

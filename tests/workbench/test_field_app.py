@@ -91,6 +91,19 @@ def test_two_cadres_on_one_board_the_later_answer_is_told_who_answered_first(log
     assert "李干事" in page and "答复" in page and "未执行" in page
 
 
+def test_a_cadre_on_desk_and_phone_is_told_the_second_accept_was_already_done_by_them(login):
+    req = ResidentRequestFactory(grid=grid_of("grid1"), status=Status.SUBMITTED)
+    desk, phone = login("community1"), login("community1")
+    page = phone.get(reverse("request-detail", args=[req.pk])).content.decode()
+    assert reverse("request-act", args=[req.pk, "accept"]) in page
+    assert desk.post(reverse("request-act", args=[req.pk, "accept"])).status_code == 302
+    response = phone.post(reverse("request-act", args=[req.pk, "accept"]))
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "未执行：您 已于" in text and "受理" in text
+    assert req.timeline.filter(action="accept").count() == 1
+
+
 def test_a_handle_replayed_keeps_one_result_photo(login):
     req = ResidentRequestFactory(grid=grid_of("grid1"), status=Status.IN_PROGRESS)
     client = login("grid1")
