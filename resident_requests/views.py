@@ -335,10 +335,8 @@ def _not_available(request, req, action):
     last = req.timeline.exclude(action=TimelineAction.SUBMIT).select_related("actor").order_by("-at", "-pk").first()
     if last is None:
         raise PermissionDenied
-    if last.actor_id == request.user.pk:
-        who = _("you")
-    else:
-        who = (last.actor.full_name or last.actor.username) if last.actor else _("the system")
+    named = (last.actor.full_name or last.actor.username) if last.actor else _("the system")
+    who = _("you") if last.actor_id == request.user.pk else named
     text = _("Not done: %(who)s already did “%(what)s” at %(time)s; the request is now “%(status)s”.") % {
         "who": who,
         "what": last.get_action_display(),
