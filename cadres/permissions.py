@@ -2,7 +2,7 @@
 
 from governance.permissions import has_capability
 from governance.roles import ROLE_LEVEL, Capability, Level, Role
-from governance.scope import memberships_of, scope_for
+from governance.scope import LEVELS, memberships_of, scope_for
 
 # Who manage the workforce of their subtree call its workers too: the street and the district organization department.
 # The city oversees districts and reads no worker's ID number or phone (PIPL: need to know).
@@ -28,7 +28,7 @@ def can_reveal(user, ancestry: dict) -> bool:
         return True
     for role, _extra, *node_ids in memberships_of(user):
         level = ROLE_LEVEL[role]
-        if role in WORKFORCE_ROLES and ancestry.get(level) is not None and ancestry.get(level) == node_ids[Level.values.index(level)]:
+        if role in WORKFORCE_ROLES and ancestry.get(level) is not None and ancestry.get(level) == node_ids[LEVELS.index(level)]:
             return True
     return False
 

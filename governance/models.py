@@ -492,6 +492,7 @@ class PersonalDataLog(PlacedLogEntry):
         VISIT = "visit", _("Checking on a visit")
         INSPECTION = "inspection", _("Inspection by a higher level")
         CORRECTION = "correction", _("Correcting the record")
+        WORKFORCE = "workforce", _("Managing community workers (vetting, pools, contacting them)")
         OTHER = "other", _("Other (say what)")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -78,6 +78,9 @@ def top_nodes_for(user, capability: str | None = None):
     """Where the hierarchy browser (or a page needing `capability`) starts: the highest nodes the user holds a role at."""
     scope = scope_for(user, capability)
     if scope.unrestricted:
+        # A platform whose districts all belong to cities starts at the cities; a district on its own keeps it at districts.
+        if City.objects.exists() and not District.objects.filter(city__isnull=True).exists():
+            return Level.CITY, City.objects.all()
         return Level.DISTRICT, District.objects.all()
     level = scope.top_level()
     if level is None:

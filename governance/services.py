@@ -90,8 +90,8 @@ def node_save(*, actor, instance: models.Model):
     if changes or creating:
         audit_record(actor=actor, action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE, instance=instance, changes=changes)
     if isinstance(instance, District) and "city_id" in changes:
-        # A district joining a city changes the city's outline when that is the union of its districts'.
-        city_outlines_derive(district_ids=[instance.pk])
+        # A district joining or leaving a city changes both cities' outlines when those are the union of their districts'.
+        city_outlines_derive(city_ids=[city_id for city_id in changes["city_id"] if city_id])
     return instance
 
 
@@ -109,6 +109,9 @@ def node_delete(*, actor, instance: models.Model) -> None:
         raise ValidationError(_("“%(name)s” still has records under it; remove or move them first.") % {"name": instance}) from exc
     instance.pk = before.get("id")
     audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=instance, changes=diff(before, {}), ancestry=ancestry)
+    if isinstance(instance, District) and instance.city_id:
+        # The city's outline, when the union of its districts', loses this one.
+        city_outlines_derive(city_ids=[instance.city_id])
 
 
 def _check_grant(*, actor, role: str, node, unit_label: str) -> None:

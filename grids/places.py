@@ -233,8 +233,9 @@ def outlines_derive(*, district_ids=None) -> int:
 
 
 @transaction.atomic
-def city_outlines_derive(*, district_ids=None) -> int:
-    """Outline each city (of `district_ids`, else every one) that has none, or a derived one, as the union of its districts'.
+def city_outlines_derive(*, district_ids=None, city_ids=None) -> int:
+    """Outline each city (of `district_ids` or `city_ids`, else every one) that has none, or a derived one, as the union
+    of its districts'; a derived outline with no district outline left under it is cleared.
 
     A step of its own, called in a short transaction: the city's row is shared by every district's work.
     Returns the number of outlines written.
@@ -242,6 +243,8 @@ def city_outlines_derive(*, district_ids=None) -> int:
     cities = City.objects.filter(Q(geometry__isnull=True) | Q(geometry_derived=True))
     if district_ids is not None:
         cities = cities.filter(pk__in=District.objects.filter(pk__in=district_ids).values("city_id"))
+    if city_ids is not None:
+        cities = cities.filter(pk__in=city_ids)
     # Locked before their districts are read: a concurrent import in another district waits, then reads this one's outline.
     cities = list(cities.select_for_update().order_by("pk"))
     outlines = defaultdict(list)
@@ -249,5 +252,10 @@ def city_outlines_derive(*, district_ids=None) -> int:
     for city_id, geometry in districts.values_list("city_id", "geometry"):
         outlines[city_id].append(shape(geometry))
     parents = _outlines_union([city for city in cities if city.pk in outlines], outlines)
-    City.objects.bulk_update(parents, BBOX_FIELDS, batch_size=500)
-    return len(parents)
+    # Its last outlined district deleted or moved away: the union of nothing is no outline.
+    emptied = [city for city in cities if city.pk not in outlines and city.geometry_derived]
+    for city in emptied:
+        for name in BBOX_FIELDS:
+            setattr(city, name, False if name == "geometry_derived" else None)
+    City.objects.bulk_update(parents + emptied, BBOX_FIELDS, batch_size=500)
+    return len(parents) + len(emptied)

@@ -13,7 +13,7 @@ if DEBUG:
     raise ImproperlyConfigured("Production settings refuse DJANGO_DEBUG=true; unset it or set it to false.")
 if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Production settings need SECRET_KEY: a random value of at least 50 characters.")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production settings refuse SQLite; set DATABASE_URL to a PostgreSQL database.")
 if _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS or derive_dev_key(SECRET_KEY, "field-hash") == FIELD_HASH_KEY:  # noqa: F405
     raise ImproperlyConfigured("Production settings need FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY of their own; see README (personal data).")

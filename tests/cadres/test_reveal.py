@@ -26,6 +26,13 @@ def test_a_street_cadre_reveals_a_worker_of_its_street_and_the_reveal_is_logged_
     assert (log.purpose, log.community_id, sorted(log.fields)) == ("inspection", team["grid3"].community_id, ["id_number", "phone"])
 
 
+def test_the_district_reveals_a_workers_phone_for_managing_community_workers(api, team, user):
+    answer = _reveal(api, "district", team["grid3"], purpose="workforce")
+    assert answer.status_code == 200, answer.content
+    log = PersonalDataLog.objects.get(user=user("district"), kind=PersonalDataLog.Kind.REVEAL, object_id=str(team["grid3"].pk))
+    assert log.purpose == "workforce" and log.get_purpose_display() == "社区工作者管理（审查、两库、联系本人）"
+
+
 def test_attack_a_street_cadre_cannot_reveal_a_worker_of_another_street(api, login, team, user):
     # cs003 works in 光明社区 of 青园街道; street1 is 建设北街街道.
     assert _reveal(api, "street1", team["cs003"]).status_code == 404

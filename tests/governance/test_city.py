@@ -234,3 +234,17 @@ def test_the_citys_hierarchy_page_and_home_count_every_level_in_constant_queries
     }
     # The city's home shows the same counts.
     assert client.get(urls[1]).context["counts"] == page.context["counts"]
+
+
+def test_the_administrators_hierarchy_starts_at_the_cities_once_every_district_has_one(client, user, other_city):
+    admin = f.UserFactory(is_superuser=True)
+    client.force_login(admin)
+    outside = District.objects.get(code="130104")
+    # A district on its own keeps the start page at the districts, so none is out of reach.
+    page = client.get(reverse("org-root")).content.decode()
+    assert reverse("org-node", args=["district", outside.pk]) in page
+    outside.city = city_of(user)
+    node_save(actor=admin, instance=outside)
+    page = client.get(reverse("org-root")).content.decode()
+    assert reverse("org-node", args=["city", city_of(user).pk]) in page and reverse("org-node", args=["city", other_city[0].pk]) in page
+    assert reverse("org-node", args=["district", outside.pk]) not in page

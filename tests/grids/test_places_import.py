@@ -12,10 +12,10 @@ from django.urls import reverse
 from shapely.geometry import shape
 
 from governance.models import AuditEntry, City, Community, District, User
-from governance.services import node_save
+from governance.services import node_delete, node_save
 from grids import places_import as importer
 from grids.models import Building, Grid
-from grids.places import outline_fields
+from grids.places import city_outlines_derive, outline_fields
 from grids.places_import import places_import
 from tests.world import PASSWORD
 
@@ -209,3 +209,21 @@ def test_a_district_joining_a_city_widens_the_citys_derived_outline(user):
     node_save(actor=User.objects.create_superuser("root-citygaps", password=PASSWORD), instance=outside)
     city.refresh_from_db()
     assert shape(city.geometry).covers(shape(outside.geometry)) and city.geometry_derived
+
+
+def test_deleting_a_district_narrows_the_citys_derived_outline_and_the_last_one_clears_it(user):
+    city = City.objects.get(code="130100")
+    root = User.objects.create_superuser("root-citydelete", password=PASSWORD)
+    district = District.objects.get(code="130102")
+    empty = District.objects.create(city=city, name="新华区", code="130105", **outline_fields(shape(square(116.0, 39.0))))
+    city_outlines_derive(city_ids=[city.pk])
+    city.refresh_from_db()
+    assert shape(city.geometry).covers(shape(empty.geometry))
+    node_delete(actor=root, instance=empty)
+    city.refresh_from_db()
+    assert city.geometry_derived and shape(city.geometry).equals(shape(district.geometry))
+    # Its last outlined district loses its outline: the city has none rather than a stale one.
+    District.objects.filter(pk=district.pk).update(geometry=None, geometry_derived=False, min_lon=None, min_lat=None, max_lon=None, max_lat=None)
+    city_outlines_derive(city_ids=[city.pk])
+    city.refresh_from_db()
+    assert city.geometry is None and city.min_lon is None and not city.geometry_derived
