@@ -23,7 +23,16 @@ from grids.api import FeaturePropertiesSerializer, FeatureSerializer, GeometrySe
 from oversight import dashboards
 from oversight.dashboards import THROUGH_GRID
 from oversight.models import Indicator, MonthlyReport
-from oversight.selectors import assessment_for, coverage_for, monthly_report_get_for, monthly_report_list_for, request_figures_for, situation_map_for
+from oversight.selectors import (
+    REPORT_LEVELS,
+    assessment_for,
+    coverage_for,
+    monthly_report_get_for,
+    monthly_report_list_for,
+    report_level,
+    request_figures_for,
+    situation_map_for,
+)
 from oversight.situation import LAYERS, MASKED
 
 FIGURE_LEVELS = [Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
@@ -409,7 +418,10 @@ def _download(kind: str, renderer):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: MonthlyReportSerializer(many=True), **errors(400, 403)}),
+    list=extend_schema(
+        parameters=[OpenApiParameter("level", str, enum=[str(level) for level in REPORT_LEVELS], description="Only the reports of this level's nodes.")],
+        responses={200: MonthlyReportSerializer(many=True), **errors(400, 403)},
+    ),
     retrieve=extend_schema(responses={200: MonthlyReportSerializer, **errors(403, 404)}),
 )
 class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
@@ -422,7 +434,9 @@ class MonthlyReportViewSet(viewsets.ReadOnlyModelViewSet):
         # The schema generator inspects the view without a user.
         if getattr(self, "swagger_fake_view", False):
             return MonthlyReport.objects.none()
-        return monthly_report_list_for(self.request.user)
+        with query_parameter("level"):
+            level = report_level(self.request.query_params) if self.action == "list" else ""
+        return monthly_report_list_for(self.request.user, level=level)
 
     def get_object(self):
         return monthly_report_get_for(self.request.user, self.kwargs["pk"])

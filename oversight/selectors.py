@@ -3,9 +3,12 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.dates import days_window
+from core.params import BadQuery
 from governance import selectors as governance_selectors
 from governance.models import Community
 from governance.permissions import can_see_oversight
@@ -103,11 +106,30 @@ def _reports_of(user):
     return MonthlyReport.objects.visible_to(user, Capability.VIEW_OVERSIGHT).select_related("city", "district", "street", "community")
 
 
-def monthly_report_list_for(user):
-    """The monthly reports of the caller's area, newest month first; only those who see the oversight pages may ask."""
+# Which reports are a level's own: a street's report also names its district, a community's its street.
+REPORT_LEVELS = {
+    Level.CITY: Q(city__isnull=False),
+    Level.DISTRICT: Q(district__isnull=False, street__isnull=True),
+    Level.STREET: Q(street__isnull=False, community__isnull=True),
+    Level.COMMUNITY: Q(community__isnull=False),
+}
+
+
+def report_level(params) -> str:
+    """The archive's `level` filter ("" for every level); anything else than a level with reports is a 400."""
+    level = params.get("level", "")
+    if level and level not in REPORT_LEVELS:
+        raise BadQuery(_("Choose the level from the list: city, district, street or community."))
+    return level
+
+
+def monthly_report_list_for(user, *, level: str = ""):
+    """The monthly reports of the caller's area (of one level when given), newest month first; only those who see the
+    oversight pages may ask."""
     if not can_see_oversight(user):
         raise PermissionDenied
-    return _reports_of(user)
+    reports = _reports_of(user)
+    return reports.filter(REPORT_LEVELS[level]) if level else reports
 
 
 def monthly_report_get_for(user, pk):

@@ -5,12 +5,15 @@ from django.http import Http404
 from django.shortcuts import render
 
 from core.files import file_response
-from oversight.selectors import monthly_report_get_for, monthly_report_list_for
+from governance.roles import Level
+from oversight.selectors import REPORT_LEVELS, monthly_report_get_for, monthly_report_list_for, report_level
 
 
 def archive(request):
-    page = Paginator(monthly_report_list_for(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "oversight/reports.html", {"page": page})
+    level = report_level(request.GET)
+    page = Paginator(monthly_report_list_for(request.user, level=level), 30).get_page(request.GET.get("page"))
+    levels = [(value, Level(value).label) for value in REPORT_LEVELS]
+    return render(request, "oversight/reports.html", {"page": page, "level": level, "levels": levels})
 
 
 def download(request, pk, kind):

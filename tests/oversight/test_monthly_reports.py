@@ -100,3 +100,23 @@ def test_a_citys_report_adds_up_its_districts_and_reaches_its_department_only(ap
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_the_citys_archive_shows_one_level_at_a_time(api, login, user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    city = user("city1").memberships.get().city
+    district = user("district").memberships.get().district
+    street = Street.objects.filter(district=district).order_by("pk").first()
+    month = dt.date(2026, 10, 1)
+    own, of_district, of_street = (monthly_report_generate(node=node, month=month) for node in (city, district, street))
+    archive = reverse("report-archive")
+    assert {own, of_district, of_street} <= set(login("city1").get(archive).context["page"].object_list)
+    assert list(login("city1").get(archive, {"level": "city"}).context["page"].object_list) == [own]
+    districts = login("city1").get(archive, {"level": "district"})
+    assert of_district in districts.context["page"].object_list and of_street not in districts.context["page"].object_list
+    assert '<option value="district" selected>' in districts.content.decode()
+    assert [row["id"] for row in api("city1").get("/api/monthly-reports/", {"level": "street"}).json()["results"]] == [of_street.pk]
+    # A level that has no reports of its own is refused in words, on the page and in the API.
+    assert "请从列表中选择层级" in login("city1").get(archive, {"level": "grid"}).content.decode()
+    refused = api("city1").get("/api/monthly-reports/", {"level": "grid"})
+    assert refused.status_code == 400 and "level" in refused.json()["extra"]["fields"]
