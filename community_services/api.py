@@ -12,7 +12,18 @@ from rest_framework.views import APIView
 from community_services import selectors, services
 from community_services.forms import BookingForm, CloseForm, LeaveForm, PublicBookingForm, ServiceEditForm, ServiceForm, SlotForm
 from community_services.models import Booking, Leave, ServiceItem, TimeSlot
-from core.api import ClockField, ErrorSerializer, errors, form_input, form_valid, request_body
+from core.api import (
+    IDEMPOTENCY_KEY,
+    IDEMPOTENCY_REUSED_RESPONSE,
+    ClockField,
+    ErrorSerializer,
+    IdempotencyKeyReused,
+    errors,
+    form_input,
+    form_valid,
+    request_body,
+)
+from core.idempotency import IdempotencyConflict
 from governance.forms import PurposeForm
 from governance.permissions import has_capability
 from governance.public_forms import HONEYPOT, public_post_allowed
@@ -225,9 +236,9 @@ class PublicCatalogueView(PublicMixin, generics.ListAPIView):
 
 class PublicBookingCreateView(PublicMixin, APIView):
     @extend_schema(
-        parameters=[COMMUNITY_CODE],
         request=form_input(PublicBookingForm),
-        responses={201: PublicBookingSerializer, **errors(400), 404: NOT_OFFERED, 429: TOO_MANY},
+        parameters=[COMMUNITY_CODE, IDEMPOTENCY_KEY],
+        responses={201: PublicBookingSerializer, **errors(400), 404: NOT_OFFERED, 409: IDEMPOTENCY_REUSED_RESPONSE, 429: TOO_MANY},
     )
     def post(self, request, code, pk):
         """A resident books an appointment in a slot (`day` and `slot`) or asks for proxy handling (`address` and `needs`).
@@ -244,5 +255,13 @@ class PublicBookingCreateView(PublicMixin, APIView):
             if data.get(HONEYPOT):
                 raise serializers.ValidationError({"non_field_errors": [message]})
             raise exceptions.Throttled(detail=message)
-        booking = services.booking_create(service=service, **{name: value for name, value in data.items() if name != HONEYPOT})
+        try:
+            booking = services.booking_create(
+                service=service,
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
+                caller="public",
+                **{name: value for name, value in data.items() if name != HONEYPOT},
+            )
+        except IdempotencyConflict as exc:
+            raise IdempotencyKeyReused(exc.messages[0]) from exc
         return Response(PublicBookingSerializer(booking, context={"request": request}).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ChoiceLabels
+from core.idempotency import IdempotencyRecord
 from governance.models import Community, User
 from governance.roles import Level
 from governance.scope import ScopedQuerySet
@@ -178,6 +179,17 @@ class Booking(ChoiceLabels, models.Model):
 
     def ancestry(self):
         return self.community.ancestry()
+
+
+class BookingKey(IdempotencyRecord):
+    """A booking sent again with the same Idempotency-Key, caller and body answers the first booking (core/idempotency.py)."""
+
+    booking = models.ForeignKey(Booking, models.CASCADE, related_name="+", verbose_name=_("booking"))
+
+    class Meta:
+        verbose_name = _("booking idempotency key")
+        verbose_name_plural = _("booking idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="booking_key_unique")]
 
 
 class BookingEvent(models.Model):

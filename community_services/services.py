@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community_services import selectors
-from community_services.models import Booking, BookingEvent, Leave, ServiceItem, TimeSlot
+from community_services.models import Booking, BookingEvent, BookingKey, Leave, ServiceItem, TimeSlot
 from community_services.permissions import can_handle_booking, can_manage_services
 from core.dates import working_calendar
+from core.idempotency import idempotent_record, idempotent_replay, payload_hash
 from core.personal_data import encrypt, mask_name, phone_fields
 from governance.audit import audit_record
 from governance.models import AuditEntry, Membership
@@ -143,10 +144,13 @@ def booking_create(
     address: str = "",
     needs: str = "",
     actor=None,
+    idempotency_key: str = "",
+    caller: str = "",
 ) -> Booking:
     """A resident (or a worker for them) books an appointment in a slot, or asks for proxy handling (代办).
 
     Concurrency: the slot's row is locked while its places are counted, so two residents never take its last place.
+    Sent again with the same Idempotency-Key and body by the same caller (a phone's retry), it answers the first booking.
     """
     if not service.active:
         raise ValidationError(_("This service is not offered at the moment."))
@@ -155,6 +159,13 @@ def booking_create(
     if not name:
         raise ValidationError({"name": _("Tell us your name.")})
     fields = {"name_enc": encrypt(name), "name_masked": mask_name(name), **phone_fields(phone)}
+    if idempotency_key:
+        # Before the slot's places are counted: the first booking may have taken its last one. The phone keeps residents apart.
+        caller = f"{caller}:{fields['phone_hash']}"
+        payload = payload_hash(service.pk, kind, name, fields["phone_hash"], day, getattr(slot, "pk", None), address.strip(), needs.strip())
+        first = idempotent_replay(BookingKey.objects, caller=caller, key=idempotency_key, payload=payload, created="booking")
+        if first is not None:
+            return first
     if kind == Booking.Kind.APPOINTMENT:
         if slot is None or day is None or slot.service_id != service.pk:
             raise ValidationError({"slot": _("Choose a date and a time slot of this service.")})
@@ -180,6 +191,8 @@ def booking_create(
         raise ValidationError({"kind": _("Choose an appointment or proxy handling.")})
     handler = _handler_for(service, selectors.away_on({service.person_a_id, service.person_b_id}, fields["day"], fields["day"])(fields["day"]))
     booking = Booking.objects.create(community=service.community, service=service, kind=kind, assignee=handler, **fields)
+    if idempotency_key:
+        idempotent_record(BookingKey.objects, caller=caller, key=idempotency_key, payload=payload, booking=booking)
     _event(booking, actor=actor, from_status="")
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=booking, changes={"kind": [None, kind], "day": [None, booking.day.isoformat()]})
     _notify_handlers([booking])

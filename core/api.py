@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from django import forms as django_forms
 from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
@@ -163,3 +164,21 @@ class ClockField(serializers.TimeField):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
+
+
+# A creation sent again with the same Idempotency-Key (core/idempotency.py): the header, and the 409 of a reused key.
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A retried POST with the same key and body answers what was created the first time; up to 100 characters.",
+)
+
+
+IDEMPOTENCY_REUSED_RESPONSE = OpenApiResponse(ErrorSerializer, description="The Idempotency-Key was used before with another body.")
+
+
+class IdempotencyKeyReused(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "idempotency_key_reused"
+    extra = {"code": default_code, "header": "Idempotency-Key"}

@@ -7,11 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer, form_input, form_valid
+from core.api import IDEMPOTENCY_KEY, IDEMPOTENCY_REUSED_RESPONSE, ErrorSerializer, IdempotencyKeyReused, form_input, form_valid
+from core.idempotency import IdempotencyConflict
 from governance.api import PlaceFilterSet
 from governance.forms import PlaceFilterForm
 from governance.roles import Capability
@@ -21,7 +21,7 @@ from resident_requests import selectors
 from resident_requests.actions import ACTIONS, action_perform, available_actions
 from resident_requests.lifecycle import RequestAction, Status
 from resident_requests.models import DESCRIPTION_MAX_LENGTH, Category, RequestPhoto, ResidentRequest, TimelineEntry, Urgency
-from resident_requests.services.intake import IdempotencyConflict, request_report_handled, request_submit
+from resident_requests.services.intake import request_report_handled, request_submit
 from resident_requests.views_photos import VARIANTS, photo_file
 
 
@@ -115,15 +115,6 @@ def action_route(name: RequestAction):
     return extend_schema(request=spec.input, responses={200: RequestSerializer, **ACTION_ERRORS})(routed)
 
 
-IDEMPOTENCY_HELP = "A retried POST with the same key and body answers the request made the first time; up to 100 characters."
-
-
-class IdempotencyKeyReused(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "idempotency_key_reused"
-    extra = {"code": default_code, "header": "Idempotency-Key"}
-
-
 class BoardQuery(serializers.Serializer):
     status = serializers.ChoiceField(choices=[Status.SUBMITTED, Status.ACCEPTED, Status.HANDLED, Status.VERIFIED, Status.ANSWERED], required=False)
     category = serializers.IntegerField(required=False, min_value=1, help_text="A category or its parent.")
@@ -152,8 +143,8 @@ class RequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=RequestCreateSerializer,
-        parameters=[OpenApiParameter("Idempotency-Key", location=OpenApiParameter.HEADER, required=False, description=IDEMPOTENCY_HELP)],
-        responses={201: RequestCreatedSerializer, 409: OpenApiResponse(ErrorSerializer, description="The Idempotency-Key was used before with another body.")},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: RequestCreatedSerializer, 409: IDEMPOTENCY_REUSED_RESPONSE},
     )
     def create(self, request):
         data = RequestCreateSerializer(data=request.data)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ChoiceLabels
+from core.idempotency import IdempotencyRecord
 from governance.models import AppendOnly, ResidentUnit
 from governance.roles import Level
 from governance.scope import ScopedQuerySet
@@ -411,19 +412,12 @@ class RequestPhoto(models.Model):
         return self.image.name
 
 
-class IdempotencyKey(models.Model):
+class IdempotencyKey(IdempotencyRecord):
     """A retried creation with the same key, caller and payload returns the first request; another payload is refused."""
 
-    key = models.CharField(_("key"), max_length=100)
-    caller = models.CharField(_("caller"), max_length=100)
-    payload_hash = models.CharField(_("payload hash"), max_length=64, blank=True)
     request = models.ForeignKey(ResidentRequest, models.CASCADE, related_name="+", verbose_name=_("request"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")
         constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_unique")]
-
-    def __str__(self):
-        return self.key

@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from core.idempotency import IdempotencyConflict
 from core.params import parse_w3c_datetime
 from core.throttle import over_limit
 from governance.roles import Capability
@@ -33,7 +34,7 @@ from resident_requests.forms import Open311RequestForm
 from resident_requests.lifecycle import ENDED, HandlingLevel, Status
 from resident_requests.models import Category, ResidentRequest, ServiceAttribute
 from resident_requests.selectors import PUBLIC_ENDINGS, open311_partner_by_key, open311_partner_origins, open311_requests, public_step
-from resident_requests.services.intake import IdempotencyConflict, request_submit
+from resident_requests.services.intake import request_submit
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-29T00:00:00+08:00"

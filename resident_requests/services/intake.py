@@ -1,18 +1,14 @@
 """Intake: a request submitted from any source, with its photos, once per Idempotency-Key."""
 
-import hashlib
-import hmac
-import re
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.files import storage_failed, written_files_remove
+from core.idempotency import idempotent_record, idempotent_replay, payload_hash
 from core.images import image_clean, image_thumbnail
-from core.personal_data import PHONE_FIELDS, encrypt, keyed_hash, mask_email, phone_fields
+from core.personal_data import PHONE_FIELDS, encrypt, mask_email, phone_fields
 from governance.roles import Capability
 from governance.validators import normalize_mobile
 from grids.models import Patrol
@@ -23,12 +19,7 @@ from resident_requests.services.deadlines import reminder_time, stage_deadline
 from resident_requests.services.notices import notify_next
 from resident_requests.services.transition import require_at, transition
 
-IDEMPOTENCY_REUSED = gettext_lazy("This Idempotency-Key was already used for a different submission. Send a new key with a new request.")
 MAX_PHOTOS = 9
-
-
-class IdempotencyConflict(ValidationError):
-    """An Idempotency-Key reused with another payload: answered 409, and never with the first request."""
 
 
 @transaction.atomic
@@ -116,11 +107,11 @@ def _request_create(
         )
     number = normalize_mobile(phone) if phone else ""
     if idempotency_key:
-        payload = _payload_hash(
+        payload = payload_hash(
             source, category.pk, urgency, description, grid.pk, getattr(building, "pk", None), getattr(household, "pk", None), getattr(visit, "pk", None),
-            reporter_name, number, anonymous, getattr(partner, "pk", None), media_url, email, sorted((attributes or {}).items()), photos=photos,
+            reporter_name, number, anonymous, getattr(partner, "pk", None), media_url, email, sorted((attributes or {}).items()), files=photos,
         )  # fmt: skip
-        existing = _idempotent_replay(caller=caller, key=idempotency_key, payload=payload)
+        existing = idempotent_replay(IdempotencyKey.objects, caller=caller, key=idempotency_key, payload=payload, created="request")
         if existing is not None:
             return existing
     now = timezone.now()
@@ -160,35 +151,9 @@ def _request_create(
         public=True,
     )
     if idempotency_key:
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(caller=caller, key=idempotency_key, payload_hash=payload, request=resident_request)
-        except IntegrityError as exc:
-            # The same key is being used by a concurrent submission that committed first; this one is rolled back.
-            raise IdempotencyConflict(IDEMPOTENCY_REUSED) from exc
+        idempotent_record(IdempotencyKey.objects, caller=caller, key=idempotency_key, payload=payload, request=resident_request)
     request_add_photos(resident_request=resident_request, files=photos)
     return resident_request
-
-
-def _payload_hash(*values, photos=()) -> str:
-    """A keyed digest of what was submitted, photos included: it holds a phone number, so a plain hash would reveal it."""
-    digest = hashlib.sha256(repr(values).encode())
-    for upload in photos:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-    return keyed_hash(digest.hexdigest())
-
-
-def _idempotent_replay(*, caller: str, key: str, payload: str) -> ResidentRequest | None:
-    if not re.fullmatch(r"[\x21-\x7e]{1,100}", key):
-        raise ValidationError({"idempotency_key": _("An Idempotency-Key is 1 to 100 visible ASCII characters.")})
-    existing = IdempotencyKey.objects.filter(caller=caller, key=key).select_related("request").first()
-    if existing is None:
-        return None
-    if not hmac.compare_digest(existing.payload_hash, payload):
-        raise IdempotencyConflict(IDEMPOTENCY_REUSED)
-    return existing.request
 
 
 @transaction.atomic

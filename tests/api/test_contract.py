@@ -50,7 +50,8 @@ def test_errors_are_documented_where_they_happen(schema):
     assert {"400", "403", "409"} <= set(paths["/api/requests/"]["post"]["responses"])
     assert "429" in paths["/api/households/{id}/reveal/"]["post"]["responses"]
     booking = paths["/api/public/communities/{code}/services/{id}/bookings/"]["post"]
-    assert set(booking["responses"]) == {"201", "400", "404", "429"} and "security" not in booking
+    assert set(booking["responses"]) == {"201", "400", "404", "409", "429"} and "security" not in booking
+    assert "Idempotency-Key" in {parameter["name"] for parameter in booking["parameters"]}
 
 
 def test_lists_are_paginated_in_the_schema_and_single_lists_are_not(schema):

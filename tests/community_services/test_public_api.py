@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from community_services.models import Booking, ServiceItem
+from community_services.selectors import slot_taken
 from core.personal_data import decrypt
 from governance.public_forms import LIMIT_PER_ADDRESS, LIMIT_PER_PHONE
 
@@ -140,3 +141,22 @@ def test_a_date_sent_as_an_object_or_a_number_is_named_in_the_400(service):
     for day in ({"y": 2026}, 20260501):
         answer = APIClient().post(_url(service), {**PROXY, "kind": "appointment", "day": day}, format="json")
         assert answer.status_code == 400 and answer.json()["extra"]["fields"]["day"] == ["此字段请以单个文本值提交。"]
+
+
+def test_a_retried_booking_with_its_idempotency_key_answers_the_first_even_when_it_took_the_last_place(service):
+    slot = service.slots.get()
+    day = timezone.localdate() + dt.timedelta(days=(slot.weekday - timezone.localdate().weekday()) % 7 + 7)
+    type(slot).objects.filter(pk=slot.pk).update(capacity=slot_taken(slot, day) + 1)
+    body = {"name": "王五", "phone": "13912345678", "kind": "appointment", "day": day.isoformat(), "slot": slot.pk}
+    first = APIClient().post(_url(service), body, format="json", HTTP_IDEMPOTENCY_KEY="phone-retry-1")
+    assert first.status_code == 201, first.content
+    again = APIClient().post(_url(service), body, format="json", HTTP_IDEMPOTENCY_KEY="phone-retry-1")
+    assert again.status_code == 201 and again.json()["tracking_code"] == first.json()["tracking_code"]
+    assert Booking.objects.filter(slot=slot, day=day, phone_hash=Booking.objects.get(tracking_code=first.json()["tracking_code"]).phone_hash).count() == 1
+    # The same key with another body is refused, never answered with the first booking.
+    other = APIClient().post(_url(service), PROXY | {"phone": "13912345678"}, format="json", HTTP_IDEMPOTENCY_KEY="phone-retry-1")
+    assert other.status_code == 409 and first.json()["tracking_code"] not in other.content.decode()
+    # Another resident who picks the same key books for themselves; without a key, the full slot is refused as before.
+    neighbour = APIClient().post(_url(service), PROXY | {"phone": "13600002222"}, format="json", HTTP_IDEMPOTENCY_KEY="phone-retry-1", REMOTE_ADDR="10.9.0.2")
+    assert neighbour.status_code == 201 and neighbour.json()["tracking_code"] != first.json()["tracking_code"]
+    assert APIClient().post(_url(service), body | {"phone": "13700001111"}, format="json", REMOTE_ADDR="10.9.0.3").status_code == 400
