@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,16 @@ def browser():
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+def requests_settle(timeout: float = 10.0) -> None:
+    """Wait for the live server's requests still running: a closed page's service worker may have asked for the pages
+    it keeps offline, and the flush that ends the test would deadlock with them."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(
+        getattr(getattr(thread, "_target", None), "__name__", "") == "process_request_thread" for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def phone(browser, live_server, transactional_db):
     """A 360-px phone page; the world is re-seeded because a previous live-server test flushed it."""
@@ -43,6 +55,7 @@ def phone(browser, live_server, transactional_db):
     page.base_url = live_server.url
     yield page
     context.close()
+    requests_settle()
 
 
 @pytest.fixture
@@ -54,6 +67,7 @@ def desk(browser, live_server, transactional_db):
     page.base_url = live_server.url
     yield page
     context.close()
+    requests_settle()
 
 
 def shoot(page, name: str) -> None:
