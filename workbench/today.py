@@ -31,14 +31,15 @@ def today_for(user, *, rows: bool = False) -> dict:
     grids = list(worker_grid_list_for(user).only("name"))
     if not grids:
         raise PermissionDenied(_("The today page is for grid workers."))
-    since_new_year = day_start(year_start(timezone.localdate()))
-    due = ledger.visits_due_for(user)
+    # One "today" for every figure of the page, also across midnight.
+    today = timezone.localdate()
+    since_new_year = day_start(year_start(today))
+    due = ledger.visits_due_for(user, today=today)
     queue = request_selectors.my_queue(user)
     if rows:
         queue = request_selectors.as_rows(queue)
     # Today's patrols and the open one (which may have started yesterday) in one read; the tracks (up to a day of points
     # each) stay unread: the patrol page draws them.
-    today = timezone.localdate()
     patrols = list(
         Patrol.objects.filter(Q(started_at__date=today) | Q(ended_at__isnull=True), worker=user).select_related("grid").defer("track", "grid__geometry")
     )
